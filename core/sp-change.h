@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "sp-entity.h"
+
+G_BEGIN_DECLS
+
+/* One change as it travels in the sync protocol (contract):
+ *   {"change_id":UUID,"entity":..,"id":..,"base_version":N,"hlc":..,
+ *    "op":"upsert"|"delete","fields":{..}}
+ * and, when pulled, the same plus "version". */
+
+typedef enum {
+  SP_OP_UPSERT,
+  SP_OP_DELETE,
+} SpOp;
+
+typedef struct {
+  char       *change_id;
+  char       *entity;
+  char       *id;
+  gint64      base_version;   /* 0 = new row */
+  gint64      version;        /* server sequence; 0 while unsent */
+  char       *hlc;
+  SpOp        op;
+  JsonObject *fields;         /* never NULL; empty for deletes */
+} SpChange;
+
+typedef enum {
+  SP_RESULT_APPLIED,
+  SP_RESULT_DUPLICATE,
+  SP_RESULT_CONFLICT,
+} SpResultStatus;
+
+typedef struct {
+  char           *change_id;
+  SpResultStatus  status;
+  gint64          version;
+} SpChangeResult;
+
+SpChange       *sp_change_new              (void);
+SpChange       *sp_change_copy             (const SpChange *change);
+void            sp_change_free             (SpChange *change);
+const char     *sp_op_to_string            (SpOp op);
+
+/* Parse and validate a change against the registry: known entity, known
+ * fields with the right types and sizes, valid ids and HLC. With
+ * @with_version the "version" member is required (a pulled change). */
+SpChange       *sp_change_from_json        (JsonNode  *node,
+                                            gboolean   with_version,
+                                            GError   **error);
+JsonNode       *sp_change_to_json          (const SpChange *change,
+                                            gboolean        with_version);
+
+SpChangeResult *sp_change_result_new       (const char     *change_id,
+                                            SpResultStatus  status,
+                                            gint64          version);
+void            sp_change_result_free      (SpChangeResult *result);
+const char     *sp_result_status_to_string (SpResultStatus status);
+gboolean        sp_result_status_from_string (const char     *str,
+                                              SpResultStatus *status);
+JsonNode       *sp_change_result_to_json   (const SpChangeResult *result);
+SpChangeResult *sp_change_result_from_json (JsonNode  *node,
+                                            GError   **error);
+
+/* ids and change ids: 1..64 characters of [A-Za-z0-9._:-] (UUIDs fit). */
+gboolean        sp_id_is_valid             (const char *id);
+char           *sp_uuid_new                (void);
+
+/* Parse a JSON document from bytes; errors are SP_ERROR_INVALID with a
+ * message naming the position. */
+JsonNode       *sp_json_parse              (const char *data,
+                                            gssize      len,
+                                            GError    **error);
+char           *sp_json_to_string          (JsonNode   *node,
+                                            gsize      *len);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpChange, sp_change_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpChangeResult, sp_change_result_free)
+
+G_END_DECLS

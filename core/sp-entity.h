@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* The entity registry: every synced table is described once here. The sync
+ * engine (client and server) and the SQLite codecs are generic over it;
+ * features add an SpEntity and a migration, never sync code. */
+
+typedef enum {
+  SP_FIELD_TEXT,     /* JSON string   <-> TEXT */
+  SP_FIELD_INT,      /* JSON integer  <-> INTEGER */
+  SP_FIELD_BOOL,     /* JSON boolean  <-> INTEGER 0/1 */
+  SP_FIELD_ENUM,     /* JSON string from a fixed set <-> TEXT */
+  SP_FIELD_STRV,     /* JSON array of strings <-> TEXT (JSON array; never queried) */
+} SpFieldType;
+
+typedef struct {
+  const char         *name;
+  SpFieldType         type;
+  guint               max_len;      /* bytes for TEXT/ENUM, per item and
+                                     * item count for STRV; 0 = default */
+  const char * const *enum_values;  /* NULL-terminated, SP_FIELD_ENUM only */
+} SpField;
+
+typedef enum {
+  SP_CONFLICT_FIELD_LWW,            /* per-field last-writer-wins by HLC,
+                                     * losers kept as conflict records */
+} SpConflictPolicy;
+
+typedef struct {
+  const char         *name;         /* entity name == table name */
+  const SpField      *fields;
+  guint               n_fields;
+  const char         *read_roles;   /* comma separated; "staff" = everyone */
+  const char         *write_roles;  /* comma separated */
+  /* If set, read/write roles are those of the entity whose name is stored in
+   * this field of the row (used by "conflict"). */
+  const char         *scope_from_field;
+  SpConflictPolicy    policy;
+} SpEntity;
+
+const SpEntity       *sp_entity_lookup      (const char *name);
+/* All registered entities, in registry order; *n_entities set. */
+const SpEntity *const*sp_entity_all         (guint      *n_entities);
+const SpField        *sp_entity_get_field   (const SpEntity *entity,
+                                             const char     *field);
+/* Role checks; @roles is a NULL-terminated list of the caller's roles.
+ * "admin" may do everything; every caller has "staff". */
+gboolean              sp_entity_can_read    (const SpEntity     *entity,
+                                             const char * const *roles);
+gboolean              sp_entity_can_write   (const SpEntity     *entity,
+                                             const char * const *roles);
+gboolean              sp_roles_contain_any  (const char * const *roles,
+                                             const char         *allowed_csv);
+gboolean              sp_role_is_known      (const char *role);
+
+/* Validate one field value against its definition (type, length, enum).
+ * JSON null is allowed for every field and means "empty". */
+gboolean              sp_field_validate     (const SpField *field,
+                                             JsonNode      *value,
+                                             GError       **error);
+/* Values compare equal (used to skip no-op conflict records). */
+gboolean              sp_field_values_equal (JsonNode *a,
+                                             JsonNode *b);
+
+/* Well-known entities */
+#define SP_ENTITY_SERVICE  "service"
+#define SP_ENTITY_CONFLICT "conflict"
+
+G_END_DECLS

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "sp-change.h"
+#include "sp-db.h"
+#include "sp-hlc.h"
+
+G_BEGIN_DECLS
+
+/* The desktop client's local database (one per profile): entity rows, the
+ * outbox of local changes not yet answered by the server, the pull cursor
+ * and the client's HLC node id. Everything works offline.
+ *
+ * A local edit writes the row and its outbox entry in one transaction. A
+ * change leaves the outbox only when the server answered
+ * applied/duplicate/conflict (sp_local_store_outbox_ack). Re-sending after a
+ * crash is safe: the server deduplicates by change_id. */
+
+#define SP_TYPE_LOCAL_STORE (sp_local_store_get_type ())
+G_DECLARE_FINAL_TYPE (SpLocalStore, sp_local_store, SP, LOCAL_STORE, GObject)
+
+SpLocalStore *sp_local_store_open            (const char    *path,
+                                              GError       **error);
+const char   *sp_local_store_get_path        (SpLocalStore  *self);
+SpDb         *sp_local_store_get_db          (SpLocalStore  *self);
+const char   *sp_local_store_get_node_id     (SpLocalStore  *self);
+SpHlc        *sp_local_store_get_clock       (SpLocalStore  *self);
+
+/* Local edits. @id NULL creates a row with a new UUID. @fields may be
+ * partial; unknown fields or wrong types fail with SP_ERROR and change
+ * nothing. Emits ::changed. Returns the row id. */
+char         *sp_local_store_save            (SpLocalStore  *self,
+                                              const char    *entity,
+                                              const char    *id,
+                                              JsonObject    *fields,
+                                              GError       **error);
+gboolean      sp_local_store_delete          (SpLocalStore  *self,
+                                              const char    *entity,
+                                              const char    *id,
+                                              GError       **error);
+/* Current local state (NULL without error when missing). */
+SpDbRow      *sp_local_store_get             (SpLocalStore  *self,
+                                              const char    *entity,
+                                              const char    *id,
+                                              GError       **error);
+
+/* Outbox, oldest first. Entries sent once are marked so that later local
+ * edits of the same row do not merge into a change that may have landed. */
+guint         sp_local_store_outbox_count    (SpLocalStore  *self);
+GPtrArray    *sp_local_store_outbox_peek     (SpLocalStore  *self,
+                                              guint          limit,
+                                              GError       **error); /* SpChange */
+gboolean      sp_local_store_outbox_mark_sent(SpLocalStore  *self,
+                                              GPtrArray     *changes,
+                                              GError       **error);
+/* Removes the answered changes and records the versions the server gave
+ * (rows without newer local edits take that version), one transaction. */
+gboolean      sp_local_store_outbox_ack      (SpLocalStore  *self,
+                                              GPtrArray     *results, /* SpChangeResult */
+                                              GError       **error);
+
+/* Apply a page of pulled changes and store @cursor, one transaction. Rows
+ * with pending outbox changes keep their pending field values. Observes
+ * each change's HLC. */
+gboolean      sp_local_store_apply_pulled    (SpLocalStore  *self,
+                                              GPtrArray     *changes, /* SpChange */
+                                              const char    *cursor,
+                                              GError       **error);
+char         *sp_local_store_get_cursor      (SpLocalStore  *self);
+
+/* Tell views that rows changed (after a sync in another connection).
+ * @entity NULL means "anything". */
+void          sp_local_store_emit_changed    (SpLocalStore  *self,
+                                              const char    *entity);
+
+G_END_DECLS

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "sp-change.h"
+
+G_BEGIN_DECLS
+
+/* The one narrow storage interface of the server. Everything the server
+ * stores or reads goes through it, so that a PostgreSQL (libpq) backend can
+ * replace the embedded SQLite one (sp-storage-sqlite.c) without touching
+ * routes. No SQL, no sqlite3 types outside the backend.
+ *
+ * Calls are blocking and may be made from worker threads: the backend
+ * serialises access itself (each call is one transaction). */
+
+typedef struct _SpStorage SpStorage;
+
+typedef struct {
+  char  *name;
+  char **roles;          /* NULL-terminated, always includes "staff" */
+} SpPrincipal;
+
+void         sp_principal_free            (SpPrincipal *principal);
+
+/* Opens the SQLite backend at @path (created and migrated if needed). */
+SpStorage   *sp_storage_open_sqlite       (const char  *path,
+                                           GError     **error);
+void         sp_storage_close             (SpStorage   *self);
+
+/* -- sync ------------------------------------------------------------ */
+
+/* Apply pushed changes in order, in one transaction per batch. Every
+ * change's entity must be writable by @principal's roles (else the whole
+ * batch fails with SP_ERROR_FORBIDDEN and nothing is stored). Idempotent by
+ * change_id. Merges concurrent changes by the rules in sp-merge.h and stores
+ * every overwritten value as a "conflict" row. @results gets one
+ * SpChangeResult per change; *cursor the server cursor after the batch. */
+gboolean     sp_storage_push              (SpStorage          *self,
+                                           const SpPrincipal  *principal,
+                                           GPtrArray          *changes,   /* SpChange */
+                                           GPtrArray          *results,   /* SpChangeResult, out */
+                                           char              **cursor,
+                                           GError            **error);
+/* Rows changed after @since (NULL/"" = from the start; the first sync is a
+ * snapshot of current rows, each once, not a replay), readable by
+ * @principal, in server order, at most @limit. */
+gboolean     sp_storage_pull              (SpStorage          *self,
+                                           const SpPrincipal  *principal,
+                                           const char         *since,
+                                           guint               limit,
+                                           GPtrArray          *changes,   /* SpChange, out */
+                                           char              **cursor,
+                                           gboolean           *more,
+                                           GError            **error);
+/* Import path (server-side writes such as `import`, --demo): applied like a
+ * push by the server itself (node "server"), bypassing roles. */
+gboolean     sp_storage_push_as_server    (SpStorage          *self,
+                                           GPtrArray          *changes,
+                                           GError            **error);
+
+/* -- accounts -------------------------------------------------------- */
+
+/* @password_hash is a libsodium crypto_pwhash_str (argon2id) string. */
+gboolean     sp_storage_user_put          (SpStorage          *self,
+                                           const char         *name,
+                                           const char         *password_hash,
+                                           const char * const *roles,
+                                           GError            **error);
+/* FALSE without error when the user does not exist. */
+gboolean     sp_storage_user_get          (SpStorage          *self,
+                                           const char         *name,
+                                           char              **password_hash,
+                                           char             ***roles,
+                                           GError            **error);
+guint        sp_storage_user_count        (SpStorage          *self);
+/* Tokens are stored as SHA-256 hex of the token only. */
+gboolean     sp_storage_token_put         (SpStorage          *self,
+                                           const char         *token_hash,
+                                           const char         *user,
+                                           gint64              expires_unix,
+                                           GError            **error);
+/* NULL when unknown or expired. */
+SpPrincipal *sp_storage_token_lookup      (SpStorage          *self,
+                                           const char         *token_hash,
+                                           gint64              now_unix);
+
+/* -- published content ------------------------------------------------- */
+
+/* Published, not deleted rows of @entity whose "status" is "published",
+ * as a JSON array of objects {"id",...fields}; ordered by name.
+ * *etag gets a validator that changes whenever the result may change. */
+JsonNode    *sp_storage_published         (SpStorage          *self,
+                                           const char         *entity,
+                                           char              **etag,
+                                           GError            **error);
+
+/* -- counters for /metrics --------------------------------------------- */
+gint64       sp_storage_row_count         (SpStorage          *self,
+                                           const char         *entity);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpPrincipal, sp_principal_free)
+
+G_END_DECLS
