@@ -42,7 +42,10 @@ void         sp_server_reply_error     (SoupServerMessage *msg,
 
 /* Run slow work off the main loop: pauses @msg, runs @func in a worker
  * thread, then replies with its JSON (status from *status, default 200) or
- * its error, and unpauses. @principal may be NULL and is freed after. */
+ * its error, and unpauses. Takes ownership of @principal and @body (both may
+ * be NULL; freed after @func ran); @query (may be NULL) is referenced, so
+ * the form hash table a SoupServerCallback gets can be passed as is. The
+ * JsonNode returned by @func is owned by the caller of @func. */
 typedef JsonNode *(*SpServerWorkFunc) (SpServer    *server,
                                        SpPrincipal *principal,
                                        JsonNode    *body,
