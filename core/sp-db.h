@@ -15,7 +15,27 @@ G_BEGIN_DECLS
  * the generic row codec over the entity registry.
  *
  * Every entity table has: id TEXT PRIMARY KEY, version INTEGER, hlc TEXT,
- * deleted INTEGER, change_id TEXT, then one column per registry field. */
+ * deleted INTEGER, change_id TEXT, then one column per registry field
+ * (TEXT/ENUM: TEXT, INT: INTEGER, BOOL: INTEGER 0/1, STRV: TEXT holding a
+ * JSON array).
+ *
+ * Client schema (core/sp-migrations.c): entity tables, service_fts (FTS5
+ * over name, description, leika, office; kept by triggers),
+ *   outbox (seq, change_id UNIQUE, entity, row_id, base_version, hlc, op,
+ *           fields JSON text, sent 0/1), meta (key, value).
+ * Server schema: entity tables (+ index on version), and
+ *   field_clock (entity, row_id, field, hlc, version)
+ *       PRIMARY KEY (entity, row_id, field); field "deleted" included
+ *   applied_change (change_id PRIMARY KEY, version, status)
+ *   users (name PRIMARY KEY, password_hash, roles)  roles comma separated
+ *   tokens (token_hash PRIMARY KEY, user REFERENCES users, expires unix s)
+ *   version_seq (id = 1, value)  the global version sequence, one row
+ *                                (UPDATE version_seq SET value = value + 1
+ *                                 RETURNING value)
+ *   meta (key PRIMARY KEY, value)
+ *
+ * An SpDb is used by one thread at a time. Statements from sp_db_prepare()
+ * must be sqlite3_reset() after use, or they keep a read transaction open. */
 
 typedef enum {
   SP_SCHEMA_CLIENT,
@@ -53,6 +73,9 @@ void          sp_db_rollback           (SpDb *db);
 /* Sets SP_ERROR_STORAGE from sqlite3_errmsg; returns FALSE. */
 gboolean      sp_db_set_error          (SpDb *db, GError **error);
 
+/* TRUE if a table (or virtual table) named @name exists. */
+gboolean      sp_db_table_exists       (SpDb *db, const char *name);
+
 /* Key/value table "meta" (both schemas). */
 char         *sp_db_meta_get           (SpDb *db, const char *key);
 gboolean      sp_db_meta_set           (SpDb *db, const char *key,
@@ -78,6 +101,14 @@ typedef struct {
 } SpDbRow;
 
 void          sp_db_row_free           (SpDbRow *row);
+
+/* "SELECT id, version, hlc, deleted, change_id, <fields in registry order>
+ * FROM <entity> <where>" (where may be NULL), and the row decoded from such
+ * a statement's current result. */
+char         *sp_db_select_sql         (const SpEntity *entity,
+                                        const char     *where);
+SpDbRow      *sp_db_row_from_stmt      (const SpEntity *entity,
+                                        sqlite3_stmt   *stmt);
 
 /* Read one row (NULL without error when missing). */
 SpDbRow      *sp_db_row_read           (SpDb            *db,

@@ -24,7 +24,12 @@ typedef struct {
   guint               max_len;      /* bytes for TEXT/ENUM, per item and
                                      * item count for STRV; 0 = default */
   const char * const *enum_values;  /* NULL-terminated, SP_FIELD_ENUM only */
+  guint               max_items;    /* SP_FIELD_STRV: item count; 0 = max_len */
 } SpField;
+
+/* Defaults when max_len is 0. */
+#define SP_FIELD_DEFAULT_MAX_LEN   10000
+#define SP_FIELD_DEFAULT_MAX_ITEMS 100
 
 typedef enum {
   SP_CONFLICT_FIELD_LWW,            /* per-field last-writer-wins by HLC,
@@ -57,6 +62,13 @@ gboolean              sp_entity_can_write   (const SpEntity     *entity,
 gboolean              sp_roles_contain_any  (const char * const *roles,
                                              const char         *allowed_csv);
 gboolean              sp_role_is_known      (const char *role);
+/* Index of @field in entity->fields, or -1. */
+int                   sp_entity_field_index (const SpEntity *entity,
+                                             const char     *field);
+/* Entity whose roles apply to a row: for entities with scope_from_field the
+ * entity named by that field of @fields (NULL if unknown), else @entity. */
+const SpEntity       *sp_entity_scope_for_row (const SpEntity *entity,
+                                               JsonObject     *fields);
 
 /* Validate one field value against its definition (type, length, enum).
  * JSON null is allowed for every field and means "empty". */

@@ -27,6 +27,8 @@ void      sp_hlc_set_time_func (SpHlc *self, gint64 (*now_ms) (gpointer), gpoint
 
 gboolean  sp_hlc_parse         (const char *hlc, gint64 *ms, guint *counter, char **node);
 gboolean  sp_hlc_is_valid      (const char *hlc);
+/* Node ids: 1..64 characters of [A-Za-z0-9_-]. */
+gboolean  sp_hlc_node_is_valid (const char *node);
 /* Node part of a valid timestamp, or NULL. */
 char     *sp_hlc_node_of       (const char *hlc);
 /* strcmp semantics, NULL sorts first. */

@@ -21,6 +21,12 @@ G_BEGIN_DECLS
  *     - the server's value came from the same node (same HLC node id): the
  *       client's own earlier edit, the newer HLC wins, nothing recorded;
  *     - else the greater HLC wins and the loser is kept as an SpConflictValue.
+ *
+ * An upsert only touches "deleted" of an existing row when the row is
+ * deleted (a resurrection). A delete of a row whose fields another node
+ * changed after base_version is a delete-vs-edit conflict on "deleted": the
+ * newest such edit stands for deleted=false; the greater HLC wins and the
+ * loser is recorded (field "deleted").
  */
 
 #define SP_FIELD_DELETED "deleted"

@@ -1,0 +1,540 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+#define G_LOG_DOMAIN "sp-change"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "sp-change.h"
+#include "sp-error.h"
+#include "sp-hlc.h"
+
+#define SP_ID_MAX_LEN 64
+
+SpChange *
+sp_change_new (void)
+{
+  SpChange *change = g_new0 (SpChange, 1);
+
+  change->fields = json_object_new ();
+  change->op = SP_OP_UPSERT;
+  return change;
+}
+
+SpChange *
+sp_change_copy (const SpChange *change)
+{
+  SpChange *copy;
+
+  g_return_val_if_fail (change != NULL, NULL);
+
+  copy = g_new0 (SpChange, 1);
+  copy->change_id = g_strdup (change->change_id);
+  copy->entity = g_strdup (change->entity);
+  copy->id = g_strdup (change->id);
+  copy->base_version = change->base_version;
+  copy->version = change->version;
+  copy->hlc = g_strdup (change->hlc);
+  copy->op = change->op;
+  copy->fields = json_object_new ();
+  if (change->fields != NULL)
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+
+      json_object_iter_init (&iter, change->fields);
+      while (json_object_iter_next (&iter, &name, &value))
+        json_object_set_member (copy->fields, name, json_node_copy (value));
+    }
+  return copy;
+}
+
+void
+sp_change_free (SpChange *change)
+{
+  if (change == NULL)
+    return;
+  g_free (change->change_id);
+  g_free (change->entity);
+  g_free (change->id);
+  g_free (change->hlc);
+  g_clear_pointer (&change->fields, json_object_unref);
+  g_free (change);
+}
+
+const char *
+sp_op_to_string (SpOp op)
+{
+  return op == SP_OP_DELETE ? "delete" : "upsert";
+}
+
+gboolean
+sp_id_is_valid (const char *id)
+{
+  gsize len = 0;
+
+  if (id == NULL)
+    return FALSE;
+
+  for (const char *p = id; *p; p++, len++)
+    {
+      if (len >= SP_ID_MAX_LEN)
+        return FALSE;
+      if (!(g_ascii_isalnum (*p) || *p == '.' || *p == '_' || *p == ':' || *p == '-'))
+        return FALSE;
+    }
+
+  return len >= 1;
+}
+
+char *
+sp_uuid_new (void)
+{
+  return g_uuid_string_random ();
+}
+
+static const char *
+type_name (JsonNode *node)
+{
+  if (node == NULL)
+    return "nothing";
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT: return "an object";
+    case JSON_NODE_ARRAY:  return "an array";
+    case JSON_NODE_NULL:   return "null";
+    default:
+      {
+        GType t = json_node_get_value_type (node);
+        if (t == G_TYPE_STRING)  return "a string";
+        if (t == G_TYPE_BOOLEAN) return "a boolean";
+        if (t == G_TYPE_INT64)   return "an integer";
+        return "a number";
+      }
+    }
+}
+
+static const char *
+get_string_member (JsonObject  *object,
+                   const char  *member,
+                   GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "%s: missing", member);
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "%s: expected a string, got %s", member, type_name (node));
+      return NULL;
+    }
+  return json_node_get_string (node);
+}
+
+static gboolean
+get_int_member (JsonObject  *object,
+                const char  *member,
+                gint64      *out,
+                GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "%s: missing", member);
+      return FALSE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "%s: expected an integer, got %s", member, type_name (node));
+      return FALSE;
+    }
+  *out = json_node_get_int (node);
+  if (*out < 0)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "%s: must not be negative", member);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A STRV field may come as one string with one item per line. */
+static JsonNode *
+normalize_strv (JsonNode *value)
+{
+  g_auto(GStrv) lines = NULL;
+  JsonArray *array;
+  JsonNode *node;
+
+  lines = g_strsplit (json_node_get_string (value), "\n", -1);
+  array = json_array_new ();
+  for (guint i = 0; lines[i]; i++)
+    {
+      char *line = g_strstrip (lines[i]);
+      if (*line != '\0')
+        json_array_add_string_element (array, line);
+    }
+  node = json_node_new (JSON_NODE_ARRAY);
+  json_node_take_array (node, array);
+  return node;
+}
+
+SpChange *
+sp_change_from_json (JsonNode  *node,
+                     gboolean   with_version,
+                     GError   **error)
+{
+  g_autoptr(SpChange) change = NULL;
+  JsonObject *object;
+  const SpEntity *entity;
+  const char *s;
+  JsonNode *fields_node;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "expected an object, got %s", type_name (node));
+      return NULL;
+    }
+  object = json_node_get_object (node);
+  change = sp_change_new ();
+
+  if (!(s = get_string_member (object, "change_id", error)))
+    return NULL;
+  if (!sp_id_is_valid (s))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "change_id: must be 1 to 64 characters of A-Z a-z 0-9 . _ : -");
+      return NULL;
+    }
+  change->change_id = g_strdup (s);
+
+  if (!(s = get_string_member (object, "entity", error)))
+    return NULL;
+  if (!(entity = sp_entity_lookup (s)))
+    {
+      g_autofree char *shown = g_utf8_make_valid (s, MIN (strlen (s), 64));
+      g_set_error (error, SP_ERROR, SP_ERROR_UNKNOWN_ENTITY,
+                   "entity: unknown entity “%s”", shown);
+      return NULL;
+    }
+  change->entity = g_strdup (s);
+
+  if (!(s = get_string_member (object, "id", error)))
+    return NULL;
+  if (!sp_id_is_valid (s))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "id: must be 1 to 64 characters of A-Z a-z 0-9 . _ : -");
+      return NULL;
+    }
+  change->id = g_strdup (s);
+
+  if (!get_int_member (object, "base_version", &change->base_version, error))
+    return NULL;
+
+  if (with_version && !get_int_member (object, "version", &change->version, error))
+    return NULL;
+
+  if (!(s = get_string_member (object, "hlc", error)))
+    return NULL;
+  if (!sp_hlc_is_valid (s))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "hlc: expected MMMMMMMMMMMMMMM:CCCC:NODE");
+      return NULL;
+    }
+  change->hlc = g_strdup (s);
+
+  if (!(s = get_string_member (object, "op", error)))
+    return NULL;
+  if (strcmp (s, "upsert") == 0)
+    change->op = SP_OP_UPSERT;
+  else if (strcmp (s, "delete") == 0)
+    change->op = SP_OP_DELETE;
+  else
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "op: expected \"upsert\" or \"delete\"");
+      return NULL;
+    }
+
+  fields_node = json_object_get_member (object, "fields");
+  if (fields_node == NULL || JSON_NODE_HOLDS_NULL (fields_node))
+    {
+      if (change->op == SP_OP_UPSERT)
+        {
+          g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "fields: missing");
+          return NULL;
+        }
+    }
+  else if (!JSON_NODE_HOLDS_OBJECT (fields_node))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "fields: expected an object, got %s", type_name (fields_node));
+      return NULL;
+    }
+  else
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+
+      json_object_iter_init (&iter, json_node_get_object (fields_node));
+      while (json_object_iter_next (&iter, &name, &value))
+        {
+          const SpField *field = sp_entity_get_field (entity, name);
+          g_autoptr(JsonNode) normalized = NULL;
+          g_autoptr(GError) local_error = NULL;
+
+          if (field == NULL)
+            {
+              g_autofree char *shown = g_utf8_make_valid (name, MIN (strlen (name), 64));
+              g_set_error (error, SP_ERROR, SP_ERROR_UNKNOWN_FIELD,
+                           "fields.%s: unknown field of %s", shown, entity->name);
+              return NULL;
+            }
+
+          if (field->type == SP_FIELD_STRV && JSON_NODE_HOLDS_VALUE (value) &&
+              json_node_get_value_type (value) == G_TYPE_STRING)
+            normalized = normalize_strv (value);
+          else
+            normalized = json_node_copy (value);
+
+          if (!sp_field_validate (field, normalized, &local_error))
+            {
+              g_set_error (error, SP_ERROR, local_error->code,
+                           "fields.%s: %s", name, local_error->message);
+              return NULL;
+            }
+          json_object_set_member (change->fields, name, g_steal_pointer (&normalized));
+        }
+    }
+
+  return g_steal_pointer (&change);
+}
+
+JsonNode *
+sp_change_to_json (const SpChange *change,
+                   gboolean        with_version)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  g_return_val_if_fail (change != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "change_id");
+  json_builder_add_string_value (builder, change->change_id);
+  json_builder_set_member_name (builder, "entity");
+  json_builder_add_string_value (builder, change->entity);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, change->id);
+  json_builder_set_member_name (builder, "base_version");
+  json_builder_add_int_value (builder, change->base_version);
+  if (with_version)
+    {
+      json_builder_set_member_name (builder, "version");
+      json_builder_add_int_value (builder, change->version);
+    }
+  json_builder_set_member_name (builder, "hlc");
+  json_builder_add_string_value (builder, change->hlc);
+  json_builder_set_member_name (builder, "op");
+  json_builder_add_string_value (builder, sp_op_to_string (change->op));
+  json_builder_set_member_name (builder, "fields");
+  json_builder_begin_object (builder);
+  if (change->fields != NULL)
+    {
+      json_object_iter_init (&iter, change->fields);
+      while (json_object_iter_next (&iter, &name, &value))
+        {
+          json_builder_set_member_name (builder, name);
+          json_builder_add_value (builder, json_node_copy (value));
+        }
+    }
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+SpChangeResult *
+sp_change_result_new (const char     *change_id,
+                      SpResultStatus  status,
+                      gint64          version)
+{
+  SpChangeResult *result = g_new0 (SpChangeResult, 1);
+
+  result->change_id = g_strdup (change_id);
+  result->status = status;
+  result->version = version;
+  return result;
+}
+
+void
+sp_change_result_free (SpChangeResult *result)
+{
+  if (result == NULL)
+    return;
+  g_free (result->change_id);
+  g_free (result);
+}
+
+const char *
+sp_result_status_to_string (SpResultStatus status)
+{
+  switch (status)
+    {
+    case SP_RESULT_DUPLICATE: return "duplicate";
+    case SP_RESULT_CONFLICT:  return "conflict";
+    case SP_RESULT_APPLIED:
+    default:                  return "applied";
+    }
+}
+
+gboolean
+sp_result_status_from_string (const char     *str,
+                              SpResultStatus *status)
+{
+  SpResultStatus s;
+
+  if (g_strcmp0 (str, "applied") == 0)
+    s = SP_RESULT_APPLIED;
+  else if (g_strcmp0 (str, "duplicate") == 0)
+    s = SP_RESULT_DUPLICATE;
+  else if (g_strcmp0 (str, "conflict") == 0)
+    s = SP_RESULT_CONFLICT;
+  else
+    return FALSE;
+
+  if (status)
+    *status = s;
+  return TRUE;
+}
+
+JsonNode *
+sp_change_result_to_json (const SpChangeResult *result)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (result != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "change_id");
+  json_builder_add_string_value (builder, result->change_id);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, sp_result_status_to_string (result->status));
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, result->version);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+SpChangeResult *
+sp_change_result_from_json (JsonNode  *node,
+                            GError   **error)
+{
+  JsonObject *object;
+  const char *change_id;
+  const char *status_str;
+  SpResultStatus status;
+  gint64 version;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "expected an object, got %s", type_name (node));
+      return NULL;
+    }
+  object = json_node_get_object (node);
+
+  if (!(change_id = get_string_member (object, "change_id", error)))
+    return NULL;
+  if (!sp_id_is_valid (change_id))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "change_id: invalid");
+      return NULL;
+    }
+  if (!(status_str = get_string_member (object, "status", error)))
+    return NULL;
+  if (!sp_result_status_from_string (status_str, &status))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "status: expected \"applied\", \"duplicate\" or \"conflict\"");
+      return NULL;
+    }
+  if (!get_int_member (object, "version", &version, error))
+    return NULL;
+
+  return sp_change_result_new (change_id, status, version);
+}
+
+JsonNode *
+sp_json_parse (const char  *data,
+               gssize       len,
+               GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+
+  if (data == NULL)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "empty document");
+      return NULL;
+    }
+  if (len < 0)
+    len = (gssize) strlen (data);
+  if (len == 0)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "empty document");
+      return NULL;
+    }
+  if (!g_utf8_validate (data, len, NULL))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "document is not valid UTF-8");
+      return NULL;
+    }
+  if (memchr (data, '\0', (gsize) len) != NULL)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "document contains a NUL byte");
+      return NULL;
+    }
+
+  if (!json_parser_load_from_data (parser, data, len, &local_error))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "malformed JSON: %s", local_error->message);
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "empty document");
+      return NULL;
+    }
+  return json_node_ref (root);
+}
+
+char *
+sp_json_to_string (JsonNode *node,
+                   gsize    *len)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  json_generator_set_root (gen, node);
+  return json_generator_to_data (gen, len);
+}

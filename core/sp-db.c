@@ -1,0 +1,622 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+#define G_LOG_DOMAIN "sp-db"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "sp-db.h"
+#include "sp-error.h"
+#include "sp-migrations-private.h"
+
+struct _SpDb
+{
+  sqlite3      *handle;
+  SpSchemaKind  kind;
+  int           version;
+  GHashTable   *stmts;    /* SQL text -> sqlite3_stmt */
+};
+
+static void
+finalize_stmt (gpointer data)
+{
+  sqlite3_finalize (data);
+}
+
+gboolean
+sp_db_set_error (SpDb    *db,
+                 GError **error)
+{
+  g_set_error (error, SP_ERROR, SP_ERROR_STORAGE, "%s",
+               db && db->handle ? sqlite3_errmsg (db->handle) : "database not open");
+  return FALSE;
+}
+
+gboolean
+sp_db_exec (SpDb        *db,
+            const char  *sql,
+            GError     **error)
+{
+  char *errmsg = NULL;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (sql != NULL, FALSE);
+
+  if (sqlite3_exec (db->handle, sql, NULL, NULL, &errmsg) != SQLITE_OK)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_STORAGE, "%s",
+                   errmsg ? errmsg : sqlite3_errmsg (db->handle));
+      sqlite3_free (errmsg);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+sqlite3_stmt *
+sp_db_prepare (SpDb        *db,
+               const char  *sql,
+               GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (db != NULL, NULL);
+  g_return_val_if_fail (sql != NULL, NULL);
+
+  stmt = g_hash_table_lookup (db->stmts, sql);
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  if (sqlite3_prepare_v3 (db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                          &stmt, NULL) != SQLITE_OK)
+    {
+      sp_db_set_error (db, error);
+      sqlite3_finalize (stmt);
+      return NULL;
+    }
+
+  g_hash_table_insert (db->stmts, g_strdup (sql), stmt);
+  return stmt;
+}
+
+gboolean
+sp_db_begin (SpDb    *db,
+             GError **error)
+{
+  return sp_db_exec (db, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+sp_db_commit (SpDb    *db,
+              GError **error)
+{
+  return sp_db_exec (db, "COMMIT", error);
+}
+
+void
+sp_db_rollback (SpDb *db)
+{
+  g_return_if_fail (db != NULL);
+
+  if (!sqlite3_get_autocommit (db->handle))
+    sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int
+read_user_version (SpDb *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  int version = -1;
+
+  if (sqlite3_prepare_v2 (db->handle, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  return version;
+}
+
+int
+sp_db_latest_version (SpSchemaKind kind)
+{
+  guint n;
+  const SpMigration *migrations = _sp_migrations_get (kind, &n);
+
+  return n > 0 ? migrations[n - 1].version : 0;
+}
+
+static gboolean
+migrate (SpDb     *db,
+         int       target,
+         GError  **error)
+{
+  guint n;
+  const SpMigration *migrations = _sp_migrations_get (db->kind, &n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *pragma = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (migrations[i].version <= db->version || migrations[i].version > target)
+        continue;
+
+      if (!sp_db_begin (db, error))
+        return FALSE;
+
+      pragma = g_strdup_printf ("PRAGMA user_version = %d", migrations[i].version);
+      if (!sp_db_exec (db, migrations[i].sql, &local_error) ||
+          !sp_db_exec (db, pragma, &local_error) ||
+          !sp_db_commit (db, &local_error))
+        {
+          sp_db_rollback (db);
+          g_set_error (error, SP_ERROR, SP_ERROR_STORAGE,
+                       "migration %d of the %s schema failed: %s",
+                       migrations[i].version,
+                       db->kind == SP_SCHEMA_SERVER ? "server" : "client",
+                       local_error->message);
+          return FALSE;
+        }
+
+      db->version = migrations[i].version;
+      g_debug ("migrated %s to version %d", sqlite3_db_filename (db->handle, "main"),
+               db->version);
+    }
+
+  return TRUE;
+}
+
+SpDb *
+sp_db_open_at_version (const char    *path,
+                       SpSchemaKind   kind,
+                       int            version,
+                       GError       **error)
+{
+  SpDb *db;
+  int latest = sp_db_latest_version (kind);
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  db = g_new0 (SpDb, 1);
+  db->kind = kind;
+  db->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_stmt);
+
+  rc = sqlite3_open_v2 (path, &db->handle,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_STORAGE, "cannot open %s: %s", path,
+                   db->handle ? sqlite3_errmsg (db->handle) : sqlite3_errstr (rc));
+      sp_db_close (db);
+      return NULL;
+    }
+
+  sqlite3_busy_timeout (db->handle, 10000);
+  sqlite3_extended_result_codes (db->handle, 1);
+
+  if (!sp_db_exec (db,
+                   "PRAGMA journal_mode = WAL;"
+                   "PRAGMA synchronous = NORMAL;"
+                   "PRAGMA foreign_keys = ON;"
+                   "PRAGMA temp_store = MEMORY;"
+                   "PRAGMA cache_size = -16000;",
+                   error))
+    {
+      sp_db_close (db);
+      return NULL;
+    }
+
+  db->version = read_user_version (db);
+  if (db->version < 0)
+    {
+      sp_db_set_error (db, error);
+      sp_db_close (db);
+      return NULL;
+    }
+
+  if (db->version > latest)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_SCHEMA,
+                   "%s has schema version %d, newer than this program knows (%d)",
+                   path, db->version, latest);
+      sp_db_close (db);
+      return NULL;
+    }
+
+  if (version > latest)
+    version = latest;
+
+  if (!migrate (db, version, error))
+    {
+      sp_db_close (db);
+      return NULL;
+    }
+
+  return db;
+}
+
+SpDb *
+sp_db_open (const char    *path,
+            SpSchemaKind   kind,
+            GError       **error)
+{
+  return sp_db_open_at_version (path, kind, sp_db_latest_version (kind), error);
+}
+
+void
+sp_db_close (SpDb *db)
+{
+  if (db == NULL)
+    return;
+  g_clear_pointer (&db->stmts, g_hash_table_unref);
+  if (db->handle != NULL)
+    sqlite3_close_v2 (db->handle);
+  g_free (db);
+}
+
+sqlite3 *
+sp_db_handle (SpDb *db)
+{
+  g_return_val_if_fail (db != NULL, NULL);
+  return db->handle;
+}
+
+SpSchemaKind
+sp_db_kind (SpDb *db)
+{
+  g_return_val_if_fail (db != NULL, SP_SCHEMA_CLIENT);
+  return db->kind;
+}
+
+int
+sp_db_schema_version (SpDb *db)
+{
+  g_return_val_if_fail (db != NULL, 0);
+  return db->version;
+}
+
+gboolean
+sp_db_table_exists (SpDb       *db,
+                    const char *name)
+{
+  sqlite3_stmt *stmt;
+  gboolean found;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+
+  stmt = sp_db_prepare (db, "SELECT 1 FROM sqlite_master WHERE name = ?1 AND type = 'table'", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  return found;
+}
+
+char *
+sp_db_meta_get (SpDb       *db,
+                const char *key)
+{
+  sqlite3_stmt *stmt;
+  char *value = NULL;
+
+  g_return_val_if_fail (db != NULL, NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  stmt = sp_db_prepare (db, "SELECT value FROM meta WHERE key = ?1", NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return value;
+}
+
+gboolean
+sp_db_meta_set (SpDb        *db,
+                const char  *key,
+                const char  *value,
+                GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  stmt = sp_db_prepare (db,
+                        "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  if (value)
+    sqlite3_bind_text (stmt, 2, value, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return sp_db_set_error (db, error);
+  return TRUE;
+}
+
+void
+sp_db_bind_field (sqlite3_stmt  *stmt,
+                  int            idx,
+                  const SpField *field,
+                  JsonNode      *value)
+{
+  g_return_if_fail (stmt != NULL);
+  g_return_if_fail (field != NULL);
+
+  if (value == NULL || JSON_NODE_HOLDS_NULL (value))
+    {
+      sqlite3_bind_null (stmt, idx);
+      return;
+    }
+
+  switch (field->type)
+    {
+    case SP_FIELD_TEXT:
+    case SP_FIELD_ENUM:
+      if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
+        sqlite3_bind_text (stmt, idx, json_node_get_string (value), -1, SQLITE_TRANSIENT);
+      else
+        sqlite3_bind_null (stmt, idx);
+      break;
+
+    case SP_FIELD_INT:
+      if (JSON_NODE_HOLDS_VALUE (value))
+        sqlite3_bind_int64 (stmt, idx, json_node_get_int (value));
+      else
+        sqlite3_bind_null (stmt, idx);
+      break;
+
+    case SP_FIELD_BOOL:
+      if (JSON_NODE_HOLDS_VALUE (value))
+        sqlite3_bind_int (stmt, idx, json_node_get_boolean (value) ? 1 : 0);
+      else
+        sqlite3_bind_null (stmt, idx);
+      break;
+
+    case SP_FIELD_STRV:
+      if (JSON_NODE_HOLDS_ARRAY (value))
+        {
+          g_autoptr(JsonGenerator) gen = json_generator_new ();
+          gsize len = 0;
+          char *text;
+
+          json_generator_set_root (gen, value);
+          text = json_generator_to_data (gen, &len);
+          sqlite3_bind_text (stmt, idx, text, (int) len, g_free);
+        }
+      else
+        sqlite3_bind_null (stmt, idx);
+      break;
+
+    default:
+      sqlite3_bind_null (stmt, idx);
+      break;
+    }
+}
+
+JsonNode *
+sp_db_column_field (sqlite3_stmt  *stmt,
+                    int            col,
+                    const SpField *field)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (stmt != NULL, NULL);
+  g_return_val_if_fail (field != NULL, NULL);
+
+  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
+    return json_node_new (JSON_NODE_NULL);
+
+  switch (field->type)
+    {
+    case SP_FIELD_TEXT:
+    case SP_FIELD_ENUM:
+      node = json_node_new (JSON_NODE_VALUE);
+      json_node_set_string (node, (const char *) sqlite3_column_text (stmt, col));
+      return node;
+
+    case SP_FIELD_INT:
+      node = json_node_new (JSON_NODE_VALUE);
+      json_node_set_int (node, sqlite3_column_int64 (stmt, col));
+      return node;
+
+    case SP_FIELD_BOOL:
+      node = json_node_new (JSON_NODE_VALUE);
+      json_node_set_boolean (node, sqlite3_column_int64 (stmt, col) != 0);
+      return node;
+
+    case SP_FIELD_STRV:
+      {
+        g_autoptr(JsonParser) parser = json_parser_new ();
+        const char *text = (const char *) sqlite3_column_text (stmt, col);
+        int len = sqlite3_column_bytes (stmt, col);
+        JsonNode *root;
+
+        if (text != NULL && json_parser_load_from_data (parser, text, len, NULL) &&
+            (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_ARRAY (root))
+          return json_node_copy (root);
+        return json_node_new (JSON_NODE_NULL);
+      }
+
+    default:
+      return json_node_new (JSON_NODE_NULL);
+    }
+}
+
+void
+sp_db_row_free (SpDbRow *row)
+{
+  if (row == NULL)
+    return;
+  g_free (row->id);
+  g_free (row->hlc);
+  g_free (row->change_id);
+  g_clear_pointer (&row->fields, json_object_unref);
+  g_free (row);
+}
+
+char *
+sp_db_select_sql (const SpEntity *entity,
+                  const char     *where)
+{
+  GString *sql = g_string_new ("SELECT id, version, hlc, deleted, change_id");
+
+  for (guint i = 0; i < entity->n_fields; i++)
+    g_string_append_printf (sql, ", \"%s\"", entity->fields[i].name);
+  g_string_append_printf (sql, " FROM \"%s\"", entity->name);
+  if (where != NULL)
+    g_string_append_printf (sql, " %s", where);
+  return g_string_free (sql, FALSE);
+}
+
+SpDbRow *
+sp_db_row_from_stmt (const SpEntity *entity,
+                     sqlite3_stmt   *stmt)
+{
+  SpDbRow *row = g_new0 (SpDbRow, 1);
+
+  row->id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  row->version = sqlite3_column_int64 (stmt, 1);
+  row->hlc = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  row->deleted = sqlite3_column_int (stmt, 3) != 0;
+  row->change_id = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  row->fields = json_object_new ();
+  for (guint i = 0; i < entity->n_fields; i++)
+    json_object_set_member (row->fields, entity->fields[i].name,
+                            sp_db_column_field (stmt, 5 + (int) i, &entity->fields[i]));
+  return row;
+}
+
+SpDbRow *
+sp_db_row_read (SpDb            *db,
+                const SpEntity  *entity,
+                const char      *id,
+                GError         **error)
+{
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+  SpDbRow *row = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, NULL);
+  g_return_val_if_fail (entity != NULL, NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  sql = sp_db_select_sql (entity, "WHERE id = ?1");
+  stmt = sp_db_prepare (db, sql, error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    row = sp_db_row_from_stmt (entity, stmt);
+  else if (rc != SQLITE_DONE)
+    sp_db_set_error (db, error);
+  sqlite3_reset (stmt);
+  return row;
+}
+
+gboolean
+sp_db_row_write (SpDb            *db,
+                 const SpEntity  *entity,
+                 const char      *id,
+                 gint64           version,
+                 const char      *hlc,
+                 gboolean         deleted,
+                 const char      *change_id,
+                 JsonObject      *fields,
+                 GError         **error)
+{
+  g_autoptr(GString) sql = NULL;
+  g_autoptr(GString) values = NULL;
+  g_autoptr(GString) update = NULL;
+  g_autofree const SpField **present = NULL;
+  sqlite3_stmt *stmt;
+  guint n_present = 0;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (entity != NULL, FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (hlc != NULL, FALSE);
+
+  /* Reject members the registry does not know: SQL is only ever built
+   * from registry names. */
+  if (fields != NULL)
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+
+      json_object_iter_init (&iter, fields);
+      while (json_object_iter_next (&iter, &name, &value))
+        {
+          if (sp_entity_get_field (entity, name) == NULL)
+            {
+              g_set_error (error, SP_ERROR, SP_ERROR_UNKNOWN_FIELD,
+                           "%s has no field “%s”", entity->name, name);
+              return FALSE;
+            }
+        }
+    }
+
+  present = g_new0 (const SpField *, entity->n_fields + 1);
+  sql = g_string_new (NULL);
+  values = g_string_new (NULL);
+  update = g_string_new (NULL);
+
+  g_string_append_printf (sql, "INSERT INTO \"%s\" (id, version, hlc, deleted, change_id",
+                          entity->name);
+  g_string_append (values, "?1, ?2, ?3, ?4, ?5");
+  g_string_append (update,
+                   "version = excluded.version, hlc = excluded.hlc, "
+                   "deleted = excluded.deleted, change_id = excluded.change_id");
+
+  for (guint i = 0; i < entity->n_fields; i++)
+    {
+      const SpField *field = &entity->fields[i];
+
+      if (fields == NULL || !json_object_has_member (fields, field->name))
+        continue;
+      present[n_present++] = field;
+      g_string_append_printf (sql, ", \"%s\"", field->name);
+      g_string_append_printf (values, ", ?%u", 5 + n_present);
+      g_string_append_printf (update, ", \"%s\" = excluded.\"%s\"", field->name, field->name);
+    }
+
+  g_string_append_printf (sql, ") VALUES (%s) ON CONFLICT (id) DO UPDATE SET %s",
+                          values->str, update->str);
+
+  stmt = sp_db_prepare (db, sql->str, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, version);
+  sqlite3_bind_text (stmt, 3, hlc, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 4, deleted ? 1 : 0);
+  if (change_id)
+    sqlite3_bind_text (stmt, 5, change_id, -1, SQLITE_TRANSIENT);
+  for (guint i = 0; i < n_present; i++)
+    sp_db_bind_field (stmt, 6 + (int) i, present[i],
+                      json_object_get_member (fields, present[i]->name));
+
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return sp_db_set_error (db, error);
+  return TRUE;
+}

@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+#define G_LOG_DOMAIN "sp-entity"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "sp-entity.h"
+#include "sp-error.h"
+
+static const char * const service_status_values[] = { "draft", "published", NULL };
+
+static const SpField service_fields[] = {
+  { .name = "name",          .type = SP_FIELD_TEXT, .max_len = 500 },
+  { .name = "leika",         .type = SP_FIELD_TEXT, .max_len = 64 },
+  { .name = "description",   .type = SP_FIELD_TEXT, .max_len = 20000 },
+  { .name = "documents",     .type = SP_FIELD_STRV, .max_len = 500, .max_items = 100 },
+  { .name = "fees",          .type = SP_FIELD_TEXT, .max_len = 2000 },
+  { .name = "office",        .type = SP_FIELD_TEXT, .max_len = 500 },
+  { .name = "opening_hours", .type = SP_FIELD_TEXT, .max_len = 2000 },
+  { .name = "online_url",    .type = SP_FIELD_TEXT, .max_len = 2000 },
+  { .name = "status",        .type = SP_FIELD_ENUM, .max_len = 32,
+    .enum_values = service_status_values },
+};
+
+static const SpEntity service_entity = {
+  .name = SP_ENTITY_SERVICE,
+  .fields = service_fields,
+  .n_fields = G_N_ELEMENTS (service_fields),
+  .read_roles = "staff",
+  .write_roles = "admin,editor",
+  .scope_from_field = NULL,
+  .policy = SP_CONFLICT_FIELD_LWW,
+};
+
+static const SpField conflict_fields[] = {
+  { .name = "entity",     .type = SP_FIELD_TEXT, .max_len = 64 },
+  { .name = "row_id",     .type = SP_FIELD_TEXT, .max_len = 64 },
+  { .name = "field",      .type = SP_FIELD_TEXT, .max_len = 64 },
+  { .name = "lost_value", .type = SP_FIELD_TEXT, .max_len = 100000 },
+  { .name = "lost_hlc",   .type = SP_FIELD_TEXT, .max_len = 128 },
+  { .name = "kept_value", .type = SP_FIELD_TEXT, .max_len = 100000 },
+  { .name = "kept_hlc",   .type = SP_FIELD_TEXT, .max_len = 128 },
+  { .name = "resolved",   .type = SP_FIELD_BOOL },
+};
+
+static const SpEntity conflict_entity = {
+  .name = SP_ENTITY_CONFLICT,
+  .fields = conflict_fields,
+  .n_fields = G_N_ELEMENTS (conflict_fields),
+  .read_roles = "staff",
+  .write_roles = "admin",
+  .scope_from_field = "entity",
+  .policy = SP_CONFLICT_FIELD_LWW,
+};
+
+static const SpEntity * const registry[] = {
+  &service_entity,
+  &conflict_entity,
+};
+
+static const char * const known_roles[] = {
+  "admin", "editor", "hr", "kita", "trainer", "staff", NULL,
+};
+
+const SpEntity *
+sp_entity_lookup (const char *name)
+{
+  if (name == NULL)
+    return NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (registry); i++)
+    {
+      if (strcmp (registry[i]->name, name) == 0)
+        return registry[i];
+    }
+
+  return NULL;
+}
+
+const SpEntity * const *
+sp_entity_all (guint *n_entities)
+{
+  if (n_entities)
+    *n_entities = G_N_ELEMENTS (registry);
+  return registry;
+}
+
+int
+sp_entity_field_index (const SpEntity *entity,
+                       const char     *field)
+{
+  g_return_val_if_fail (entity != NULL, -1);
+
+  if (field == NULL)
+    return -1;
+
+  for (guint i = 0; i < entity->n_fields; i++)
+    {
+      if (strcmp (entity->fields[i].name, field) == 0)
+        return (int) i;
+    }
+
+  return -1;
+}
+
+const SpField *
+sp_entity_get_field (const SpEntity *entity,
+                     const char     *field)
+{
+  int idx = sp_entity_field_index (entity, field);
+
+  return idx < 0 ? NULL : &entity->fields[idx];
+}
+
+const SpEntity *
+sp_entity_scope_for_row (const SpEntity *entity,
+                         JsonObject     *fields)
+{
+  JsonNode *node;
+  const SpEntity *scope;
+
+  g_return_val_if_fail (entity != NULL, NULL);
+
+  if (entity->scope_from_field == NULL)
+    return entity;
+  if (fields == NULL)
+    return NULL;
+
+  node = json_object_get_member (fields, entity->scope_from_field);
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  scope = sp_entity_lookup (json_node_get_string (node));
+  /* No chains of scopes. */
+  if (scope == NULL || scope->scope_from_field != NULL)
+    return NULL;
+  return scope;
+}
+
+gboolean
+sp_roles_contain_any (const char * const *roles,
+                      const char         *allowed_csv)
+{
+  g_auto(GStrv) allowed = NULL;
+
+  if (allowed_csv == NULL || *allowed_csv == '\0')
+    return FALSE;
+
+  allowed = g_strsplit (allowed_csv, ",", -1);
+  for (guint i = 0; allowed[i]; i++)
+    {
+      const char *a = g_strstrip (allowed[i]);
+
+      /* Everyone is staff. */
+      if (strcmp (a, "staff") == 0)
+        return TRUE;
+
+      if (roles == NULL)
+        continue;
+
+      for (guint j = 0; roles[j]; j++)
+        {
+          if (strcmp (roles[j], a) == 0)
+            return TRUE;
+        }
+    }
+
+  if (roles != NULL)
+    {
+      for (guint j = 0; roles[j]; j++)
+        if (strcmp (roles[j], "admin") == 0)
+          return TRUE;
+    }
+
+  return FALSE;
+}
+
+gboolean
+sp_entity_can_read (const SpEntity     *entity,
+                    const char * const *roles)
+{
+  g_return_val_if_fail (entity != NULL, FALSE);
+  return sp_roles_contain_any (roles, entity->read_roles);
+}
+
+gboolean
+sp_entity_can_write (const SpEntity     *entity,
+                     const char * const *roles)
+{
+  g_return_val_if_fail (entity != NULL, FALSE);
+  return sp_roles_contain_any (roles, entity->write_roles);
+}
+
+gboolean
+sp_role_is_known (const char *role)
+{
+  if (role == NULL)
+    return FALSE;
+  return g_strv_contains (known_roles, role);
+}
+
+static const char *
+json_type_name (JsonNode *value)
+{
+  switch (json_node_get_node_type (value))
+    {
+    case JSON_NODE_OBJECT: return "an object";
+    case JSON_NODE_ARRAY:  return "an array";
+    case JSON_NODE_NULL:   return "null";
+    case JSON_NODE_VALUE:
+    default:
+      {
+        GType t = json_node_get_value_type (value);
+        if (t == G_TYPE_STRING)
+          return "a string";
+        if (t == G_TYPE_BOOLEAN)
+          return "a boolean";
+        if (t == G_TYPE_INT64)
+          return "an integer";
+        return "a number";
+      }
+    }
+}
+
+static gboolean
+node_is_type (JsonNode *value,
+              GType     type)
+{
+  return JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == type;
+}
+
+gboolean
+sp_field_validate (const SpField  *field,
+                   JsonNode       *value,
+                   GError        **error)
+{
+  guint max_len;
+
+  g_return_val_if_fail (field != NULL, FALSE);
+
+  if (value == NULL || JSON_NODE_HOLDS_NULL (value))
+    return TRUE;
+
+  max_len = field->max_len ? field->max_len : SP_FIELD_DEFAULT_MAX_LEN;
+
+  switch (field->type)
+    {
+    case SP_FIELD_TEXT:
+    case SP_FIELD_ENUM:
+      {
+        const char *s;
+
+        if (!node_is_type (value, G_TYPE_STRING))
+          {
+            g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                         "expected a string, got %s", json_type_name (value));
+            return FALSE;
+          }
+        s = json_node_get_string (value);
+        if (!g_utf8_validate (s, -1, NULL))
+          {
+            g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "invalid UTF-8");
+            return FALSE;
+          }
+        if (strlen (s) > max_len)
+          {
+            g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                         "longer than %u bytes", max_len);
+            return FALSE;
+          }
+        if (field->type == SP_FIELD_ENUM &&
+            (field->enum_values == NULL || !g_strv_contains (field->enum_values, s)))
+          {
+            g_autofree char *allowed = field->enum_values
+              ? g_strjoinv ("|", (char **) field->enum_values) : g_strdup ("");
+            g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                         "must be one of %s", allowed);
+            return FALSE;
+          }
+        return TRUE;
+      }
+
+    case SP_FIELD_INT:
+      if (!node_is_type (value, G_TYPE_INT64))
+        {
+          g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                       "expected an integer, got %s", json_type_name (value));
+          return FALSE;
+        }
+      return TRUE;
+
+    case SP_FIELD_BOOL:
+      if (!node_is_type (value, G_TYPE_BOOLEAN))
+        {
+          g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                       "expected a boolean, got %s", json_type_name (value));
+          return FALSE;
+        }
+      return TRUE;
+
+    case SP_FIELD_STRV:
+      {
+        JsonArray *array;
+        guint n;
+        guint max_items = field->max_items ? field->max_items
+                          : (field->max_len ? field->max_len : SP_FIELD_DEFAULT_MAX_ITEMS);
+
+        if (!JSON_NODE_HOLDS_ARRAY (value))
+          {
+            g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                         "expected an array of strings, got %s", json_type_name (value));
+            return FALSE;
+          }
+        array = json_node_get_array (value);
+        n = json_array_get_length (array);
+        if (n > max_items)
+          {
+            g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                         "more than %u items", max_items);
+            return FALSE;
+          }
+        for (guint i = 0; i < n; i++)
+          {
+            JsonNode *item = json_array_get_element (array, i);
+            const char *s;
+
+            if (!node_is_type (item, G_TYPE_STRING))
+              {
+                g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                             "[%u]: expected a string, got %s", i, json_type_name (item));
+                return FALSE;
+              }
+            s = json_node_get_string (item);
+            if (!g_utf8_validate (s, -1, NULL))
+              {
+                g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                             "[%u]: invalid UTF-8", i);
+                return FALSE;
+              }
+            if (strlen (s) > max_len)
+              {
+                g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                             "[%u]: longer than %u bytes", i, max_len);
+                return FALSE;
+              }
+          }
+        return TRUE;
+      }
+
+    default:
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "unsupported field type");
+      return FALSE;
+    }
+}
+
+static gboolean
+is_null (JsonNode *node)
+{
+  return node == NULL || JSON_NODE_HOLDS_NULL (node);
+}
+
+gboolean
+sp_field_values_equal (JsonNode *a,
+                       JsonNode *b)
+{
+  if (is_null (a) || is_null (b))
+    return is_null (a) && is_null (b);
+
+  if (json_node_get_node_type (a) != json_node_get_node_type (b))
+    return FALSE;
+
+  switch (json_node_get_node_type (a))
+    {
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *aa = json_node_get_array (a);
+        JsonArray *ba = json_node_get_array (b);
+        guint n = json_array_get_length (aa);
+
+        if (n != json_array_get_length (ba))
+          return FALSE;
+        for (guint i = 0; i < n; i++)
+          if (!sp_field_values_equal (json_array_get_element (aa, i),
+                                      json_array_get_element (ba, i)))
+            return FALSE;
+        return TRUE;
+      }
+
+    case JSON_NODE_VALUE:
+      {
+        GType ta = json_node_get_value_type (a);
+        GType tb = json_node_get_value_type (b);
+
+        if (ta != tb)
+          return FALSE;
+        if (ta == G_TYPE_STRING)
+          return g_strcmp0 (json_node_get_string (a), json_node_get_string (b)) == 0;
+        if (ta == G_TYPE_INT64)
+          return json_node_get_int (a) == json_node_get_int (b);
+        if (ta == G_TYPE_BOOLEAN)
+          return !json_node_get_boolean (a) == !json_node_get_boolean (b);
+        if (ta == G_TYPE_DOUBLE)
+          return json_node_get_double (a) == json_node_get_double (b);
+        return FALSE;
+      }
+
+    case JSON_NODE_OBJECT:
+    default:
+      return json_node_equal (a, b);
+    }
+}

@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/* Implementation follows. */
+#include "sp-row-list-model.h"
