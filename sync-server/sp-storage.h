@@ -18,6 +18,9 @@ G_BEGIN_DECLS
 
 typedef struct _SpStorage SpStorage;
 
+#define SP_STORAGE_PULL_DEFAULT  1000
+#define SP_STORAGE_PULL_MAX      10000
+
 typedef struct {
   char  *name;
   char **roles;          /* NULL-terminated, always includes "staff" */
@@ -46,7 +49,10 @@ gboolean     sp_storage_push              (SpStorage          *self,
                                            GError            **error);
 /* Rows changed after @since (NULL/"" = from the start; the first sync is a
  * snapshot of current rows, each once, not a replay), readable by
- * @principal, in server order, at most @limit. */
+ * @principal, in server order, at most @limit (0 = SP_STORAGE_PULL_DEFAULT,
+ * capped at SP_STORAGE_PULL_MAX). Deleted rows come as op "delete" with no
+ * fields. A cursor not issued by this server fails with SP_ERROR_INVALID.
+ * *cursor is where the next pull continues; *more whether rows remain. */
 gboolean     sp_storage_pull              (SpStorage          *self,
                                            const SpPrincipal  *principal,
                                            const char         *since,
@@ -98,6 +104,7 @@ JsonNode    *sp_storage_published         (SpStorage          *self,
                                            GError            **error);
 
 /* -- counters for /metrics --------------------------------------------- */
+/* Rows stored for @entity, tombstones included; -1 for unknown entities. */
 gint64       sp_storage_row_count         (SpStorage          *self,
                                            const char         *entity);
 

@@ -1,0 +1,1454 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+#define G_LOG_DOMAIN "sp-storage"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "sp-storage.h"
+
+#include "sp-db.h"
+#include "sp-error.h"
+#include "sp-hlc.h"
+#include "sp-merge.h"
+
+/* The embedded SQLite backend of the server storage interface.
+ *
+ * Every public call takes the mutex and runs in one transaction. Versions
+ * come from one global sequence (meta key "server_version"), persisted in
+ * the same transaction as the rows that use them, so a crash never reuses a
+ * version a client could have seen. All SQL is prepared and cached by SpDb;
+ * table and column names come from the entity registry only. */
+
+#define CURSOR_PREFIX       "v1."
+#define SERVER_NODE         "server"
+#define PULL_DEFAULT_LIMIT  SP_STORAGE_PULL_DEFAULT
+#define PULL_MAX_LIMIT      SP_STORAGE_PULL_MAX
+
+/* Column layout of every entity SELECT below. */
+enum {
+  COL_ID,
+  COL_VERSION,
+  COL_HLC,
+  COL_DELETED,
+  COL_CHANGE_ID,
+  COL_FIRST_FIELD,
+};
+
+typedef struct {
+  const SpEntity *entity;
+  int             scope_col;       /* column of scope_from_field, or -1 */
+  char           *sql_select_one;  /* row by id */
+  char           *sql_upsert;      /* insert or full update */
+  char           *sql_pull;        /* rows after a version, in order */
+  char           *sql_published;
+  char           *sql_etag;
+  char           *sql_count;
+  char           *sql_max_version;
+} EntitySql;
+
+struct _SpStorage {
+  GMutex      mutex;
+  SpDb       *db;
+  SpHlc      *clock;
+  gint64      version;     /* last version assigned and committed */
+  GHashTable *sql;         /* entity name -> EntitySql */
+};
+
+void
+sp_principal_free (SpPrincipal *principal)
+{
+  if (principal == NULL)
+    return;
+  g_free (principal->name);
+  g_strfreev (principal->roles);
+  g_free (principal);
+}
+
+static void
+entity_sql_free (EntitySql *es)
+{
+  g_free (es->sql_select_one);
+  g_free (es->sql_upsert);
+  g_free (es->sql_pull);
+  g_free (es->sql_published);
+  g_free (es->sql_etag);
+  g_free (es->sql_count);
+  g_free (es->sql_max_version);
+  g_free (es);
+}
+
+static EntitySql *
+entity_sql_new (const SpEntity *entity)
+{
+  EntitySql *es = g_new0 (EntitySql, 1);
+  g_autoptr(GString) cols = g_string_new ("id, version, hlc, deleted, change_id");
+  g_autoptr(GString) params = g_string_new ("?1, ?2, ?3, ?4, ?5");
+  g_autoptr(GString) sets = g_string_new ("version = excluded.version, hlc = excluded.hlc, "
+                                          "deleted = excluded.deleted, change_id = excluded.change_id");
+  int name_idx = sp_entity_field_index (entity, "name");
+  int status_idx = sp_entity_field_index (entity, "status");
+
+  es->entity = entity;
+  es->scope_col = -1;
+
+  for (guint i = 0; i < entity->n_fields; i++)
+    {
+      const char *f = entity->fields[i].name;
+
+      g_string_append_printf (cols, ", \"%s\"", f);
+      g_string_append_printf (params, ", ?%u", COL_FIRST_FIELD + i + 1);
+      g_string_append_printf (sets, ", \"%s\" = excluded.\"%s\"", f, f);
+      if (entity->scope_from_field && strcmp (entity->scope_from_field, f) == 0)
+        es->scope_col = COL_FIRST_FIELD + (int) i;
+    }
+
+  es->sql_select_one = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE id = ?1",
+                                        cols->str, entity->name);
+  es->sql_upsert = g_strdup_printf ("INSERT INTO \"%s\" (%s) VALUES (%s) "
+                                    "ON CONFLICT (id) DO UPDATE SET %s",
+                                    entity->name, cols->str, params->str, sets->str);
+  es->sql_pull = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE version > ?1 ORDER BY version",
+                                  cols->str, entity->name);
+  if (name_idx >= 0 && status_idx >= 0)
+    es->sql_published = g_strdup_printf ("SELECT %s FROM \"%s\" "
+                                         "WHERE deleted = 0 AND status = 'published' "
+                                         "ORDER BY name COLLATE NOCASE, id",
+                                         cols->str, entity->name);
+  es->sql_etag = g_strdup_printf ("SELECT coalesce(max(version), 0), "
+                                  "(SELECT count(*) FROM \"%s\" WHERE deleted = 0) FROM \"%s\"",
+                                  entity->name, entity->name);
+  es->sql_count = g_strdup_printf ("SELECT count(*) FROM \"%s\"", entity->name);
+  es->sql_max_version = g_strdup_printf ("SELECT coalesce(max(version), 0) FROM \"%s\"",
+                                         entity->name);
+  return es;
+}
+
+static EntitySql *
+lookup_sql (SpStorage  *self,
+            const char *entity,
+            GError    **error)
+{
+  EntitySql *es = entity ? g_hash_table_lookup (self->sql, entity) : NULL;
+
+  if (es == NULL)
+    g_set_error (error, SP_ERROR, SP_ERROR_UNKNOWN_ENTITY,
+                 "unknown entity “%s”", entity ? entity : "(null)");
+  return es;
+}
+
+static sqlite3_stmt *
+prepare (SpStorage   *self,
+         const char  *sql,
+         GError     **error)
+{
+  return sp_db_prepare (self->db, sql, error);
+}
+
+static gboolean
+step_done (SpStorage     *self,
+           sqlite3_stmt  *stmt,
+           GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      sp_db_set_error (self->db, error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt,
+            int           col)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, col);
+
+  return text ? g_strdup ((const char *) text) : NULL;
+}
+
+static char *
+format_cursor (gint64 version)
+{
+  return g_strdup_printf (CURSOR_PREFIX "%" G_GINT64_FORMAT, version);
+}
+
+static gboolean
+parse_cursor (const char  *cursor,
+              gint64      *version,
+              GError     **error)
+{
+  guint64 v;
+
+  if (cursor == NULL || *cursor == '\0')
+    {
+      *version = 0;
+      return TRUE;
+    }
+
+  if (!g_str_has_prefix (cursor, CURSOR_PREFIX) ||
+      !g_ascii_isdigit (cursor[strlen (CURSOR_PREFIX)]) ||
+      !g_ascii_string_to_unsigned (cursor + strlen (CURSOR_PREFIX), 10, 0, G_MAXINT64, &v, NULL))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "since: not a cursor this server issued");
+      return FALSE;
+    }
+
+  *version = (gint64) v;
+  return TRUE;
+}
+
+static gint64
+query_int64 (SpStorage  *self,
+             const char *sql,
+             GError    **error)
+{
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+  gint64 value = -1;
+
+  if (stmt == NULL)
+    return -1;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  else
+    sp_db_set_error (self->db, error);
+  sqlite3_reset (stmt);
+  return value;
+}
+
+/* The highest version in use: the persisted sequence, but never below any
+ * version stored in a table (defends against a damaged sequence row). */
+static gboolean
+load_version (SpStorage  *self,
+              GError    **error)
+{
+  gint64 version;
+  GHashTableIter iter;
+  EntitySql *es;
+  gint64 v;
+
+  if ((version = query_int64 (self, "SELECT coalesce(max(value), 0) FROM version_seq", error)) < 0)
+    return FALSE;
+
+  g_hash_table_iter_init (&iter, self->sql);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &es))
+    {
+      if ((v = query_int64 (self, es->sql_max_version, error)) < 0)
+        return FALSE;
+      version = MAX (version, v);
+    }
+  if ((v = query_int64 (self, "SELECT coalesce(max(version), 0) FROM applied_change", error)) < 0)
+    return FALSE;
+  version = MAX (version, v);
+
+  self->version = version;
+  return TRUE;
+}
+
+static gboolean
+persist_version (SpStorage  *self,
+                 GError    **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = prepare (self,
+                        "INSERT INTO version_seq (id, value) VALUES (1, ?1) "
+                        "ON CONFLICT (id) DO UPDATE SET value = excluded.value", error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, self->version);
+  return step_done (self, stmt, error);
+}
+
+SpStorage *
+sp_storage_open_sqlite (const char  *path,
+                        GError     **error)
+{
+  SpStorage *self;
+  SpDb *db;
+  const SpEntity * const *all;
+  guint n_all = 0;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!(db = sp_db_open (path, SP_SCHEMA_SERVER, error)))
+    return NULL;
+
+  self = g_new0 (SpStorage, 1);
+  g_mutex_init (&self->mutex);
+  self->db = db;
+  self->clock = sp_hlc_new (SERVER_NODE);
+  self->sql = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                     (GDestroyNotify) entity_sql_free);
+
+  all = sp_entity_all (&n_all);
+  for (guint i = 0; i < n_all; i++)
+    g_hash_table_insert (self->sql, (gpointer) all[i]->name, entity_sql_new (all[i]));
+
+  if (!load_version (self, error))
+    {
+      sp_storage_close (self);
+      return NULL;
+    }
+
+  return self;
+}
+
+void
+sp_storage_close (SpStorage *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->db, sp_db_close);
+  g_clear_pointer (&self->clock, sp_hlc_free);
+  g_clear_pointer (&self->sql, g_hash_table_unref);
+  g_mutex_clear (&self->mutex);
+  g_free (self);
+}
+
+/* -- reading rows ------------------------------------------------------ */
+
+static JsonNode *
+bool_node (gboolean value)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_boolean (node, value);
+  return node;
+}
+
+/* All registry fields of the current row of @stmt. */
+static JsonObject *
+row_fields (EntitySql    *es,
+            sqlite3_stmt *stmt)
+{
+  JsonObject *fields = json_object_new ();
+
+  for (guint i = 0; i < es->entity->n_fields; i++)
+    {
+      const SpField *field = &es->entity->fields[i];
+
+      json_object_set_member (fields, field->name,
+                              sp_db_column_field (stmt, COL_FIRST_FIELD + i, field));
+    }
+  return fields;
+}
+
+/* Loads row + field clocks into an SpRowState for the merge. Fields without
+ * a clock (never written by a change) are treated as unchanged since any
+ * base. *row_hlc gets the row's hlc. */
+static SpRowState *
+load_state (SpStorage   *self,
+            EntitySql   *es,
+            const char  *id,
+            char       **row_hlc,
+            GError     **error)
+{
+  g_autoptr(SpRowState) state = sp_row_state_new ();
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *row_hlc = NULL;
+
+  if (!(stmt = prepare (self, es->sql_select_one, error)))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      sqlite3_reset (stmt);
+      return g_steal_pointer (&state);
+    }
+  if (rc != SQLITE_ROW)
+    {
+      sp_db_set_error (self->db, error);
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+
+  state->exists = TRUE;
+  state->version = sqlite3_column_int64 (stmt, COL_VERSION);
+  *row_hlc = column_dup (stmt, COL_HLC);
+  json_object_set_member (state->fields, SP_FIELD_DELETED,
+                          bool_node (sqlite3_column_int (stmt, COL_DELETED) != 0));
+  for (guint i = 0; i < es->entity->n_fields; i++)
+    {
+      const SpField *field = &es->entity->fields[i];
+
+      json_object_set_member (state->fields, field->name,
+                              sp_db_column_field (stmt, COL_FIRST_FIELD + i, field));
+    }
+  sqlite3_reset (stmt);
+
+  if (!(stmt = prepare (self,
+                        "SELECT field, hlc, version FROM field_clock "
+                        "WHERE entity = ?1 AND row_id = ?2", error)))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, es->entity->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *field = (const char *) sqlite3_column_text (stmt, 0);
+      const char *hlc = (const char *) sqlite3_column_text (stmt, 1);
+      gint64 version = sqlite3_column_int64 (stmt, 2);
+      JsonNode *value;
+
+      if (field == NULL)
+        continue;
+      value = json_object_get_member (state->fields, field);
+      if (value == NULL)
+        continue;   /* a field no longer in the registry */
+      value = json_node_copy (value);
+      sp_row_state_set_field (state, field, value, hlc, version);
+      json_node_unref (value);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      sp_db_set_error (self->db, error);
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+  sqlite3_reset (stmt);
+
+  /* sp_row_state_set_field raises state->version to the newest field; keep
+   * the row's own version, which is at least that. */
+  return g_steal_pointer (&state);
+}
+
+/* -- writing rows ------------------------------------------------------- */
+
+static gboolean
+write_row (SpStorage   *self,
+           EntitySql   *es,
+           const char  *id,
+           gint64       version,
+           const char  *hlc,
+           gboolean     deleted,
+           const char  *change_id,
+           JsonObject  *fields,
+           GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = prepare (self, es->sql_upsert, error)))
+    return FALSE;
+
+  sqlite3_bind_text (stmt, COL_ID + 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, COL_VERSION + 1, version);
+  sqlite3_bind_text (stmt, COL_HLC + 1, hlc, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, COL_DELETED + 1, deleted ? 1 : 0);
+  sqlite3_bind_text (stmt, COL_CHANGE_ID + 1, change_id, -1, SQLITE_STATIC);
+  for (guint i = 0; i < es->entity->n_fields; i++)
+    {
+      const SpField *field = &es->entity->fields[i];
+
+      sp_db_bind_field (stmt, COL_FIRST_FIELD + i + 1, field,
+                        json_object_get_member (fields, field->name));
+    }
+
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+write_field_clock (SpStorage   *self,
+                   const char  *entity,
+                   const char  *id,
+                   const char  *field,
+                   const char  *hlc,
+                   gint64       version,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = prepare (self,
+                        "INSERT INTO field_clock (entity, row_id, field, hlc, version) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5) "
+                        "ON CONFLICT (entity, row_id, field) DO UPDATE SET "
+                        "hlc = excluded.hlc, version = excluded.version", error)))
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, entity, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, field, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, hlc, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, version);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+find_applied (SpStorage   *self,
+              const char  *change_id,
+              gboolean    *found,
+              gint64      *version,
+              GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *found = FALSE;
+  if (!(stmt = prepare (self, "SELECT version FROM applied_change WHERE change_id = ?1", error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, change_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *found = TRUE;
+      *version = sqlite3_column_int64 (stmt, 0);
+    }
+  else if (rc != SQLITE_DONE)
+    {
+      sp_db_set_error (self->db, error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+static gboolean
+record_applied (SpStorage      *self,
+                const char     *change_id,
+                gint64          version,
+                SpResultStatus  status,
+                GError        **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = prepare (self,
+                        "INSERT INTO applied_change (change_id, version, status) "
+                        "VALUES (?1, ?2, ?3)", error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, change_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, version);
+  sqlite3_bind_text (stmt, 3, sp_result_status_to_string (status), -1, SQLITE_STATIC);
+  return step_done (self, stmt, error);
+}
+
+static JsonNode *
+string_node (const char *s)
+{
+  JsonNode *node;
+
+  if (s == NULL)
+    return json_node_new (JSON_NODE_NULL);
+  node = json_node_new (JSON_NODE_VALUE);
+  json_node_set_string (node, s);
+  return node;
+}
+
+static JsonNode *
+json_text_node (JsonNode *value)
+{
+  g_autoptr(JsonNode) null_node = NULL;
+  g_autofree char *text = NULL;
+
+  if (value == NULL)
+    value = null_node = json_node_new (JSON_NODE_NULL);
+  text = sp_json_to_string (value, NULL);
+  return string_node (text);
+}
+
+static gboolean apply_change (SpStorage       *self,
+                              const SpChange  *change,
+                              gboolean         record,
+                              SpChangeResult **result,
+                              guint           *n_conflicts,
+                              GError         **error);
+
+/* Keeps one overwritten value as a new "conflict" row, written by the
+ * server itself with its own version so that clients pull it. */
+static gboolean
+store_conflict (SpStorage             *self,
+                const SpChange        *change,
+                const SpConflictValue *cv,
+                GError               **error)
+{
+  g_autoptr(SpChange) record = sp_change_new ();
+
+  record->change_id = sp_uuid_new ();
+  record->entity = g_strdup (SP_ENTITY_CONFLICT);
+  record->id = sp_uuid_new ();
+  record->base_version = 0;
+  record->hlc = sp_hlc_now (self->clock);
+  record->op = SP_OP_UPSERT;
+  json_object_set_member (record->fields, "entity", string_node (change->entity));
+  json_object_set_member (record->fields, "row_id", string_node (change->id));
+  json_object_set_member (record->fields, "field", string_node (cv->field));
+  json_object_set_member (record->fields, "lost_value", json_text_node (cv->lost_value));
+  json_object_set_member (record->fields, "lost_hlc", string_node (cv->lost_hlc));
+  json_object_set_member (record->fields, "kept_value", json_text_node (cv->kept_value));
+  json_object_set_member (record->fields, "kept_hlc", string_node (cv->kept_hlc));
+  json_object_set_member (record->fields, "resolved", bool_node (FALSE));
+
+  return apply_change (self, record, FALSE, NULL, NULL, error);
+}
+
+/* Applies one change inside the open transaction. With @record the
+ * change_id is deduplicated and recorded in applied_change. */
+static gboolean
+apply_change (SpStorage       *self,
+              const SpChange  *change,
+              gboolean         record,
+              SpChangeResult **result,
+              guint           *n_conflicts,
+              GError         **error)
+{
+  g_autoptr(SpRowState) state = NULL;
+  g_autoptr(SpMergeResult) merge = NULL;
+  g_autoptr(JsonObject) fields = NULL;
+  g_autofree char *row_hlc = NULL;
+  const char *new_hlc;
+  EntitySql *es;
+  JsonNode *deleted_node;
+  gboolean deleted;
+  gint64 version;
+  SpResultStatus status;
+  GHashTableIter iter;
+  const char *name;
+  const char *hlc;
+
+  if (record)
+    {
+      gboolean found;
+      gint64 old_version = 0;
+
+      if (!find_applied (self, change->change_id, &found, &old_version, error))
+        return FALSE;
+      if (found)
+        {
+          if (result)
+            *result = sp_change_result_new (change->change_id, SP_RESULT_DUPLICATE, old_version);
+          return TRUE;
+        }
+    }
+
+  if (!(es = lookup_sql (self, change->entity, error)))
+    return FALSE;
+
+  sp_hlc_observe (self->clock, change->hlc);
+
+  if (!(state = load_state (self, es, change->id, &row_hlc, error)))
+    return FALSE;
+
+  merge = sp_merge_change (es->entity, state, change);
+  if (merge == NULL)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "change %s cannot be merged",
+                   change->change_id);
+      return FALSE;
+    }
+
+  /* The full new row: current values overlaid with what the merge applies.
+   * The row always gets the new version, also when every field lost, so
+   * that the pushing client pulls the merged state back. */
+  fields = json_object_new ();
+  for (guint i = 0; i < es->entity->n_fields; i++)
+    {
+      const char *f = es->entity->fields[i].name;
+      JsonNode *value = json_object_get_member (merge->apply, f);
+
+      if (value == NULL && state->exists)
+        value = json_object_get_member (state->fields, f);
+      json_object_set_member (fields, f,
+                              value ? json_node_copy (value) : json_node_new (JSON_NODE_NULL));
+    }
+
+  deleted_node = json_object_get_member (merge->apply, SP_FIELD_DELETED);
+  if (deleted_node == NULL && state->exists)
+    deleted_node = json_object_get_member (state->fields, SP_FIELD_DELETED);
+  deleted = deleted_node != NULL && JSON_NODE_HOLDS_VALUE (deleted_node) &&
+            json_node_get_boolean (deleted_node);
+
+  new_hlc = sp_hlc_compare (change->hlc, row_hlc) > 0 ? change->hlc : row_hlc;
+  version = ++self->version;
+
+  if (!write_row (self, es, change->id, version, new_hlc, deleted,
+                  change->change_id, fields, error))
+    return FALSE;
+
+  g_hash_table_iter_init (&iter, merge->apply_hlc);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &name, (gpointer *) &hlc))
+    {
+      if (!write_field_clock (self, es->entity->name, change->id, name, hlc, version, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < merge->conflicts->len; i++)
+    {
+      if (!store_conflict (self, change, g_ptr_array_index (merge->conflicts, i), error))
+        return FALSE;
+    }
+
+  status = merge->conflicts->len > 0 ? SP_RESULT_CONFLICT : SP_RESULT_APPLIED;
+  if (n_conflicts)
+    *n_conflicts += merge->conflicts->len;
+
+  if (record && !record_applied (self, change->change_id, version, status, error))
+    return FALSE;
+
+  if (result)
+    *result = sp_change_result_new (change->change_id, status, version);
+  return TRUE;
+}
+
+/* -- scopes --------------------------------------------------------------- */
+
+/* The value of the scope field of the stored row @id, or NULL. */
+static char *
+stored_scope (SpStorage   *self,
+              EntitySql   *es,
+              const char  *id,
+              GError     **error)
+{
+  sqlite3_stmt *stmt;
+  char *value = NULL;
+  int rc;
+
+  if (!(stmt = prepare (self, es->sql_select_one, error)))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    value = column_dup (stmt, es->scope_col);
+  else if (rc != SQLITE_DONE)
+    sp_db_set_error (self->db, error);
+  sqlite3_reset (stmt);
+  return value;
+}
+
+static gboolean
+check_scope_name (const char          *scope_name,
+                  const char * const  *roles,
+                  const SpChange      *change,
+                  GError             **error)
+{
+  const SpEntity *scope = sp_entity_lookup (scope_name);
+
+  if (scope == NULL || scope->scope_from_field != NULL)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_FORBIDDEN,
+                   "%s %s: refers to unknown entity “%s”",
+                   change->entity, change->id, scope_name);
+      return FALSE;
+    }
+  if (!sp_entity_can_write (scope, roles))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_FORBIDDEN,
+                   "%s %s: your roles may not write %s",
+                   change->entity, change->id, scope->name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Whether @roles may write @change; for scoped entities (conflict) both the
+ * stored row's scope and the one the change sets must be writable. */
+static gboolean
+check_write (SpStorage           *self,
+             const char * const  *roles,
+             const SpChange      *change,
+             GError             **error)
+{
+  EntitySql *es;
+  g_autofree char *stored = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *node;
+  gboolean checked = FALSE;
+
+  if (!(es = lookup_sql (self, change->entity, error)))
+    return FALSE;
+
+  if (es->entity->scope_from_field == NULL)
+    {
+      if (!sp_entity_can_write (es->entity, roles))
+        {
+          g_set_error (error, SP_ERROR, SP_ERROR_FORBIDDEN,
+                       "your roles may not write %s", es->entity->name);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  stored = stored_scope (self, es, change->id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (stored != NULL)
+    {
+      if (!check_scope_name (stored, roles, change, error))
+        return FALSE;
+      checked = TRUE;
+    }
+
+  node = change->fields ? json_object_get_member (change->fields, es->entity->scope_from_field) : NULL;
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      if (!check_scope_name (json_node_get_string (node), roles, change, error))
+        return FALSE;
+      checked = TRUE;
+    }
+
+  if (!checked)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_FORBIDDEN,
+                   "%s %s: does not name the entity it belongs to (field %s)",
+                   change->entity, change->id, es->entity->scope_from_field);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* -- push --------------------------------------------------------------- */
+
+static gboolean
+push_locked (SpStorage           *self,
+             const char * const  *roles,      /* NULL: the server itself */
+             GPtrArray           *changes,
+             GPtrArray           *results,
+             GError             **error)
+{
+  gint64 start_version = self->version;
+  guint n_before = results ? results->len : 0;
+
+  if (!sp_db_begin (self->db, error))
+    return FALSE;
+
+  if (roles != NULL)
+    {
+      for (guint i = 0; i < changes->len; i++)
+        {
+          if (!check_write (self, roles, g_ptr_array_index (changes, i), error))
+            {
+              g_prefix_error (error, "changes[%u]: ", i);
+              goto fail;
+            }
+        }
+    }
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      SpChangeResult *result = NULL;
+
+      if (!apply_change (self, g_ptr_array_index (changes, i), TRUE, &result, NULL, error))
+        {
+          g_prefix_error (error, "changes[%u]: ", i);
+          goto fail;
+        }
+      if (results)
+        g_ptr_array_add (results, result);
+      else
+        sp_change_result_free (result);
+    }
+
+  if (self->version != start_version && !persist_version (self, error))
+    goto fail;
+  if (!sp_db_commit (self->db, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  sp_db_rollback (self->db);
+  self->version = start_version;
+  if (results)
+    g_ptr_array_set_size (results, n_before);
+  return FALSE;
+}
+
+static gboolean
+validate_changes (GPtrArray  *changes,
+                  GError    **error)
+{
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const SpChange *change = g_ptr_array_index (changes, i);
+
+      if (change == NULL || !sp_id_is_valid (change->change_id) ||
+          !sp_id_is_valid (change->id) || !sp_hlc_is_valid (change->hlc))
+        {
+          g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                       "changes[%u]: missing or invalid change_id, id or hlc", i);
+          return FALSE;
+        }
+      if (sp_entity_lookup (change->entity) == NULL)
+        {
+          g_set_error (error, SP_ERROR, SP_ERROR_UNKNOWN_ENTITY,
+                       "changes[%u]: unknown entity “%s”", i,
+                       change->entity ? change->entity : "(null)");
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+sp_storage_push (SpStorage          *self,
+                 const SpPrincipal  *principal,
+                 GPtrArray          *changes,
+                 GPtrArray          *results,
+                 char              **cursor,
+                 GError            **error)
+{
+  static const char * const staff_only[] = { "staff", NULL };
+  const char * const *roles;
+  gboolean ok;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (principal != NULL, FALSE);
+  g_return_val_if_fail (changes != NULL, FALSE);
+
+  if (!validate_changes (changes, error))
+    return FALSE;
+
+  roles = principal->roles ? (const char * const *) principal->roles : staff_only;
+
+  g_mutex_lock (&self->mutex);
+  ok = push_locked (self, roles, changes, results, error);
+  if (ok && cursor)
+    *cursor = format_cursor (self->version);
+  g_mutex_unlock (&self->mutex);
+
+  return ok;
+}
+
+gboolean
+sp_storage_push_as_server (SpStorage  *self,
+                           GPtrArray  *changes,
+                           GError    **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (changes != NULL, FALSE);
+
+  g_mutex_lock (&self->mutex);
+
+  /* Server writes carry server HLCs and fresh change ids where the caller
+   * left them out. */
+  for (guint i = 0; i < changes->len; i++)
+    {
+      SpChange *change = g_ptr_array_index (changes, i);
+
+      if (change == NULL)
+        continue;
+      if (change->change_id == NULL)
+        change->change_id = sp_uuid_new ();
+      if (change->id == NULL)
+        change->id = sp_uuid_new ();
+      if (change->hlc == NULL || *change->hlc == '\0')
+        {
+          g_free (change->hlc);
+          change->hlc = sp_hlc_now (self->clock);
+        }
+    }
+
+  ok = validate_changes (changes, error) &&
+       push_locked (self, NULL, changes, NULL, error);
+  g_mutex_unlock (&self->mutex);
+
+  return ok;
+}
+
+/* -- pull --------------------------------------------------------------- */
+
+typedef struct {
+  EntitySql    *es;
+  sqlite3_stmt *stmt;
+  gboolean      has_row;
+  gint64        version;
+} PullSource;
+
+/* Moves @src to its next row the caller may read. */
+static gboolean
+pull_source_next (SpStorage   *self,
+                  PullSource  *src,
+                  GHashTable  *readable,
+                  GError     **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (src->stmt)) == SQLITE_ROW)
+    {
+      if (src->es->scope_col >= 0)
+        {
+          const char *scope = (const char *) sqlite3_column_text (src->stmt, src->es->scope_col);
+
+          if (scope == NULL || !g_hash_table_contains (readable, scope))
+            continue;
+        }
+      src->has_row = TRUE;
+      src->version = sqlite3_column_int64 (src->stmt, COL_VERSION);
+      return TRUE;
+    }
+
+  src->has_row = FALSE;
+  if (rc != SQLITE_DONE)
+    return sp_db_set_error (self->db, error);
+  return TRUE;
+}
+
+static SpChange *
+change_from_row (EntitySql    *es,
+                 sqlite3_stmt *stmt)
+{
+  SpChange *change = g_new0 (SpChange, 1);
+
+  change->entity = g_strdup (es->entity->name);
+  change->id = column_dup (stmt, COL_ID);
+  change->version = sqlite3_column_int64 (stmt, COL_VERSION);
+  change->base_version = change->version;
+  change->hlc = column_dup (stmt, COL_HLC);
+  change->change_id = column_dup (stmt, COL_CHANGE_ID);
+  if (change->change_id == NULL)
+    change->change_id = g_strdup_printf ("v%" G_GINT64_FORMAT, change->version);
+  if (sqlite3_column_int (stmt, COL_DELETED) != 0)
+    {
+      /* A tombstone carries no data. */
+      change->op = SP_OP_DELETE;
+      change->fields = json_object_new ();
+    }
+  else
+    {
+      change->op = SP_OP_UPSERT;
+      change->fields = row_fields (es, stmt);
+    }
+  return change;
+}
+
+static gboolean
+pull_locked (SpStorage          *self,
+             const char * const *roles,
+             gint64              since,
+             guint               limit,
+             GPtrArray          *changes,
+             gint64             *last_version,
+             gboolean           *more,
+             GError            **error)
+{
+  g_autoptr(GHashTable) readable = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GArray) sources = g_array_new (FALSE, TRUE, sizeof (PullSource));
+  const SpEntity * const *all;
+  guint n_all = 0;
+  gboolean ok = FALSE;
+
+  *last_version = 0;
+  *more = FALSE;
+
+  all = sp_entity_all (&n_all);
+  for (guint i = 0; i < n_all; i++)
+    if (all[i]->scope_from_field == NULL && sp_entity_can_read (all[i], roles))
+      g_hash_table_add (readable, (gpointer) all[i]->name);
+
+  for (guint i = 0; i < n_all; i++)
+    {
+      PullSource src = { 0 };
+
+      if (all[i]->scope_from_field == NULL && !g_hash_table_contains (readable, all[i]->name))
+        continue;
+
+      src.es = g_hash_table_lookup (self->sql, all[i]->name);
+      if (!(src.stmt = prepare (self, src.es->sql_pull, error)))
+        goto out;
+      sqlite3_bind_int64 (src.stmt, 1, since);
+      g_array_append_val (sources, src);
+      if (!pull_source_next (self, &g_array_index (sources, PullSource, sources->len - 1),
+                             readable, error))
+        goto out;
+    }
+
+  /* Merge the per-table streams in version order. */
+  while (TRUE)
+    {
+      PullSource *best = NULL;
+
+      for (guint i = 0; i < sources->len; i++)
+        {
+          PullSource *src = &g_array_index (sources, PullSource, i);
+
+          if (src->has_row && (best == NULL || src->version < best->version))
+            best = src;
+        }
+
+      if (best == NULL)
+        break;
+      if (changes->len >= limit)
+        {
+          *more = TRUE;
+          break;
+        }
+
+      g_ptr_array_add (changes, change_from_row (best->es, best->stmt));
+      *last_version = best->version;
+      if (!pull_source_next (self, best, readable, error))
+        goto out;
+    }
+
+  ok = TRUE;
+
+out:
+  for (guint i = 0; i < sources->len; i++)
+    sqlite3_reset (g_array_index (sources, PullSource, i).stmt);
+  return ok;
+}
+
+gboolean
+sp_storage_pull (SpStorage          *self,
+                 const SpPrincipal  *principal,
+                 const char         *since,
+                 guint               limit,
+                 GPtrArray          *changes,
+                 char              **cursor,
+                 gboolean           *more,
+                 GError            **error)
+{
+  static const char * const staff_only[] = { "staff", NULL };
+  const char * const *roles;
+  gint64 since_version;
+  gint64 last_version = 0;
+  gboolean more_rows = FALSE;
+  guint n_before;
+  gboolean ok;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (principal != NULL, FALSE);
+  g_return_val_if_fail (changes != NULL, FALSE);
+
+  if (!parse_cursor (since, &since_version, error))
+    return FALSE;
+
+  if (limit == 0)
+    limit = PULL_DEFAULT_LIMIT;
+  limit = MIN (limit, PULL_MAX_LIMIT);
+  roles = principal->roles ? (const char * const *) principal->roles : staff_only;
+  n_before = changes->len;
+
+  g_mutex_lock (&self->mutex);
+
+  /* A read transaction: one consistent snapshot across tables. */
+  ok = sp_db_exec (self->db, "BEGIN", error);
+  if (ok)
+    {
+      ok = pull_locked (self, roles, since_version, limit, changes,
+                        &last_version, &more_rows, error);
+      if (ok)
+        ok = sp_db_exec (self->db, "COMMIT", error);
+      else
+        sp_db_rollback (self->db);
+    }
+
+  if (ok)
+    {
+      /* With nothing more to see, the cursor moves to the server's current
+       * version (skipping rows this caller may not read); otherwise it
+       * points at the last row returned. */
+      gint64 next = more_rows ? last_version : MAX (last_version, self->version);
+
+      if (cursor)
+        *cursor = format_cursor (next);
+      if (more)
+        *more = more_rows;
+    }
+  else
+    g_ptr_array_set_size (changes, n_before);
+
+  g_mutex_unlock (&self->mutex);
+  return ok;
+}
+
+/* -- accounts ----------------------------------------------------------- */
+
+static char **
+roles_from_text (const char *text)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) parts = g_strsplit (text ? text : "", ",", -1);
+  gboolean has_staff = FALSE;
+
+  for (guint i = 0; parts[i]; i++)
+    {
+      char *role = g_strstrip (parts[i]);
+
+      if (*role == '\0')
+        continue;
+      if (strcmp (role, "staff") == 0)
+        has_staff = TRUE;
+      g_strv_builder_add (builder, role);
+    }
+  if (!has_staff)
+    g_strv_builder_add (builder, "staff");
+  return g_strv_builder_end (builder);
+}
+
+gboolean
+sp_storage_user_put (SpStorage          *self,
+                     const char         *name,
+                     const char         *password_hash,
+                     const char * const *roles,
+                     GError            **error)
+{
+  g_autofree char *roles_text = NULL;
+  sqlite3_stmt *stmt;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (password_hash != NULL, FALSE);
+
+  roles_text = roles ? g_strjoinv (",", (char **) roles) : g_strdup ("");
+
+  g_mutex_lock (&self->mutex);
+  if ((stmt = prepare (self,
+                       "INSERT INTO users (name, password_hash, roles) VALUES (?1, ?2, ?3) "
+                       "ON CONFLICT (name) DO UPDATE SET "
+                       "password_hash = excluded.password_hash, roles = excluded.roles",
+                       error)))
+    {
+      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, password_hash, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, roles_text, -1, SQLITE_STATIC);
+      ok = step_done (self, stmt, error);
+    }
+  g_mutex_unlock (&self->mutex);
+
+  return ok;
+}
+
+gboolean
+sp_storage_user_get (SpStorage   *self,
+                     const char  *name,
+                     char       **password_hash,
+                     char      ***roles,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean found = FALSE;
+  int rc;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  g_mutex_lock (&self->mutex);
+  if ((stmt = prepare (self, "SELECT password_hash, roles FROM users WHERE name = ?1", error)))
+    {
+      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          found = TRUE;
+          if (password_hash)
+            *password_hash = column_dup (stmt, 0);
+          if (roles)
+            *roles = roles_from_text ((const char *) sqlite3_column_text (stmt, 1));
+        }
+      else if (rc != SQLITE_DONE)
+        sp_db_set_error (self->db, error);
+      sqlite3_reset (stmt);
+    }
+  g_mutex_unlock (&self->mutex);
+
+  return found;
+}
+
+guint
+sp_storage_user_count (SpStorage *self)
+{
+  gint64 n;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  g_mutex_lock (&self->mutex);
+  n = query_int64 (self, "SELECT count(*) FROM users", NULL);
+  g_mutex_unlock (&self->mutex);
+
+  return n < 0 ? 0 : (guint) n;
+}
+
+gboolean
+sp_storage_token_put (SpStorage   *self,
+                      const char  *token_hash,
+                      const char  *user,
+                      gint64       expires_unix,
+                      GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (token_hash != NULL, FALSE);
+  g_return_val_if_fail (user != NULL, FALSE);
+
+  g_mutex_lock (&self->mutex);
+  if ((stmt = prepare (self,
+                       "INSERT INTO tokens (token_hash, user, expires) VALUES (?1, ?2, ?3) "
+                       "ON CONFLICT (token_hash) DO UPDATE SET "
+                       "user = excluded.user, expires = excluded.expires", error)))
+    {
+      sqlite3_bind_text (stmt, 1, token_hash, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, user, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, expires_unix);
+      ok = step_done (self, stmt, error);
+    }
+  g_mutex_unlock (&self->mutex);
+
+  return ok;
+}
+
+SpPrincipal *
+sp_storage_token_lookup (SpStorage  *self,
+                         const char *token_hash,
+                         gint64      now_unix)
+{
+  g_autoptr(GError) error = NULL;
+  SpPrincipal *principal = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (token_hash == NULL)
+    return NULL;
+
+  g_mutex_lock (&self->mutex);
+  if ((stmt = prepare (self,
+                       "SELECT u.name, u.roles FROM tokens t JOIN users u ON u.name = t.user "
+                       "WHERE t.token_hash = ?1 AND t.expires > ?2", &error)))
+    {
+      sqlite3_bind_text (stmt, 1, token_hash, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, now_unix);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          principal = g_new0 (SpPrincipal, 1);
+          principal->name = column_dup (stmt, 0);
+          principal->roles = roles_from_text ((const char *) sqlite3_column_text (stmt, 1));
+        }
+      sqlite3_reset (stmt);
+    }
+  else
+    g_warning ("token lookup: %s", error->message);
+  g_mutex_unlock (&self->mutex);
+
+  return principal;
+}
+
+/* -- published content ---------------------------------------------------- */
+
+JsonNode *
+sp_storage_published (SpStorage   *self,
+                      const char  *entity,
+                      char       **etag,
+                      GError     **error)
+{
+  g_autoptr(JsonArray) array = NULL;
+  JsonNode *root = NULL;
+  sqlite3_stmt *stmt;
+  EntitySql *es;
+  gboolean ok = FALSE;
+  int rc;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_mutex_lock (&self->mutex);
+
+  if (!(es = lookup_sql (self, entity, error)))
+    goto out;
+  if (es->sql_published == NULL)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_NOT_FOUND,
+                   "%s has no published rows", entity);
+      goto out;
+    }
+
+  if (!sp_db_exec (self->db, "BEGIN", error))
+    goto out;
+
+  if (etag)
+    {
+      if (!(stmt = prepare (self, es->sql_etag, error)))
+        goto rollback;
+      if (sqlite3_step (stmt) != SQLITE_ROW)
+        {
+          sp_db_set_error (self->db, error);
+          sqlite3_reset (stmt);
+          goto rollback;
+        }
+      *etag = g_strdup_printf ("\"%s-%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT "\"",
+                               es->entity->name,
+                               (gint64) sqlite3_column_int64 (stmt, 0),
+                               (gint64) sqlite3_column_int64 (stmt, 1));
+      sqlite3_reset (stmt);
+    }
+
+  if (!(stmt = prepare (self, es->sql_published, error)))
+    goto rollback;
+
+  array = json_array_new ();
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      JsonObject *object = json_object_new ();
+
+      json_object_set_string_member (object, "id", (const char *) sqlite3_column_text (stmt, COL_ID));
+      for (guint i = 0; i < es->entity->n_fields; i++)
+        {
+          const SpField *field = &es->entity->fields[i];
+          JsonNode *value;
+
+          if (strcmp (field->name, "status") == 0)
+            continue;
+          value = sp_db_column_field (stmt, COL_FIRST_FIELD + i, field);
+          if (field->type == SP_FIELD_STRV && JSON_NODE_HOLDS_NULL (value))
+            {
+              json_node_unref (value);
+              value = json_node_new (JSON_NODE_ARRAY);
+              json_node_take_array (value, json_array_new ());
+            }
+          json_object_set_member (object, field->name, value);
+        }
+      json_array_add_object_element (array, object);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      sp_db_set_error (self->db, error);
+      sqlite3_reset (stmt);
+      goto rollback;
+    }
+  sqlite3_reset (stmt);
+
+  if (!sp_db_exec (self->db, "COMMIT", error))
+    goto rollback;
+
+  root = json_node_new (JSON_NODE_ARRAY);
+  json_node_set_array (root, array);
+  ok = TRUE;
+  goto out;
+
+rollback:
+  sp_db_rollback (self->db);
+out:
+  if (!ok && etag)
+    g_clear_pointer (etag, g_free);
+  g_mutex_unlock (&self->mutex);
+  return root;
+}
+
+gint64
+sp_storage_row_count (SpStorage  *self,
+                      const char *entity)
+{
+  EntitySql *es;
+  gint64 n = -1;
+
+  g_return_val_if_fail (self != NULL, -1);
+
+  g_mutex_lock (&self->mutex);
+  if ((es = lookup_sql (self, entity, NULL)))
+    n = query_int64 (self, es->sql_count, NULL);
+  g_mutex_unlock (&self->mutex);
+
+  return n;
+}
