@@ -187,6 +187,54 @@ normalize_strv (JsonNode *value)
   return node;
 }
 
+JsonObject *
+sp_change_validate_fields (const SpEntity  *entity,
+                           JsonObject      *fields,
+                           GError         **error)
+{
+  g_autoptr(JsonObject) result = json_object_new ();
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  g_return_val_if_fail (entity != NULL, NULL);
+
+  if (fields == NULL)
+    return g_steal_pointer (&result);
+
+  json_object_iter_init (&iter, fields);
+  while (json_object_iter_next (&iter, &name, &value))
+    {
+      const SpField *field = sp_entity_get_field (entity, name);
+      g_autoptr(JsonNode) normalized = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (field == NULL)
+        {
+          g_autofree char *shown = g_utf8_make_valid (name, MIN (strlen (name), 64));
+          g_set_error (error, SP_ERROR, SP_ERROR_UNKNOWN_FIELD,
+                       "%s: unknown field of %s", shown, entity->name);
+          return NULL;
+        }
+
+      if (field->type == SP_FIELD_STRV && JSON_NODE_HOLDS_VALUE (value) &&
+          json_node_get_value_type (value) == G_TYPE_STRING)
+        normalized = normalize_strv (value);
+      else
+        normalized = json_node_copy (value);
+
+      if (!sp_field_validate (field, normalized, &local_error))
+        {
+          g_set_error (error, SP_ERROR, local_error->code,
+                       "%s: %s", name, local_error->message);
+          return NULL;
+        }
+      json_object_set_member (result, name, g_steal_pointer (&normalized));
+    }
+
+  return g_steal_pointer (&result);
+}
+
 SpChange *
 sp_change_from_json (JsonNode  *node,
                      gboolean   with_version,
@@ -284,39 +332,19 @@ sp_change_from_json (JsonNode  *node,
     }
   else
     {
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *value;
+      g_autoptr(GError) local_error = NULL;
+      JsonObject *validated;
 
-      json_object_iter_init (&iter, json_node_get_object (fields_node));
-      while (json_object_iter_next (&iter, &name, &value))
+      validated = sp_change_validate_fields (entity, json_node_get_object (fields_node),
+                                             &local_error);
+      if (validated == NULL)
         {
-          const SpField *field = sp_entity_get_field (entity, name);
-          g_autoptr(JsonNode) normalized = NULL;
-          g_autoptr(GError) local_error = NULL;
-
-          if (field == NULL)
-            {
-              g_autofree char *shown = g_utf8_make_valid (name, MIN (strlen (name), 64));
-              g_set_error (error, SP_ERROR, SP_ERROR_UNKNOWN_FIELD,
-                           "fields.%s: unknown field of %s", shown, entity->name);
-              return NULL;
-            }
-
-          if (field->type == SP_FIELD_STRV && JSON_NODE_HOLDS_VALUE (value) &&
-              json_node_get_value_type (value) == G_TYPE_STRING)
-            normalized = normalize_strv (value);
-          else
-            normalized = json_node_copy (value);
-
-          if (!sp_field_validate (field, normalized, &local_error))
-            {
-              g_set_error (error, SP_ERROR, local_error->code,
-                           "fields.%s: %s", name, local_error->message);
-              return NULL;
-            }
-          json_object_set_member (change->fields, name, g_steal_pointer (&normalized));
+          g_set_error (error, SP_ERROR, local_error->code,
+                       "fields.%s", local_error->message);
+          return NULL;
         }
+      json_object_unref (change->fields);
+      change->fields = validated;
     }
 
   return g_steal_pointer (&change);

@@ -52,6 +52,14 @@ const char     *sp_op_to_string            (SpOp op);
 SpChange       *sp_change_from_json        (JsonNode  *node,
                                             gboolean   with_version,
                                             GError   **error);
+/* Validate @fields (a change's "fields" or a local edit) against @entity:
+ * unknown members fail with SP_ERROR_UNKNOWN_FIELD, bad values with
+ * SP_ERROR_INVALID ("name: expected a string, got an integer"). A string
+ * for a STRV field is split into lines (blank lines dropped). Returns a
+ * normalized copy. */
+JsonObject     *sp_change_validate_fields  (const SpEntity *entity,
+                                            JsonObject     *fields,
+                                            GError        **error);
 JsonNode       *sp_change_to_json          (const SpChange *change,
                                             gboolean        with_version);
 

@@ -1,3 +1,925 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
-/* Implementation follows. */
+#define G_LOG_DOMAIN "sp-local-store"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "sp-error.h"
 #include "sp-local-store.h"
+
+#define META_NODE_ID  "node_id"
+#define META_HLC_LAST "hlc_last"
+#define META_CURSOR   "cursor"
+
+struct _SpLocalStore
+{
+  GObject  parent_instance;
+
+  char    *path;
+  SpDb    *db;
+  SpHlc   *clock;
+  char    *node_id;
+};
+
+G_DEFINE_FINAL_TYPE (SpLocalStore, sp_local_store, G_TYPE_OBJECT)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+sp_local_store_finalize (GObject *object)
+{
+  SpLocalStore *self = (SpLocalStore *) object;
+
+  g_clear_pointer (&self->clock, sp_hlc_free);
+  g_clear_pointer (&self->db, sp_db_close);
+  g_clear_pointer (&self->node_id, g_free);
+  g_clear_pointer (&self->path, g_free);
+
+  G_OBJECT_CLASS (sp_local_store_parent_class)->finalize (object);
+}
+
+static void
+sp_local_store_class_init (SpLocalStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = sp_local_store_finalize;
+
+  /**
+   * SpLocalStore::changed:
+   * @entity: (nullable): the entity whose rows changed, NULL for any
+   */
+  signals[CHANGED] =
+    g_signal_new ("changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+sp_local_store_init (SpLocalStore *self)
+{
+}
+
+static char *
+new_node_id (void)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  GString *s = g_string_new ("c");
+
+  for (const char *p = uuid; *p; p++)
+    if (*p != '-')
+      g_string_append_c (s, *p);
+  /* "c" + 16 hex digits is unique enough and keeps HLCs short. */
+  g_string_truncate (s, 17);
+  return g_string_free (s, FALSE);
+}
+
+SpLocalStore *
+sp_local_store_open (const char  *path,
+                     GError     **error)
+{
+  g_autoptr(SpLocalStore) self = NULL;
+  g_autofree char *node_id = NULL;
+  g_autofree char *last = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (SP_TYPE_LOCAL_STORE, NULL);
+  self->path = g_strdup (path);
+  self->db = sp_db_open (path, SP_SCHEMA_CLIENT, error);
+  if (self->db == NULL)
+    return NULL;
+
+  node_id = sp_db_meta_get (self->db, META_NODE_ID);
+  if (node_id == NULL || !sp_hlc_node_is_valid (node_id))
+    {
+      g_clear_pointer (&node_id, g_free);
+      node_id = new_node_id ();
+      /* INSERT OR IGNORE semantics under concurrency: re-read after. */
+      if (!sp_db_begin (self->db, error))
+        return NULL;
+      {
+        g_autofree char *again = sp_db_meta_get (self->db, META_NODE_ID);
+        if (again != NULL && sp_hlc_node_is_valid (again))
+          {
+            g_free (node_id);
+            node_id = g_steal_pointer (&again);
+          }
+        else if (!sp_db_meta_set (self->db, META_NODE_ID, node_id, error))
+          {
+            sp_db_rollback (self->db);
+            return NULL;
+          }
+      }
+      if (!sp_db_commit (self->db, error))
+        {
+          sp_db_rollback (self->db);
+          return NULL;
+        }
+    }
+
+  self->node_id = g_steal_pointer (&node_id);
+  self->clock = sp_hlc_new (self->node_id);
+
+  last = sp_db_meta_get (self->db, META_HLC_LAST);
+  if (last != NULL)
+    sp_hlc_observe (self->clock, last);
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+sp_local_store_get_path (SpLocalStore *self)
+{
+  g_return_val_if_fail (SP_IS_LOCAL_STORE (self), NULL);
+  return self->path;
+}
+
+SpDb *
+sp_local_store_get_db (SpLocalStore *self)
+{
+  g_return_val_if_fail (SP_IS_LOCAL_STORE (self), NULL);
+  return self->db;
+}
+
+const char *
+sp_local_store_get_node_id (SpLocalStore *self)
+{
+  g_return_val_if_fail (SP_IS_LOCAL_STORE (self), NULL);
+  return self->node_id;
+}
+
+SpHlc *
+sp_local_store_get_clock (SpLocalStore *self)
+{
+  g_return_val_if_fail (SP_IS_LOCAL_STORE (self), NULL);
+  return self->clock;
+}
+
+void
+sp_local_store_emit_changed (SpLocalStore *self,
+                             const char   *entity)
+{
+  g_return_if_fail (SP_IS_LOCAL_STORE (self));
+  g_signal_emit (self, signals[CHANGED], 0, entity);
+}
+
+/* Persist the greatest timestamp issued or observed, so that a reopened
+ * store keeps its clock monotonic. */
+static gboolean
+persist_clock (SpLocalStore  *self,
+               const char    *hlc,
+               GError       **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = sp_db_prepare (self->db,
+                        "INSERT INTO meta (key, value) VALUES ('" META_HLC_LAST "', ?1) "
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value "
+                        "WHERE excluded.value > meta.value OR meta.value IS NULL",
+                        error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, hlc, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return sp_db_set_error (self->db, error);
+  return TRUE;
+}
+
+static char *
+object_to_string (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, object);
+  return sp_json_to_string (node, NULL);
+}
+
+static JsonObject *
+object_from_string (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (text != NULL && json_parser_load_from_data (parser, text, -1, NULL) &&
+      (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    return json_object_ref (json_node_get_object (root));
+  return json_object_new ();
+}
+
+typedef struct {
+  gint64  seq;
+  char   *change_id;
+  char   *op;
+  char   *fields;
+  gboolean sent;
+} OutboxEntry;
+
+static void
+outbox_entry_clear (OutboxEntry *entry)
+{
+  g_clear_pointer (&entry->change_id, g_free);
+  g_clear_pointer (&entry->op, g_free);
+  g_clear_pointer (&entry->fields, g_free);
+}
+
+/* The newest outbox entry of a row; FALSE if there is none. */
+static gboolean
+outbox_newest (SpLocalStore *self,
+               const char   *entity,
+               const char   *id,
+               OutboxEntry  *entry,
+               GError      **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  memset (entry, 0, sizeof *entry);
+  stmt = sp_db_prepare (self->db,
+                        "SELECT seq, change_id, op, fields, sent FROM outbox "
+                        "WHERE entity = ?1 AND row_id = ?2 ORDER BY seq DESC LIMIT 1",
+                        error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, entity, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      entry->seq = sqlite3_column_int64 (stmt, 0);
+      entry->change_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      entry->op = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      entry->fields = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      entry->sent = sqlite3_column_int (stmt, 4) != 0;
+    }
+  else if (rc != SQLITE_DONE)
+    sp_db_set_error (self->db, error);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW;
+}
+
+static gboolean
+outbox_insert (SpLocalStore  *self,
+               const char    *entity,
+               const char    *id,
+               gint64         base_version,
+               const char    *hlc,
+               SpOp           op,
+               JsonObject    *fields,
+               char         **change_id_out,
+               GError       **error)
+{
+  g_autofree char *change_id = sp_uuid_new ();
+  g_autofree char *fields_text = object_to_string (fields);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = sp_db_prepare (self->db,
+                        "INSERT INTO outbox (change_id, entity, row_id, base_version, hlc, op, fields, sent) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0)",
+                        error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, change_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, entity, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, base_version);
+  sqlite3_bind_text (stmt, 5, hlc, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 6, sp_op_to_string (op), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, fields_text, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return sp_db_set_error (self->db, error);
+  if (change_id_out)
+    *change_id_out = g_steal_pointer (&change_id);
+  return TRUE;
+}
+
+static gboolean
+outbox_update (SpLocalStore  *self,
+               gint64         seq,
+               const char    *hlc,
+               JsonObject    *fields,
+               GError       **error)
+{
+  g_autofree char *fields_text = object_to_string (fields);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = sp_db_prepare (self->db,
+                        "UPDATE outbox SET hlc = ?2, fields = ?3 WHERE seq = ?1 AND sent = 0",
+                        error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, seq);
+  sqlite3_bind_text (stmt, 2, hlc, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, fields_text, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return sp_db_set_error (self->db, error);
+  return TRUE;
+}
+
+static const SpEntity *
+lookup_entity (const char  *name,
+               GError     **error)
+{
+  const SpEntity *entity = sp_entity_lookup (name);
+
+  if (entity == NULL)
+    g_set_error (error, SP_ERROR, SP_ERROR_UNKNOWN_ENTITY,
+                 "unknown entity “%s”", name ? name : "(null)");
+  return entity;
+}
+
+char *
+sp_local_store_save (SpLocalStore  *self,
+                     const char    *entity_name,
+                     const char    *id,
+                     JsonObject    *fields,
+                     GError       **error)
+{
+  const SpEntity *entity;
+  g_autoptr(JsonObject) valid = NULL;
+  g_autoptr(SpDbRow) existing = NULL;
+  g_autofree char *row_id = NULL;
+  g_autofree char *hlc = NULL;
+  g_autofree char *change_id = NULL;
+  OutboxEntry newest;
+  gboolean has_newest;
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (SP_IS_LOCAL_STORE (self), NULL);
+
+  if (!(entity = lookup_entity (entity_name, error)))
+    return NULL;
+  if (!(valid = sp_change_validate_fields (entity, fields, error)))
+    return NULL;
+
+  if (id == NULL)
+    row_id = sp_uuid_new ();
+  else if (!sp_id_is_valid (id))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "invalid row id “%s”", id);
+      return NULL;
+    }
+  else
+    row_id = g_strdup (id);
+
+  if (!sp_db_begin (self->db, error))
+    return NULL;
+
+  existing = sp_db_row_read (self->db, entity, row_id, &local_error);
+  if (local_error != NULL)
+    goto failed;
+
+  hlc = sp_hlc_now (self->clock);
+
+  has_newest = outbox_newest (self, entity->name, row_id, &newest, &local_error);
+  if (local_error != NULL)
+    goto failed;
+
+  if (has_newest && !newest.sent && g_strcmp0 (newest.op, "upsert") == 0)
+    {
+      /* Coalesce into the pending change that has not left the machine. */
+      g_autoptr(JsonObject) merged = object_from_string (newest.fields);
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+
+      json_object_iter_init (&iter, valid);
+      while (json_object_iter_next (&iter, &name, &value))
+        json_object_set_member (merged, name, json_node_copy (value));
+
+      if (!outbox_update (self, newest.seq, hlc, merged, &local_error))
+        {
+          outbox_entry_clear (&newest);
+          goto failed;
+        }
+      change_id = g_strdup (newest.change_id);
+    }
+  else if (!outbox_insert (self, entity->name, row_id,
+                           existing ? existing->version : 0,
+                           hlc, SP_OP_UPSERT, valid, &change_id, &local_error))
+    {
+      outbox_entry_clear (&newest);
+      goto failed;
+    }
+  outbox_entry_clear (&newest);
+
+  if (!sp_db_row_write (self->db, entity, row_id,
+                        existing ? existing->version : 0,
+                        hlc, FALSE, change_id, valid, &local_error) ||
+      !persist_clock (self, hlc, &local_error) ||
+      !sp_db_commit (self->db, &local_error))
+    goto failed;
+
+  sp_local_store_emit_changed (self, entity->name);
+  return g_steal_pointer (&row_id);
+
+failed:
+  sp_db_rollback (self->db);
+  g_propagate_error (error, local_error);
+  return NULL;
+}
+
+gboolean
+sp_local_store_delete (SpLocalStore  *self,
+                       const char    *entity_name,
+                       const char    *id,
+                       GError       **error)
+{
+  const SpEntity *entity;
+  g_autoptr(SpDbRow) existing = NULL;
+  g_autoptr(JsonObject) empty = json_object_new ();
+  g_autofree char *hlc = NULL;
+  g_autofree char *change_id = NULL;
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (SP_IS_LOCAL_STORE (self), FALSE);
+
+  if (!(entity = lookup_entity (entity_name, error)))
+    return FALSE;
+  if (!sp_id_is_valid (id))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "invalid row id");
+      return FALSE;
+    }
+
+  if (!sp_db_begin (self->db, error))
+    return FALSE;
+
+  existing = sp_db_row_read (self->db, entity, id, &local_error);
+  if (local_error != NULL)
+    goto failed;
+  if (existing == NULL || existing->deleted)
+    {
+      g_set_error (&local_error, SP_ERROR, SP_ERROR_NOT_FOUND,
+                   "%s “%s” does not exist", entity->name, id);
+      goto failed;
+    }
+
+  hlc = sp_hlc_now (self->clock);
+  if (!outbox_insert (self, entity->name, id, existing->version, hlc,
+                      SP_OP_DELETE, empty, &change_id, &local_error) ||
+      !sp_db_row_write (self->db, entity, id, existing->version, hlc, TRUE,
+                        change_id, NULL, &local_error) ||
+      !persist_clock (self, hlc, &local_error) ||
+      !sp_db_commit (self->db, &local_error))
+    goto failed;
+
+  sp_local_store_emit_changed (self, entity->name);
+  return TRUE;
+
+failed:
+  sp_db_rollback (self->db);
+  g_propagate_error (error, local_error);
+  return FALSE;
+}
+
+SpDbRow *
+sp_local_store_get (SpLocalStore  *self,
+                    const char    *entity_name,
+                    const char    *id,
+                    GError       **error)
+{
+  const SpEntity *entity;
+
+  g_return_val_if_fail (SP_IS_LOCAL_STORE (self), NULL);
+
+  if (!(entity = lookup_entity (entity_name, error)))
+    return NULL;
+  if (id == NULL)
+    return NULL;
+  return sp_db_row_read (self->db, entity, id, error);
+}
+
+gboolean
+sp_local_store_is_pending (SpLocalStore *self,
+                           const char   *entity,
+                           const char   *id)
+{
+  sqlite3_stmt *stmt;
+  gboolean pending;
+
+  g_return_val_if_fail (SP_IS_LOCAL_STORE (self), FALSE);
+
+  stmt = sp_db_prepare (self->db,
+                        "SELECT 1 FROM outbox WHERE entity = ?1 AND row_id = ?2 LIMIT 1",
+                        NULL);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, entity, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
+  pending = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  return pending;
+}
+
+guint
+sp_local_store_outbox_count (SpLocalStore *self)
+{
+  sqlite3_stmt *stmt;
+  guint count = 0;
+
+  g_return_val_if_fail (SP_IS_LOCAL_STORE (self), 0);
+
+  stmt = sp_db_prepare (self->db, "SELECT count(*) FROM outbox", NULL);
+  if (stmt == NULL)
+    return 0;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    count = (guint) sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return count;
+}
+
+GPtrArray *
+sp_local_store_outbox_peek (SpLocalStore  *self,
+                            guint          limit,
+                            GError       **error)
+{
+  g_autoptr(GPtrArray) changes = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (SP_IS_LOCAL_STORE (self), NULL);
+
+  stmt = sp_db_prepare (self->db,
+                        "SELECT change_id, entity, row_id, base_version, hlc, op, fields "
+                        "FROM outbox ORDER BY seq LIMIT ?1",
+                        error);
+  if (stmt == NULL)
+    return NULL;
+
+  changes = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_free);
+  sqlite3_bind_int64 (stmt, 1, limit ? (gint64) limit : -1);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      SpChange *change = g_new0 (SpChange, 1);
+
+      change->change_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      change->entity = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      change->id = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      change->base_version = sqlite3_column_int64 (stmt, 3);
+      change->hlc = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      change->op = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 5), "delete") == 0
+                   ? SP_OP_DELETE : SP_OP_UPSERT;
+      change->fields = object_from_string ((const char *) sqlite3_column_text (stmt, 6));
+      g_ptr_array_add (changes, change);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      sp_db_set_error (self->db, error);
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+  sqlite3_reset (stmt);
+  return g_steal_pointer (&changes);
+}
+
+gboolean
+sp_local_store_outbox_mark_sent (SpLocalStore  *self,
+                                 GPtrArray     *changes,
+                                 GError       **error)
+{
+  sqlite3_stmt *stmt;
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (SP_IS_LOCAL_STORE (self), FALSE);
+  g_return_val_if_fail (changes != NULL, FALSE);
+
+  if (!sp_db_begin (self->db, error))
+    return FALSE;
+
+  stmt = sp_db_prepare (self->db, "UPDATE outbox SET sent = 1 WHERE change_id = ?1", &local_error);
+  if (stmt == NULL)
+    goto failed;
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const SpChange *change = g_ptr_array_index (changes, i);
+      int rc;
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_text (stmt, 1, change->change_id, -1, SQLITE_TRANSIENT);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          sp_db_set_error (self->db, &local_error);
+          goto failed;
+        }
+    }
+
+  if (!sp_db_commit (self->db, &local_error))
+    goto failed;
+  return TRUE;
+
+failed:
+  sp_db_rollback (self->db);
+  g_propagate_error (error, local_error);
+  return FALSE;
+}
+
+static gboolean
+step_done (SpDb          *db,
+           sqlite3_stmt  *stmt,
+           GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return sp_db_set_error (db, error);
+  return TRUE;
+}
+
+gboolean
+sp_local_store_outbox_ack (SpLocalStore  *self,
+                           GPtrArray     *results,
+                           GError       **error)
+{
+  GError *local_error = NULL;
+  g_autoptr(GHashTable) touched = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_return_val_if_fail (SP_IS_LOCAL_STORE (self), FALSE);
+  g_return_val_if_fail (results != NULL, FALSE);
+
+  if (!sp_db_begin (self->db, error))
+    return FALSE;
+
+  for (guint i = 0; i < results->len; i++)
+    {
+      const SpChangeResult *result = g_ptr_array_index (results, i);
+      g_autofree char *entity_name = NULL;
+      g_autofree char *row_id = NULL;
+      const SpEntity *entity;
+      sqlite3_stmt *stmt;
+      gboolean others;
+      int rc;
+
+      stmt = sp_db_prepare (self->db,
+                            "SELECT entity, row_id FROM outbox WHERE change_id = ?1",
+                            &local_error);
+      if (stmt == NULL)
+        goto failed;
+      sqlite3_bind_text (stmt, 1, result->change_id, -1, SQLITE_TRANSIENT);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          entity_name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+          row_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        {
+          sp_db_set_error (self->db, &local_error);
+          goto failed;
+        }
+      if (entity_name == NULL)
+        continue;   /* answered before (e.g. a retried push) */
+
+      stmt = sp_db_prepare (self->db, "DELETE FROM outbox WHERE change_id = ?1", &local_error);
+      if (stmt == NULL)
+        goto failed;
+      sqlite3_bind_text (stmt, 1, result->change_id, -1, SQLITE_TRANSIENT);
+      if (!step_done (self->db, stmt, &local_error))
+        goto failed;
+
+      entity = sp_entity_lookup (entity_name);
+      if (entity == NULL)
+        continue;
+      g_hash_table_add (touched, (gpointer) entity->name);
+
+      stmt = sp_db_prepare (self->db,
+                            "SELECT 1 FROM outbox WHERE entity = ?1 AND row_id = ?2 LIMIT 1",
+                            &local_error);
+      if (stmt == NULL)
+        goto failed;
+      sqlite3_bind_text (stmt, 1, entity_name, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, row_id, -1, SQLITE_TRANSIENT);
+      others = sqlite3_step (stmt) == SQLITE_ROW;
+      sqlite3_reset (stmt);
+
+      if (!others)
+        {
+          g_autofree char *sql =
+            g_strdup_printf ("UPDATE \"%s\" SET version = ?2 WHERE id = ?1 AND version < ?2",
+                             entity->name);
+
+          stmt = sp_db_prepare (self->db, sql, &local_error);
+          if (stmt == NULL)
+            goto failed;
+          sqlite3_bind_text (stmt, 1, row_id, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_int64 (stmt, 2, result->version);
+          if (!step_done (self->db, stmt, &local_error))
+            goto failed;
+        }
+    }
+
+  if (!sp_db_commit (self->db, &local_error))
+    goto failed;
+
+  {
+    GHashTableIter iter;
+    gpointer key;
+
+    g_hash_table_iter_init (&iter, touched);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      sp_local_store_emit_changed (self, key);
+  }
+  return TRUE;
+
+failed:
+  sp_db_rollback (self->db);
+  g_propagate_error (error, local_error);
+  return FALSE;
+}
+
+/* Field names with pending local values for a row, and whether the newest
+ * pending op is a delete. NULL when nothing is pending. */
+static GHashTable *
+pending_fields (SpLocalStore  *self,
+                const char    *entity,
+                const char    *id,
+                gboolean      *pending_delete,
+                GError       **error)
+{
+  GHashTable *names = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = sp_db_prepare (self->db,
+                        "SELECT op, fields FROM outbox WHERE entity = ?1 AND row_id = ?2 ORDER BY seq",
+                        error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, entity, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(JsonObject) fields =
+        object_from_string ((const char *) sqlite3_column_text (stmt, 1));
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+
+      if (names == NULL)
+        names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      *pending_delete = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "delete") == 0;
+      json_object_iter_init (&iter, fields);
+      while (json_object_iter_next (&iter, &name, &value))
+        g_hash_table_add (names, g_strdup (name));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      sp_db_set_error (self->db, error);
+      g_clear_pointer (&names, g_hash_table_unref);
+    }
+  sqlite3_reset (stmt);
+  return names;
+}
+
+static gboolean
+apply_one (SpLocalStore   *self,
+           const SpChange *change,
+           gboolean        check_pending,
+           GError        **error)
+{
+  const SpEntity *entity = sp_entity_lookup (change->entity);
+  g_autoptr(GHashTable) pending = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gboolean pending_delete = FALSE;
+
+  if (entity == NULL)
+    return TRUE;   /* an entity this client version does not know */
+
+  if (check_pending)
+    {
+      pending = pending_fields (self, entity->name, change->id, &pending_delete, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+
+  if (pending == NULL)
+    return sp_db_row_write (self->db, entity, change->id, change->version, change->hlc,
+                            change->op == SP_OP_DELETE, change->change_id,
+                            change->fields, error);
+
+  /* Local edits not yet accepted by the server win locally; they will be
+   * merged on the server when pushed. */
+  {
+    g_autoptr(SpDbRow) local = sp_db_row_read (self->db, entity, change->id, &local_error);
+    g_autoptr(JsonObject) fields = json_object_new ();
+    JsonObjectIter iter;
+    const char *name;
+    JsonNode *value;
+    const char *hlc;
+
+    if (local_error != NULL)
+      {
+        g_propagate_error (error, g_steal_pointer (&local_error));
+        return FALSE;
+      }
+
+    if (change->fields != NULL)
+      {
+        json_object_iter_init (&iter, change->fields);
+        while (json_object_iter_next (&iter, &name, &value))
+          if (!g_hash_table_contains (pending, name))
+            json_object_set_member (fields, name, json_node_copy (value));
+      }
+
+    if (local == NULL)
+      return sp_db_row_write (self->db, entity, change->id, change->version, change->hlc,
+                              pending_delete, change->change_id, fields, error);
+
+    hlc = sp_hlc_compare (local->hlc, change->hlc) > 0 ? local->hlc : change->hlc;
+    return sp_db_row_write (self->db, entity, change->id,
+                            MAX (local->version, change->version), hlc,
+                            local->deleted, local->change_id, fields, error);
+  }
+}
+
+gboolean
+sp_local_store_apply_pulled (SpLocalStore  *self,
+                             GPtrArray     *changes,
+                             const char    *cursor,
+                             GError       **error)
+{
+  g_autoptr(GHashTable) touched = g_hash_table_new (g_str_hash, g_str_equal);
+  GError *local_error = NULL;
+  const char *max_hlc = NULL;
+  gboolean check_pending;
+
+  g_return_val_if_fail (SP_IS_LOCAL_STORE (self), FALSE);
+  g_return_val_if_fail (changes != NULL, FALSE);
+
+  if (!sp_db_begin (self->db, error))
+    return FALSE;
+
+  /* Most pages arrive with an empty outbox: skip the per-row lookups. */
+  check_pending = sp_local_store_outbox_count (self) > 0;
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const SpChange *change = g_ptr_array_index (changes, i);
+      const SpEntity *entity;
+
+      if (change->hlc == NULL || change->id == NULL)
+        continue;
+
+      if (!apply_one (self, change, check_pending, &local_error))
+        goto failed;
+
+      sp_hlc_observe (self->clock, change->hlc);
+      if (sp_hlc_compare (change->hlc, max_hlc) > 0)
+        max_hlc = change->hlc;
+      if ((entity = sp_entity_lookup (change->entity)))
+        g_hash_table_add (touched, (gpointer) entity->name);
+    }
+
+  if ((max_hlc != NULL && !persist_clock (self, max_hlc, &local_error)) ||
+      (cursor != NULL && !sp_db_meta_set (self->db, META_CURSOR, cursor, &local_error)) ||
+      !sp_db_commit (self->db, &local_error))
+    goto failed;
+
+  {
+    GHashTableIter iter;
+    gpointer key;
+
+    g_hash_table_iter_init (&iter, touched);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      sp_local_store_emit_changed (self, key);
+  }
+  return TRUE;
+
+failed:
+  sp_db_rollback (self->db);
+  g_propagate_error (error, local_error);
+  return FALSE;
+}
+
+char *
+sp_local_store_get_cursor (SpLocalStore *self)
+{
+  g_return_val_if_fail (SP_IS_LOCAL_STORE (self), NULL);
+  return sp_db_meta_get (self->db, META_CURSOR);
+}

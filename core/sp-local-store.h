@@ -47,6 +47,11 @@ SpDbRow      *sp_local_store_get             (SpLocalStore  *self,
                                               const char    *id,
                                               GError       **error);
 
+/* TRUE while the row has outbox entries (local changes not yet accepted). */
+gboolean      sp_local_store_is_pending      (SpLocalStore  *self,
+                                              const char    *entity,
+                                              const char    *id);
+
 /* Outbox, oldest first. Entries sent once are marked so that later local
  * edits of the same row do not merge into a change that may have landed. */
 guint         sp_local_store_outbox_count    (SpLocalStore  *self);

@@ -1,3 +1,907 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
-/* Implementation follows. */
+#define G_LOG_DOMAIN "sp-sync-client"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "sp-change.h"
+#include "sp-error.h"
+#include "sp-local-store.h"
 #include "sp-sync-client.h"
+
+#define DEFAULT_PAGE_SIZE  5000
+#define DEFAULT_PUSH_BATCH 1000
+#define DEFAULT_TIMEOUT    60
+
+struct _SpSyncClient
+{
+  GObject       parent_instance;
+
+  GMutex        lock;          /* guards token and tls_database */
+  char         *db_path;
+  char         *base_url;      /* without trailing slash */
+  char         *token;
+  GTlsDatabase *tls_database;
+  guint         page_size;
+  guint         push_batch;
+  guint         timeout;
+};
+
+G_DEFINE_FINAL_TYPE (SpSyncClient, sp_sync_client, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_DB_PATH,
+  PROP_BASE_URL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+sp_sync_client_finalize (GObject *object)
+{
+  SpSyncClient *self = (SpSyncClient *) object;
+
+  g_clear_pointer (&self->db_path, g_free);
+  g_clear_pointer (&self->base_url, g_free);
+  g_clear_pointer (&self->token, g_free);
+  g_clear_object (&self->tls_database);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (sp_sync_client_parent_class)->finalize (object);
+}
+
+static void
+sp_sync_client_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  SpSyncClient *self = SP_SYNC_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_DB_PATH:
+      g_value_set_string (value, self->db_path);
+      break;
+    case PROP_BASE_URL:
+      g_value_set_string (value, self->base_url);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sp_sync_client_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  SpSyncClient *self = SP_SYNC_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_DB_PATH:
+      g_free (self->db_path);
+      self->db_path = g_value_dup_string (value);
+      break;
+    case PROP_BASE_URL:
+      {
+        char *url = g_value_dup_string (value);
+        gsize len = url ? strlen (url) : 0;
+
+        while (len > 0 && url[len - 1] == '/')
+          url[--len] = '\0';
+        g_free (self->base_url);
+        self->base_url = url;
+      }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sp_sync_client_class_init (SpSyncClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = sp_sync_client_finalize;
+  object_class->get_property = sp_sync_client_get_property;
+  object_class->set_property = sp_sync_client_set_property;
+
+  properties[PROP_DB_PATH] =
+    g_param_spec_string ("db-path", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BASE_URL] =
+    g_param_spec_string ("base-url", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+sp_sync_client_init (SpSyncClient *self)
+{
+  g_mutex_init (&self->lock);
+  self->page_size = DEFAULT_PAGE_SIZE;
+  self->push_batch = DEFAULT_PUSH_BATCH;
+  self->timeout = DEFAULT_TIMEOUT;
+}
+
+SpSyncClient *
+sp_sync_client_new (const char *db_path,
+                    const char *base_url)
+{
+  g_return_val_if_fail (db_path != NULL, NULL);
+  g_return_val_if_fail (base_url != NULL, NULL);
+
+  return g_object_new (SP_TYPE_SYNC_CLIENT,
+                       "db-path", db_path,
+                       "base-url", base_url,
+                       NULL);
+}
+
+const char *
+sp_sync_client_get_base_url (SpSyncClient *self)
+{
+  g_return_val_if_fail (SP_IS_SYNC_CLIENT (self), NULL);
+  return self->base_url;
+}
+
+void
+sp_sync_client_set_token (SpSyncClient *self,
+                          const char   *token)
+{
+  g_return_if_fail (SP_IS_SYNC_CLIENT (self));
+
+  g_mutex_lock (&self->lock);
+  g_free (self->token);
+  self->token = g_strdup (token);
+  g_mutex_unlock (&self->lock);
+}
+
+static char *
+dup_token (SpSyncClient *self)
+{
+  char *token;
+
+  g_mutex_lock (&self->lock);
+  token = g_strdup (self->token);
+  g_mutex_unlock (&self->lock);
+  return token;
+}
+
+gboolean
+sp_sync_client_set_ca_file (SpSyncClient  *self,
+                            const char    *path,
+                            GError       **error)
+{
+  g_autoptr(GTlsDatabase) database = NULL;
+
+  g_return_val_if_fail (SP_IS_SYNC_CLIENT (self), FALSE);
+
+  if (path != NULL && *path != '\0')
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      database = g_tls_file_database_new (path, &local_error);
+      if (database == NULL)
+        {
+          g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                       _("Cannot read the CA certificate %s: %s"), path, local_error->message);
+          return FALSE;
+        }
+    }
+
+  g_mutex_lock (&self->lock);
+  g_set_object (&self->tls_database, database);
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+void
+sp_sync_client_set_page_size (SpSyncClient *self,
+                              guint         limit)
+{
+  g_return_if_fail (SP_IS_SYNC_CLIENT (self));
+  self->page_size = limit ? limit : DEFAULT_PAGE_SIZE;
+}
+
+void
+sp_sync_client_set_push_batch (SpSyncClient *self,
+                               guint         batch)
+{
+  g_return_if_fail (SP_IS_SYNC_CLIENT (self));
+  self->push_batch = batch ? batch : DEFAULT_PUSH_BATCH;
+}
+
+void
+sp_sync_client_set_timeout (SpSyncClient *self,
+                            guint         seconds)
+{
+  g_return_if_fail (SP_IS_SYNC_CLIENT (self));
+  self->timeout = seconds;
+}
+
+/* A session for the calling thread. */
+static SoupSession *
+create_session (SpSyncClient *self)
+{
+  SoupSession *session;
+
+  session = soup_session_new_with_options ("timeout", self->timeout,
+                                           "idle-timeout", self->timeout,
+                                           "user-agent", "Stadtpult/" PACKAGE_VERSION " ",
+                                           NULL);
+  g_mutex_lock (&self->lock);
+  if (self->tls_database != NULL)
+    soup_session_set_tls_database (session, self->tls_database);
+  g_mutex_unlock (&self->lock);
+  return session;
+}
+
+static int
+code_for_status (guint       status,
+                 const char *slug)
+{
+  static const int codes[] = {
+    SP_ERROR_INVALID, SP_ERROR_UNKNOWN_ENTITY, SP_ERROR_UNKNOWN_FIELD,
+    SP_ERROR_UNAUTHORIZED, SP_ERROR_FORBIDDEN, SP_ERROR_NOT_FOUND,
+    SP_ERROR_TOO_LARGE, SP_ERROR_RATE_LIMITED, SP_ERROR_STORAGE,
+  };
+
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    return SP_ERROR_UNAUTHORIZED;
+  if (status == SOUP_STATUS_FORBIDDEN)
+    return SP_ERROR_FORBIDDEN;
+
+  if (slug != NULL)
+    for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+      if (g_strcmp0 (sp_error_slug (codes[i]), slug) == 0)
+        return codes[i];
+
+  switch (status)
+    {
+    case SOUP_STATUS_NOT_FOUND:               return SP_ERROR_NOT_FOUND;
+    case SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE: return SP_ERROR_TOO_LARGE;
+    case 429:                                   return SP_ERROR_RATE_LIMITED;
+    case SOUP_STATUS_BAD_GATEWAY:
+    case SOUP_STATUS_SERVICE_UNAVAILABLE:
+    case SOUP_STATUS_GATEWAY_TIMEOUT:         return SP_ERROR_NETWORK;
+    default:
+      if (status >= 400 && status < 500)
+        return SP_ERROR_INVALID;
+      if (status >= 500)
+        return SP_ERROR_STORAGE;
+      return SP_ERROR_PROTOCOL;
+    }
+}
+
+/* Performs one request and returns the parsed JSON answer of a 2xx
+ * response; maps everything else to SP_ERROR. */
+static JsonNode *
+request_json (SpSyncClient  *self,
+              SoupSession   *session,
+              const char    *method,
+              const char    *path_and_query,
+              JsonNode      *body,
+              gboolean       with_token,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autofree char *url = g_strconcat (self->base_url ? self->base_url : "", path_and_query, NULL);
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) response = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  const char *data;
+  gsize len = 0;
+  guint status;
+
+  msg = soup_message_new (method, url);
+  if (msg == NULL)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   _("Invalid server address “%s”"), self->base_url ? self->base_url : "");
+      return NULL;
+    }
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg),
+                                "Accept", "application/json");
+  if (with_token)
+    {
+      g_autofree char *token = dup_token (self);
+
+      if (token == NULL)
+        {
+          g_set_error (error, SP_ERROR, SP_ERROR_UNAUTHORIZED, _("Not signed in"));
+          return NULL;
+        }
+      {
+        g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+        soup_message_headers_replace (soup_message_get_request_headers (msg),
+                                      "Authorization", auth);
+      }
+    }
+
+  if (body != NULL)
+    {
+      gsize body_len = 0;
+      char *text = sp_json_to_string (body, &body_len);
+      g_autoptr(GBytes) bytes = g_bytes_new_take (text, body_len);
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+
+  response = soup_session_send_and_read (session, msg, cancellable, &local_error);
+  if (response == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, SP_ERROR, SP_ERROR_NETWORK,
+                     _("Cannot reach the server: %s"), local_error->message);
+      return NULL;
+    }
+
+  status = soup_message_get_status (msg);
+  data = g_bytes_get_data (response, &len);
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      g_autoptr(JsonNode) err = len ? sp_json_parse (data, (gssize) len, NULL) : NULL;
+      const char *slug = NULL;
+      const char *message = NULL;
+
+      if (err != NULL && JSON_NODE_HOLDS_OBJECT (err))
+        {
+          JsonObject *o = json_node_get_object (err);
+
+          if (json_object_has_member (o, "error") &&
+              JSON_NODE_HOLDS_VALUE (json_object_get_member (o, "error")))
+            slug = json_object_get_string_member (o, "error");
+          if (json_object_has_member (o, "message") &&
+              JSON_NODE_HOLDS_VALUE (json_object_get_member (o, "message")))
+            message = json_object_get_string_member (o, "message");
+        }
+
+      if (message == NULL)
+        message = soup_message_get_reason_phrase (msg);
+      if (message == NULL || *message == '\0')
+        message = soup_status_get_phrase (status);
+
+      g_set_error (error, SP_ERROR, code_for_status (status, slug),
+                   "%s (HTTP %u)", message ? message : _("Server error"), status);
+      return NULL;
+    }
+
+  root = sp_json_parse (data, (gssize) len, &local_error);
+  if (root == NULL)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_PROTOCOL,
+                   _("Unexpected answer from the server: %s"), local_error->message);
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_PROTOCOL,
+                   _("Unexpected answer from the server: not a JSON object"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&root);
+}
+
+static gboolean
+protocol_error (GError    **error,
+                const char *what)
+{
+  g_set_error (error, SP_ERROR, SP_ERROR_PROTOCOL,
+               _("Unexpected answer from the server: %s"), what);
+  return FALSE;
+}
+
+static char **
+parse_roles (JsonObject *object)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonNode *node = json_object_get_member (object, "roles");
+
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *item = json_array_get_element (array, i);
+
+          if (JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING)
+            g_strv_builder_add (builder, json_node_get_string (item));
+        }
+    }
+  return g_strv_builder_end (builder);
+}
+
+char *
+sp_sync_client_login (SpSyncClient   *self,
+                      const char     *user,
+                      const char     *password,
+                      char         ***roles,
+                      GCancellable   *cancellable,
+                      GError        **error)
+{
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  JsonObject *object;
+  JsonNode *token_node;
+  char *token;
+
+  g_return_val_if_fail (SP_IS_SYNC_CLIENT (self), NULL);
+  g_return_val_if_fail (user != NULL, NULL);
+  g_return_val_if_fail (password != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "user");
+  json_builder_add_string_value (builder, user);
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, password);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  session = create_session (self);
+  answer = request_json (self, session, "POST", "/api/v1/login", body, FALSE,
+                         cancellable, error);
+  if (answer == NULL)
+    return NULL;
+
+  object = json_node_get_object (answer);
+  token_node = json_object_get_member (object, "token");
+  if (token_node == NULL || !JSON_NODE_HOLDS_VALUE (token_node) ||
+      json_node_get_value_type (token_node) != G_TYPE_STRING ||
+      *json_node_get_string (token_node) == '\0')
+    {
+      protocol_error (error, "no token");
+      return NULL;
+    }
+
+  token = g_strdup (json_node_get_string (token_node));
+  sp_sync_client_set_token (self, token);
+  if (roles)
+    *roles = parse_roles (object);
+  return token;
+}
+
+static gboolean
+push_with_store (SpSyncClient  *self,
+                 SoupSession   *session,
+                 SpLocalStore  *store,
+                 SpSyncStats   *stats,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  for (;;)
+    {
+      g_autoptr(GPtrArray) batch = NULL;
+      g_autoptr(GPtrArray) results = NULL;
+      g_autoptr(JsonBuilder) builder = NULL;
+      g_autoptr(JsonNode) body = NULL;
+      g_autoptr(JsonNode) answer = NULL;
+      g_autoptr(GHashTable) sent_ids = NULL;
+      JsonNode *results_node;
+      JsonArray *array;
+      guint matched = 0;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+
+      batch = sp_local_store_outbox_peek (store, self->push_batch, error);
+      if (batch == NULL)
+        return FALSE;
+      if (batch->len == 0)
+        return TRUE;
+
+      /* From now on these changes may land on the server: later local
+       * edits must not be merged into them. */
+      if (!sp_local_store_outbox_mark_sent (store, batch, error))
+        return FALSE;
+
+      sent_ids = g_hash_table_new (g_str_hash, g_str_equal);
+      builder = json_builder_new ();
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "changes");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < batch->len; i++)
+        {
+          SpChange *change = g_ptr_array_index (batch, i);
+
+          json_builder_add_value (builder, sp_change_to_json (change, FALSE));
+          g_hash_table_add (sent_ids, change->change_id);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      body = json_builder_get_root (builder);
+
+      answer = request_json (self, session, "POST", "/api/v1/sync", body, TRUE,
+                             cancellable, error);
+      if (answer == NULL)
+        return FALSE;
+
+      results_node = json_object_get_member (json_node_get_object (answer), "results");
+      if (results_node == NULL || !JSON_NODE_HOLDS_ARRAY (results_node))
+        return protocol_error (error, "no results");
+
+      array = json_node_get_array (results_node);
+      results = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_result_free);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          g_autoptr(GError) local_error = NULL;
+          SpChangeResult *result =
+            sp_change_result_from_json (json_array_get_element (array, i), &local_error);
+
+          if (result == NULL)
+            {
+              g_autofree char *what = g_strdup_printf ("results[%u]: %s", i, local_error->message);
+              return protocol_error (error, what);
+            }
+          if (g_hash_table_contains (sent_ids, result->change_id))
+            {
+              matched++;
+              if (stats)
+                {
+                  stats->pushed++;
+                  if (result->status == SP_RESULT_CONFLICT)
+                    stats->conflicts++;
+                }
+            }
+          g_ptr_array_add (results, result);
+        }
+
+      if (!sp_local_store_outbox_ack (store, results, error))
+        return FALSE;
+
+      if (matched == 0)
+        return protocol_error (error, "no change of the batch was answered");
+    }
+}
+
+/* Drop fields this program does not know (a newer server) so that pulled
+ * changes still apply; unknown entities are skipped by the caller. */
+static JsonNode *
+strip_unknown_fields (JsonNode *node)
+{
+  JsonObject *object;
+  JsonNode *fields_node;
+  const SpEntity *entity;
+  JsonNode *copy;
+  JsonObject *fields;
+  g_autoptr(GList) names = NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return json_node_ref (node);
+  object = json_node_get_object (node);
+  fields_node = json_object_get_member (object, "fields");
+  entity = json_object_has_member (object, "entity") &&
+           JSON_NODE_HOLDS_VALUE (json_object_get_member (object, "entity"))
+    ? sp_entity_lookup (json_object_get_string_member (object, "entity")) : NULL;
+  if (entity == NULL || fields_node == NULL || !JSON_NODE_HOLDS_OBJECT (fields_node))
+    return json_node_ref (node);
+
+  names = json_object_get_members (json_node_get_object (fields_node));
+  for (GList *l = names; l; l = l->next)
+    if (sp_entity_get_field (entity, l->data) == NULL)
+      break;
+    else if (l->next == NULL)
+      return json_node_ref (node);
+  if (names == NULL)
+    return json_node_ref (node);
+
+  copy = json_node_copy (node);
+  fields = json_object_get_object_member (json_node_get_object (copy), "fields");
+  for (GList *l = names; l; l = l->next)
+    if (sp_entity_get_field (entity, l->data) == NULL)
+      json_object_remove_member (fields, l->data);
+  return copy;
+}
+
+static gboolean
+pull_with_store (SpSyncClient  *self,
+                 SoupSession   *session,
+                 SpLocalStore  *store,
+                 SpSyncStats   *stats,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  g_autofree char *cursor = sp_local_store_get_cursor (store);
+
+  for (;;)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *escaped = NULL;
+      g_autoptr(JsonNode) answer = NULL;
+      g_autoptr(GPtrArray) changes = NULL;
+      JsonObject *object;
+      JsonNode *node;
+      JsonArray *array;
+      const char *next_cursor;
+      gboolean more;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+
+      escaped = g_uri_escape_string (cursor ? cursor : "", NULL, FALSE);
+      path = g_strdup_printf ("/api/v1/sync?since=%s&limit=%u", escaped, self->page_size);
+      answer = request_json (self, session, "GET", path, NULL, TRUE, cancellable, error);
+      if (answer == NULL)
+        return FALSE;
+
+      object = json_node_get_object (answer);
+
+      node = json_object_get_member (object, "changes");
+      if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+        return protocol_error (error, "no changes");
+      array = json_node_get_array (node);
+
+      node = json_object_get_member (object, "cursor");
+      if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+          json_node_get_value_type (node) != G_TYPE_STRING)
+        return protocol_error (error, "no cursor");
+      next_cursor = json_node_get_string (node);
+
+      node = json_object_get_member (object, "more");
+      more = node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+             json_node_get_value_type (node) == G_TYPE_BOOLEAN &&
+             json_node_get_boolean (node);
+
+      changes = g_ptr_array_new_full (json_array_get_length (array),
+                                      (GDestroyNotify) sp_change_free);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          g_autoptr(GError) local_error = NULL;
+          g_autoptr(JsonNode) element = strip_unknown_fields (json_array_get_element (array, i));
+          SpChange *change = sp_change_from_json (element, TRUE, &local_error);
+
+          if (change == NULL)
+            {
+              g_autofree char *what = NULL;
+
+              if (g_error_matches (local_error, SP_ERROR, SP_ERROR_UNKNOWN_ENTITY))
+                continue;
+              what = g_strdup_printf ("changes[%u].%s", i, local_error->message);
+              return protocol_error (error, what);
+            }
+          g_ptr_array_add (changes, change);
+        }
+
+      if (!sp_local_store_apply_pulled (store, changes, next_cursor, error))
+        return FALSE;
+      if (stats)
+        stats->pulled += changes->len;
+
+      if (!more)
+        return TRUE;
+      if (g_strcmp0 (cursor, next_cursor) == 0 && json_array_get_length (array) == 0)
+        return protocol_error (error, "more pages announced but the cursor did not move");
+
+      g_free (cursor);
+      cursor = g_strdup (next_cursor);
+    }
+}
+
+gboolean
+sp_sync_client_push (SpSyncClient  *self,
+                     SpSyncStats   *stats,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(SpLocalStore) store = NULL;
+
+  g_return_val_if_fail (SP_IS_SYNC_CLIENT (self), FALSE);
+
+  if (!(store = sp_local_store_open (self->db_path, error)))
+    return FALSE;
+  session = create_session (self);
+  return push_with_store (self, session, store, stats, cancellable, error);
+}
+
+gboolean
+sp_sync_client_pull (SpSyncClient  *self,
+                     SpSyncStats   *stats,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(SpLocalStore) store = NULL;
+
+  g_return_val_if_fail (SP_IS_SYNC_CLIENT (self), FALSE);
+
+  if (!(store = sp_local_store_open (self->db_path, error)))
+    return FALSE;
+  session = create_session (self);
+  return pull_with_store (self, session, store, stats, cancellable, error);
+}
+
+gboolean
+sp_sync_client_sync (SpSyncClient  *self,
+                     SpSyncStats   *stats,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(SpLocalStore) store = NULL;
+
+  g_return_val_if_fail (SP_IS_SYNC_CLIENT (self), FALSE);
+
+  if (!(store = sp_local_store_open (self->db_path, error)))
+    return FALSE;
+  session = create_session (self);
+  return push_with_store (self, session, store, stats, cancellable, error) &&
+         pull_with_store (self, session, store, stats, cancellable, error);
+}
+
+/* -- async ------------------------------------------------------------ */
+
+typedef struct {
+  char *user;
+  char *password;
+} LoginData;
+
+typedef struct {
+  char  *token;
+  char **roles;
+} LoginResult;
+
+static void
+login_data_free (LoginData *data)
+{
+  g_free (data->user);
+  if (data->password)
+    memset (data->password, 0, strlen (data->password));
+  g_free (data->password);
+  g_free (data);
+}
+
+static void
+login_result_free (LoginResult *result)
+{
+  g_free (result->token);
+  g_strfreev (result->roles);
+  g_free (result);
+}
+
+static void
+login_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  SpSyncClient *self = source_object;
+  LoginData *data = task_data;
+  GError *error = NULL;
+  LoginResult *result = g_new0 (LoginResult, 1);
+
+  result->token = sp_sync_client_login (self, data->user, data->password, &result->roles,
+                                        cancellable, &error);
+  if (result->token == NULL)
+    {
+      login_result_free (result);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, result, (GDestroyNotify) login_result_free);
+}
+
+void
+sp_sync_client_login_async (SpSyncClient        *self,
+                            const char          *user,
+                            const char          *password,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  LoginData *data;
+
+  g_return_if_fail (SP_IS_SYNC_CLIENT (self));
+  g_return_if_fail (user != NULL);
+  g_return_if_fail (password != NULL);
+
+  data = g_new0 (LoginData, 1);
+  data->user = g_strdup (user);
+  data->password = g_strdup (password);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sp_sync_client_login_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) login_data_free);
+  g_task_run_in_thread (task, login_thread);
+}
+
+char *
+sp_sync_client_login_finish (SpSyncClient   *self,
+                             GAsyncResult   *result,
+                             char         ***roles,
+                             GError        **error)
+{
+  LoginResult *login;
+  char *token;
+
+  g_return_val_if_fail (SP_IS_SYNC_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  login = g_task_propagate_pointer (G_TASK (result), error);
+  if (login == NULL)
+    return NULL;
+
+  token = g_steal_pointer (&login->token);
+  if (roles)
+    *roles = g_steal_pointer (&login->roles);
+  login_result_free (login);
+  return token;
+}
+
+static void
+sync_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SpSyncClient *self = source_object;
+  SpSyncStats *stats = g_new0 (SpSyncStats, 1);
+  GError *error = NULL;
+
+  if (!sp_sync_client_sync (self, stats, cancellable, &error))
+    {
+      /* Keep partial counts for the caller: it may report them. */
+      g_task_set_task_data (task, stats, g_free);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, stats, g_free);
+}
+
+void
+sp_sync_client_sync_async (SpSyncClient        *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SP_IS_SYNC_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sp_sync_client_sync_async);
+  g_task_run_in_thread (task, sync_thread);
+}
+
+gboolean
+sp_sync_client_sync_finish (SpSyncClient  *self,
+                            GAsyncResult  *result,
+                            SpSyncStats   *stats,
+                            GError       **error)
+{
+  g_autofree SpSyncStats *done = NULL;
+
+  g_return_val_if_fail (SP_IS_SYNC_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  done = g_task_propagate_pointer (G_TASK (result), error);
+  if (done == NULL)
+    {
+      SpSyncStats *partial = g_task_get_task_data (G_TASK (result));
+
+      if (stats && partial)
+        *stats = *partial;
+      return FALSE;
+    }
+  if (stats)
+    *stats = *done;
+  return TRUE;
+}
