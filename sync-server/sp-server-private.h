@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+#pragma once
+
+#include "sp-server.h"
+
+G_BEGIN_DECLS
+
+/* Internal API of the server binary (main.c and the route groups). */
+
+/* Creates the SoupServer, registers every route group and the request
+ * metrics. @storage stays owned by the caller and must outlive the server. */
+SpServer   *_sp_server_new                 (SpStorage       *storage,
+                                            const char      *public_dir,
+                                            GTlsCertificate *tls_certificate);
+void        _sp_server_free                (SpServer        *self);
+const char *_sp_server_get_public_dir      (SpServer        *self);
+
+/* Listens on @address:@port (0 = any free port). *uri gets the URI clients
+ * use, e.g. "http://127.0.0.1:8080/". */
+gboolean    _sp_server_listen              (SpServer        *self,
+                                            const char      *address,
+                                            guint            port,
+                                            char           **uri,
+                                            GError         **error);
+
+/* {"error":@slug,"message":@message} with @status. */
+void        _sp_server_reply_error_literal (SoupServerMessage *msg,
+                                            guint              status,
+                                            const char        *slug,
+                                            const char        *message);
+/* 405 with an Allow header. */
+void        _sp_server_reply_method_not_allowed (SoupServerMessage *msg,
+                                                 const char        *allow);
+/* 404 JSON for API paths. */
+void        _sp_server_reply_api_not_found (SoupServerMessage *msg);
+
+/* Prometheus text exposition of all metrics. */
+char       *_sp_server_metrics_text        (SpServer        *self);
+
+/* True if @accept_encoding (an Accept-Encoding header, may be NULL) allows
+ * gzip. */
+gboolean    _sp_accepts_gzip               (const char      *accept_encoding);
+/* gzip-compresses @data. */
+GBytes     *_sp_gzip                       (const guint8    *data,
+                                            gsize            len);
+
+G_END_DECLS
