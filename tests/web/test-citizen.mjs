@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: EUPL-1.2
+//
+// The citizen web app in a real browser (Chromium through playwright-core):
+// starts the built sync server with demo content on a free port, then checks
+// what a citizen sees: the service list, search, a detail page, WCAG 2.1 AA
+// (axe-core), the PWA manifest and service worker, the offline fallback, and
+// that a service name with markup is shown as text, never run.
+//
+// Env: STADTPULT_SERVER (path of stadtpult-server; set by meson),
+//      CHROMIUM (default /usr/bin/chromium).
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import { createInterface } from "node:readline";
+
+const SERVER = process.env.STADTPULT_SERVER;
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+const XSS_NAME = "<script>window.__xss=1</script>Sperrmüll <img src=x onerror=\"window.__xss=2\"> abholen";
+
+async function loadModules() {
+  try {
+    const { chromium } = await import("playwright-core");
+    const { default: AxeBuilder } = await import("@axe-core/playwright");
+    return { chromium, AxeBuilder };
+  } catch (err) {
+    throw new Error(`tests/web needs its npm modules: run \`make check\` or \`npm ci\` in tests/web (${err.message})`);
+  }
+}
+
+let chromium, AxeBuilder;
+let dir, server, serverLog = "", base, browser, apiServices;
+
+function startServer() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(SERVER, ["--demo", "--db", join(dir, "web.db"), "--port", "0", "--bind", "127.0.0.1"],
+                        { stdio: ["ignore", "pipe", "pipe"] });
+    const timer = setTimeout(() => reject(new Error(`server did not print its listening line in 30 s:\n${serverLog}`)), 30000);
+    child.stderr.on("data", (d) => { serverLog += d; });
+    child.on("error", (err) => { clearTimeout(timer); reject(err); });
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited early (${code ?? signal}):\n${serverLog}`));
+    });
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      serverLog += line + "\n";
+      const m = /listening on (http:\/\/\S+?)\/?$/.exec(line.trim());
+      if (m) {
+        clearTimeout(timer);
+        child.removeAllListeners("exit");
+        resolve({ child, url: m[1] });
+      }
+    });
+  });
+}
+
+async function api(path, { method = "GET", token, body } = {}) {
+  const headers = { Accept: "application/json" };
+  if (token)
+    headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined)
+    headers["Content-Type"] = "application/json";
+  const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, json, text };
+}
+
+function hlcNow() {
+  return `${String(Date.now()).padStart(15, "0")}:0000:webtest`;
+}
+
+/** Pushes a new published service as the demo editor, like the desktop would. */
+async function pushService(fields) {
+  const login = await api("/api/v1/login", { method: "POST", body: { user: "redaktion", password: "redaktion" } });
+  assert.equal(login.status, 200, `login as redaktion failed: ${login.text}`);
+  assert.ok(login.json.token, "login answer has a token");
+  const id = randomUUID();
+  const push = await api("/api/v1/sync", {
+    method: "POST", token: login.json.token,
+    body: { changes: [{ change_id: randomUUID(), entity: "service", id, base_version: 0, hlc: hlcNow(), op: "upsert", fields }] },
+  });
+  assert.equal(push.status, 200, `push failed: ${push.text}`);
+  assert.equal(push.json.results?.[0]?.status, "applied", `push result: ${push.text}`);
+  return id;
+}
+
+async function newPage(viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport, locale: "de-DE", serviceWorkers: "allow" });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (err) => errors.push(err.message));
+  page.on("dialog", (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss(); });
+  return { context, page, errors };
+}
+
+async function listNames(page) {
+  return page.$$eval("#service-list > li h2", (els) => els.map((e) => e.textContent.trim()));
+}
+
+async function expectNoAxeViolations(page, what) {
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  const summary = results.violations.map((v) =>
+    `${v.id} (${v.impact}): ${v.help}\n` + v.nodes.slice(0, 5).map((n) => `    ${n.target.join(" ")}: ${n.failureSummary}`).join("\n"));
+  assert.deepEqual(summary, [], `axe-core found WCAG 2.1 AA violations on ${what}:\n${summary.join("\n")}`);
+  assert.ok(results.passes.length > 10, "axe-core ran its checks");
+}
+
+before(async () => {
+  assert.ok(SERVER, "STADTPULT_SERVER is not set (run through `meson test`)");
+  assert.ok(existsSync(SERVER), `server binary missing: ${SERVER}`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install chromium\` (make check does)`);
+  ({ chromium, AxeBuilder } = await loadModules());
+
+  dir = mkdtempSync(join(tmpdir(), "stadtpult-web-"));
+  const started = await startServer();
+  server = started.child;
+  base = started.url;
+
+  const list = await api("/api/v1/services");
+  assert.equal(list.status, 200, list.text);
+  apiServices = list.json;
+  assert.ok(Array.isArray(apiServices) && apiServices.length >= 10,
+            `the demo publishes services (got ${apiServices?.length})`);
+
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  if (server && server.exitCode === null)
+    server.kill("SIGTERM");
+  if (dir)
+    rmSync(dir, { recursive: true, force: true });
+});
+
+test("the start page lists every published service", async () => {
+  const { context, page, errors } = await newPage();
+  try {
+    await page.goto(base + "/");
+    assert.equal(await page.getAttribute("html", "lang"), "de");
+    await page.waitForSelector("#service-list > li");
+    const names = await listNames(page);
+    assert.equal(names.length, apiServices.length, "one list entry per published service");
+    assert.deepEqual([...names].sort(), apiServices.map((s) => s.name.trim()).sort());
+    assert.match(await page.textContent("#result-count"), new RegExp(`^${apiServices.length} Leistungen`));
+    assert.equal(await page.textContent("h1"), "Leistungen von A bis Z");
+    // Skip link leads to the main landmark.
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), "Zum Inhalt springen");
+    assert.equal(await page.$$eval("main, header, footer, nav", (els) => els.length), 4);
+    await expectNoAxeViolations(page, "the service list");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the search box narrows the list and announces the count", async () => {
+  const { context, page, errors } = await newPage({ width: 390, height: 844 });
+  try {
+    await page.goto(base + "/");
+    await page.waitForSelector("#service-list > li");
+    const target = apiServices.find((s) => s.name.length > 8) || apiServices[0];
+    assert.equal(await page.getAttribute("#result-count", "aria-live"), "polite");
+
+    await page.fill("#service-search", target.name);
+    await page.waitForFunction((n) => document.querySelectorAll("#service-list > li").length < n, apiServices.length);
+    const names = await listNames(page);
+    assert.ok(names.includes(target.name.trim()), `"${target.name}" is found by its name`);
+    assert.ok(names.length < apiServices.length, "the list got shorter");
+    await page.waitForFunction(() => /gefunden/.test(document.querySelector("#result-count").textContent));
+    assert.match(await page.textContent("#result-count"), new RegExp(`^${names.length} Leistung(en)? gefunden`));
+
+    await page.fill("#service-search", "xqzjvw");
+    await page.waitForFunction(() => document.querySelectorAll("#service-list > li").length === 0);
+    await page.waitForFunction(() => /Keine Leistung gefunden/.test(document.querySelector("#result-count").textContent));
+
+    await page.fill("#service-search", "");
+    await page.waitForFunction((n) => document.querySelectorAll("#service-list > li").length === n, apiServices.length);
+    await expectNoAxeViolations(page, "the service list on a phone");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a service's page shows its documents, fees, office and hours", async () => {
+  const { context, page, errors } = await newPage();
+  try {
+    const s = apiServices.find((x) => Array.isArray(x.documents) && x.documents.length >= 2 && x.fees && x.office);
+    assert.ok(s, "the demo has a service with documents, fees and office");
+    await page.goto(base + "/");
+    await page.waitForSelector("#service-list > li");
+    await page.fill("#service-search", s.name);
+    await page.click(`#service-list a[href="#/service/${encodeURIComponent(s.id)}"]`);
+    await page.waitForSelector("#service-title");
+
+    assert.equal(new URL(page.url()).hash, `#/service/${encodeURIComponent(s.id)}`);
+    assert.equal((await page.textContent("#service-title")).trim(), s.name.trim());
+    assert.equal(await page.evaluate(() => document.activeElement.id), "service-title", "focus moves to the new heading");
+    assert.match(await page.title(), new RegExp(s.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+    const docs = await page.$$eval(".documents li", (els) => els.map((e) => e.textContent.trim()));
+    assert.deepEqual(docs, s.documents.map((d) => d.trim()));
+    const facts = await page.textContent(".facts");
+    for (const value of [s.fees, s.office, s.opening_hours].filter(Boolean))
+      assert.ok(facts.replace(/\s+/g, " ").includes(value.trim().replace(/\s+/g, " ")), `detail shows "${value}"`);
+    if (s.online_url && /^https?:/.test(s.online_url))
+      assert.equal(await page.getAttribute(".online a", "href"), new URL(s.online_url).href);
+    await expectNoAxeViolations(page, "a service's detail page");
+
+    // Back to the list keeps the search.
+    await page.click(".back-link");
+    await page.waitForSelector("#service-list > li");
+    assert.equal(await page.inputValue("#service-search"), s.name);
+
+    // A direct link to an unknown service says so.
+    await page.goto(base + "/#/service/does-not-exist");
+    await page.waitForSelector("h1:has-text('Leistung nicht gefunden')");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a service name with markup is shown as text and never runs", async () => {
+  const id = await pushService({
+    name: XSS_NAME,
+    leika: "99000000000000",
+    description: "<b>fett?</b> <a href=\"javascript:window.__xss=3\">klick</a>",
+    documents: ["<img src=x onerror=\"window.__xss=4\">"],
+    fees: "0 Euro",
+    office: "Kommunalservice <i>Jena</i>",
+    opening_hours: "Mo–Fr 8–16 Uhr",
+    online_url: "javascript:window.__xss=5",
+    status: "published",
+  });
+  const { context, page, errors } = await newPage();
+  try {
+    await page.goto(base + "/");
+    await page.waitForSelector("#service-list > li");
+    await page.fill("#service-search", "Sperrmüll");
+    await page.waitForFunction(() => document.querySelectorAll("#service-list > li").length >= 1);
+    assert.ok((await listNames(page)).includes(XSS_NAME), "the name appears literally, tags included");
+    await page.click(`#service-list a[href="#/service/${encodeURIComponent(id)}"]`);
+    await page.waitForSelector("#service-title");
+    assert.equal(await page.textContent("#service-title"), XSS_NAME);
+    assert.equal(await page.textContent(".documents li"), "<img src=x onerror=\"window.__xss=4\">");
+    assert.equal(await page.$$eval("main img, main script, main b, main i", (els) => els.length), 0, "no element made from data");
+    assert.equal(await page.$(".online a"), null, "a javascript: link is not offered");
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => window.__xss), undefined, "no injected script ran");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the PWA manifest and service worker are in place", async () => {
+  const { context, page, errors } = await newPage();
+  try {
+    await page.goto(base + "/");
+    const href = await page.getAttribute("link[rel=manifest]", "href");
+    const manifest = await api(href);
+    assert.equal(manifest.status, 200);
+    assert.equal(manifest.json.name, "Stadtpult – Bürgerservice");
+    assert.equal(manifest.json.start_url, "/");
+    assert.equal(manifest.json.display, "standalone");
+    assert.equal(manifest.json.lang, "de");
+    const sizes = manifest.json.icons.map((i) => i.sizes);
+    assert.ok(sizes.includes("192x192") && sizes.includes("512x512"), `icons 192 and 512 (${sizes})`);
+    for (const icon of manifest.json.icons) {
+      const res = await fetch(new URL(icon.src, base));
+      assert.equal(res.status, 200, `icon ${icon.src}`);
+      assert.equal(res.headers.get("content-type").split(";")[0], icon.type);
+    }
+
+    const script = await page.evaluate(async () => {
+      const reg = await navigator.serviceWorker.ready;
+      return reg.active.scriptURL;
+    });
+    assert.equal(new URL(script).pathname, "/sw.js");
+    const caches = await page.evaluate(async () => {
+      // The shell is cached on install.
+      const keys = await window.caches.keys();
+      const shell = keys.find((k) => k.startsWith("stadtpult-shell-"));
+      return { keys, shell: shell ? (await (await window.caches.open(shell)).keys()).map((r) => new URL(r.url).pathname) : [] };
+    });
+    for (const path of ["/", "/app.js", "/style.css", "/manifest.webmanifest"])
+      assert.ok(caches.shell.includes(path), `${path} is in the shell cache (${caches.keys}: ${caches.shell})`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("with the server gone the last list is shown with an offline notice", async () => {
+  const { context, page, errors } = await newPage();
+  try {
+    await page.goto(base + "/");
+    await page.waitForSelector("#service-list > li");
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    // Load once more under the worker's control so it has cached the data.
+    await page.reload();
+    await page.waitForSelector("#service-list > li");
+    assert.ok(await page.evaluate(() => navigator.serviceWorker.controller !== null), "the page is controlled by the worker");
+    assert.equal(await page.isVisible("#offline-notice"), false, "no offline notice while online");
+
+    server.kill("SIGTERM");
+    await new Promise((resolve) => (server.exitCode !== null ? resolve() : server.once("exit", resolve)));
+
+    await page.reload();
+    await page.waitForSelector("#service-list > li");
+    assert.ok((await listNames(page)).length >= apiServices.length, "the cached list is shown");
+    await page.waitForSelector("#offline-notice", { state: "visible" });
+    assert.match(await page.textContent("#offline-notice"), /offline/);
+    await expectNoAxeViolations(page, "the offline list");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
