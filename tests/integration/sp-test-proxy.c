@@ -22,6 +22,7 @@ struct _SpTestProxy {
   GPtrArray    *conns;        /* Conn */
   char         *cut_prefix;   /* armed cut or NULL */
   gsize         cut_after;
+  guint         cut_skip;
   guint         cuts;
   guint64       bytes_down;
 };
@@ -101,9 +102,14 @@ pump_up (gpointer data)
           (gsize) n >= strlen (proxy->cut_prefix) &&
           memcmp (buf, proxy->cut_prefix, strlen (proxy->cut_prefix)) == 0)
         {
-          conn->armed = TRUE;
-          conn->allowance = proxy->cut_after;
-          g_clear_pointer (&proxy->cut_prefix, g_free);
+          if (proxy->cut_skip > 0)
+            proxy->cut_skip--;
+          else
+            {
+              conn->armed = TRUE;
+              conn->allowance = proxy->cut_after;
+              g_clear_pointer (&proxy->cut_prefix, g_free);
+            }
         }
       g_mutex_unlock (&proxy->lock);
 
@@ -259,11 +265,13 @@ sp_test_proxy_get_url (SpTestProxy *self)
 void
 sp_test_proxy_cut_response (SpTestProxy *self,
                             const char  *request_prefix,
+                            guint        skip,
                             gsize        after_bytes)
 {
   g_mutex_lock (&self->lock);
   g_free (self->cut_prefix);
   self->cut_prefix = g_strdup (request_prefix);
+  self->cut_skip = skip;
   self->cut_after = after_bytes;
   g_mutex_unlock (&self->lock);
 }

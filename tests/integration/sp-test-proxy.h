@@ -17,9 +17,11 @@ typedef struct _SpTestProxy SpTestProxy;
 SpTestProxy *sp_test_proxy_new          (guint        upstream_port);
 guint        sp_test_proxy_get_port     (SpTestProxy *self);
 char        *sp_test_proxy_get_url      (SpTestProxy *self);
-/* Arm one cut (replaces an armed one). */
+/* Arm one cut (replaces an armed one): the first @skip matching requests
+ * pass untouched, the response to the next one is cut. */
 void         sp_test_proxy_cut_response (SpTestProxy *self,
                                          const char  *request_prefix,
+                                         guint        skip,
                                          gsize        after_bytes);
 /* Number of cuts performed so far. */
 guint        sp_test_proxy_get_cuts     (SpTestProxy *self);

@@ -447,3 +447,84 @@ sp_test_get_field_json (const char *db_path,
   sp_db_close (db);
   return result;
 }
+
+GPtrArray *
+sp_test_query_strings (const char *db_path,
+                       const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *result = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  SpDb *db;
+
+  db = sp_db_open (db_path, SP_SCHEMA_CLIENT, &error);
+  g_assert_no_error (error);
+  stmt = sp_db_prepare (db, sql, &error);
+  g_assert_no_error (error);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *text = (const char *) sqlite3_column_text (stmt, 0);
+      g_ptr_array_add (result, g_strdup (text ? text : ""));
+    }
+  sqlite3_reset (stmt);
+  sp_db_close (db);
+
+  return result;
+}
+
+GPtrArray *
+sp_test_create_services (SpLocalStore *store,
+                         const char   *prefix,
+                         guint         n)
+{
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s-%05u", prefix, i);
+      g_autoptr(JsonObject) fields = sp_test_service_fields (name, i);
+      char *id = sp_local_store_save (store, SP_ENTITY_SERVICE, NULL, fields, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (id);
+      g_ptr_array_add (ids, id);
+    }
+
+  g_assert_cmpuint (sp_local_store_outbox_count (store), >=, n);
+  return ids;
+}
+
+SpSyncStats
+sp_test_sync_ok (SpSyncClient *client)
+{
+  g_autoptr(GError) error = NULL;
+  SpSyncStats stats = { 0, };
+
+  sp_sync_client_sync (client, &stats, NULL, &error);
+  g_assert_no_error (error);
+
+  return stats;
+}
+
+char *
+sp_test_fresh_pull (SpTestServer *self,
+                    const char   *base_url,
+                    const char   *user)
+{
+  static guint counter;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_strdup_printf ("fresh-%u-%s.db", ++counter, user);
+  g_autofree char *db_path = g_build_filename (self->dir, name, NULL);
+  g_autoptr(SpSyncClient) client = sp_sync_client_new (db_path, base_url);
+  g_autofree char *token = NULL;
+  SpSyncStats stats = { 0, };
+
+  token = sp_sync_client_login (client, user, user, NULL, NULL, &error);
+  g_assert_no_error (error);
+  sp_sync_client_set_token (client, token);
+  sp_sync_client_pull (client, &stats, NULL, &error);
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&db_path);
+}

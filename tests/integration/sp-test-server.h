@@ -83,4 +83,23 @@ char         *sp_test_get_field_json    (const char   *db_path,
                                          const char   *id,
                                          const char   *field);
 
+/* First column of every result row of @sql (no parameters) on the client
+ * database at @db_path, as strings (NULL columns become ""). */
+GPtrArray    *sp_test_query_strings     (const char   *db_path,
+                                         const char   *sql);
+
+/* Creates @n services named "<prefix>-00000".. in @store; returns ids. */
+GPtrArray    *sp_test_create_services   (SpLocalStore *store,
+                                         const char   *prefix,
+                                         guint         n);
+
+/* Runs a sync and asserts it worked; returns the stats. */
+SpSyncStats   sp_test_sync_ok           (SpSyncClient *client);
+
+/* A fresh client on a new database that pulls everything as @user and
+ * returns the path of its database. */
+char         *sp_test_fresh_pull        (SpTestServer *self,
+                                         const char   *base_url,
+                                         const char   *user);
+
 G_END_DECLS

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+#define G_LOG_DOMAIN "test-sync-cut"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "sp-test-proxy.h"
+#include "sp-test-server.h"
+
+/* The network drops in the middle of a server answer: once during a push
+ * (the server applied the batch, the client never saw the results) and
+ * once during a pull page. The sync fails with an error; the next sync
+ * over a working link finishes the job, losing and duplicating nothing. */
+
+#define N_SERVICES 3000
+#define BATCH      500
+#define PAGE       500
+
+/* Sends @changes again, raw, and returns how many the server called
+ * "duplicate". */
+static guint
+resend_raw (const char *base_url,
+            const char *token,
+            GPtrArray  *changes)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *resp = NULL;
+  JsonArray *results;
+  guint duplicates = 0;
+  guint status;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "changes");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < changes->len; i++)
+    json_builder_add_value (builder, sp_change_to_json (changes->pdata[i], FALSE));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  body = json_to_string (root, FALSE);
+
+  status = sp_test_http (base_url, "POST", "/api/v1/sync", token, body, &resp);
+  g_assert_cmpuint (status, ==, 200);
+  answer = json_from_string (resp, &error);
+  g_assert_no_error (error);
+  results = json_object_get_array_member (json_node_get_object (answer), "results");
+  g_assert_cmpuint (json_array_get_length (results), ==, changes->len);
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonObject *r = json_array_get_object_element (results, i);
+      SpChange *change = changes->pdata[i];
+
+      g_assert_cmpstr (json_object_get_string_member (r, "change_id"), ==, change->change_id);
+      if (g_strcmp0 (json_object_get_string_member (r, "status"), "duplicate") == 0)
+        duplicates++;
+    }
+
+  return duplicates;
+}
+
+static void
+assert_server_holds (SpTestServer *server,
+                     GHashTable   *expected)
+{
+  g_autofree char *fresh = sp_test_fresh_pull (server, server->base_url, "anna");
+  g_autoptr(GPtrArray) rows = sp_test_query_strings (fresh,
+      "SELECT id || '|' || name FROM service WHERE deleted = 0");
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  g_assert_cmpuint (sp_test_count_rows (fresh, SP_ENTITY_SERVICE, TRUE),
+                    ==, g_hash_table_size (expected));
+  g_assert_cmpuint (rows->len, ==, g_hash_table_size (expected));
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const char *line = rows->pdata[i];
+      const char *bar = strchr (line, '|');
+      g_autofree char *id = g_strndup (line, bar - line);
+
+      g_assert_cmpstr (g_hash_table_lookup (expected, id), ==, bar + 1);
+      g_assert_false (g_hash_table_contains (seen, id));
+      g_hash_table_add (seen, g_steal_pointer (&id));
+    }
+}
+
+static void
+test_cut_mid_response (void)
+{
+  g_autoptr(GError) error = NULL;
+  SpTestServer *server = sp_test_server_new ();
+  g_autofree char *path_a = sp_test_server_path (server, "a.db");
+  g_autofree char *path_b = sp_test_server_path (server, "b.db");
+  g_autofree char *proxy_url = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *dump_a = NULL;
+  g_autofree char *dump_b = NULL;
+  g_autoptr(SpLocalStore) store = NULL;
+  g_autoptr(SpSyncClient) client_a = NULL;
+  g_autoptr(SpSyncClient) client_b = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GPtrArray) in_flight = NULL;
+  g_autoptr(GHashTable) expected = NULL;
+  SpTestProxy *proxy;
+  SpSyncStats stats = { 0, };
+  guint pulled_rows;
+
+  sp_test_server_add_user (server, "anna", "editor", "anna");
+  sp_test_server_add_user (server, "bernd", "editor", "bernd");
+  sp_test_server_start (server, FALSE);
+  proxy = sp_test_proxy_new (server->port);
+  proxy_url = sp_test_proxy_get_url (proxy);
+
+  store = sp_local_store_open (path_a, &error);
+  g_assert_no_error (error);
+  ids = sp_test_create_services (store, "Hundesteuer", N_SERVICES);
+  expected = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  for (guint i = 0; i < ids->len; i++)
+    g_hash_table_insert (expected, ids->pdata[i],
+                         g_strdup_printf ("Hundesteuer-%05u", i));
+
+  client_a = sp_sync_client_new (path_a, proxy_url);
+  token = sp_sync_client_login (client_a, "anna", "anna", NULL, NULL, &error);
+  g_assert_no_error (error);
+  sp_sync_client_set_token (client_a, token);
+  sp_sync_client_set_push_batch (client_a, BATCH);
+  sp_sync_client_set_page_size (client_a, PAGE);
+  sp_sync_client_set_timeout (client_a, 10);
+
+  /* 1. cut the answer to the second push batch after 1 000 bytes: the
+   * server has applied it, the client has not seen the results */
+  sp_test_proxy_cut_response (proxy, "POST /api/v1/sync", 1, 1000);
+  g_assert_false (sp_sync_client_sync (client_a, &stats, NULL, &error));
+  g_assert_nonnull (error);
+  g_test_message ("sync over the cut link: %s", error->message);
+  g_clear_error (&error);
+  g_assert_cmpuint (sp_test_proxy_get_cuts (proxy), ==, 1);
+  /* the first batch was answered, the second was not */
+  g_assert_cmpuint (sp_local_store_outbox_count (store), ==, N_SERVICES - BATCH);
+
+  /* the server did apply the second batch: sending it again (raw, as the
+   * client will) gives "duplicate" for every change */
+  in_flight = sp_local_store_outbox_peek (store, BATCH, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (in_flight->len, ==, BATCH);
+  g_assert_cmpuint (resend_raw (server->base_url, token, in_flight), ==, BATCH);
+
+  /* 2. the link works again: the sync finishes */
+  stats = (SpSyncStats) { 0, };
+  sp_sync_client_sync (client_a, &stats, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.pushed, ==, N_SERVICES - BATCH);
+  g_assert_cmpuint (stats.conflicts, ==, 0);
+  g_assert_cmpuint (sp_local_store_outbox_count (store), ==, 0);
+  assert_server_holds (server, expected);
+
+  /* and the batch sent three times is still only "duplicate" */
+  g_assert_cmpuint (resend_raw (server->base_url, token, in_flight), ==, BATCH);
+  assert_server_holds (server, expected);
+
+  /* 3. a new desktop pulls through the proxy; the third page is cut */
+  client_b = sp_sync_client_new (path_b, proxy_url);
+  {
+    g_autofree char *tb = sp_sync_client_login (client_b, "bernd", "bernd", NULL, NULL, &error);
+    g_assert_no_error (error);
+    sp_sync_client_set_token (client_b, tb);
+  }
+  sp_sync_client_set_page_size (client_b, PAGE);
+  sp_sync_client_set_timeout (client_b, 10);
+  sp_test_proxy_cut_response (proxy, "GET /api/v1/sync", 2, 3000);
+  g_assert_false (sp_sync_client_sync (client_b, NULL, NULL, &error));
+  g_assert_nonnull (error);
+  g_test_message ("pull over the cut link: %s", error->message);
+  g_clear_error (&error);
+  g_assert_cmpuint (sp_test_proxy_get_cuts (proxy), ==, 2);
+  /* pages are applied whole or not at all */
+  pulled_rows = sp_test_count_rows (path_b, SP_ENTITY_SERVICE, TRUE);
+  g_test_message ("rows after the cut pull: %u", pulled_rows);
+  g_assert_cmpuint (pulled_rows, ==, 2 * PAGE);
+
+  stats = (SpSyncStats) { 0, };
+  sp_sync_client_sync (client_b, &stats, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.pulled, ==, N_SERVICES - 2 * PAGE);
+  g_assert_cmpuint (sp_test_count_rows (path_b, SP_ENTITY_SERVICE, TRUE), ==, N_SERVICES);
+
+  /* both desktops hold the same rows; A pulls once to learn versions it
+   * never saw because its answers were cut */
+  sp_sync_client_sync (client_a, NULL, NULL, &error);
+  g_assert_no_error (error);
+  dump_a = sp_test_dump_entity (path_a, SP_ENTITY_SERVICE, TRUE);
+  dump_b = sp_test_dump_entity (path_b, SP_ENTITY_SERVICE, TRUE);
+  g_assert_true (g_str_equal (dump_a, dump_b));
+  assert_server_holds (server, expected);
+
+  g_clear_object (&client_a);
+  g_clear_object (&client_b);
+  sp_test_proxy_free (proxy);
+  sp_test_server_free (server);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/integration/sync/connection-cut-mid-response", test_cut_mid_response);
+
+  return g_test_run ();
+}

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+#define G_LOG_DOMAIN "test-sync-kill"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <signal.h>
+#include <string.h>
+
+#include "sp-test-server.h"
+
+/* The server dies (SIGKILL) in the middle of a 10 000-change push. After a
+ * restart on the same database and another sync, the server holds every
+ * change exactly once and the outbox is empty. */
+
+#define N_CHANGES 10000
+#define BATCH     250
+
+typedef struct {
+  SpSyncClient *client;
+  GError       *error;
+  gboolean      ok;
+  gboolean      done;
+} PushJob;
+
+static gpointer
+push_thread (gpointer data)
+{
+  PushJob *job = data;
+  SpSyncStats stats = { 0, };
+
+  job->ok = sp_sync_client_push (job->client, &stats, NULL, &job->error);
+  g_atomic_int_set (&job->done, TRUE);
+
+  return NULL;
+}
+
+static void
+test_sigkill_mid_push (void)
+{
+  g_autoptr(GError) error = NULL;
+  SpTestServer *server = sp_test_server_new ();
+  g_autofree char *path_a = sp_test_server_path (server, "a.db");
+  g_autoptr(SpLocalStore) store = NULL;
+  g_autoptr(SpSyncClient) client = NULL;
+  g_autoptr(SpSyncClient) client2 = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GHashTable) expected = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *fresh = NULL;
+  g_autofree char *dump_a = NULL;
+  g_autofree char *dump_fresh = NULL;
+  PushJob job = { 0, };
+  GThread *thread;
+  guint left_at_kill;
+  SpSyncStats stats;
+
+  sp_test_server_add_user (server, "anna", "editor", "anna");
+  sp_test_server_start (server, FALSE);
+
+  store = sp_local_store_open (path_a, &error);
+  g_assert_no_error (error);
+  ids = sp_test_create_services (store, "Massenleistung", N_CHANGES);
+  g_assert_cmpuint (sp_local_store_outbox_count (store), ==, N_CHANGES);
+
+  expected = g_hash_table_new (g_str_hash, g_str_equal);
+  names = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      char *name = g_strdup_printf ("Massenleistung-%05u", i);
+      g_ptr_array_add (names, name);
+      g_hash_table_insert (expected, ids->pdata[i], name);
+    }
+
+  client = sp_sync_client_new (path_a, server->base_url);
+  token = sp_sync_client_login (client, "anna", "anna", NULL, NULL, &error);
+  g_assert_no_error (error);
+  sp_sync_client_set_token (client, token);
+  sp_sync_client_set_push_batch (client, BATCH);
+  sp_sync_client_set_timeout (client, 10);
+
+  /* push in a thread; kill the server as soon as two batches are acked,
+   * while the next one is in flight */
+  job.client = client;
+  thread = g_thread_new ("push", push_thread, &job);
+  for (;;)
+    {
+      guint left = sp_local_store_outbox_count (store);
+
+      if (left <= N_CHANGES - 2 * BATCH || g_atomic_int_get (&job.done))
+        break;
+      g_usleep (500);
+    }
+  sp_test_server_kill (server, SIGKILL);
+  g_thread_join (thread);
+
+  left_at_kill = sp_local_store_outbox_count (store);
+  g_test_message ("outbox after the kill: %u of %u", left_at_kill, N_CHANGES);
+  /* the push must have been interrupted, not have finished first */
+  g_assert_false (job.ok);
+  g_assert_nonnull (job.error);
+  g_test_message ("push error: %s", job.error->message);
+  g_clear_error (&job.error);
+  g_assert_cmpuint (left_at_kill, >, 0);
+  g_assert_cmpuint (left_at_kill, <, N_CHANGES);
+
+  /* restart on the same database (another port), same token */
+  sp_test_server_start (server, FALSE);
+  client2 = sp_sync_client_new (path_a, server->base_url);
+  sp_sync_client_set_token (client2, token);
+  sp_sync_client_set_push_batch (client2, 1000);
+  stats = sp_test_sync_ok (client2);
+  g_test_message ("second sync pushed %u, pulled %u", stats.pushed, stats.pulled);
+  g_assert_cmpuint (stats.pushed, ==, left_at_kill);
+  g_assert_cmpuint (stats.conflicts, ==, 0);
+  g_assert_cmpuint (sp_local_store_outbox_count (store), ==, 0);
+
+  /* a second desktop pulls everything: exactly the 10 000 services */
+  fresh = sp_test_fresh_pull (server, server->base_url, "anna");
+  g_assert_cmpuint (sp_test_count_rows (fresh, SP_ENTITY_SERVICE, TRUE), ==, N_CHANGES);
+  {
+    g_autoptr(GPtrArray) rows = sp_test_query_strings (fresh,
+        "SELECT id || '|' || name FROM service WHERE deleted = 0");
+    g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                        g_free, NULL);
+
+    g_assert_cmpuint (rows->len, ==, N_CHANGES);
+    for (guint i = 0; i < rows->len; i++)
+      {
+        const char *line = rows->pdata[i];
+        const char *bar = strchr (line, '|');
+        g_autofree char *id = g_strndup (line, bar - line);
+        const char *want = g_hash_table_lookup (expected, id);
+
+        g_assert_nonnull (want);
+        g_assert_cmpstr (bar + 1, ==, want);
+        g_assert_false (g_hash_table_contains (seen, id));
+        g_hash_table_add (seen, g_steal_pointer (&id));
+      }
+    g_assert_cmpuint (g_hash_table_size (seen), ==, N_CHANGES);
+  }
+
+  /* and the pushing client holds the same rows as the server */
+  dump_a = sp_test_dump_entity (path_a, SP_ENTITY_SERVICE, TRUE);
+  dump_fresh = sp_test_dump_entity (fresh, SP_ENTITY_SERVICE, TRUE);
+  g_assert_true (g_str_equal (dump_a, dump_fresh));
+
+  /* nothing left to do: another sync sends nothing */
+  stats = sp_test_sync_ok (client2);
+  g_assert_cmpuint (stats.pushed, ==, 0);
+
+  g_clear_object (&client);
+  g_clear_object (&client2);
+  sp_test_server_free (server);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/integration/sync/sigkill-mid-push", test_sigkill_mid_push);
+
+  return g_test_run ();
+}
