@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+#include "config.h"
+
+#include <string.h>
+
+#include "sp-change.h"
+#include "sp-error.h"
+
+#define HLC "001700000000000:0001:clientA"
+
+static JsonNode *
+parse (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = sp_json_parse (json, -1, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  return node;
+}
+
+static SpChange *
+change_from (const char  *json,
+             gboolean     with_version,
+             GError     **error)
+{
+  g_autoptr(JsonNode) node = parse (json);
+
+  return sp_change_from_json (node, with_version, error);
+}
+
+static void
+test_roundtrip (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SpChange) change = NULL;
+  g_autoptr(SpChange) again = NULL;
+  g_autoptr(SpChange) copy = NULL;
+  g_autoptr(JsonNode) out = NULL;
+  g_autofree char *text = NULL;
+  JsonArray *docs;
+
+  change = change_from ("{\"change_id\":\"8d3c6f0e-1b2a-4c3d-9e8f-0a1b2c3d4e5f\","
+                        "\"entity\":\"service\",\"id\":\"svc-1\",\"base_version\":7,"
+                        "\"version\":12,\"hlc\":\"" HLC "\",\"op\":\"upsert\","
+                        "\"fields\":{\"name\":\"Wohnung anmelden\",\"documents\":[\"Ausweis\"],"
+                        "\"status\":\"published\",\"fees\":null}}",
+                        TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (change);
+  g_assert_cmpstr (change->change_id, ==, "8d3c6f0e-1b2a-4c3d-9e8f-0a1b2c3d4e5f");
+  g_assert_cmpstr (change->entity, ==, "service");
+  g_assert_cmpstr (change->id, ==, "svc-1");
+  g_assert_cmpint (change->base_version, ==, 7);
+  g_assert_cmpint (change->version, ==, 12);
+  g_assert_cmpstr (change->hlc, ==, HLC);
+  g_assert_cmpint (change->op, ==, SP_OP_UPSERT);
+  g_assert_cmpstr (json_object_get_string_member (change->fields, "name"), ==, "Wohnung anmelden");
+  docs = json_object_get_array_member (change->fields, "documents");
+  g_assert_cmpuint (json_array_get_length (docs), ==, 1);
+  g_assert_true (json_object_get_null_member (change->fields, "fees"));
+
+  out = sp_change_to_json (change, TRUE);
+  text = sp_json_to_string (out, NULL);
+  again = change_from (text, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again->change_id, ==, change->change_id);
+  g_assert_cmpint (again->version, ==, 12);
+  g_assert_cmpint (json_object_get_size (again->fields), ==, 4);
+
+  /* Without version the member is not written. */
+  {
+    g_autoptr(JsonNode) no_version = sp_change_to_json (change, FALSE);
+    g_assert_false (json_object_has_member (json_node_get_object (no_version), "version"));
+  }
+
+  copy = sp_change_copy (change);
+  json_object_set_string_member (copy->fields, "name", "changed");
+  g_assert_cmpstr (json_object_get_string_member (change->fields, "name"), ==, "Wohnung anmelden");
+}
+
+static void
+test_delete_without_fields (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SpChange) change = NULL;
+
+  change = change_from ("{\"change_id\":\"c1\",\"entity\":\"service\",\"id\":\"s1\","
+                        "\"base_version\":3,\"hlc\":\"" HLC "\",\"op\":\"delete\"}",
+                        FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (change->op, ==, SP_OP_DELETE);
+  g_assert_nonnull (change->fields);
+  g_assert_cmpuint (json_object_get_size (change->fields), ==, 0);
+}
+
+static void
+test_strv_from_string (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SpChange) change = NULL;
+  JsonArray *docs;
+
+  change = change_from ("{\"change_id\":\"c1\",\"entity\":\"service\",\"id\":\"s1\","
+                        "\"base_version\":0,\"hlc\":\"" HLC "\",\"op\":\"upsert\","
+                        "\"fields\":{\"documents\":\"Personalausweis\\n\\n  Meldeschein \\n\"}}",
+                        FALSE, &error);
+  g_assert_no_error (error);
+  docs = json_object_get_array_member (change->fields, "documents");
+  g_assert_cmpuint (json_array_get_length (docs), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (docs, 0), ==, "Personalausweis");
+  g_assert_cmpstr (json_array_get_string_element (docs, 1), ==, "Meldeschein");
+}
+
+typedef struct {
+  const char *json;
+  int         code;
+  const char *message_part;
+} BadCase;
+
+#define BASE "\"change_id\":\"c1\",\"entity\":\"service\",\"id\":\"s1\",\"base_version\":0," \
+             "\"hlc\":\"" HLC "\",\"op\":\"upsert\""
+
+static void
+test_invalid (void)
+{
+  g_autofree char *long_id = g_strnfill (65, 'a');
+  g_autofree char *long_id_case = g_strdup_printf ("{\"change_id\":\"%s\",\"entity\":\"service\","
+                                                   "\"id\":\"s1\",\"base_version\":0,\"hlc\":\"" HLC "\","
+                                                   "\"op\":\"upsert\",\"fields\":{}}", long_id);
+  const BadCase cases[] = {
+    { "[]", SP_ERROR_INVALID, "expected an object" },
+    { "\"change\"", SP_ERROR_INVALID, "expected an object" },
+    /* missing members */
+    { "{\"entity\":\"service\",\"id\":\"s1\",\"base_version\":0,\"hlc\":\"" HLC "\",\"op\":\"upsert\",\"fields\":{}}",
+      SP_ERROR_INVALID, "change_id: missing" },
+    { "{\"change_id\":\"c1\",\"id\":\"s1\",\"base_version\":0,\"hlc\":\"" HLC "\",\"op\":\"upsert\",\"fields\":{}}",
+      SP_ERROR_INVALID, "entity: missing" },
+    { "{\"change_id\":\"c1\",\"entity\":\"service\",\"base_version\":0,\"hlc\":\"" HLC "\",\"op\":\"upsert\",\"fields\":{}}",
+      SP_ERROR_INVALID, "id: missing" },
+    { "{\"change_id\":\"c1\",\"entity\":\"service\",\"id\":\"s1\",\"hlc\":\"" HLC "\",\"op\":\"upsert\",\"fields\":{}}",
+      SP_ERROR_INVALID, "base_version: missing" },
+    { "{\"change_id\":\"c1\",\"entity\":\"service\",\"id\":\"s1\",\"base_version\":0,\"op\":\"upsert\",\"fields\":{}}",
+      SP_ERROR_INVALID, "hlc: missing" },
+    { "{\"change_id\":\"c1\",\"entity\":\"service\",\"id\":\"s1\",\"base_version\":0,\"hlc\":\"" HLC "\",\"fields\":{}}",
+      SP_ERROR_INVALID, "op: missing" },
+    { "{" BASE "}", SP_ERROR_INVALID, "fields: missing" },
+    /* wrong types */
+    { "{\"change_id\":5,\"entity\":\"service\",\"id\":\"s1\",\"base_version\":0,\"hlc\":\"" HLC "\",\"op\":\"upsert\",\"fields\":{}}",
+      SP_ERROR_INVALID, "change_id: expected a string" },
+    { "{\"change_id\":\"c1\",\"entity\":[],\"id\":\"s1\",\"base_version\":0,\"hlc\":\"" HLC "\",\"op\":\"upsert\",\"fields\":{}}",
+      SP_ERROR_INVALID, "entity: expected a string" },
+    { "{\"change_id\":\"c1\",\"entity\":\"service\",\"id\":1,\"base_version\":0,\"hlc\":\"" HLC "\",\"op\":\"upsert\",\"fields\":{}}",
+      SP_ERROR_INVALID, "id: expected a string" },
+    { "{\"change_id\":\"c1\",\"entity\":\"service\",\"id\":\"s1\",\"base_version\":\"0\",\"hlc\":\"" HLC "\",\"op\":\"upsert\",\"fields\":{}}",
+      SP_ERROR_INVALID, "base_version: expected an integer" },
+    { "{\"change_id\":\"c1\",\"entity\":\"service\",\"id\":\"s1\",\"base_version\":1.5,\"hlc\":\"" HLC "\",\"op\":\"upsert\",\"fields\":{}}",
+      SP_ERROR_INVALID, "base_version: expected an integer" },
+    { "{\"change_id\":\"c1\",\"entity\":\"service\",\"id\":\"s1\",\"base_version\":-1,\"hlc\":\"" HLC "\",\"op\":\"upsert\",\"fields\":{}}",
+      SP_ERROR_INVALID, "base_version: must not be negative" },
+    { "{" BASE ",\"fields\":[]}", SP_ERROR_INVALID, "fields: expected an object" },
+    { "{" BASE ",\"fields\":{\"name\":42}}", SP_ERROR_INVALID, "fields.name: expected a string" },
+    { "{" BASE ",\"fields\":{\"documents\":[1]}}", SP_ERROR_INVALID, "fields.documents: [0]: expected a string" },
+    { "{" BASE ",\"fields\":{\"status\":\"gone\"}}", SP_ERROR_INVALID, "fields.status: must be one of" },
+    /* bad values */
+    { "{\"change_id\":\"c 1\",\"entity\":\"service\",\"id\":\"s1\",\"base_version\":0,\"hlc\":\"" HLC "\",\"op\":\"upsert\",\"fields\":{}}",
+      SP_ERROR_INVALID, "change_id:" },
+    { long_id_case, SP_ERROR_INVALID, "change_id:" },
+    { "{\"change_id\":\"c1\",\"entity\":\"service\",\"id\":\"\",\"base_version\":0,\"hlc\":\"" HLC "\",\"op\":\"upsert\",\"fields\":{}}",
+      SP_ERROR_INVALID, "id:" },
+    { "{\"change_id\":\"c1\",\"entity\":\"service\",\"id\":\"a/b\",\"base_version\":0,\"hlc\":\"" HLC "\",\"op\":\"upsert\",\"fields\":{}}",
+      SP_ERROR_INVALID, "id:" },
+    { "{\"change_id\":\"c1\",\"entity\":\"service\",\"id\":\"s1\",\"base_version\":0,\"hlc\":\"yesterday\",\"op\":\"upsert\",\"fields\":{}}",
+      SP_ERROR_INVALID, "hlc:" },
+    { "{\"change_id\":\"c1\",\"entity\":\"service\",\"id\":\"s1\",\"base_version\":0,\"hlc\":\"" HLC "\",\"op\":\"replace\",\"fields\":{}}",
+      SP_ERROR_INVALID, "op:" },
+    /* registry */
+    { "{\"change_id\":\"c1\",\"entity\":\"users\",\"id\":\"s1\",\"base_version\":0,\"hlc\":\"" HLC "\",\"op\":\"upsert\",\"fields\":{}}",
+      SP_ERROR_UNKNOWN_ENTITY, "users" },
+    { "{" BASE ",\"fields\":{\"password\":\"x\"}}", SP_ERROR_UNKNOWN_FIELD, "fields.password" },
+    { "{" BASE ",\"fields\":{\"deleted\":true}}", SP_ERROR_UNKNOWN_FIELD, "fields.deleted" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SpChange) change = change_from (cases[i].json, FALSE, &error);
+
+      if (change != NULL || !g_error_matches (error, SP_ERROR, cases[i].code) ||
+          strstr (error->message, cases[i].message_part) == NULL)
+        g_error ("case %u (%s): expected code %d with “%s”, got %s", i, cases[i].json,
+                 cases[i].code, cases[i].message_part, error ? error->message : "success");
+    }
+}
+
+static void
+test_version_required_when_pulled (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SpChange) change = NULL;
+
+  change = change_from ("{" BASE ",\"fields\":{}}", TRUE, &error);
+  g_assert_error (error, SP_ERROR, SP_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "version: missing"));
+  g_assert_null (change);
+}
+
+static void
+test_results (void)
+{
+  g_autoptr(SpChangeResult) result = sp_change_result_new ("c1", SP_RESULT_CONFLICT, 42);
+  g_autoptr(JsonNode) node = sp_change_result_to_json (result);
+  g_autoptr(SpChangeResult) back = NULL;
+  g_autoptr(GError) error = NULL;
+  SpResultStatus status;
+
+  back = sp_change_result_from_json (node, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (back->change_id, ==, "c1");
+  g_assert_cmpint (back->status, ==, SP_RESULT_CONFLICT);
+  g_assert_cmpint (back->version, ==, 42);
+
+  g_assert_true (sp_result_status_from_string ("duplicate", &status));
+  g_assert_cmpint (status, ==, SP_RESULT_DUPLICATE);
+  g_assert_false (sp_result_status_from_string ("ok", &status));
+  g_assert_cmpstr (sp_result_status_to_string (SP_RESULT_APPLIED), ==, "applied");
+
+  {
+    g_autoptr(JsonNode) bad = parse ("{\"change_id\":\"c1\",\"status\":\"maybe\",\"version\":1}");
+    g_autoptr(SpChangeResult) r = sp_change_result_from_json (bad, &error);
+    g_assert_null (r);
+    g_assert_error (error, SP_ERROR, SP_ERROR_INVALID);
+    g_clear_error (&error);
+  }
+  {
+    g_autoptr(JsonNode) bad = parse ("{\"change_id\":\"c1\",\"status\":\"applied\"}");
+    g_autoptr(SpChangeResult) r = sp_change_result_from_json (bad, &error);
+    g_assert_null (r);
+    g_assert_error (error, SP_ERROR, SP_ERROR_INVALID);
+  }
+}
+
+static void
+test_json_parse (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  const char bad_utf8[] = "{\"a\":\"\xff\"}";
+
+  node = sp_json_parse ("{\"a\":", -1, &error);
+  g_assert_null (node);
+  g_assert_error (error, SP_ERROR, SP_ERROR_INVALID);
+  g_clear_error (&error);
+
+  node = sp_json_parse ("", 0, &error);
+  g_assert_null (node);
+  g_assert_error (error, SP_ERROR, SP_ERROR_INVALID);
+  g_clear_error (&error);
+
+  node = sp_json_parse (bad_utf8, -1, &error);
+  g_assert_null (node);
+  g_assert_error (error, SP_ERROR, SP_ERROR_INVALID);
+  g_clear_error (&error);
+
+  node = sp_json_parse ("{\"a\":\"ä\"} trailing", -1, &error);
+  g_assert_null (node);
+  g_assert_error (error, SP_ERROR, SP_ERROR_INVALID);
+  g_clear_error (&error);
+
+  node = sp_json_parse ("{\"a\":\"Jena\"}", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "a"), ==, "Jena");
+}
+
+static void
+test_ids (void)
+{
+  g_autofree char *uuid = sp_uuid_new ();
+  g_autofree char *uuid2 = sp_uuid_new ();
+
+  g_assert_true (sp_id_is_valid (uuid));
+  g_assert_cmpstr (uuid, !=, uuid2);
+  g_assert_cmpuint (strlen (uuid), ==, 36);
+  g_assert_true (sp_id_is_valid ("svc.1:a_b-c"));
+  g_assert_false (sp_id_is_valid (""));
+  g_assert_false (sp_id_is_valid (NULL));
+  g_assert_false (sp_id_is_valid ("ä"));
+  g_assert_false (sp_id_is_valid ("a'b"));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/change/roundtrip", test_roundtrip);
+  g_test_add_func ("/change/delete-without-fields", test_delete_without_fields);
+  g_test_add_func ("/change/strv-from-string", test_strv_from_string);
+  g_test_add_func ("/change/invalid", test_invalid);
+  g_test_add_func ("/change/version-required", test_version_required_when_pulled);
+  g_test_add_func ("/change/results", test_results);
+  g_test_add_func ("/change/json-parse", test_json_parse);
+  g_test_add_func ("/change/ids", test_ids);
+
+  return g_test_run ();
+}
