@@ -23,6 +23,7 @@
 
 #define CURSOR_PREFIX       "v1."
 #define SERVER_NODE         "server"
+#define CREATED_CLOCK       "*"     /* never a registry field name */
 #define PULL_DEFAULT_LIMIT  SP_STORAGE_PULL_DEFAULT
 #define PULL_MAX_LIMIT      SP_STORAGE_PULL_MAX
 
@@ -54,6 +55,9 @@ struct _SpStorage {
   SpHlc      *clock;
   gint64      version;     /* last version assigned and committed */
   GHashTable *sql;         /* entity name -> EntitySql */
+  GHashTable *stmts;       /* SQL text (by address) -> statement owned by db */
+  JsonParser *strv_parser; /* reused for list columns (hot in big pulls) */
+  JsonGenerator *strv_gen;
 };
 
 void
@@ -138,12 +142,25 @@ lookup_sql (SpStorage  *self,
   return es;
 }
 
+/* @sql must live as long as @self (a literal or EntitySql text): the
+ * statement is looked up by its address, which is cheaper than hashing the
+ * text on every one of the many calls a big push makes. */
 static sqlite3_stmt *
 prepare (SpStorage   *self,
          const char  *sql,
          GError     **error)
 {
-  return sp_db_prepare (self->db, sql, error);
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->stmts, sql);
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      return stmt;
+    }
+
+  if ((stmt = sp_db_prepare (self->db, sql, error)))
+    g_hash_table_insert (self->stmts, (gpointer) sql, stmt);
+  return stmt;
 }
 
 static gboolean
@@ -285,6 +302,9 @@ sp_storage_open_sqlite (const char  *path,
   self->clock = sp_hlc_new (SERVER_NODE);
   self->sql = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                      (GDestroyNotify) entity_sql_free);
+  self->stmts = g_hash_table_new (NULL, NULL);
+  self->strv_parser = json_parser_new ();
+  self->strv_gen = json_generator_new ();
 
   all = sp_entity_all (&n_all);
   for (guint i = 0; i < n_all; i++)
@@ -304,11 +324,148 @@ sp_storage_close (SpStorage *self)
 {
   if (self == NULL)
     return;
+  g_clear_pointer (&self->stmts, g_hash_table_unref);
+  g_clear_object (&self->strv_parser);
+  g_clear_object (&self->strv_gen);
   g_clear_pointer (&self->db, sp_db_close);
   g_clear_pointer (&self->clock, sp_hlc_free);
   g_clear_pointer (&self->sql, g_hash_table_unref);
   g_mutex_clear (&self->mutex);
   g_free (self);
+}
+
+/* -- field codec ---------------------------------------------------------- */
+
+/* Decodes the JSON array of strings a list column holds (as written by
+ * json-glib) without a JsonParser; NULL if the text is anything else, then
+ * the caller falls back to the full parser. */
+static JsonNode *
+parse_string_array (const char *p,
+                    const char *end)
+{
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(GString) item = g_string_new (NULL);
+  JsonNode *node;
+
+#define SKIP_WS() while (p < end && g_ascii_isspace (*p)) p++
+
+  SKIP_WS ();
+  if (p >= end || *p++ != '[')
+    return NULL;
+  SKIP_WS ();
+  if (p < end && *p == ']')
+    p++;
+  else
+    {
+      while (TRUE)
+        {
+          SKIP_WS ();
+          if (p >= end || *p++ != '"')
+            return NULL;
+          g_string_truncate (item, 0);
+          while (p < end && *p != '"')
+            {
+              if (*p != '\\')
+                {
+                  g_string_append_c (item, *p++);
+                  continue;
+                }
+              if (++p >= end)
+                return NULL;
+              switch (*p++)
+                {
+                case '"':  g_string_append_c (item, '"'); break;
+                case '\\': g_string_append_c (item, '\\'); break;
+                case '/':  g_string_append_c (item, '/'); break;
+                case 'b':  g_string_append_c (item, '\b'); break;
+                case 'f':  g_string_append_c (item, '\f'); break;
+                case 'n':  g_string_append_c (item, '\n'); break;
+                case 'r':  g_string_append_c (item, '\r'); break;
+                case 't':  g_string_append_c (item, '\t'); break;
+                default:   return NULL;   /* \u escapes: leave to the parser */
+                }
+            }
+          if (p >= end)
+            return NULL;
+          p++;  /* closing quote */
+          if (!g_utf8_validate_len (item->str, item->len, NULL) ||
+              memchr (item->str, '\0', item->len) != NULL)
+            return NULL;
+          json_array_add_string_element (array, item->str);
+          SKIP_WS ();
+          if (p < end && *p == ',')
+            {
+              p++;
+              continue;
+            }
+          if (p < end && *p == ']')
+            {
+              p++;
+              break;
+            }
+          return NULL;
+        }
+    }
+  SKIP_WS ();
+  if (p != end)
+    return NULL;
+
+#undef SKIP_WS
+
+  node = json_node_new (JSON_NODE_ARRAY);
+  json_node_set_array (node, array);
+  return node;
+}
+
+/* The registry codec of sp-db, with list (STRV) columns decoded without a
+ * parser per row and encoded with a generator reused under the mutex. */
+static JsonNode *
+column_field (SpStorage     *self,
+              sqlite3_stmt  *stmt,
+              int            col,
+              const SpField *field)
+{
+  const char *text;
+  int len;
+  JsonNode *root;
+
+  if (field->type != SP_FIELD_STRV || sqlite3_column_type (stmt, col) == SQLITE_NULL)
+    return sp_db_column_field (stmt, col, field);
+
+  text = (const char *) sqlite3_column_text (stmt, col);
+  len = sqlite3_column_bytes (stmt, col);
+  if (text != NULL && (root = parse_string_array (text, text + len)) != NULL)
+    return root;
+  if (text != NULL && json_parser_load_from_data (self->strv_parser, text, len, NULL) &&
+      (root = json_parser_steal_root (self->strv_parser)) != NULL)
+    {
+      if (JSON_NODE_HOLDS_ARRAY (root))
+        return root;
+      json_node_unref (root);
+    }
+  return json_node_new (JSON_NODE_NULL);
+}
+
+static void
+bind_field (SpStorage     *self,
+            sqlite3_stmt  *stmt,
+            int            idx,
+            const SpField *field,
+            JsonNode      *value)
+{
+  gsize len = 0;
+  char *text;
+
+  if (field->type != SP_FIELD_STRV || value == NULL || !JSON_NODE_HOLDS_ARRAY (value))
+    {
+      sp_db_bind_field (stmt, idx, field, value);
+      return;
+    }
+
+  json_generator_set_root (self->strv_gen, value);
+  text = json_generator_to_data (self->strv_gen, &len);
+  json_generator_set_root (self->strv_gen, NULL);
+  sqlite3_bind_text (stmt, idx, text, (int) len, g_free);
 }
 
 /* -- reading rows ------------------------------------------------------ */
@@ -324,7 +481,8 @@ bool_node (gboolean value)
 
 /* All registry fields of the current row of @stmt. */
 static JsonObject *
-row_fields (EntitySql    *es,
+row_fields (SpStorage    *self,
+            EntitySql    *es,
             sqlite3_stmt *stmt)
 {
   JsonObject *fields = json_object_new ();
@@ -334,14 +492,18 @@ row_fields (EntitySql    *es,
       const SpField *field = &es->entity->fields[i];
 
       json_object_set_member (fields, field->name,
-                              sp_db_column_field (stmt, COL_FIRST_FIELD + i, field));
+                              column_field (self, stmt, COL_FIRST_FIELD + i, field));
     }
   return fields;
 }
 
-/* Loads row + field clocks into an SpRowState for the merge. Fields without
- * a clock (never written by a change) are treated as unchanged since any
- * base. *row_hlc gets the row's hlc. */
+/* Loads row + field clocks into an SpRowState for the merge. *row_hlc gets
+ * the row's hlc.
+ *
+ * A row's creation is recorded as one field_clock entry under the field name
+ * CREATED_CLOCK: every field without its own entry was last set then. This
+ * keeps a first push of N rows at one clock row per row instead of one per
+ * field. Fields without any clock are treated as unchanged since any base. */
 static SpRowState *
 load_state (SpStorage   *self,
             EntitySql   *es,
@@ -350,6 +512,8 @@ load_state (SpStorage   *self,
             GError     **error)
 {
   g_autoptr(SpRowState) state = sp_row_state_new ();
+  g_autofree char *created_hlc = NULL;
+  gint64 created_version = 0;
   sqlite3_stmt *stmt;
   int rc;
 
@@ -381,7 +545,7 @@ load_state (SpStorage   *self,
       const SpField *field = &es->entity->fields[i];
 
       json_object_set_member (state->fields, field->name,
-                              sp_db_column_field (stmt, COL_FIRST_FIELD + i, field));
+                              column_field (self, stmt, COL_FIRST_FIELD + i, field));
     }
   sqlite3_reset (stmt);
 
@@ -400,6 +564,13 @@ load_state (SpStorage   *self,
 
       if (field == NULL)
         continue;
+      if (strcmp (field, CREATED_CLOCK) == 0)
+        {
+          g_free (created_hlc);
+          created_hlc = g_strdup (hlc);
+          created_version = version;
+          continue;
+        }
       value = json_object_get_member (state->fields, field);
       if (value == NULL)
         continue;   /* a field no longer in the registry */
@@ -415,8 +586,23 @@ load_state (SpStorage   *self,
     }
   sqlite3_reset (stmt);
 
-  /* sp_row_state_set_field raises state->version to the newest field; keep
-   * the row's own version, which is at least that. */
+  if (created_hlc != NULL)
+    {
+      for (guint i = 0; i <= es->entity->n_fields; i++)
+        {
+          const char *name = i < es->entity->n_fields ? es->entity->fields[i].name : SP_FIELD_DELETED;
+          JsonNode *value;
+
+          if (g_hash_table_contains (state->field_version, name))
+            continue;
+          value = json_node_copy (json_object_get_member (state->fields, name));
+          sp_row_state_set_field (state, name, value, created_hlc, created_version);
+          json_node_unref (value);
+        }
+    }
+
+  /* sp_row_state_set_field raises state->version to the newest field; the
+   * row's own version is at least that. */
   return g_steal_pointer (&state);
 }
 
@@ -447,7 +633,7 @@ write_row (SpStorage   *self,
     {
       const SpField *field = &es->entity->fields[i];
 
-      sp_db_bind_field (stmt, COL_FIRST_FIELD + i + 1, field,
+      bind_field (self, stmt, COL_FIRST_FIELD + i + 1, field,
                         json_object_get_member (fields, field->name));
     }
 
@@ -671,11 +857,21 @@ apply_change (SpStorage       *self,
                   change->change_id, fields, error))
     return FALSE;
 
-  g_hash_table_iter_init (&iter, merge->apply_hlc);
-  while (g_hash_table_iter_next (&iter, (gpointer *) &name, (gpointer *) &hlc))
+  if (!state->exists)
     {
-      if (!write_field_clock (self, es->entity->name, change->id, name, hlc, version, error))
+      /* A new row: every field was set by this change (see load_state). */
+      if (!write_field_clock (self, es->entity->name, change->id, CREATED_CLOCK,
+                              change->hlc, version, error))
         return FALSE;
+    }
+  else
+    {
+      g_hash_table_iter_init (&iter, merge->apply_hlc);
+      while (g_hash_table_iter_next (&iter, (gpointer *) &name, (gpointer *) &hlc))
+        {
+          if (!write_field_clock (self, es->entity->name, change->id, name, hlc, version, error))
+            return FALSE;
+        }
     }
 
   for (guint i = 0; i < merge->conflicts->len; i++)
@@ -995,7 +1191,8 @@ pull_source_next (SpStorage   *self,
 }
 
 static SpChange *
-change_from_row (EntitySql    *es,
+change_from_row (SpStorage    *self,
+                 EntitySql    *es,
                  sqlite3_stmt *stmt)
 {
   SpChange *change = g_new0 (SpChange, 1);
@@ -1017,7 +1214,7 @@ change_from_row (EntitySql    *es,
   else
     {
       change->op = SP_OP_UPSERT;
-      change->fields = row_fields (es, stmt);
+      change->fields = row_fields (self, es, stmt);
     }
   return change;
 }
@@ -1084,7 +1281,7 @@ pull_locked (SpStorage          *self,
           break;
         }
 
-      g_ptr_array_add (changes, change_from_row (best->es, best->stmt));
+      g_ptr_array_add (changes, change_from_row (self, best->es, best->stmt));
       *last_version = best->version;
       if (!pull_source_next (self, best, readable, error))
         goto out;
@@ -1400,7 +1597,7 @@ sp_storage_published (SpStorage   *self,
 
           if (strcmp (field->name, "status") == 0)
             continue;
-          value = sp_db_column_field (stmt, COL_FIRST_FIELD + i, field);
+          value = column_field (self, stmt, COL_FIRST_FIELD + i, field);
           if (field->type == SP_FIELD_STRV && JSON_NODE_HOLDS_NULL (value))
             {
               json_node_unref (value);

@@ -216,7 +216,8 @@ test_push_pull_roundtrip (Fixture       *fx,
 
   r = push_one (fx, editor, service_change ("svc-1", 0, T0, "alice",
                                             "{\"name\":\"Wohnung anmelden\","
-                                            "\"documents\":[\"Personalausweis\",\"Wohnungsgeberbestätigung\"],"
+                                            "\"documents\":[\"Personalausweis\",\"Wohnungsgeberbestätigung\","
+                                            "\"\\\"Zitat\\\" \\\\ Tab\\t\",\"Steuer\\u0001zeichen\"],"
                                             "\"status\":\"published\"}"));
   g_assert_cmpint (r->status, ==, SP_RESULT_APPLIED);
   g_assert_cmpint (r->version, >, 0);
@@ -238,7 +239,13 @@ test_push_pull_roundtrip (Fixture       *fx,
   g_assert_true (json_object_has_member (c->fields, "online_url"));
   docs = json_object_get_member (c->fields, "documents");
   g_assert_true (JSON_NODE_HOLDS_ARRAY (docs));
-  g_assert_cmpuint (json_array_get_length (json_node_get_array (docs)), ==, 2);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (docs)), ==, 4);
+  g_assert_cmpstr (json_array_get_string_element (json_node_get_array (docs), 1), ==,
+                   "Wohnungsgeberbestätigung");
+  g_assert_cmpstr (json_array_get_string_element (json_node_get_array (docs), 2), ==,
+                   "\"Zitat\" \\ Tab\t");
+  g_assert_cmpstr (json_array_get_string_element (json_node_get_array (docs), 3), ==,
+                   "Steuer\001zeichen");
   g_assert_cmpint (sp_storage_row_count (fx->storage, "service"), ==, 1);
   g_assert_cmpint (sp_storage_row_count (fx->storage, "nope"), ==, -1);
 
