@@ -249,9 +249,12 @@ async function fetchServices() {
       online_url: text(s.online_url),
     }))
     .map((s) => {
-      s._search = normalize([s.name, s.leika, s.description, s.office, s.documents.join(" ")].join(" "));
+      // Documents are left out: nearly every service asks for an ID card,
+      // and "ausweis" should find the ID card services, not all of them.
+      s._search = normalize([s.name, s.leika, s.description, s.office].join(" "));
       s._search2 = s._search.replace(/([aou])e/g, "$1");
       s._name = normalize(s.name);
+      s._name2 = s._name.replace(/([aou])e/g, "$1");
       return s;
     })
     .sort((a, b) => a.name.localeCompare(b.name, "de"));
@@ -285,9 +288,10 @@ function searchServices(list, query) {
     if (ok)
       hits.push(s);
   }
-  // Name matches first, then the rest, each alphabetically (stable sort).
-  const first = words[0];
-  return hits.sort((a, b) => Number(!a._name.includes(first)) - Number(!b._name.includes(first)));
+  // Services whose name holds every word first, then the rest; each group
+  // stays alphabetical (the sort is stable).
+  const inName = (x) => words.every((w) => x._name.includes(w) || x._name2.includes(w));
+  return hits.sort((a, b) => Number(!inName(a)) - Number(!inName(b)));
 }
 
 function countText(n, query) {
