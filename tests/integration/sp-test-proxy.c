@@ -25,6 +25,8 @@ struct _SpTestProxy {
   guint         cut_skip;
   guint         cuts;
   guint64       bytes_down;
+  char         *watch_prefix;
+  guint         watched;
 };
 
 struct _Conn {
@@ -98,6 +100,10 @@ pump_up (gpointer data)
         break;
 
       g_mutex_lock (&proxy->lock);
+      if (proxy->watch_prefix != NULL &&
+          (gsize) n >= strlen (proxy->watch_prefix) &&
+          memcmp (buf, proxy->watch_prefix, strlen (proxy->watch_prefix)) == 0)
+        proxy->watched++;
       if (proxy->cut_prefix != NULL &&
           (gsize) n >= strlen (proxy->cut_prefix) &&
           memcmp (buf, proxy->cut_prefix, strlen (proxy->cut_prefix)) == 0)
@@ -276,6 +282,29 @@ sp_test_proxy_cut_response (SpTestProxy *self,
   g_mutex_unlock (&self->lock);
 }
 
+void
+sp_test_proxy_watch (SpTestProxy *self,
+                     const char  *request_prefix)
+{
+  g_mutex_lock (&self->lock);
+  g_free (self->watch_prefix);
+  self->watch_prefix = g_strdup (request_prefix);
+  self->watched = 0;
+  g_mutex_unlock (&self->lock);
+}
+
+guint
+sp_test_proxy_get_watched (SpTestProxy *self)
+{
+  guint watched;
+
+  g_mutex_lock (&self->lock);
+  watched = self->watched;
+  g_mutex_unlock (&self->lock);
+
+  return watched;
+}
+
 guint
 sp_test_proxy_get_cuts (SpTestProxy *self)
 {
@@ -323,6 +352,7 @@ sp_test_proxy_free (SpTestProxy *self)
   g_object_unref (self->listener);
   g_object_unref (self->cancellable);
   g_free (self->cut_prefix);
+  g_free (self->watch_prefix);
   g_mutex_clear (&self->lock);
   g_free (self);
 }

@@ -23,6 +23,11 @@ void         sp_test_proxy_cut_response (SpTestProxy *self,
                                          const char  *request_prefix,
                                          guint        skip,
                                          gsize        after_bytes);
+/* Count requests whose first line starts with @request_prefix from now
+ * on (replaces an earlier watch). */
+void         sp_test_proxy_watch        (SpTestProxy *self,
+                                         const char  *request_prefix);
+guint        sp_test_proxy_get_watched  (SpTestProxy *self);
 /* Number of cuts performed so far. */
 guint        sp_test_proxy_get_cuts     (SpTestProxy *self);
 /* Bytes forwarded from the server to the client in total. */

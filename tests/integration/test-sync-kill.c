@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "sp-test-proxy.h"
 #include "sp-test-server.h"
 
 /* The server dies (SIGKILL) in the middle of a 10 000-change push. After a
@@ -14,7 +15,7 @@
  * change exactly once and the outbox is empty. */
 
 #define N_CHANGES 10000
-#define BATCH     250
+#define BATCH     500
 
 typedef struct {
   SpSyncClient *client;
@@ -51,6 +52,9 @@ test_sigkill_mid_push (void)
   g_autofree char *fresh = NULL;
   g_autofree char *dump_a = NULL;
   g_autofree char *dump_fresh = NULL;
+  g_autofree char *proxy_url = NULL;
+  SpTestProxy *proxy = NULL;
+  gint64 start = g_get_monotonic_time ();
   PushJob job = { 0, };
   GThread *thread;
   guint left_at_kill;
@@ -73,25 +77,43 @@ test_sigkill_mid_push (void)
       g_hash_table_insert (expected, ids->pdata[i], name);
     }
 
-  client = sp_sync_client_new (path_a, server->base_url);
+  g_test_message ("%.1f s: %u services saved offline",
+                  (g_get_monotonic_time () - start) / 1e6, N_CHANGES);
+
+  /* the client talks to the server through a proxy that only watches, so
+   * that the test sees when a push request is on its way */
+  proxy = sp_test_proxy_new (server->port);
+  proxy_url = sp_test_proxy_get_url (proxy);
+  sp_test_proxy_watch (proxy, "POST /api/v1/sync");
+  client = sp_sync_client_new (path_a, proxy_url);
   token = sp_sync_client_login (client, "anna", "anna", NULL, NULL, &error);
   g_assert_no_error (error);
   sp_sync_client_set_token (client, token);
   sp_sync_client_set_push_batch (client, BATCH);
   sp_sync_client_set_timeout (client, 10);
 
-  /* push in a thread; kill the server as soon as two batches are acked,
-   * while the next one is in flight */
+  /* push in a thread; kill the server while it works on the third batch:
+   * a third of a batch's round trip after that request started */
   job.client = client;
   thread = g_thread_new ("push", push_thread, &job);
-  for (;;)
-    {
-      guint left = sp_local_store_outbox_count (store);
+  {
+    gint64 t_first = 0, t_second = 0;
 
-      if (left <= N_CHANGES - 2 * BATCH || g_atomic_int_get (&job.done))
-        break;
-      g_usleep (500);
-    }
+    while (sp_test_proxy_get_watched (proxy) < 3 && !g_atomic_int_get (&job.done))
+      {
+        guint seen = sp_test_proxy_get_watched (proxy);
+
+        if (seen >= 1 && t_first == 0)
+          t_first = g_get_monotonic_time ();
+        if (seen >= 2 && t_second == 0)
+          t_second = g_get_monotonic_time ();
+        g_usleep (100);
+      }
+    if (t_second > t_first && t_first > 0)
+      g_usleep ((t_second - t_first) / 3);
+    g_test_message ("batch round trip ~%.1f ms; killing the server",
+                    (t_second - t_first) / 1000.0);
+  }
   sp_test_server_kill (server, SIGKILL);
   g_thread_join (thread);
 
@@ -106,12 +128,14 @@ test_sigkill_mid_push (void)
   g_assert_cmpuint (left_at_kill, <, N_CHANGES);
 
   /* restart on the same database (another port), same token */
+  sp_test_proxy_free (proxy);
   sp_test_server_start (server, FALSE);
   client2 = sp_sync_client_new (path_a, server->base_url);
   sp_sync_client_set_token (client2, token);
   sp_sync_client_set_push_batch (client2, 1000);
   stats = sp_test_sync_ok (client2);
-  g_test_message ("second sync pushed %u, pulled %u", stats.pushed, stats.pulled);
+  g_test_message ("%.1f s: second sync pushed %u, pulled %u",
+                  (g_get_monotonic_time () - start) / 1e6, stats.pushed, stats.pulled);
   g_assert_cmpuint (stats.pushed, ==, left_at_kill);
   g_assert_cmpuint (stats.conflicts, ==, 0);
   g_assert_cmpuint (sp_local_store_outbox_count (store), ==, 0);
@@ -140,6 +164,9 @@ test_sigkill_mid_push (void)
       }
     g_assert_cmpuint (g_hash_table_size (seen), ==, N_CHANGES);
   }
+
+  g_test_message ("%.1f s: a fresh client pulled everything",
+                  (g_get_monotonic_time () - start) / 1e6);
 
   /* and the pushing client holds the same rows as the server */
   dump_a = sp_test_dump_entity (path_a, SP_ENTITY_SERVICE, TRUE);
