@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+#define G_LOG_DOMAIN "sp-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "conflicts/sp-conflicts-page.h"
+#include "services/sp-services-page.h"
+#include "sp-sync-status.h"
+#include "sp-window.h"
+
+struct _SpWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  SpLocalStore         *store;
+  SpSyncController     *controller;
+  GSettings            *settings;
+
+  AdwToastOverlay      *toast_overlay;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *sidebar_box;
+  GtkListBox           *sidebar;
+  GtkListBoxRow        *services_row;
+  GtkListBoxRow        *conflicts_row;
+  GtkLabel             *conflicts_badge;
+  GtkWidget            *content_box;
+  AdwWindowTitle       *content_title;
+  GtkStack             *sync_button_stack;
+  GtkSpinner           *sync_spinner;
+  SpSyncStatus         *sync_status;
+  GtkRevealer          *signin_revealer;
+  GtkStack             *stack;
+};
+
+G_DEFINE_FINAL_TYPE (SpWindow, sp_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_CONTROLLER,
+  PROP_SETTINGS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+void
+sp_window_add_toast (SpWindow   *self,
+                     const char *text)
+{
+  g_return_if_fail (SP_IS_WINDOW (self));
+  g_return_if_fail (text != NULL);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+static guint
+count_unresolved_conflicts (SpWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+  guint count = 0;
+
+  stmt = sp_db_prepare (sp_local_store_get_db (self->store),
+                        "SELECT count(*) FROM conflict"
+                        " WHERE deleted = 0 AND coalesce(resolved, 0) = 0",
+                        &error);
+  if (stmt == NULL)
+    {
+      g_warning ("Cannot count conflicts: %s", error->message);
+      return 0;
+    }
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    count = (guint) sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return count;
+}
+
+static void
+update_conflicts_badge (SpWindow *self)
+{
+  guint count = count_unresolved_conflicts (self);
+
+  if (count > 0)
+    {
+      g_autofree char *number = g_strdup_printf ("%u", count);
+      g_autofree char *description =
+        g_strdup_printf (ngettext ("%u unresolved conflict", "%u unresolved conflicts", count),
+                         count);
+
+      gtk_label_set_label (self->conflicts_badge, number);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->conflicts_row),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                      -1);
+    }
+  else
+    {
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (self->conflicts_row),
+                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->conflicts_badge), count > 0);
+}
+
+static void
+on_store_changed (SpWindow   *self,
+                  const char *entity)
+{
+  if (entity == NULL || g_str_equal (entity, SP_ENTITY_CONFLICT))
+    update_conflicts_badge (self);
+}
+
+static void
+on_syncing_changed (SpWindow *self)
+{
+  gboolean syncing = sp_sync_controller_get_syncing (self->controller);
+
+  gtk_stack_set_visible_child_name (self->sync_button_stack, syncing ? "syncing" : "idle");
+  gtk_spinner_set_spinning (self->sync_spinner, syncing);
+}
+
+static void
+on_signed_in_changed (SpWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->signin_revealer,
+                                 !sp_sync_controller_get_signed_in (self->controller));
+}
+
+static void
+on_synced (SpWindow *self,
+           guint     pushed,
+           guint     pulled,
+           guint     conflicts)
+{
+  /* Routine syncs stay quiet; only what needs attention gets a toast. */
+  if (conflicts > 0)
+    {
+      g_autofree char *text =
+        g_strdup_printf (ngettext ("%u change overlapped with someone else's; see Conflicts",
+                                   "%u changes overlapped with someone else's; see Conflicts",
+                                   conflicts),
+                         conflicts);
+      AdwToast *toast = adw_toast_new (text);
+
+      adw_toast_set_button_label (toast, _("Show"));
+      adw_toast_set_action_name (toast, "win.show-conflicts");
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    }
+}
+
+void
+sp_window_show_page (SpWindow   *self,
+                     const char *name)
+{
+  g_return_if_fail (SP_IS_WINDOW (self));
+  g_return_if_fail (name != NULL);
+
+  if (gtk_stack_get_child_by_name (self->stack, name) == NULL)
+    return;
+  gtk_stack_set_visible_child_name (self->stack, name);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+on_visible_page_changed (SpWindow *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (self->stack);
+  GtkWidget *child = gtk_stack_get_visible_child (self->stack);
+  GtkListBoxRow *row = NULL;
+
+  if (child != NULL)
+    {
+      GtkStackPage *page = gtk_stack_get_page (self->stack, child);
+
+      adw_window_title_set_title (self->content_title, gtk_stack_page_get_title (page));
+    }
+
+  if (g_strcmp0 (name, "services") == 0)
+    row = self->services_row;
+  else if (g_strcmp0 (name, "conflicts") == 0)
+    row = self->conflicts_row;
+  if (row != NULL && gtk_list_box_get_selected_row (self->sidebar) != row)
+    gtk_list_box_select_row (self->sidebar, row);
+}
+
+static void
+on_sidebar_row_activated (SpWindow      *self,
+                          GtkListBoxRow *row)
+{
+  sp_window_show_page (self, gtk_widget_get_name (GTK_WIDGET (row)));
+}
+
+static void
+on_back_clicked (SpWindow *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+on_leaflet_folded_changed (SpWindow *self)
+{
+  /* Unfolded, the sidebar shows the selection; folded, it is a menu. */
+  gtk_list_box_set_selection_mode (self->sidebar,
+                                   adw_leaflet_get_folded (self->leaflet)
+                                   ? GTK_SELECTION_NONE : GTK_SELECTION_BROWSE);
+  if (!adw_leaflet_get_folded (self->leaflet))
+    on_visible_page_changed (self);
+}
+
+static void
+show_conflicts_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  sp_window_show_page (SP_WINDOW (widget), "conflicts");
+}
+
+static void
+show_services_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  sp_window_show_page (SP_WINDOW (widget), "services");
+}
+
+static void
+sp_window_constructed (GObject *object)
+{
+  SpWindow *self = SP_WINDOW (object);
+  GtkStackPage *page;
+
+  G_OBJECT_CLASS (sp_window_parent_class)->constructed (object);
+
+  g_assert (self->store != NULL);
+  g_assert (self->controller != NULL);
+  g_assert (self->settings != NULL);
+
+  page = gtk_stack_add_titled (self->stack, sp_services_page_new (self->store),
+                               "services", _("Services"));
+  gtk_stack_page_set_icon_name (page, "view-list-bullet-symbolic");
+  page = gtk_stack_add_titled (self->stack, sp_conflicts_page_new (self->store),
+                               "conflicts", _("Conflicts"));
+  gtk_stack_page_set_icon_name (page, "dialog-warning-symbolic");
+  gtk_stack_set_visible_child_name (self->stack, "services");
+  on_visible_page_changed (self);
+
+  sp_sync_status_set_controller (self->sync_status, self->controller);
+  g_object_bind_property (self->sync_status, "summary",
+                          self->content_title, "subtitle",
+                          G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->controller, "notify::syncing",
+                           G_CALLBACK (on_syncing_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->controller, "notify::signed-in",
+                           G_CALLBACK (on_signed_in_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->controller, "synced",
+                           G_CALLBACK (on_synced), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "changed",
+                           G_CALLBACK (on_store_changed), self, G_CONNECT_SWAPPED);
+  on_syncing_changed (self);
+  on_signed_in_changed (self);
+  update_conflicts_badge (self);
+
+  g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+
+  if (DEVELOPMENT)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+}
+
+static void
+sp_window_dispose (GObject *object)
+{
+  SpWindow *self = SP_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SP_TYPE_WINDOW);
+  g_clear_object (&self->controller);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (sp_window_parent_class)->dispose (object);
+}
+
+static void
+sp_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  SpWindow *self = SP_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_CONTROLLER:
+      g_value_set_object (value, self->controller);
+      break;
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sp_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  SpWindow *self = SP_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    case PROP_CONTROLLER:
+      self->controller = g_value_dup_object (value);
+      break;
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sp_window_class_init (SpWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = sp_window_constructed;
+  object_class->dispose = sp_window_dispose;
+  object_class->get_property = sp_window_get_property;
+  object_class->set_property = sp_window_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, SP_TYPE_LOCAL_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CONTROLLER] =
+    g_param_spec_object ("controller", NULL, NULL, SP_TYPE_SYNC_CONTROLLER,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (SP_TYPE_SYNC_STATUS);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/de/stadtpult/Stadtpult/sp-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, SpWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, SpWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, SpWindow, sidebar_box);
+  gtk_widget_class_bind_template_child (widget_class, SpWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, SpWindow, services_row);
+  gtk_widget_class_bind_template_child (widget_class, SpWindow, conflicts_row);
+  gtk_widget_class_bind_template_child (widget_class, SpWindow, conflicts_badge);
+  gtk_widget_class_bind_template_child (widget_class, SpWindow, content_box);
+  gtk_widget_class_bind_template_child (widget_class, SpWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, SpWindow, sync_button_stack);
+  gtk_widget_class_bind_template_child (widget_class, SpWindow, sync_spinner);
+  gtk_widget_class_bind_template_child (widget_class, SpWindow, sync_status);
+  gtk_widget_class_bind_template_child (widget_class, SpWindow, signin_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SpWindow, stack);
+  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_leaflet_folded_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_visible_page_changed);
+
+  gtk_widget_class_install_action (widget_class, "win.show-conflicts", NULL, show_conflicts_action);
+  gtk_widget_class_install_action (widget_class, "win.show-services", NULL, show_services_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-services", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-conflicts", NULL);
+}
+
+static void
+sp_window_init (SpWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+SpWindow *
+sp_window_new (AdwApplication   *application,
+               SpLocalStore     *store,
+               SpSyncController *controller,
+               GSettings        *settings)
+{
+  g_return_val_if_fail (ADW_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (SP_IS_LOCAL_STORE (store), NULL);
+  g_return_val_if_fail (SP_IS_SYNC_CONTROLLER (controller), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  return g_object_new (SP_TYPE_WINDOW,
+                       "application", application,
+                       "store", store,
+                       "controller", controller,
+                       "settings", settings,
+                       NULL);
+}

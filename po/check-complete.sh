@@ -1,0 +1,35 @@
+#!/bin/sh
+# SPDX-License-Identifier: EUPL-1.2
+# Fails unless the translation LANG is complete: every message found in the
+# current sources (po/POTFILES.in) is translated, none fuzzy, and the .po
+# passes msgfmt --check.
+# Usage: check-complete.sh SOURCE_ROOT LANG
+set -eu
+src=$1
+lang=$2
+po="$src/po/$lang.po"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+msgfmt --check -o /dev/null "$po"
+
+# Collect the messages of the sources as they are now (same keywords as the
+# meson "glib" preset), so a new untranslated string fails the check even
+# before stadtpult-update-po has been run.
+xgettext --directory="$src" --files-from="$src/po/POTFILES.in" \
+  --from-code=UTF-8 --add-comments \
+  --keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 \
+  --keyword=g_dcgettext:2 --keyword=g_dngettext:2,3 --keyword=g_dpgettext2:2c,3 \
+  --keyword=ngettext:1,2 \
+  --output="$tmp/current.pot"
+msgmerge --quiet --no-fuzzy-matching -o "$tmp/merged.po" "$po" "$tmp/current.pot"
+
+stats=$(LC_ALL=C msgfmt --statistics -o /dev/null "$tmp/merged.po" 2>&1)
+echo "$lang: $stats"
+case "$stats" in
+  *fuzzy*|*untranslated*)
+    echo "$lang.po is incomplete; missing or fuzzy:" >&2
+    msgattrib --untranslated --only-fuzzy "$tmp/merged.po" >&2 || true
+    msgattrib --untranslated "$tmp/merged.po" >&2 || true
+    exit 1 ;;
+esac
