@@ -9,6 +9,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "sp-change.h"
 #include "sp-db.h"
@@ -297,6 +299,60 @@ vm_hwm_kb (GSubprocess *proc)
   return g_ascii_strtoll (p + strlen ("VmHWM:"), NULL, 10);
 }
 
+/* CPU seconds (user + system) of this process, all threads */
+static double
+self_cpu (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+         (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* CPU seconds of the server process, from /proc/PID/stat */
+static double
+server_cpu (GSubprocess *proc)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", g_subprocess_get_identifier (proc));
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *p;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) ||
+      (p = strrchr (text, ')')) == NULL)
+    return 0;
+  /* after "pid (comm)": state is field 3; utime 14, stime 15 */
+  fields = g_strsplit (p + 2, " ", -1);
+  if (g_strv_length (fields) < 13)
+    return 0;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) /
+         (double) sysconf (_SC_CLK_TCK);
+}
+
+typedef struct {
+  gint64 wall;
+  double client;
+  double server;
+} Mark;
+
+static Mark
+mark (Server *server)
+{
+  return (Mark) { g_get_monotonic_time (), self_cpu (), server_cpu (server->proc) };
+}
+
+/* Adds the CPU seconds used since @m to @cpu (client + server). */
+static double
+since (Server *server, Mark m, GArray *cpu)
+{
+  Mark now = mark (server);
+  double used = (now.client - m.client) + (now.server - m.server);
+
+  g_array_append_val (cpu, used);
+  return (now.wall - m.wall) / 1e6;
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -342,6 +398,10 @@ main (int   argc,
   g_autoptr(GArray) t_incr = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) t_push = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) t_save = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) c_first = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) c_incr = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) c_push = g_array_new (FALSE, FALSE, sizeof (double));
+  Mark m;
   g_autoptr(JsonNode) ref_node = NULL;
   g_autofree char *token = NULL;
   g_autofree char *synced_db = NULL;
@@ -352,7 +412,7 @@ main (int   argc,
   Server server = { 0, };
   gint64 t0, rss_kb;
   double r_first, r_incr, r_push;
-  struct { const char *label; const char *key; double ours; double target; } rows[3];
+  struct { const char *label; const char *key; double ours; double target; double cpu; guint n; } rows[3];
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -420,10 +480,10 @@ main (int   argc,
       double secs;
 
       sp_sync_client_set_token (client, token);
-      t0 = g_get_monotonic_time ();
+      m = mark (&server);
       if (!sp_sync_client_sync (client, &stats, NULL, &error))
         die ("first sync", error);
-      secs = (g_get_monotonic_time () - t0) / 1e6;
+      secs = since (&server, m, c_first);
       if (count_services (path) != n_first)
         die ("first sync: wrong row count", NULL);
       g_array_append_val (t_first, secs);
@@ -466,10 +526,10 @@ main (int   argc,
         }
 
       sp_sync_client_set_token (client, token);
-      t0 = g_get_monotonic_time ();
+      m = mark (&server);
       if (!sp_sync_client_sync (client, &stats, NULL, &error))
         die ("incremental sync", error);
-      secs = (g_get_monotonic_time () - t0) / 1e6;
+      secs = since (&server, m, c_incr);
       if (stats.pulled != n_incr)
         {
           g_printerr ("incremental pulled %u, expected %u\n", stats.pulled, n_incr);
@@ -511,10 +571,10 @@ main (int   argc,
 
       client = sp_sync_client_new (path, server.base_url);
       sp_sync_client_set_token (client, token);
-      t0 = g_get_monotonic_time ();
+      m = mark (&server);
       if (!sp_sync_client_push (client, &stats, NULL, &error))
         die ("push", error);
-      secs = (g_get_monotonic_time () - t0) / 1e6;
+      secs = since (&server, m, c_push);
       if (stats.pushed != n_push)
         die ("push: not all answered", NULL);
       g_array_append_val (t_push, secs);
@@ -530,9 +590,9 @@ main (int   argc,
   l_incr = secs_list (t_incr);
   l_push = secs_list (t_push);
 
-  rows[0] = (typeof (rows[0])) { "first sync", "first_sync", r_first, 40 };
-  rows[1] = (typeof (rows[0])) { "incremental pull", "incremental", r_incr, 0 };
-  rows[2] = (typeof (rows[0])) { "push", "push", r_push, 20 };
+  rows[0] = (typeof (rows[0])) { "first sync", "first_sync", r_first, 40, median (c_first), n_first };
+  rows[1] = (typeof (rows[0])) { "incremental pull", "incremental", r_incr, 0, median (c_incr), n_incr };
+  rows[2] = (typeof (rows[0])) { "push", "push", r_push, 20, median (c_push), n_push };
 
   printf ("\nbench/sync on loopback: first sync %u, incremental %u, push %u records\n",
           n_first, n_incr, n_push);
@@ -556,6 +616,25 @@ main (int   argc,
     }
   printf ("\nstadtpult times (s): first sync [%s], incremental [%s], push [%s]\n",
           l_first, l_incr, l_push);
+  printf ("\nCPU cost (client + server CPU seconds, median; less sensitive to a busy machine):\n\n");
+  printf ("| operation | stadtpult rec/CPU-s | pouchdb rec/CPU-s | ratio |\n");
+  printf ("|---|---:|---:|---:|\n");
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      double ours = rows[i].cpu > 0 ? rows[i].n / rows[i].cpu : 0;
+      double theirs = 0;
+
+      if (ref != NULL && json_object_has_member (ref, "rec_per_cpu_s"))
+        {
+          JsonObject *rc = json_object_get_object_member (ref, "rec_per_cpu_s");
+          if (json_object_has_member (rc, rows[i].key))
+            theirs = json_object_get_double_member (rc, rows[i].key);
+        }
+      if (theirs > 0)
+        printf ("| %s | %.0f | %.0f | %.1fx |\n", rows[i].label, ours, theirs, ours / theirs);
+      else
+        printf ("| %s | %.0f | n/a | n/a |\n", rows[i].label, ours);
+    }
   printf ("stadtpult local saves of %u services (not part of the push time): median %.3f s\n",
           n_push, median (t_save));
   printf ("stadtpult-server peak RSS (VmHWM): %.1f MiB\n", rss_kb / 1024.0);

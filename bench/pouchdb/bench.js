@@ -42,6 +42,11 @@ function serviceDoc(prefix, n) {
   };
 }
 
+function cpuSecs(since) {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1e6;
+}
+
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -95,7 +100,8 @@ async function main() {
   await bulkInsert(remoteDb, seedDocs);
   process.stderr.write(`pouchdb: seeded ${N_FIRST} docs in ${(Date.now() - t0) / 1000}s\n`);
 
-  const result = { first_sync: [], incremental: [], push: [], n_first: N_FIRST,
+  const cpu = { first_sync: [], incremental: [], push: [] };
+  const result = { first_sync: [], incremental: [], push: [], cpu, n_first: N_FIRST,
                    n_incr: N_INCR, n_push: N_PUSH, batch_size: BATCH };
 
   // first sync: fresh client pulls everything
@@ -103,8 +109,10 @@ async function main() {
   for (let r = 0; r < FIRST_RUNS; r++) {
     const db = local();
     const start = process.hrtime.bigint();
+    const cpu0 = process.cpuUsage();
     const info = await replicate(remoteUrl, db);
     const secs = Number(process.hrtime.bigint() - start) / 1e9;
+    cpu.first_sync.push(cpuSecs(cpu0));
     if (info.docs_written !== N_FIRST) throw new Error(`first sync wrote ${info.docs_written}`);
     const count = (await db.info()).doc_count;
     if (count !== N_FIRST) throw new Error(`first sync has ${count} docs`);
@@ -120,8 +128,10 @@ async function main() {
     const changed = all.rows.map((row) => ({ ...row.doc, fees: `${r + 1},50 EUR` }));
     await bulkInsert(remoteDb, changed);
     const start = process.hrtime.bigint();
+    const cpu0 = process.cpuUsage();
     const info = await replicate(remoteUrl, synced);
     const secs = Number(process.hrtime.bigint() - start) / 1e9;
+    cpu.incremental.push(cpuSecs(cpu0));
     if (info.docs_written !== N_INCR) throw new Error(`incremental wrote ${info.docs_written}`);
     result.incremental.push(secs);
     process.stderr.write(`pouchdb: incremental ${N_INCR} in ${secs.toFixed(3)}s\n`);
@@ -135,8 +145,10 @@ async function main() {
     for (let i = 0; i < N_PUSH; i++) docs.push(serviceDoc(`Neu${r}`, i));
     await bulkInsert(db, docs);
     const start = process.hrtime.bigint();
+    const cpu0 = process.cpuUsage();
     const info = await replicate(db, remoteUrl);
     const secs = Number(process.hrtime.bigint() - start) / 1e9;
+    cpu.push.push(cpuSecs(cpu0));
     if (info.docs_written !== N_PUSH) throw new Error(`push wrote ${info.docs_written}`);
     result.push.push(secs);
     process.stderr.write(`pouchdb: push ${N_PUSH} in ${secs.toFixed(3)}s\n`);
@@ -155,6 +167,12 @@ async function main() {
     first_sync: N_FIRST / result.median_s.first_sync,
     incremental: N_INCR / result.median_s.incremental,
     push: N_PUSH / result.median_s.push,
+  };
+  // server and client share this process: CPU covers both, as ours does
+  result.rec_per_cpu_s = {
+    first_sync: N_FIRST / median(cpu.first_sync),
+    incremental: N_INCR / median(cpu.incremental),
+    push: N_PUSH / median(cpu.push),
   };
   // server and client share this process: its peak RSS covers both
   result.peak_rss_kb = rssOf(process.pid);
