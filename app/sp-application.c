@@ -68,18 +68,19 @@ toast (SpApplication *self,
 }
 
 static void
-on_dialog_signed_in (SpApplication *self,
-                     gboolean       in_keyring)
+on_signed_in (SpApplication *self)
 {
   g_autofree char *text = NULL;
 
-  if (in_keyring)
-    /* Translators: %s is the user name */
-    text = g_strdup_printf (_("Signed in as %s"),
-                            sp_sync_controller_get_user (self->controller));
-  else
-    text = g_strdup (_("Signed in. The keyring is not available, so you will have to sign in again next time."));
+  /* Translators: %s is the user name */
+  text = g_strdup_printf (_("Signed in as %s"), sp_sync_controller_get_user (self->controller));
   toast (self, text);
+}
+
+static void
+on_keyring_unavailable (SpApplication *self)
+{
+  toast (self, _("The keyring is not available: you stay signed in until Stadtpult is closed and will have to sign in again next time."));
 }
 
 static void
@@ -95,10 +96,11 @@ show_sign_in (SpApplication *self,
     }
 
   dialog = sp_signin_dialog_new (GTK_WINDOW (main_window (self)), self->controller, message);
-  g_signal_connect_object (dialog, "signed-in", G_CALLBACK (on_dialog_signed_in),
+  g_signal_connect_object (dialog, "signed-in", G_CALLBACK (on_signed_in),
                            self, G_CONNECT_SWAPPED);
   g_set_weak_pointer (&self->signin_dialog, GTK_WINDOW (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
+  g_debug ("Showing the sign-in dialog");
 }
 
 static void
@@ -290,7 +292,16 @@ open_profile (SpApplication  *self,
   self->controller = sp_sync_controller_new (self->store, self->settings, self->profile_dir);
   g_signal_connect_object (self->controller, "sign-in-required",
                            G_CALLBACK (on_sign_in_required), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->controller, "keyring-unavailable",
+                           G_CALLBACK (on_keyring_unavailable), self, G_CONNECT_SWAPPED);
   return TRUE;
+}
+
+static gboolean
+show_sign_in_later (gpointer data)
+{
+  show_sign_in (SP_APPLICATION (data), NULL);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -301,7 +312,8 @@ on_restored (GObject      *source,
   g_autoptr(SpApplication) self = user_data;
 
   if (!sp_sync_controller_restore_finish (SP_SYNC_CONTROLLER (source), result, NULL))
-    show_sign_in (self, NULL);
+    g_timeout_add_full (G_PRIORITY_DEFAULT, 500, show_sign_in_later,
+                        g_object_ref (self), g_object_unref);
 }
 
 static void demo_sign_in (SpApplication *self);
@@ -320,11 +332,9 @@ on_demo_signed_in (GObject      *source,
 {
   g_autoptr(SpApplication) self = user_data;
   g_autoptr(GError) error = NULL;
-  gboolean in_keyring = FALSE;
-
-  if (sp_sync_controller_sign_in_finish (SP_SYNC_CONTROLLER (source), result, &in_keyring, &error))
+  if (sp_sync_controller_sign_in_finish (SP_SYNC_CONTROLLER (source), result, &error))
     {
-      on_dialog_signed_in (self, in_keyring);
+      on_signed_in (self);
       return;
     }
 

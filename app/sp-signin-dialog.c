@@ -92,10 +92,7 @@ on_signed_in (GObject      *source,
 {
   g_autoptr(SpSigninDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  gboolean in_keyring = FALSE;
-
-  if (!sp_sync_controller_sign_in_finish (SP_SYNC_CONTROLLER (source), result,
-                                          &in_keyring, &error))
+  if (!sp_sync_controller_sign_in_finish (SP_SYNC_CONTROLLER (source), result, &error))
     {
       g_autofree char *text = NULL;
 
@@ -113,7 +110,7 @@ on_signed_in (GObject      *source,
     }
 
   set_busy (self, FALSE);
-  g_signal_emit (self, signals[SIGNED_IN], 0, in_keyring);
+  g_signal_emit (self, signals[SIGNED_IN], 0);
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
@@ -191,11 +188,9 @@ sp_signin_dialog_class_init (SpSigninDialogClass *klass)
 
   object_class->dispose = sp_signin_dialog_dispose;
 
-  /* ::signed-in (in_keyring): FALSE when the token could only be kept in
-   * memory for this session. */
   signals[SIGNED_IN] =
     g_signal_new ("signed-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/de/stadtpult/Stadtpult/sp-signin-dialog.ui");
@@ -211,6 +206,7 @@ sp_signin_dialog_class_init (SpSigninDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_entry_changed);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_DIALOG);
 }
 
 static void

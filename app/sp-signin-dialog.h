@@ -8,7 +8,7 @@
 G_BEGIN_DECLS
 
 /* Modal sign-in window: server URL, user name, password. Errors show
- * inline; on success it emits ::signed-in (in_keyring) and closes. */
+ * inline; on success it emits ::signed-in and closes. */
 
 #define SP_TYPE_SIGNIN_DIALOG (sp_signin_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (SpSigninDialog, sp_signin_dialog, SP, SIGNIN_DIALOG, AdwWindow)

@@ -13,7 +13,8 @@
 #define EDIT_DELAY_SECONDS     2
 #define BACKOFF_MIN_SECONDS    2
 #define BACKOFF_MAX_SECONDS    (5 * 60)
-#define KEYRING_TIMEOUT_SECONDS 10
+/* Long enough for a person to answer an unlock prompt of the keyring. */
+#define KEYRING_TIMEOUT_SECONDS 60
 #define LAST_SYNC_META_KEY     "desktop.last_sync"
 
 struct _SpSyncController
@@ -63,6 +64,7 @@ enum {
 enum {
   SYNCED,
   SIGN_IN_REQUIRED,
+  KEYRING_UNAVAILABLE,
   N_SIGNALS
 };
 
@@ -467,7 +469,6 @@ typedef struct
   char         *token;
   GCancellable *keyring_cancellable;
   guint         keyring_timeout_id;
-  gboolean      in_keyring;
 } SignIn;
 
 static void
@@ -508,13 +509,13 @@ on_token_saved (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   g_clear_handle_id (&sign_in->keyring_timeout_id, g_source_remove);
-  sign_in->in_keyring = sp_token_store_save_finish (result, &error);
-  if (!sign_in->in_keyring)
-    g_message ("Keeping the token in memory only, the keyring failed: %s", error->message);
+  if (sp_token_store_save_finish (result, &error))
+    return;
 
-  sp_sync_client_set_token (sign_in->client, sign_in->token);
-  use_sign_in (self, sign_in->client, sign_in->server_url, sign_in->user);
-  g_task_return_boolean (task, TRUE);
+  /* Never fall back to a file: the token lives in memory for this session. */
+  g_message ("Keeping the token in memory only, the keyring failed: %s", error->message);
+  if (self->client == sign_in->client)
+    g_signal_emit (self, signals[KEYRING_UNAVAILABLE], 0);
 }
 
 static void
@@ -525,7 +526,9 @@ on_login_done (GObject      *source,
   g_autoptr(GTask) task = user_data;
   SpSyncController *self = g_task_get_source_object (task);
   SignIn *sign_in = g_task_get_task_data (task);
+  g_autoptr(GTask) keyring_task = NULL;
   g_autoptr(GError) error = NULL;
+  SignIn *keyring;
 
   sign_in->token = sp_sync_client_login_finish (SP_SYNC_CLIENT (source), result, NULL, &error);
   if (sign_in->token == NULL)
@@ -534,12 +537,26 @@ on_login_done (GObject      *source,
       return;
     }
 
-  sign_in->keyring_cancellable = g_cancellable_new ();
-  sign_in->keyring_timeout_id = g_timeout_add_seconds (KEYRING_TIMEOUT_SECONDS,
-                                                       on_keyring_timeout, sign_in);
-  sp_token_store_save_async (sign_in->server_url, sign_in->user, self->profile_dir,
-                             sign_in->token, sign_in->keyring_cancellable,
-                             on_token_saved, g_steal_pointer (&task));
+  /* Signed in: start working at once, store the token in the background
+   * (the keyring may need to ask for its password first). */
+  sp_sync_client_set_token (sign_in->client, sign_in->token);
+  use_sign_in (self, sign_in->client, sign_in->server_url, sign_in->user);
+
+  keyring = g_new0 (SignIn, 1);
+  keyring->client = g_object_ref (sign_in->client);
+  keyring->server_url = g_strdup (sign_in->server_url);
+  keyring->user = g_strdup (sign_in->user);
+  keyring->token = g_strdup (sign_in->token);
+  keyring->keyring_cancellable = g_cancellable_new ();
+  keyring->keyring_timeout_id = g_timeout_add_seconds (KEYRING_TIMEOUT_SECONDS,
+                                                       on_keyring_timeout, keyring);
+  keyring_task = g_task_new (self, NULL, NULL, NULL);
+  g_task_set_task_data (keyring_task, keyring, sign_in_free);
+  sp_token_store_save_async (keyring->server_url, keyring->user, self->profile_dir,
+                             keyring->token, keyring->keyring_cancellable,
+                             on_token_saved, g_steal_pointer (&keyring_task));
+
+  g_task_return_boolean (task, TRUE);
 }
 
 void
@@ -580,17 +597,10 @@ sp_sync_controller_sign_in_async (SpSyncController    *self,
 gboolean
 sp_sync_controller_sign_in_finish (SpSyncController  *self,
                                    GAsyncResult      *result,
-                                   gboolean          *in_keyring,
                                    GError           **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
-  if (in_keyring != NULL)
-    {
-      SignIn *sign_in = g_task_get_task_data (G_TASK (result));
-
-      *in_keyring = sign_in->in_keyring;
-    }
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -931,6 +941,11 @@ sp_sync_controller_class_init (SpSyncControllerClass *klass)
   signals[SIGN_IN_REQUIRED] =
     g_signal_new ("sign-in-required", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* ::keyring-unavailable: the token of the current sign-in could not be
+   * stored in the Secret Service and is kept in memory only. */
+  signals[KEYRING_UNAVAILABLE] =
+    g_signal_new ("keyring-unavailable", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

@@ -34,9 +34,10 @@ const char       *sp_sync_controller_get_server_url(SpSyncController *self);
 /* Starts a sync now (or right after the running one). */
 void              sp_sync_controller_sync_now      (SpSyncController *self);
 
-/* Signs in with a password; on success the token is kept in the keyring
- * (or, without a Secret Service, in memory only: *@in_keyring FALSE) and a
- * first sync starts. Errors: SP_ERROR_UNAUTHORIZED, SP_ERROR_NETWORK, ... */
+/* Signs in with a password; on success a first sync starts and the token
+ * is stored in the keyring in the background. Without a Secret Service it
+ * stays in memory only and ::keyring-unavailable is emitted. Errors:
+ * SP_ERROR_UNAUTHORIZED, SP_ERROR_NETWORK, ... */
 void              sp_sync_controller_sign_in_async (SpSyncController    *self,
                                                     const char          *server_url,
                                                     const char          *user,
@@ -46,7 +47,6 @@ void              sp_sync_controller_sign_in_async (SpSyncController    *self,
                                                     gpointer             user_data);
 gboolean          sp_sync_controller_sign_in_finish(SpSyncController    *self,
                                                     GAsyncResult        *result,
-                                                    gboolean            *in_keyring,
                                                     GError             **error);
 
 /* Looks up the token stored for the configured server and user; finishes
