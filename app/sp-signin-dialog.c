@@ -103,8 +103,9 @@ on_signed_in (GObject      *source,
       show_error (self, text);
       if (g_error_matches (error, SP_ERROR, SP_ERROR_UNAUTHORIZED))
         {
-          gtk_editable_set_text (GTK_EDITABLE (self->password_entry), "");
+          /* Typing the password again replaces it (and hides the error). */
           gtk_widget_grab_focus (GTK_WIDGET (self->password_entry));
+          gtk_editable_select_region (GTK_EDITABLE (self->password_entry), 0, -1);
         }
       return;
     }
