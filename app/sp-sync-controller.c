@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "sp-error.h"
 #include "sp-sync-client.h"
@@ -173,8 +174,16 @@ sp_sync_controller_describe_error (const GError *error)
     return g_strdup (_("Wrong user name or password"));
   if (g_error_matches (error, SP_ERROR, SP_ERROR_NETWORK) ||
       error->domain == G_IO_ERROR || error->domain == G_RESOLVER_ERROR)
-    /* Translators: %s is the technical reason */
-    return g_strdup_printf (_("Server not reachable: %s"), error->message);
+    {
+      const char *reason = error->message;
+
+      /* The core's "Cannot reach the server: <GIO reason>" would repeat
+       * what this message already says. */
+      if (g_str_has_prefix (reason, "Cannot reach the server: "))
+        reason += strlen ("Cannot reach the server: ");
+      /* Translators: %s is the technical reason */
+      return g_strdup_printf (_("Server not reachable: %s"), reason);
+    }
   if (g_error_matches (error, SP_ERROR, SP_ERROR_FORBIDDEN))
     /* Translators: %s is the server's explanation */
     return g_strdup_printf (_("Not allowed: %s"), error->message);

@@ -98,7 +98,7 @@ update (SpSyncStatus *self)
   else
     {
       connection = _("Online");
-      icon = "emblem-synchronizing-symbolic";
+      icon = "emblem-ok-symbolic";
     }
 
   gtk_label_set_label (self->connection_label, connection);
