@@ -10,6 +10,8 @@ Run through run-ui-test.sh (Xvfb, D-Bus, AT-SPI, keyring). Environment:
 STADTPULT_APP, STADTPULT_SERVER, SP_UI_TMP, SP_UI_ARTIFACTS.
 """
 
+import ctypes
+import ctypes.util
 import json
 import os
 import re
@@ -34,7 +36,8 @@ config.config.typingDelay = 0.02
 config.config.defaultDelay = 0.3
 config.config.childrenLimit = 2000
 
-from dogtail import predicate, rawinput, tree  # noqa: E402
+import pyatspi  # noqa: E402
+from dogtail import rawinput, tree  # noqa: E402
 
 APP = os.environ["STADTPULT_APP"]
 SERVER = os.environ["STADTPULT_SERVER"]
@@ -129,61 +132,148 @@ def wait_for(what, func, timeout=30, interval=0.3):
     raise AssertionError(f"timed out waiting for {what}" + (f" ({last})" if last else ""))
 
 
-def find(parent, role, name, timeout=20, showing=True):
-    """A descendant by AT-SPI role and accessible name."""
+def shown(node):
+    """GTK 4.8 reports no "showing" state: visible and allocated is the
+    closest thing (hidden stack pages keep a zero size)."""
+    try:
+        if not node.getState().contains(pyatspi.STATE_VISIBLE):
+            return False
+        w, h = node.size
+        return w > 0 and h > 0
+    except Exception:
+        return False
+
+
+def name_matches(node, name):
+    # GTK 4.8 joins an explicit accessible label with the labelled-by
+    # relation of a mnemonic label ("Server URL Server URL"): accept both.
+    n = node.name or ""
+    return n == name or n == f"{name} {name}"
+
+
+def find_all(parent, name, roles):
+    return [n for n in parent.findChildren(
+        lambda n: n.roleName in roles and name_matches(n, name), showingOnly=False) if shown(n)]
+
+
+def find(parent, roles, name, timeout=20):
+    """A shown descendant by AT-SPI role(s) and accessible name."""
+    if isinstance(roles, str):
+        roles = (roles,)
+
     def look():
-        for node in parent.findChildren(predicate.GenericPredicate(name=name, roleName=role),
-                                        showingOnly=False):
-            if not showing or node.showing:
-                return node
-        return None
-    return wait_for(f"{role} “{name}”", look, timeout)
+        nodes = find_all(parent, name, roles)
+        return nodes[0] if nodes else None
+    return wait_for(f"{'/'.join(roles)} “{name}”", look, timeout)
 
 
-def find_any_role(parent, name, roles, timeout=20):
-    def look():
-        for node in parent.findChildren(lambda n: n.name == name and n.roleName in roles,
-                                        showingOnly=False):
-            if node.showing:
-                return node
-        return None
-    return wait_for(f"“{name}” ({'/'.join(roles)})", look, timeout)
+TEXT_ROLES = ("text", "entry", "password text")
 
 
-TEXT_ROLES = ("text", "entry", "password text", "terminal")
+# Xvfb has no window manager: a new dialog may open below the main window.
+# Raise it and give it the keyboard through libX11 (no extra packages).
+_x11 = None
+
+
+def _xlib():
+    global _x11
+    if _x11 is None:
+        lib = ctypes.cdll.LoadLibrary(ctypes.util.find_library("X11") or "libX11.so.6")
+        lib.XOpenDisplay.restype = ctypes.c_void_p
+        lib.XOpenDisplay.argtypes = [ctypes.c_char_p]
+        lib.XDefaultRootWindow.restype = ctypes.c_ulong
+        lib.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
+        lib.XQueryTree.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.POINTER(ctypes.c_ulong),
+                                   ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.POINTER(ctypes.c_ulong)),
+                                   ctypes.POINTER(ctypes.c_uint)]
+        lib.XFetchName.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.POINTER(ctypes.c_char_p)]
+        lib.XRaiseWindow.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
+        lib.XSetInputFocus.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_ulong]
+        lib.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        lib.XFree.argtypes = [ctypes.c_void_p]
+        dpy = lib.XOpenDisplay(None)
+        assert dpy, "cannot open the X display"
+        _x11 = (lib, dpy)
+    return _x11
+
+
+def raise_window(title):
+    lib, dpy = _xlib()
+    root = lib.XDefaultRootWindow(dpy)
+    root_ret, parent_ret = ctypes.c_ulong(), ctypes.c_ulong()
+    children, n = ctypes.POINTER(ctypes.c_ulong)(), ctypes.c_uint()
+    lib.XQueryTree(dpy, root, ctypes.byref(root_ret), ctypes.byref(parent_ret),
+                   ctypes.byref(children), ctypes.byref(n))
+    found = False
+    for i in range(n.value):
+        name = ctypes.c_char_p()
+        if lib.XFetchName(dpy, children[i], ctypes.byref(name)) and name.value:
+            if name.value.decode("utf-8", "replace") == title:
+                lib.XRaiseWindow(dpy, children[i])
+                found = True
+    if children:
+        lib.XFree(children)
+    lib.XSync(dpy, 0)
+    return found
+
+
+def click_at(node):
+    # Without a window manager every toplevel sits at 0,0, so the positions
+    # GTK reports (relative to the window) are screen positions.
+    x, y = node.position
+    w, h = node.size
+    rawinput.click(x + w // 2, y + h // 2)
+
+
+def in_view(node):
+    """Whether the centre of @node is inside every scrolled pane around it."""
+    x, y = node.position
+    w, h = node.size
+    cx, cy = x + w // 2, y + h // 2
+    p = node.parent
+    while p is not None:
+        if p.roleName == "scroll pane":
+            px, py = p.position
+            pw, ph = p.size
+            if not (px <= cx < px + pw and py <= cy < py + ph):
+                return False
+        p = p.parent
+    return True
+
+
+def focus(node, name):
+    if in_view(node):
+        click_at(node)
+    else:
+        # Scrolled out of sight: move there with Tab like a keyboard user;
+        # the form scrolls the focused field into view.
+        for _ in range(20):
+            if node.focused:
+                break
+            rawinput.pressKey("Tab")
+            time.sleep(0.15)
+    wait_for(f"focus in “{name}”", lambda: node.focused, 5)
 
 
 def set_text(parent, name, text, multiline=False):
-    node = find_any_role(parent, name, TEXT_ROLES)
-    node.grabFocus()
-    wait_for(f"focus in “{name}”", lambda: node.focused, 5)
+    node = find(parent, TEXT_ROLES, name)
+    focus(node, name)
     # Replace what is there, then type like a person.
     rawinput.keyCombo("<Control>a")
     rawinput.pressKey("Delete")
-    if multiline:
-        lines = text.split("\n")
-        for i, line in enumerate(lines):
-            rawinput.typeText(line)
-            if i < len(lines) - 1:
-                rawinput.pressKey("Return")
-    else:
-        rawinput.typeText(text)
+    lines = text.split("\n") if multiline else [text]
+    for i, line in enumerate(lines):
+        rawinput.typeText(line)
+        if i < len(lines) - 1:
+            rawinput.pressKey("Return")
     time.sleep(0.2)
     return node
 
 
-def text_of(node):
-    try:
-        return node.text or ""
-    except Exception:
-        return ""
-
-
-def click(node):
-    try:
-        node.doActionNamed("click")
-    except Exception:
-        node.click()
+def press(parent, name):
+    button = find(parent, ("push button", "toggle button"), name)
+    button.doActionNamed("click")
+    return button
 
 
 def app_root():
@@ -221,28 +311,29 @@ def main():
     app = app_root()
     log("found application", app.name)
 
-    # --- Sign in (the dialog opens on the first start of a profile) ---
+    # --- Sign in ---
     def signin_field():
-        for n in app.findChildren(lambda n: n.name == "Server URL" and n.roleName in TEXT_ROLES,
-                                  showingOnly=False):
-            if n.showing:
-                return n
-        return None
+        nodes = find_all(app, "Server URL", TEXT_ROLES)
+        return nodes[0] if nodes else None
 
-    if not wait_for_optional(signin_field, 10):
-        click(find(app, "push button", "Sign In…"))
+    if not wait_for_optional(signin_field, 5):
+        press(app, "Sign In…")
+    wait_for("the sign-in dialog", signin_field, 20)
+    raise_window("Sign In")
+    time.sleep(0.5)
     set_text(app, "Server URL", server.url)
     set_text(app, "User name", USER)
     set_text(app, "Password", PASSWORD)
-    click(find(app, "push button", "Sign in"))
+    press(app, "Sign in")
     wait_for("the sign-in dialog to close", lambda: not signin_field(), 30)
     log("signed in")
+    time.sleep(2)
     screenshot("signed-in")
 
     # --- The server goes down; work offline ---
     server.stop()
 
-    click(find(app, "push button", "New service"))
+    press(app, "New service")
     set_text(app, "Name", SERVICE_NAME)
     set_text(app, "LeiKa key", LEIKA)
     set_text(app, "Description", DESCRIPTION, multiline=True)
@@ -253,28 +344,32 @@ def main():
     rawinput.keyCombo("<Control>s")
     # The new row appears in the list, marked as not yet synced.
     find(app, "label", SERVICE_NAME, 20)
-    find_any_role(app, "Pending sync", ("image", "icon"), 20)
+    find(app, ("image", "icon"), "Pending sync", 20)
     log("created offline, shown as pending")
 
     # Edit it again while still offline: other fees, and publish it.
     set_text(app, "Fees", FEES_EDITED)
-    status = find_any_role(app, "Status", ("combo box", "push button", "toggle button"))
-    click(status)
-    published = wait_for("the “Published” choice", lambda: next(
-        (n for n in app.findChildren(lambda n: n.name == "Published" and n.roleName in ("label", "list item", "menu item"),
-                                     showingOnly=False) if n.showing), None), 10)
-    click(published)
-    time.sleep(0.5)
-    click(find(app, "push button", "Save"))
+    status = find(app, "combo box", "Status")
+    toggle = [n for n in status.findChildren(lambda n: n.roleName in ("push button", "toggle button"),
+                                              showingOnly=False)][0]
+    toggle.doActionNamed("click")
+    time.sleep(0.7)
+    # The choices pop up with the current one focused: one down is "Published".
+    rawinput.pressKey("Down")
+    rawinput.pressKey("Return")
+    wait_for("the status to read “Published”",
+             lambda: any(n.name == "Published" for n in status.findChildren(
+                 lambda n: n.roleName == "label", showingOnly=False) if shown(n)), 10)
+    press(app, "Save")
     wait_for("the edit to be saved",
              lambda: not find(app, "push button", "Revert", 5).sensitive, 10)
-    find_any_role(app, "Pending sync", ("image", "icon"), 10)
+    find(app, ("image", "icon"), "Pending sync", 10)
     screenshot("offline-edited")
     log("edited offline")
 
     # --- The server comes back; sync ---
     server.start()
-    click(find(app, "push button", "Sync now"))
+    press(app, "Sync now")
 
     def published_service():
         for s in fetch_services(server.port):
@@ -293,8 +388,7 @@ def main():
 
     # The list no longer marks the row as pending once the server accepted it.
     wait_for("the pending mark to go away",
-             lambda: not any(n.showing for n in app.findChildren(
-                 lambda n: n.name == "Pending sync", showingOnly=False)), 30)
+             lambda: not find_all(app, "Pending sync", ("image", "icon")), 30)
     screenshot("synced")
     log("PASS")
 
