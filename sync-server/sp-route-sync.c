@@ -51,46 +51,6 @@ parse_limit (const char  *text,
   return TRUE;
 }
 
-static JsonNode *
-pull_work (SpServer     *server,
-           SpPrincipal  *principal,
-           JsonNode     *body,
-           GHashTable   *query,
-           guint        *status,
-           GError      **error)
-{
-  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_free);
-  g_autofree char *cursor = NULL;
-  const char *since = query ? g_hash_table_lookup (query, "since") : NULL;
-  const char *limit_text = query ? g_hash_table_lookup (query, "limit") : NULL;
-  gboolean more = FALSE;
-  guint limit;
-  JsonObject *object;
-  JsonArray *array;
-  JsonNode *root;
-
-  if (!parse_limit (limit_text, &limit, error))
-    return NULL;
-
-  if (!sp_storage_pull (sp_server_get_storage (server), principal, since, limit,
-                        changes, &cursor, &more, error))
-    return NULL;
-
-  array = json_array_sized_new (changes->len);
-  for (guint i = 0; i < changes->len; i++)
-    json_array_add_element (array, sp_change_to_json (g_ptr_array_index (changes, i), TRUE));
-
-  object = json_object_new ();
-  json_object_set_string_member (object, "cursor", cursor);
-  json_object_set_boolean_member (object, "more", more);
-  json_object_set_array_member (object, "changes", array);
-
-  root = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (root, object);
-  *status = SOUP_STATUS_OK;
-  return root;
-}
-
 /* The whole body must be valid before anything is stored. */
 static GPtrArray *
 parse_push_body (JsonNode  *body,
@@ -148,32 +108,86 @@ parse_push_body (JsonNode  *body,
   return g_steal_pointer (&changes);
 }
 
-static JsonNode *
-push_work (SpServer     *server,
-           SpPrincipal  *principal,
-           JsonNode     *body,
-           GHashTable   *query,
-           guint        *status,
-           GError      **error)
+/* Requests are answered from a worker thread's JSON text: big pages and
+ * batches never build a JsonNode tree on the main loop. */
+typedef struct {
+  SpServer          *server;
+  SoupServerMessage *msg;
+  SpPrincipal       *principal;
+  gboolean           is_push;
+  GBytes            *body;      /* push: the raw request body */
+  char              *since;     /* pull */
+  char              *limit;     /* pull */
+  gboolean           finished;  /* the connection went away meanwhile */
+  gulong             finished_id;
+} SyncJob;
+
+static void
+sync_job_free (SyncJob *job)
 {
+  if (job->finished_id != 0)
+    g_signal_handler_disconnect (job->msg, job->finished_id);
+  g_clear_object (&job->msg);
+  g_clear_pointer (&job->principal, sp_principal_free);
+  g_clear_pointer (&job->body, g_bytes_unref);
+  g_free (job->since);
+  g_free (job->limit);
+  g_free (job);
+}
+
+static GString *
+pull_json (SyncJob  *job,
+           GError  **error)
+{
+  g_autoptr(GString) out = g_string_sized_new (64 * 1024);
+  g_autofree char *cursor = NULL;
+  gboolean more = FALSE;
+  guint limit;
+
+  if (!parse_limit (job->limit, &limit, error))
+    return NULL;
+
+  g_string_append (out, "{\"changes\":");
+  if (!sp_storage_pull_json (sp_server_get_storage (job->server), job->principal,
+                             job->since, limit, out, NULL, &cursor, &more, error))
+    return NULL;
+
+  /* The cursor is ours ("v1.<digits>"): no escaping needed. */
+  g_string_append_printf (out, ",\"cursor\":\"%s\",\"more\":%s}",
+                          cursor, more ? "true" : "false");
+  return g_steal_pointer (&out);
+}
+
+static GString *
+push_json (SyncJob  *job,
+           GError  **error)
+{
+  g_autoptr(JsonNode) body = NULL;
   g_autoptr(GPtrArray) changes = NULL;
   g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GString) out = NULL;
   g_autofree char *cursor = NULL;
+  const char *data;
+  gsize len;
   guint applied = 0;
   guint conflicts = 0;
-  JsonObject *object;
-  JsonArray *array;
-  JsonNode *root;
+
+  data = g_bytes_get_data (job->body, &len);
+  if (!(body = sp_json_parse (data, (gssize) len, error)))
+    return NULL;
+  g_clear_pointer (&job->body, g_bytes_unref);
 
   if (!(changes = parse_push_body (body, error)))
     return NULL;
+  g_clear_pointer (&body, json_node_unref);
 
   results = g_ptr_array_new_full (changes->len, (GDestroyNotify) sp_change_result_free);
-  if (!sp_storage_push (sp_server_get_storage (server), principal, changes, results,
+  if (!sp_storage_push (sp_server_get_storage (job->server), job->principal, changes, results,
                         &cursor, error))
     return NULL;
 
-  array = json_array_sized_new (results->len);
+  out = g_string_sized_new (128 + results->len * 80);
+  g_string_append (out, "{\"results\":[");
   for (guint i = 0; i < results->len; i++)
     {
       const SpChangeResult *result = g_ptr_array_index (results, i);
@@ -185,18 +199,83 @@ push_work (SpServer     *server,
           applied++;
           conflicts++;
         }
-      json_array_add_element (array, sp_change_result_to_json (result));
+
+      /* change_ids were validated: [A-Za-z0-9._:-] only. */
+      g_string_append_printf (out, "%s{\"change_id\":\"%s\",\"status\":\"%s\",\"version\":%" G_GINT64_FORMAT "}",
+                              i > 0 ? "," : "", result->change_id,
+                              sp_result_status_to_string (result->status), result->version);
     }
-  sp_server_count_sync (server, applied, conflicts);
+  g_string_append_printf (out, "],\"cursor\":\"%s\"}", cursor);
+  sp_server_count_sync (job->server, applied, conflicts);
 
-  object = json_object_new ();
-  json_object_set_array_member (object, "results", array);
-  json_object_set_string_member (object, "cursor", cursor);
+  return g_steal_pointer (&out);
+}
 
-  root = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (root, object);
-  *status = SOUP_STATUS_OK;
-  return root;
+static void
+sync_job_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  SyncJob *job = task_data;
+  GError *error = NULL;
+  GString *out;
+
+  out = job->is_push ? push_json (job, &error) : pull_json (job, &error);
+  if (out == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_string_free_to_bytes (out), (GDestroyNotify) g_bytes_unref);
+}
+
+static void
+sync_job_done (GObject      *source_object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = G_TASK (result);
+  SyncJob *job = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  bytes = g_task_propagate_pointer (task, &error);
+  if (job->finished)
+    return;
+
+  if (error != NULL)
+    sp_server_reply_error (job->msg, error);
+  else
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (job->msg),
+                                    "Cache-Control", "no-store");
+      soup_server_message_set_status (job->msg, SOUP_STATUS_OK, NULL);
+      soup_message_headers_set_content_type (soup_server_message_get_response_headers (job->msg),
+                                             "application/json", NULL);
+      soup_message_body_append_bytes (soup_server_message_get_response_body (job->msg), bytes);
+    }
+  soup_server_message_unpause (job->msg);
+}
+
+static void
+sync_job_msg_finished (SoupServerMessage *msg,
+                       SyncJob           *job)
+{
+  job->finished = TRUE;
+}
+
+static void
+sync_job_run (SyncJob *job)
+{
+  g_autoptr(GTask) task = NULL;
+
+  job->finished_id = g_signal_connect (job->msg, "finished",
+                                       G_CALLBACK (sync_job_msg_finished), job);
+  soup_server_message_pause (job->msg);
+
+  task = g_task_new (NULL, NULL, sync_job_done, NULL);
+  g_task_set_source_tag (task, sync_job_run);
+  g_task_set_task_data (task, job, (GDestroyNotify) sync_job_free);
+  g_task_run_in_thread (task, sync_job_thread);
 }
 
 static void
@@ -210,8 +289,9 @@ sync_handler (SoupServer        *soup,
   const char *method = soup_server_message_get_method (msg);
   g_autoptr(SpPrincipal) principal = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean is_get = method == SOUP_METHOD_GET || g_strcmp0 (method, "GET") == 0;
-  gboolean is_post = method == SOUP_METHOD_POST || g_strcmp0 (method, "POST") == 0;
+  gboolean is_get = g_strcmp0 (method, "GET") == 0;
+  gboolean is_post = g_strcmp0 (method, "POST") == 0;
+  SyncJob *job;
 
   if (g_strcmp0 (path, SYNC_PATH) != 0)
     {
@@ -231,21 +311,33 @@ sync_handler (SoupServer        *soup,
       return;
     }
 
-  if (is_get)
-    {
-      sp_server_defer (server, msg, g_steal_pointer (&principal), NULL, query, pull_work);
-    }
-  else
-    {
-      JsonNode *body = sp_server_read_json_body (msg, SP_MAX_BODY_SIZE, &error);
+  job = g_new0 (SyncJob, 1);
+  job->server = server;
+  job->msg = g_object_ref (msg);
+  job->principal = g_steal_pointer (&principal);
+  job->is_push = is_post;
 
-      if (body == NULL)
+  if (is_post)
+    {
+      SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+      job->body = soup_message_body_flatten (body);
+      if (g_bytes_get_size (job->body) > SP_MAX_BODY_SIZE)
         {
+          g_set_error (&error, SP_ERROR, SP_ERROR_TOO_LARGE,
+                       "Request body larger than %d bytes", SP_MAX_BODY_SIZE);
           sp_server_reply_error (msg, error);
+          sync_job_free (job);
           return;
         }
-      sp_server_defer (server, msg, g_steal_pointer (&principal), body, NULL, push_work);
     }
+  else if (query != NULL)
+    {
+      job->since = g_strdup (g_hash_table_lookup (query, "since"));
+      job->limit = g_strdup (g_hash_table_lookup (query, "limit"));
+    }
+
+  sync_job_run (job);
 }
 
 void

@@ -1219,12 +1219,241 @@ change_from_row (SpStorage    *self,
   return change;
 }
 
+/* -- pull as JSON text ---------------------------------------------------- */
+
+static const char hex_digits[] = "0123456789abcdef";
+
+/* Appends @s as a JSON string literal. */
+static void
+append_json_string (GString    *out,
+                    const char *s,
+                    gsize       len)
+{
+  g_autofree char *valid = NULL;
+  const char *run;
+  const char *end;
+
+  if (!g_utf8_validate_len (s, len, NULL))
+    {
+      valid = g_utf8_make_valid (s, (gssize) len);
+      s = valid;
+      len = strlen (valid);
+    }
+
+  g_string_append_c (out, '"');
+  run = s;
+  end = s + len;
+  for (const char *p = s; p < end; p++)
+    {
+      unsigned char c = (unsigned char) *p;
+
+      if (c >= 0x20 && c != '"' && c != '\\')
+        continue;
+
+      g_string_append_len (out, run, p - run);
+      run = p + 1;
+      switch (c)
+        {
+        case '"':  g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        default:
+          g_string_append (out, "\\u00");
+          g_string_append_c (out, hex_digits[c >> 4]);
+          g_string_append_c (out, hex_digits[c & 0xf]);
+          break;
+        }
+    }
+  g_string_append_len (out, run, end - run);
+  g_string_append_c (out, '"');
+}
+
+static void
+append_column_string (GString      *out,
+                      sqlite3_stmt *stmt,
+                      int           col)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, col);
+
+  if (text == NULL)
+    g_string_append (out, "null");
+  else
+    append_json_string (out, text, (gsize) sqlite3_column_bytes (stmt, col));
+}
+
+/* Whether @p..@end is a JSON array of strings (the stored form of a list
+ * column), so that it can be copied into a response as it is. */
+static gboolean
+strv_text_is_valid (const char *p,
+                    const char *end)
+{
+  gboolean first = TRUE;
+
+  if (p >= end || *p++ != '[')
+    return FALSE;
+  while (p < end && g_ascii_isspace (*p))
+    p++;
+  if (p < end && *p == ']')
+    return p + 1 == end;
+
+  while (TRUE)
+    {
+      if (!first)
+        {
+          if (p >= end || *p++ != ',')
+            return FALSE;
+        }
+      first = FALSE;
+      while (p < end && g_ascii_isspace (*p))
+        p++;
+      if (p >= end || *p++ != '"')
+        return FALSE;
+      while (p < end && *p != '"')
+        {
+          if ((unsigned char) *p < 0x20)
+            return FALSE;
+          if (*p == '\\')
+            {
+              if (++p >= end)
+                return FALSE;
+              if (*p == 'u')
+                {
+                  if (end - p < 5)
+                    return FALSE;
+                  for (int i = 1; i <= 4; i++)
+                    if (!g_ascii_isxdigit (p[i]))
+                      return FALSE;
+                  p += 4;
+                }
+              else if (*p == '\0' || !strchr ("\"\\/bfnrt", *p))
+                return FALSE;
+            }
+          p++;
+        }
+      if (p >= end)
+        return FALSE;
+      p++;
+      while (p < end && g_ascii_isspace (*p))
+        p++;
+      if (p < end && *p == ']')
+        return p + 1 == end;
+    }
+}
+
+/* One pulled row as sp_change_to_json (change, TRUE) writes it. */
+static void
+append_row_json (GString      *out,
+                 EntitySql    *es,
+                 sqlite3_stmt *stmt)
+{
+  gint64 version = sqlite3_column_int64 (stmt, COL_VERSION);
+  gboolean deleted = sqlite3_column_int (stmt, COL_DELETED) != 0;
+
+  g_string_append (out, "{\"change_id\":");
+  if (sqlite3_column_type (stmt, COL_CHANGE_ID) == SQLITE_NULL)
+    g_string_append_printf (out, "\"v%" G_GINT64_FORMAT "\"", version);
+  else
+    append_column_string (out, stmt, COL_CHANGE_ID);
+  g_string_append (out, ",\"entity\":");
+  append_json_string (out, es->entity->name, strlen (es->entity->name));
+  g_string_append (out, ",\"id\":");
+  append_column_string (out, stmt, COL_ID);
+  g_string_append_printf (out, ",\"base_version\":%" G_GINT64_FORMAT
+                          ",\"version\":%" G_GINT64_FORMAT ",\"hlc\":",
+                          version, version);
+  append_column_string (out, stmt, COL_HLC);
+  g_string_append (out, deleted ? ",\"op\":\"delete\",\"fields\":{" : ",\"op\":\"upsert\",\"fields\":{");
+
+  for (guint i = 0; !deleted && i < es->entity->n_fields; i++)
+    {
+      const SpField *field = &es->entity->fields[i];
+      int col = COL_FIRST_FIELD + (int) i;
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, '"');
+      g_string_append (out, field->name);
+      g_string_append (out, "\":");
+
+      if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
+        {
+          g_string_append (out, "null");
+          continue;
+        }
+
+      switch (field->type)
+        {
+        case SP_FIELD_INT:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, col));
+          break;
+
+        case SP_FIELD_BOOL:
+          g_string_append (out, sqlite3_column_int64 (stmt, col) != 0 ? "true" : "false");
+          break;
+
+        case SP_FIELD_STRV:
+          {
+            const char *text = (const char *) sqlite3_column_text (stmt, col);
+            int len = sqlite3_column_bytes (stmt, col);
+
+            if (text != NULL && strv_text_is_valid (text, text + len) &&
+                g_utf8_validate_len (text, len, NULL))
+              g_string_append_len (out, text, len);
+            else
+              g_string_append (out, "null");
+          }
+          break;
+
+        case SP_FIELD_TEXT:
+        case SP_FIELD_ENUM:
+        default:
+          append_column_string (out, stmt, col);
+          break;
+        }
+    }
+  g_string_append (out, "}}");
+}
+
+typedef void (*PullEmitFunc) (SpStorage    *self,
+                              EntitySql    *es,
+                              sqlite3_stmt *stmt,
+                              guint         index,
+                              gpointer      data);
+
+static void
+emit_change (SpStorage    *self,
+             EntitySql    *es,
+             sqlite3_stmt *stmt,
+             guint         index,
+             gpointer      data)
+{
+  g_ptr_array_add (data, change_from_row (self, es, stmt));
+}
+
+static void
+emit_json (SpStorage    *self,
+           EntitySql    *es,
+           sqlite3_stmt *stmt,
+           guint         index,
+           gpointer      data)
+{
+  if (index > 0)
+    g_string_append_c (data, ',');
+  append_row_json (data, es, stmt);
+}
+
 static gboolean
 pull_locked (SpStorage          *self,
              const char * const *roles,
              gint64              since,
              guint               limit,
-             GPtrArray          *changes,
+             PullEmitFunc        emit,
+             gpointer            emit_data,
+             guint              *n_emitted,
              gint64             *last_version,
              gboolean           *more,
              GError            **error)
@@ -1275,13 +1504,14 @@ pull_locked (SpStorage          *self,
 
       if (best == NULL)
         break;
-      if (changes->len >= limit)
+      if (*n_emitted >= limit)
         {
           *more = TRUE;
           break;
         }
 
-      g_ptr_array_add (changes, change_from_row (self, best->es, best->stmt));
+      emit (self, best->es, best->stmt, *n_emitted, emit_data);
+      (*n_emitted)++;
       *last_version = best->version;
       if (!pull_source_next (self, best, readable, error))
         goto out;
@@ -1295,27 +1525,26 @@ out:
   return ok;
 }
 
-gboolean
-sp_storage_pull (SpStorage          *self,
-                 const SpPrincipal  *principal,
-                 const char         *since,
-                 guint               limit,
-                 GPtrArray          *changes,
-                 char              **cursor,
-                 gboolean           *more,
-                 GError            **error)
+static gboolean
+pull_common (SpStorage          *self,
+             const SpPrincipal  *principal,
+             const char         *since,
+             guint               limit,
+             PullEmitFunc        emit,
+             gpointer            emit_data,
+             guint              *n_emitted,
+             char              **cursor,
+             gboolean           *more,
+             GError            **error)
 {
   static const char * const staff_only[] = { "staff", NULL };
   const char * const *roles;
   gint64 since_version;
   gint64 last_version = 0;
   gboolean more_rows = FALSE;
-  guint n_before;
   gboolean ok;
 
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (principal != NULL, FALSE);
-  g_return_val_if_fail (changes != NULL, FALSE);
+  *n_emitted = 0;
 
   if (!parse_cursor (since, &since_version, error))
     return FALSE;
@@ -1324,7 +1553,6 @@ sp_storage_pull (SpStorage          *self,
     limit = PULL_DEFAULT_LIMIT;
   limit = MIN (limit, PULL_MAX_LIMIT);
   roles = principal->roles ? (const char * const *) principal->roles : staff_only;
-  n_before = changes->len;
 
   g_mutex_lock (&self->mutex);
 
@@ -1332,7 +1560,7 @@ sp_storage_pull (SpStorage          *self,
   ok = sp_db_exec (self->db, "BEGIN", error);
   if (ok)
     {
-      ok = pull_locked (self, roles, since_version, limit, changes,
+      ok = pull_locked (self, roles, since_version, limit, emit, emit_data, n_emitted,
                         &last_version, &more_rows, error);
       if (ok)
         ok = sp_db_exec (self->db, "COMMIT", error);
@@ -1352,11 +1580,68 @@ sp_storage_pull (SpStorage          *self,
       if (more)
         *more = more_rows;
     }
-  else
-    g_ptr_array_set_size (changes, n_before);
 
   g_mutex_unlock (&self->mutex);
   return ok;
+}
+
+gboolean
+sp_storage_pull (SpStorage          *self,
+                 const SpPrincipal  *principal,
+                 const char         *since,
+                 guint               limit,
+                 GPtrArray          *changes,
+                 char              **cursor,
+                 gboolean           *more,
+                 GError            **error)
+{
+  guint n_before;
+  guint n = 0;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (principal != NULL, FALSE);
+  g_return_val_if_fail (changes != NULL, FALSE);
+
+  n_before = changes->len;
+  if (!pull_common (self, principal, since, limit, emit_change, changes, &n,
+                    cursor, more, error))
+    {
+      g_ptr_array_set_size (changes, n_before);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+sp_storage_pull_json (SpStorage          *self,
+                      const SpPrincipal  *principal,
+                      const char         *since,
+                      guint               limit,
+                      GString            *json,
+                      guint              *n_changes,
+                      char              **cursor,
+                      gboolean           *more,
+                      GError            **error)
+{
+  gsize len_before;
+  guint n = 0;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (principal != NULL, FALSE);
+  g_return_val_if_fail (json != NULL, FALSE);
+
+  len_before = json->len;
+  g_string_append_c (json, '[');
+  if (!pull_common (self, principal, since, limit, emit_json, json, &n,
+                    cursor, more, error))
+    {
+      g_string_truncate (json, len_before);
+      return FALSE;
+    }
+  g_string_append_c (json, ']');
+  if (n_changes)
+    *n_changes = n;
+  return TRUE;
 }
 
 /* -- accounts ----------------------------------------------------------- */

@@ -61,6 +61,19 @@ gboolean     sp_storage_pull              (SpStorage          *self,
                                            char              **cursor,
                                            gboolean           *more,
                                            GError            **error);
+/* The same page written as JSON text: appends a JSON array whose elements
+ * are exactly what sp_change_to_json (change, TRUE) gives for the changes
+ * sp_storage_pull returns, without building them (fast first syncs).
+ * *n_changes (optional) gets their number. */
+gboolean     sp_storage_pull_json         (SpStorage          *self,
+                                           const SpPrincipal  *principal,
+                                           const char         *since,
+                                           guint               limit,
+                                           GString            *json,
+                                           guint              *n_changes,
+                                           char              **cursor,
+                                           gboolean           *more,
+                                           GError            **error);
 /* Import path (server-side writes such as `import`, --demo): applied like a
  * push by the server itself (node "server"), bypassing roles. */
 gboolean     sp_storage_push_as_server    (SpStorage          *self,

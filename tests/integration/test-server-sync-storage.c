@@ -901,6 +901,70 @@ test_big_batch (Fixture       *fx,
   g_assert_cmpint (t2 - t1, <, 20 * G_USEC_PER_SEC);
 }
 
+/* The JSON text page is exactly the codec's form of the SpChange page. */
+static void
+test_pull_json_matches (Fixture       *fx,
+                        gconstpointer  data)
+{
+  g_autoptr(SpPrincipal) editor = principal_new ("redaktion", "editor");
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *since = NULL;
+  gboolean more = TRUE;
+  guint pages = 0;
+
+  g_ptr_array_add (changes, service_change ("a", 0, T0, "x",
+                                            "{\"name\":\"Zeile\\nzwei \\\"zitiert\\\" \\\\ \\u0002 ä €\","
+                                            "\"documents\":[\"a\\\"b\",\"c\\\\d\",\"\\u0003\",\"ü\"],\"status\":\"draft\"}"));
+  g_ptr_array_add (changes, service_change ("b", 0, T0 + 1, "x", "{\"documents\":[]}"));
+  g_ptr_array_add (changes, service_change ("c", 0, T0 + 2, "x", "{\"name\":\"weg\"}"));
+  g_ptr_array_add (changes, change_new ("service", "c", 3, T0 + 3, "x", SP_OP_DELETE, NULL));
+  g_ptr_array_add (changes, service_change ("d", 0, T0 + 1, "y", "{\"name\":\"d\"}"));
+  g_ptr_array_add (changes, service_change ("d", 0, T0 + 2, "z", "{\"name\":\"D\"}"));
+  g_assert_true (sp_storage_push (fx->storage, editor, changes, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  while (more)
+    {
+      g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_free);
+      g_autoptr(GString) json = g_string_new (NULL);
+      g_autoptr(JsonNode) parsed = NULL;
+      g_autofree char *cursor1 = NULL;
+      g_autofree char *cursor2 = NULL;
+      gboolean more1 = FALSE;
+      gboolean more2 = FALSE;
+      guint n = 0;
+      JsonArray *array;
+
+      g_assert_true (sp_storage_pull (fx->storage, editor, since, 2, page, &cursor1, &more1, &error));
+      g_assert_no_error (error);
+      g_assert_true (sp_storage_pull_json (fx->storage, editor, since, 2, json, &n, &cursor2, &more2, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (cursor1, ==, cursor2);
+      g_assert_true (more1 == more2);
+      g_assert_cmpuint (n, ==, page->len);
+
+      parsed = sp_json_parse (json->str, json->len, &error);
+      g_assert_no_error (error);
+      array = json_node_get_array (parsed);
+      g_assert_cmpuint (json_array_get_length (array), ==, page->len);
+      for (guint i = 0; i < page->len; i++)
+        {
+          g_autoptr(JsonNode) expected = sp_change_to_json (page->pdata[i], TRUE);
+          g_autoptr(SpChange) back = sp_change_from_json (json_array_get_element (array, i), TRUE, &error);
+
+          g_assert_no_error (error);
+          g_assert_true (json_node_equal (expected, json_array_get_element (array, i)));
+        }
+
+      pages++;
+      more = more1;
+      g_free (since);
+      since = g_steal_pointer (&cursor1);
+    }
+  g_assert_cmpuint (pages, ==, 3);   /* 4 rows + 1 conflict row, 2 per page */
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -921,6 +985,7 @@ main (int   argc,
   ADD ("/server-sync/storage/published", test_published);
   ADD ("/server-sync/storage/accounts", test_accounts);
   ADD ("/server-sync/storage/reopen", test_versions_survive_reopen);
+  ADD ("/server-sync/storage/pull-json", test_pull_json_matches);
   ADD ("/server-sync/storage/big-batch", test_big_batch);
 
   return g_test_run ();
