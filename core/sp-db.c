@@ -16,6 +16,8 @@ struct _SpDb
   SpSchemaKind  kind;
   int           version;
   GHashTable   *stmts;    /* SQL text -> sqlite3_stmt */
+  gboolean      search_checked;
+  GPtrArray    *search_sql;   /* per indexed entity: delete, insert, clear */
 };
 
 static void
@@ -254,6 +256,7 @@ sp_db_close (SpDb *db)
   if (db == NULL)
     return;
   g_clear_pointer (&db->stmts, g_hash_table_unref);
+  g_clear_pointer (&db->search_sql, g_ptr_array_unref);
   if (db->handle != NULL)
     sqlite3_close_v2 (db->handle);
   g_free (db);
@@ -296,6 +299,135 @@ sp_db_table_exists (SpDb       *db,
   found = sqlite3_step (stmt) == SQLITE_ROW;
   sqlite3_reset (stmt);
   return found;
+}
+
+/* Builds, once per connection, the statements that move rows marked in
+ * fts_pending into each "<entity>_fts" table, from the FTS table's own
+ * column list. */
+static void
+check_search_tables (SpDb *db)
+{
+  guint n_entities;
+  const SpEntity * const *entities;
+
+  if (db->search_checked)
+    return;
+  db->search_checked = TRUE;
+  db->search_sql = g_ptr_array_new_with_free_func (g_free);
+
+  if (db->kind != SP_SCHEMA_CLIENT || !sp_db_table_exists (db, "fts_pending"))
+    return;
+
+  entities = sp_entity_all (&n_entities);
+  for (guint i = 0; i < n_entities; i++)
+    {
+      g_autofree char *fts = g_strdup_printf ("%s_fts", entities[i]->name);
+      g_autofree char *probe = NULL;
+      g_autoptr(GString) cols = g_string_new (NULL);
+      g_autoptr(GString) src_cols = g_string_new (NULL);
+      sqlite3_stmt *stmt = NULL;
+      int n;
+
+      if (!sp_db_table_exists (db, fts))
+        continue;
+
+      probe = g_strdup_printf ("SELECT * FROM \"%s\" LIMIT 0", fts);
+      if (sqlite3_prepare_v2 (db->handle, probe, -1, &stmt, NULL) != SQLITE_OK)
+        {
+          sqlite3_finalize (stmt);
+          continue;
+        }
+      n = sqlite3_column_count (stmt);
+      for (int c = 0; c < n; c++)
+        {
+          const char *col = sqlite3_column_name (stmt, c);
+
+          /* Only registry names reach SQL. */
+          if (sp_entity_get_field (entities[i], col) == NULL)
+            continue;
+          g_string_append_printf (cols, ", \"%s\"", col);
+          g_string_append_printf (src_cols, ", s.\"%s\"", col);
+        }
+      sqlite3_finalize (stmt);
+      if (cols->len == 0)
+        continue;
+
+      g_ptr_array_add (db->search_sql,
+                       g_strdup_printf ("DELETE FROM \"%s\" WHERE rowid IN "
+                                        "(SELECT row FROM fts_pending WHERE entity = '%s')",
+                                        fts, entities[i]->name));
+      g_ptr_array_add (db->search_sql,
+                       g_strdup_printf ("INSERT INTO \"%s\" (rowid%s) "
+                                        "SELECT s.rowid%s FROM fts_pending p "
+                                        "JOIN \"%s\" s ON s.rowid = p.row "
+                                        "WHERE p.entity = '%s'",
+                                        fts, cols->str, src_cols->str,
+                                        entities[i]->name, entities[i]->name));
+      g_ptr_array_add (db->search_sql,
+                       g_strdup_printf ("DELETE FROM fts_pending WHERE entity = '%s'",
+                                        entities[i]->name));
+    }
+}
+
+gboolean
+sp_db_search_index_pending (SpDb *db)
+{
+  sqlite3_stmt *stmt;
+  gboolean pending;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+
+  check_search_tables (db);
+  if (db->search_sql->len == 0)
+    return FALSE;
+
+  stmt = sp_db_prepare (db, "SELECT 1 FROM fts_pending LIMIT 1", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  pending = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  return pending;
+}
+
+gboolean
+sp_db_update_search_index (SpDb    *db,
+                           GError **error)
+{
+  gboolean own_transaction;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+
+  if (!sp_db_search_index_pending (db))
+    return TRUE;
+
+  own_transaction = sqlite3_get_autocommit (db->handle);
+  if (own_transaction && !sp_db_begin (db, error))
+    return FALSE;
+
+  for (guint i = 0; i < db->search_sql->len; i++)
+    {
+      sqlite3_stmt *stmt = sp_db_prepare (db, g_ptr_array_index (db->search_sql, i), error);
+      int rc;
+
+      if (stmt == NULL)
+        goto failed;
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          sp_db_set_error (db, error);
+          goto failed;
+        }
+    }
+
+  if (own_transaction && !sp_db_commit (db, error))
+    goto failed;
+  return TRUE;
+
+failed:
+  if (own_transaction)
+    sp_db_rollback (db);
+  return FALSE;
 }
 
 char *

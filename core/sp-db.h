@@ -20,7 +20,8 @@ G_BEGIN_DECLS
  * JSON array).
  *
  * Client schema (core/sp-migrations.c): entity tables, service_fts (FTS5
- * over name, description, leika, office; kept by triggers),
+ * over name, description, leika, office; rowid = service.rowid; rows are
+ * marked in fts_pending by triggers, see sp_db_update_search_index()),
  *   outbox (seq, change_id UNIQUE, entity, row_id, base_version, hlc, op,
  *           fields JSON text, sent 0/1), meta (key, value).
  * Server schema: entity tables (+ index on version), and
@@ -75,6 +76,13 @@ gboolean      sp_db_set_error          (SpDb *db, GError **error);
 
 /* TRUE if a table (or virtual table) named @name exists. */
 gboolean      sp_db_table_exists       (SpDb *db, const char *name);
+
+/* Client schema: rows written to entity tables are marked for the search
+ * index and indexed in bulk by this call (inside the caller's transaction,
+ * or in its own). SpLocalStore calls it before each commit; readers of
+ * "<entity>_fts" call it first if rows may have been written elsewhere. */
+gboolean      sp_db_update_search_index (SpDb *db, GError **error);
+gboolean      sp_db_search_index_pending (SpDb *db);
 
 /* Key/value table "meta" (both schemas). */
 char         *sp_db_meta_get           (SpDb *db, const char *key);

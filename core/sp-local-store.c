@@ -425,6 +425,7 @@ sp_local_store_save (SpLocalStore  *self,
                         existing ? existing->version : 0,
                         hlc, FALSE, change_id, valid, &local_error) ||
       !persist_clock (self, hlc, &local_error) ||
+      !sp_db_update_search_index (self->db, &local_error) ||
       !sp_db_commit (self->db, &local_error))
     goto failed;
 
@@ -479,6 +480,7 @@ sp_local_store_delete (SpLocalStore  *self,
       !sp_db_row_write (self->db, entity, id, existing->version, hlc, TRUE,
                         change_id, NULL, &local_error) ||
       !persist_clock (self, hlc, &local_error) ||
+      !sp_db_update_search_index (self->db, &local_error) ||
       !sp_db_commit (self->db, &local_error))
     goto failed;
 
@@ -898,6 +900,7 @@ sp_local_store_apply_pulled (SpLocalStore  *self,
 
   if ((max_hlc != NULL && !persist_clock (self, max_hlc, &local_error)) ||
       (cursor != NULL && !sp_db_meta_set (self->db, META_CURSOR, cursor, &local_error)) ||
+      !sp_db_update_search_index (self->db, &local_error) ||
       !sp_db_commit (self->db, &local_error))
     goto failed;
 

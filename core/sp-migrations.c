@@ -62,27 +62,36 @@ static const char client_v1[] =
   "  value TEXT"
   ");";
 
+/* Full-text search over services. The FTS5 table keeps its own copy of the
+ * indexed text (rowid = service.rowid). Writes to "service" only mark the
+ * row in fts_pending (cheap, no FTS work per row); sp_db_update_search_index()
+ * re-indexes the marked rows in two statements per transaction. Indexing
+ * row by row from triggers would flush an FTS5 segment for every statement.
+ * (No INSERT OR IGNORE in the triggers: an outer UPSERT overrides it.) */
 static const char client_v2[] =
   "CREATE VIRTUAL TABLE service_fts USING fts5 ("
   "  name, description, leika, office,"
-  "  content = 'service', content_rowid = 'rowid',"
   "  tokenize = 'unicode61 remove_diacritics 2'"
   ");"
+  "CREATE TABLE fts_pending ("
+  "  entity TEXT NOT NULL,"
+  "  row INTEGER NOT NULL,"
+  "  PRIMARY KEY (entity, row)"
+  ") WITHOUT ROWID;"
   "CREATE TRIGGER service_fts_ai AFTER INSERT ON service BEGIN"
-  "  INSERT INTO service_fts (rowid, name, description, leika, office)"
-  "  VALUES (new.rowid, new.name, new.description, new.leika, new.office);"
-  "END;"
-  "CREATE TRIGGER service_fts_ad AFTER DELETE ON service BEGIN"
-  "  INSERT INTO service_fts (service_fts, rowid, name, description, leika, office)"
-  "  VALUES ('delete', old.rowid, old.name, old.description, old.leika, old.office);"
+  "  INSERT INTO fts_pending (entity, row) SELECT 'service', new.rowid"
+  "  WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE entity = 'service' AND row = new.rowid);"
   "END;"
   "CREATE TRIGGER service_fts_au AFTER UPDATE OF name, description, leika, office ON service BEGIN"
-  "  INSERT INTO service_fts (service_fts, rowid, name, description, leika, office)"
-  "  VALUES ('delete', old.rowid, old.name, old.description, old.leika, old.office);"
-  "  INSERT INTO service_fts (rowid, name, description, leika, office)"
-  "  VALUES (new.rowid, new.name, new.description, new.leika, new.office);"
+  "  INSERT INTO fts_pending (entity, row) SELECT 'service', new.rowid"
+  "  WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE entity = 'service' AND row = new.rowid);"
   "END;"
-  "INSERT INTO service_fts (service_fts) VALUES ('rebuild');";
+  "CREATE TRIGGER service_fts_ad AFTER DELETE ON service BEGIN"
+  "  INSERT INTO fts_pending (entity, row) SELECT 'service', old.rowid"
+  "  WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE entity = 'service' AND row = old.rowid);"
+  "END;"
+  "INSERT INTO service_fts (rowid, name, description, leika, office)"
+  "  SELECT rowid, name, description, leika, office FROM service;";
 
 static const SpMigration client_migrations[] = {
   { 1, client_v1 },

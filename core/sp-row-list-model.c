@@ -318,6 +318,13 @@ query_ids (SpRowListModel *self,
     {
       char *query = build_fts_query (self->search);
 
+      /* Rows written by other connections may not be indexed yet. */
+      if (!sp_db_update_search_index (db, &error))
+        {
+          g_warning ("Cannot update the search index: %s", error->message);
+          g_clear_error (&error);
+        }
+
       if (query != NULL)
         {
           g_string_append_printf (sql,

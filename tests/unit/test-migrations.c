@@ -185,11 +185,23 @@ test_client_from_every_version (Fixture       *f,
 
       /* New rows are indexed by the triggers; updates re-index. */
       insert_v1_service (db, "svc-new", "Hund anmelden", "Hundesteuer für Müller");
+      g_assert_true (sp_db_search_index_pending (db));
+      g_assert_true (sp_db_update_search_index (db, NULL));
+      g_assert_false (sp_db_search_index_pending (db));
       g_assert_cmpint (query_int (db, "SELECT count(*) FROM service_fts WHERE service_fts MATCH 'muller'"), ==, 1);
       g_assert_cmpint (sp_db_exec (db, "UPDATE service SET name = 'Katze melden' WHERE id = 'svc-new'", NULL), ==, TRUE);
+      /* Not yet indexed: the old text is still found until the update. */
+      g_assert_cmpint (query_int (db, "SELECT count(*) FROM service_fts WHERE service_fts MATCH 'hund'"), ==, 1);
+      g_assert_true (sp_db_update_search_index (db, NULL));
       g_assert_cmpint (query_int (db, "SELECT count(*) FROM service_fts WHERE service_fts MATCH 'hund'"), ==, 0);
       g_assert_cmpint (query_int (db, "SELECT count(*) FROM service_fts WHERE service_fts MATCH 'katze'"), ==, 1);
       g_assert_cmpint (query_int (db, "SELECT count(*) FROM service_fts WHERE service_fts MATCH 'hundesteuer'"), ==, 1);
+      /* Deleted rows leave the index; unchanged rows are not re-marked. */
+      g_assert_true (sp_db_exec (db, "DELETE FROM service WHERE id = 'svc-new'", NULL));
+      g_assert_true (sp_db_update_search_index (db, NULL));
+      g_assert_cmpint (query_int (db, "SELECT count(*) FROM service_fts WHERE service_fts MATCH 'katze'"), ==, 0);
+      g_assert_true (sp_db_exec (db, "UPDATE service SET version = version + 1", NULL));
+      g_assert_false (sp_db_search_index_pending (db));
       sp_db_close (db);
     }
 }
