@@ -369,6 +369,9 @@ update_header (SpServiceEditor *self)
     gtk_label_set_text (self->state_label, _("Unsaved changes"));
   else if (self->row_id == NULL)
     gtk_label_set_text (self->state_label, _("Not saved yet"));
+  else if (self->store != NULL &&
+           sp_local_store_is_pending (self->store, SP_ENTITY_SERVICE, self->row_id))
+    gtk_label_set_text (self->state_label, _("Saved on this computer, not yet synced"));
   else
     gtk_label_set_text (self->state_label, "");
   gtk_widget_set_visible (GTK_WIDGET (self->state_label),
@@ -420,6 +423,25 @@ on_field_changed (SpServiceEditor *self)
     set_field_error (GTK_WIDGET (self->url_entry), self->url_error, NULL);
 }
 
+/* Setting the same text again would move the cursor: skip it. */
+static void
+entry_set_text (GtkEntry   *entry,
+                const char *text)
+{
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (entry)), text) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (entry), text);
+}
+
+static void
+text_view_set_text (GtkTextView *view,
+                    const char  *text)
+{
+  g_autofree char *current = text_view_get_text (view);
+
+  if (g_strcmp0 (current, text) != 0)
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), text, -1);
+}
+
 static void
 fill_form (SpServiceEditor *self,
            JsonObject      *fields)
@@ -436,15 +458,14 @@ fill_form (SpServiceEditor *self,
     }
 
   self->loading = TRUE;
-  gtk_editable_set_text (GTK_EDITABLE (self->name_entry), json_object_get_string_member (fields, "name"));
-  gtk_editable_set_text (GTK_EDITABLE (self->leika_entry), json_object_get_string_member (fields, "leika"));
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->description_view),
-                            json_object_get_string_member (fields, "description"), -1);
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->documents_view), docs_text->str, -1);
-  gtk_editable_set_text (GTK_EDITABLE (self->fees_entry), json_object_get_string_member (fields, "fees"));
-  gtk_editable_set_text (GTK_EDITABLE (self->office_entry), json_object_get_string_member (fields, "office"));
-  gtk_editable_set_text (GTK_EDITABLE (self->hours_entry), json_object_get_string_member (fields, "opening_hours"));
-  gtk_editable_set_text (GTK_EDITABLE (self->url_entry), json_object_get_string_member (fields, "online_url"));
+  entry_set_text (self->name_entry, json_object_get_string_member (fields, "name"));
+  entry_set_text (self->leika_entry, json_object_get_string_member (fields, "leika"));
+  text_view_set_text (self->description_view, json_object_get_string_member (fields, "description"));
+  text_view_set_text (self->documents_view, docs_text->str);
+  entry_set_text (self->fees_entry, json_object_get_string_member (fields, "fees"));
+  entry_set_text (self->office_entry, json_object_get_string_member (fields, "office"));
+  entry_set_text (self->hours_entry, json_object_get_string_member (fields, "opening_hours"));
+  entry_set_text (self->url_entry, json_object_get_string_member (fields, "online_url"));
   gtk_drop_down_set_selected (self->status_dropdown, published ? 1 : 0);
   self->loading = FALSE;
 
@@ -527,6 +548,9 @@ sp_service_editor_refresh (SpServiceEditor *self)
 
   if (!read_row (self, self->row_id, &fields))
     return FALSE;
+
+  /* The pending mark may have changed with a sync. */
+  update_header (self);
 
   if (self->dirty)
     return TRUE;
