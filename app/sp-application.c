@@ -172,6 +172,8 @@ preferences_action (GSimpleAction *action,
 
   window = sp_preferences_window_new (GTK_WINDOW (main_window (self)),
                                       self->settings, self->controller);
+  /* For its "app." actions (sign in/out). */
+  gtk_window_set_application (GTK_WINDOW (window), GTK_APPLICATION (self));
   gtk_window_present (GTK_WINDOW (window));
 }
 

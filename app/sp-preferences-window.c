@@ -59,7 +59,6 @@ update_account_row (SpPreferencesWindow *self)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->account_row), _("Signed In As"));
       adw_action_row_set_subtitle (self->account_row, text);
       gtk_button_set_label (self->account_button, _("Sign Out"));
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->account_button), "app.sign-out");
     }
   else
     {
@@ -67,14 +66,17 @@ update_account_row (SpPreferencesWindow *self)
       adw_action_row_set_subtitle (self->account_row,
                                    _("Changes are kept on this computer until you sign in"));
       gtk_button_set_label (self->account_button, _("Sign In…"));
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->account_button), "app.sign-in");
     }
 }
 
 static void
 on_account_clicked (SpPreferencesWindow *self)
 {
-  /* The app actions open their own windows; get out of the way. */
+  gboolean signed_in = sp_sync_controller_get_signed_in (self->controller);
+
+  /* The app actions show their outcome in the main window (a toast or the
+   * sign-in dialog); get out of the way. */
+  gtk_widget_activate_action (GTK_WIDGET (self), signed_in ? "app.sign-out" : "app.sign-in", NULL);
   gtk_window_close (GTK_WINDOW (self));
 }
 

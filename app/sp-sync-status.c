@@ -75,9 +75,12 @@ update (SpSyncStatus *self)
   error = sp_sync_controller_get_error (self->controller);
   last_sync = sp_sync_controller_get_last_sync (self->controller);
 
-  pending_text = g_strdup_printf (ngettext ("%u change waiting to sync",
-                                            "%u changes waiting to sync", pending),
-                                  pending);
+  if (pending == 0)
+    pending_text = g_strdup (_("none"));
+  else
+    pending_text = g_strdup_printf (ngettext ("%u change waiting to sync",
+                                              "%u changes waiting to sync", pending),
+                                    pending);
   time_text = sp_sync_status_format_time (last_sync);
 
   if (!signed_in)
