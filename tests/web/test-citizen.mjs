@@ -95,8 +95,8 @@ async function pushService(fields) {
   return id;
 }
 
-async function newPage(viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport, locale: "de-DE", serviceWorkers: "allow" });
+async function newPage(viewport = { width: 1280, height: 900 }, colorScheme = "light") {
+  const context = await browser.newContext({ viewport, colorScheme, locale: "de-DE", serviceWorkers: "allow" });
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (err) => errors.push(err.message));
@@ -167,8 +167,8 @@ test("the start page lists every published service", async () => {
   }
 });
 
-test("the search box narrows the list and announces the count", async () => {
-  const { context, page, errors } = await newPage({ width: 390, height: 844 });
+test("the search box narrows the list and announces the count (phone, dark scheme)", async () => {
+  const { context, page, errors } = await newPage({ width: 390, height: 844 }, "dark");
   try {
     await page.goto(base + "/");
     await page.waitForSelector("#service-list > li");
@@ -189,7 +189,7 @@ test("the search box narrows the list and announces the count", async () => {
 
     await page.fill("#service-search", "");
     await page.waitForFunction((n) => document.querySelectorAll("#service-list > li").length === n, apiServices.length);
-    await expectNoAxeViolations(page, "the service list on a phone");
+    await expectNoAxeViolations(page, "the service list on a phone in the dark scheme");
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
