@@ -43,7 +43,7 @@ stop:
 
 bench: deps
 	$(MAKE) --no-print-directory build
-	BUILD_DIR="$(BUILD)" bench/run-sync.sh
+	BUILD_DIR="$(BUILD)" bash bench/run-sync.sh
 
 clean: stop
 	rm -rf "$(BUILD)" demo
