@@ -27,7 +27,7 @@ build_pkgs=(
   libgtk-4-dev libadwaita-1-dev
   libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libsecret-1-dev libsodium-dev
   gettext desktop-file-utils appstream glib-networking
-  sqlite3 curl ca-certificates
+  sqlite3 curl ca-certificates make
 )
 test_pkgs=(
   xvfb python3-dogtail python3-pyatspi at-spi2-core dbus-x11 gnome-keyring
