@@ -306,6 +306,102 @@ test_refusals_store_nothing (void)
   }
 }
 
+/* The push body reader: escapes, list fields given as lines, members it
+ * does not know, and malformed documents. */
+static void
+test_body_reader (void)
+{
+  const char *ok_body =
+    "  {\"client\":{\"name\":\"x\",\"v\":[1,2.5e3,-0,true,false,null]},\n"
+    "   \"changes\":[{\"extra\":[{}],\"change_id\":\"rd-1\",\"entity\":\"service\",\"id\":\"rd-row\","
+    "\"base_version\":0,\"hlc\":\"001700000000000:0000:rd\",\"op\":\"upsert\","
+    "\"fields\":{\"name\":\"A\\u00e4\\ud83d\\ude00\\t\\\"q\\\"\\\\ \\/\",\"name\":\"Zweimal \\u00fc \\ud83d\\ude00\\n\\\"q\\\"\\\\\","
+    "\"documents\":\"Ausweis\\n\\n  Meldebescheinigung  \\n\",\"fees\":null}}\r\n]}  ";
+  g_autofree char *resp = NULL;
+  g_autofree char *all = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *changes;
+  gboolean found = FALSE;
+  const char *bad[] = {
+    "{\"changes\":[{\"change_id\":\"rd-2\",\"entity\":\"service\",\"id\":\"r\",\"base_version\":1.5,"
+      "\"hlc\":\"001700000000000:0000:rd\",\"op\":\"upsert\",\"fields\":{}}]}",
+    "{\"changes\":[{\"change_id\":\"rd-2\",\"entity\":\"service\",\"id\":\"r\",\"base_version\":-1,"
+      "\"hlc\":\"001700000000000:0000:rd\",\"op\":\"upsert\",\"fields\":{}}]}",
+    "{\"changes\":[{\"change_id\":\"rd-2\",\"entity\":\"service\",\"id\":\"r\",\"base_version\":0,"
+      "\"hlc\":\"001700000000000:0000:rd\",\"op\":\"upsert\",\"fields\":{\"name\":\"\\ud83d\"}}]}",
+    "{\"changes\":[{\"change_id\":\"rd-2\",\"entity\":\"service\",\"id\":\"r\",\"base_version\":0,"
+      "\"hlc\":\"001700000000000:0000:rd\",\"op\":\"upsert\",\"fields\":{\"name\":\"a\\u0000b\"}}]}",
+    "{\"changes\":[{\"change_id\":\"rd-2\",\"entity\":\"service\",\"id\":\"r\",\"base_version\":0,"
+      "\"hlc\":\"bad\",\"op\":\"upsert\",\"fields\":{}}]}",
+    "{\"changes\":[{\"change_id\":\"rd-2\",\"entity\":\"service\",\"id\":\"r\",\"base_version\":0,"
+      "\"hlc\":\"001700000000000:0000:rd\",\"op\":\"merge\",\"fields\":{}}]}",
+    "{\"changes\":[{\"change_id\":\"rd 2\",\"entity\":\"service\",\"id\":\"r\",\"base_version\":0,"
+      "\"hlc\":\"001700000000000:0000:rd\",\"op\":\"upsert\",\"fields\":{}}]}",
+    "{\"changes\":[{\"change_id\":\"rd-2\",\"entity\":\"service\",\"id\":\"r\",\"base_version\":0,"
+      "\"hlc\":\"001700000000000:0000:rd\",\"op\":\"upsert\"}]}",
+    "{\"changes\":[]} x",
+    "{\"changes\":[],}",
+    "{\"changes\":[1,]}",
+    "{'changes':[]}",
+    "{\"changes\":[\"\x01\"]}",
+    "{\"changes\":[tru]}",
+    "{\"changes\":[01]}",
+    "",
+    "   ",
+    NULL,
+  };
+  g_autoptr(GString) deep = g_string_new ("{\"changes\":[], \"x\":");
+
+  g_assert_cmpuint (sp_test_http (server->base_url, "POST", "/api/v1/sync", editor_token, ok_body, &resp), ==, 200);
+  g_assert_nonnull (strstr (resp, "\"applied\""));
+
+  g_assert_cmpuint (sp_test_http (server->base_url, "GET", "/api/v1/sync?limit=10000", staff_token, NULL, &all), ==, 200);
+  root = parse (all);
+  changes = json_object_get_array_member (json_node_get_object (root), "changes");
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *c = json_array_get_object_element (changes, i);
+      JsonObject *fields = json_object_get_object_member (c, "fields");
+      JsonArray *docs;
+
+      if (g_strcmp0 (json_object_get_string_member (c, "id"), "rd-row") != 0)
+        continue;
+      found = TRUE;
+      /* The later of two equal member names counts, as in json-glib. */
+      g_assert_cmpstr (json_object_get_string_member (fields, "name"), ==,
+                       "Zweimal \xc3\xbc \xf0\x9f\x98\x80\n\"q\"\\");
+      docs = json_object_get_array_member (fields, "documents");
+      g_assert_cmpuint (json_array_get_length (docs), ==, 2);
+      g_assert_cmpstr (json_array_get_string_element (docs, 0), ==, "Ausweis");
+      g_assert_cmpstr (json_array_get_string_element (docs, 1), ==, "Meldebescheinigung");
+    }
+  g_assert_true (found);
+
+  for (guint i = 0; bad[i] != NULL; i++)
+    {
+      g_autofree char *r = NULL;
+      guint status = sp_test_http (server->base_url, "POST", "/api/v1/sync", editor_token, bad[i], &r);
+      g_autoptr(JsonNode) err = NULL;
+
+      g_test_message ("bad %u: %u %s", i, status, r);
+      g_assert_cmpuint (status, ==, 400);
+      err = parse (r);
+      g_assert_true (json_object_has_member (json_node_get_object (err), "error"));
+    }
+
+  /* Deep nesting is refused, not a crash. */
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  {
+    g_autofree char *r = NULL;
+    g_assert_cmpuint (sp_test_http (server->base_url, "POST", "/api/v1/sync", editor_token, deep->str, &r), ==, 400);
+  }
+  {
+    g_autofree char *r = NULL;
+    g_assert_cmpuint (sp_test_http (server->base_url, "GET", "/healthz", NULL, NULL, &r), ==, 200);
+  }
+}
+
 static void
 test_pull_errors (void)
 {
@@ -365,6 +461,7 @@ main (int   argc,
   g_test_add_func ("/server-sync/http/paging", test_paging_and_incremental);
   g_test_add_func ("/server-sync/http/conflict", test_conflict_over_http);
   g_test_add_func ("/server-sync/http/refusals", test_refusals_store_nothing);
+  g_test_add_func ("/server-sync/http/body-reader", test_body_reader);
   g_test_add_func ("/server-sync/http/pull-errors", test_pull_errors);
 
   ret = g_test_run ();
