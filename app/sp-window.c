@@ -32,6 +32,8 @@ struct _SpWindow
   SpSyncStatus         *sync_status;
   GtkRevealer          *signin_revealer;
   GtkStack             *stack;
+
+  guint                 n_conflicts;
 };
 
 G_DEFINE_FINAL_TYPE (SpWindow, sp_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -79,7 +81,8 @@ count_unresolved_conflicts (SpWindow *self)
 }
 
 static void
-update_conflicts_badge (SpWindow *self)
+update_conflicts_badge (SpWindow *self,
+                        gboolean  announce)
 {
   guint count = count_unresolved_conflicts (self);
 
@@ -101,6 +104,24 @@ update_conflicts_badge (SpWindow *self)
                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->conflicts_badge), count > 0);
+
+  /* New conflicts arrive with a sync: point them out once. */
+  if (announce && count > self->n_conflicts)
+    {
+      guint added = count - self->n_conflicts;
+      g_autofree char *text =
+        g_strdup_printf (ngettext ("%u value was overwritten by someone else's change",
+                                   "%u values were overwritten by someone else's changes",
+                                   added),
+                         added);
+      AdwToast *toast = adw_toast_new (text);
+
+      adw_toast_set_button_label (toast, _("Review"));
+      adw_toast_set_action_name (toast, "win.show-conflicts");
+      adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    }
+  self->n_conflicts = count;
 }
 
 static void
@@ -108,7 +129,7 @@ on_store_changed (SpWindow   *self,
                   const char *entity)
 {
   if (entity == NULL || g_str_equal (entity, SP_ENTITY_CONFLICT))
-    update_conflicts_badge (self);
+    update_conflicts_badge (self, TRUE);
 }
 
 static void
@@ -125,28 +146,6 @@ on_signed_in_changed (SpWindow *self)
 {
   gtk_revealer_set_reveal_child (self->signin_revealer,
                                  !sp_sync_controller_get_signed_in (self->controller));
-}
-
-static void
-on_synced (SpWindow *self,
-           guint     pushed,
-           guint     pulled,
-           guint     conflicts)
-{
-  /* Routine syncs stay quiet; only what needs attention gets a toast. */
-  if (conflicts > 0)
-    {
-      g_autofree char *text =
-        g_strdup_printf (ngettext ("%u change overlapped with someone else's; see Conflicts",
-                                   "%u changes overlapped with someone else's; see Conflicts",
-                                   conflicts),
-                         conflicts);
-      AdwToast *toast = adw_toast_new (text);
-
-      adw_toast_set_button_label (toast, _("Show"));
-      adw_toast_set_action_name (toast, "win.show-conflicts");
-      adw_toast_overlay_add_toast (self->toast_overlay, toast);
-    }
 }
 
 void
@@ -189,6 +188,15 @@ on_sidebar_row_activated (SpWindow      *self,
                           GtkListBoxRow *row)
 {
   sp_window_show_page (self, gtk_widget_get_name (GTK_WIDGET (row)));
+}
+
+static void
+on_sidebar_row_selected (SpWindow      *self,
+                         GtkListBoxRow *row)
+{
+  /* Keyboard navigation in the unfolded sidebar switches pages too. */
+  if (row != NULL && !adw_leaflet_get_folded (self->leaflet))
+    sp_window_show_page (self, gtk_widget_get_name (GTK_WIDGET (row)));
 }
 
 static void
@@ -253,13 +261,11 @@ sp_window_constructed (GObject *object)
                            G_CALLBACK (on_syncing_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->controller, "notify::signed-in",
                            G_CALLBACK (on_signed_in_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->controller, "synced",
-                           G_CALLBACK (on_synced), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "changed",
                            G_CALLBACK (on_store_changed), self, G_CONNECT_SWAPPED);
   on_syncing_changed (self);
   on_signed_in_changed (self);
-  update_conflicts_badge (self);
+  update_conflicts_badge (self, FALSE);
 
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
@@ -371,6 +377,7 @@ sp_window_class_init (SpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SpWindow, signin_revealer);
   gtk_widget_class_bind_template_child (widget_class, SpWindow, stack);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_leaflet_folded_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_visible_page_changed);
