@@ -221,7 +221,7 @@ row_title (SpConflictsPage *self,
   if (name != NULL && *name != '\0')
     return g_strdup (name);
   if (g_strcmp0 (entity, SP_ENTITY_SERVICE) == 0)
-    return g_strdup (_("Unnamed service"));
+    return g_strdup (_("Untitled service"));
   return g_strdup_printf ("%s %s", entity ? entity : "?", row_id ? row_id : "?");
 }
 

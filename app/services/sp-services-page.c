@@ -469,7 +469,7 @@ setup_row (GtkSignalListItemFactory *factory,
   pending = gtk_image_new_from_icon_name ("emblem-synchronizing-symbolic");
   gtk_widget_set_valign (pending, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (pending, "dim-label");
-  gtk_widget_set_tooltip_text (pending, _("Changed here, not yet synced"));
+  gtk_widget_set_tooltip_text (pending, _("Saved on this computer, not yet synced"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (pending),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Pending sync"),
                                   -1);
