@@ -14,6 +14,7 @@
 
 const SITE_TITLE = "Bürgerservice";
 const SERVICES_URL = "/api/v1/services";
+const PAGE_SIZE = 100;
 
 /* ------------------------------------------------------------------ */
 /* DOM helpers                                                        */
@@ -343,6 +344,22 @@ async function renderServiceList(main, _params, query, isCurrent) {
   });
   const count = h("p", { id: "result-count", class: "result-count", role: "status", "aria-live": "polite", "aria-atomic": "true" });
   const ul = h("ul", { id: "service-list", class: "service-list", "aria-labelledby": "result-count" });
+  // Large catalogues (a full DLDB import has ~1000 services) are shown in
+  // pages so that phones stay fast.
+  let hits = [];
+  let shown = 0;
+  const more = h("p", { class: "more", hidden: true },
+    h("button", { type: "button", id: "show-more", onclick: () => showMore(true) }));
+  function showMore(moveFocus) {
+    const first = shown;
+    shown = Math.min(hits.length, shown + PAGE_SIZE);
+    const items = hits.slice(first, shown).map(serviceItem);
+    ul.append(...items);
+    more.hidden = shown >= hits.length;
+    more.firstChild.textContent = `Weitere Leistungen anzeigen (${hits.length - shown} von ${hits.length} noch nicht angezeigt)`;
+    if (moveFocus && items[0])
+      items[0].querySelector("a").focus();
+  }
 
   const form = h("form", { class: "search", role: "search", "aria-label": "Leistungen durchsuchen",
                            onsubmit: (e) => { e.preventDefault(); update(true); } },
@@ -354,13 +371,15 @@ async function renderServiceList(main, _params, query, isCurrent) {
   main.append(
     h("h1", null, "Leistungen von A bis Z"),
     h("p", { class: "lead" }, "Hier finden Sie, was Sie für Ihr Anliegen brauchen: Unterlagen, Gebühren, die zuständige Stelle und deren Öffnungszeiten."),
-    form, count, ul);
+    form, count, ul, more);
 
   let announceTimer = 0;
   function update(announceNow) {
     const q = input.value.trim();
-    const hits = searchServices(list, q);
-    ul.replaceChildren(...hits.map(serviceItem));
+    hits = searchServices(list, q);
+    shown = 0;
+    ul.replaceChildren();
+    showMore(false);
     // Keep the query in the address so "back" from a detail page restores it.
     const hash = q ? `#/?q=${encodeURIComponent(q)}` : "#/";
     if (window.location.hash !== hash && !(hash === "#/" && window.location.hash === ""))

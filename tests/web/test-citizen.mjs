@@ -80,19 +80,24 @@ function hlcNow() {
   return `${String(Date.now()).padStart(15, "0")}:0000:webtest`;
 }
 
-/** Pushes a new published service as the demo editor, like the desktop would. */
-async function pushService(fields) {
+/** Pushes new published services as the demo editor, like the desktop would; returns their ids. */
+async function pushServices(list) {
   const login = await api("/api/v1/login", { method: "POST", body: { user: "redaktion", password: "redaktion" } });
   assert.equal(login.status, 200, `login as redaktion failed: ${login.text}`);
   assert.ok(login.json.token, "login answer has a token");
-  const id = randomUUID();
-  const push = await api("/api/v1/sync", {
-    method: "POST", token: login.json.token,
-    body: { changes: [{ change_id: randomUUID(), entity: "service", id, base_version: 0, hlc: hlcNow(), op: "upsert", fields }] },
-  });
+  const changes = list.map((fields) => ({
+    change_id: randomUUID(), entity: "service", id: randomUUID(), base_version: 0, hlc: hlcNow(), op: "upsert", fields,
+  }));
+  const push = await api("/api/v1/sync", { method: "POST", token: login.json.token, body: { changes } });
   assert.equal(push.status, 200, `push failed: ${push.text}`);
-  assert.equal(push.json.results?.[0]?.status, "applied", `push result: ${push.text}`);
-  return id;
+  assert.equal(push.json.results?.length, changes.length, push.text);
+  for (const r of push.json.results)
+    assert.equal(r.status, "applied", `push result: ${push.text}`);
+  return changes.map((c) => c.id);
+}
+
+async function pushService(fields) {
+  return (await pushServices([fields]))[0];
 }
 
 async function newPage(viewport = { width: 1280, height: 900 }, colorScheme = "light") {
@@ -261,6 +266,32 @@ test("a service name with markup is shown as text and never runs", async () => {
     assert.equal(await page.$(".online a"), null, "a javascript: link is not offered");
     await page.waitForTimeout(300);
     assert.equal(await page.evaluate(() => window.__xss), undefined, "no injected script ran");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a large catalogue is shown in pages of 100", async () => {
+  const fields = (i) => ({
+    name: `Testleistung ${String(i).padStart(3, "0")}`, leika: "", description: "Eine Leistung für den Seitentest.",
+    documents: [], fees: "", office: "Testamt", opening_hours: "", online_url: "", status: "published",
+  });
+  await pushServices(Array.from({ length: 130 }, (_, i) => fields(i)));
+  const { context, page, errors } = await newPage({ width: 390, height: 844 });
+  try {
+    await page.goto(base + "/#/?q=Testleistung");
+    await page.waitForSelector("#service-list > li");
+    assert.equal(await page.inputValue("#service-search"), "Testleistung", "the query comes from the address");
+    assert.match(await page.textContent("#result-count"), /^130 Leistungen gefunden/);
+    assert.equal((await listNames(page)).length, 100);
+    assert.match(await page.textContent("#show-more"), /30 von 130/);
+    await page.click("#show-more");
+    const names = await listNames(page);
+    assert.equal(names.length, 130);
+    assert.equal(names[129], "Testleistung 129");
+    assert.equal(await page.isVisible("#show-more"), false, "no button once all are shown");
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), "Testleistung 100", "focus moves to the first new entry");
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
