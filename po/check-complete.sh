@@ -29,7 +29,7 @@ echo "$lang: $stats"
 case "$stats" in
   *fuzzy*|*untranslated*)
     echo "$lang.po is incomplete; missing or fuzzy:" >&2
-    msgattrib --untranslated --only-fuzzy "$tmp/merged.po" >&2 || true
-    msgattrib --untranslated "$tmp/merged.po" >&2 || true
+    msgattrib --only-fuzzy --no-obsolete "$tmp/merged.po" >&2 || true
+    msgattrib --untranslated --no-obsolete "$tmp/merged.po" >&2 || true
     exit 1 ;;
 esac
