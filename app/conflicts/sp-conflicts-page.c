@@ -354,7 +354,7 @@ value_column (const char *heading,
   if (empty)
     gtk_widget_add_css_class (label, "dim-label");
   gtk_accessible_update_property (GTK_ACCESSIBLE (label),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, heading,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, heading,
                                   -1);
   gtk_box_append (GTK_BOX (box), label);
 
