@@ -221,7 +221,7 @@ sp_change_validate_fields (const SpEntity  *entity,
           json_node_get_value_type (value) == G_TYPE_STRING)
         normalized = normalize_strv (value);
       else
-        normalized = json_node_copy (value);
+        normalized = json_node_ref (value);   /* values are never changed in place */
 
       if (!sp_field_validate (field, normalized, &local_error))
         {

@@ -16,6 +16,7 @@ struct _SpDb
   SpSchemaKind  kind;
   int           version;
   GHashTable   *stmts;    /* SQL text -> sqlite3_stmt */
+  GHashTable   *write_stmts;  /* "entity#mask" -> stmt (owned by stmts) */
   gboolean      search_checked;
   GPtrArray    *search_sql;   /* per indexed entity: delete, insert, clear */
 };
@@ -186,6 +187,7 @@ sp_db_open_at_version (const char    *path,
   db = g_new0 (SpDb, 1);
   db->kind = kind;
   db->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_stmt);
+  db->write_stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   rc = sqlite3_open_v2 (path, &db->handle,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -255,6 +257,7 @@ sp_db_close (SpDb *db)
 {
   if (db == NULL)
     return;
+  g_clear_pointer (&db->write_stmts, g_hash_table_unref);
   g_clear_pointer (&db->stmts, g_hash_table_unref);
   g_clear_pointer (&db->search_sql, g_ptr_array_unref);
   if (db->handle != NULL)
@@ -478,6 +481,50 @@ sp_db_meta_set (SpDb        *db,
   return TRUE;
 }
 
+/* JSON text of an array of strings, without a JsonGenerator per value;
+ * NULL if an element is not a string. */
+static char *
+strv_to_json (JsonArray *array,
+              gsize     *len)
+{
+  guint n = json_array_get_length (array);
+  GString *out = g_string_sized_new (16 + n * 24);
+
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+      const char *s;
+
+      if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
+        {
+          g_string_free (out, TRUE);
+          return NULL;
+        }
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, '"');
+      for (s = json_node_get_string (item); *s; s++)
+        {
+          guchar c = (guchar) *s;
+
+          if (c == '"' || c == '\\')
+            {
+              g_string_append_c (out, '\\');
+              g_string_append_c (out, (char) c);
+            }
+          else if (c < 0x20)
+            g_string_append_printf (out, "\\u%04x", c);
+          else
+            g_string_append_c (out, (char) c);
+        }
+      g_string_append_c (out, '"');
+    }
+  g_string_append_c (out, ']');
+  *len = out->len;
+  return g_string_free (out, FALSE);
+}
+
 void
 sp_db_bind_field (sqlite3_stmt  *stmt,
                   int            idx,
@@ -520,12 +567,16 @@ sp_db_bind_field (sqlite3_stmt  *stmt,
     case SP_FIELD_STRV:
       if (JSON_NODE_HOLDS_ARRAY (value))
         {
-          g_autoptr(JsonGenerator) gen = json_generator_new ();
           gsize len = 0;
-          char *text;
+          char *text = strv_to_json (json_node_get_array (value), &len);
 
-          json_generator_set_root (gen, value);
-          text = json_generator_to_data (gen, &len);
+          if (text == NULL)
+            {
+              g_autoptr(JsonGenerator) gen = json_generator_new ();
+
+              json_generator_set_root (gen, value);
+              text = json_generator_to_data (gen, &len);
+            }
           sqlite3_bind_text (stmt, idx, text, (int) len, g_free);
         }
       else
@@ -661,6 +712,56 @@ sp_db_row_read (SpDb            *db,
   return row;
 }
 
+/* The upsert statement for @entity writing the fields in @mask (bit i =
+ * entity->fields[i]), cached per connection. */
+static sqlite3_stmt *
+write_stmt (SpDb            *db,
+            const SpEntity  *entity,
+            guint64          mask,
+            GError         **error)
+{
+  char key[96];
+  sqlite3_stmt *stmt;
+  g_autoptr(GString) sql = NULL;
+  g_autoptr(GString) values = NULL;
+  g_autoptr(GString) update = NULL;
+  guint n = 0;
+
+  g_snprintf (key, sizeof key, "%s#%" G_GINT64_MODIFIER "x", entity->name, mask);
+  stmt = g_hash_table_lookup (db->write_stmts, key);
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  sql = g_string_new (NULL);
+  values = g_string_new ("?1, ?2, ?3, ?4, ?5");
+  update = g_string_new ("version = excluded.version, hlc = excluded.hlc, "
+                         "deleted = excluded.deleted, change_id = excluded.change_id");
+  g_string_append_printf (sql, "INSERT INTO \"%s\" (id, version, hlc, deleted, change_id",
+                          entity->name);
+  for (guint i = 0; i < entity->n_fields; i++)
+    {
+      const char *name = entity->fields[i].name;
+
+      if (!(mask & (G_GUINT64_CONSTANT (1) << i)))
+        continue;
+      n++;
+      g_string_append_printf (sql, ", \"%s\"", name);
+      g_string_append_printf (values, ", ?%u", 5 + n);
+      g_string_append_printf (update, ", \"%s\" = excluded.\"%s\"", name, name);
+    }
+  g_string_append_printf (sql, ") VALUES (%s) ON CONFLICT (id) DO UPDATE SET %s",
+                          values->str, update->str);
+
+  stmt = sp_db_prepare (db, sql->str, error);
+  if (stmt != NULL)
+    g_hash_table_insert (db->write_stmts, g_strdup (key), stmt);
+  return stmt;
+}
+
 gboolean
 sp_db_row_write (SpDb            *db,
                  const SpEntity  *entity,
@@ -672,22 +773,32 @@ sp_db_row_write (SpDb            *db,
                  JsonObject      *fields,
                  GError         **error)
 {
-  g_autoptr(GString) sql = NULL;
-  g_autoptr(GString) values = NULL;
-  g_autoptr(GString) update = NULL;
-  g_autofree const SpField **present = NULL;
+  JsonNode *values[64];
   sqlite3_stmt *stmt;
+  guint64 mask = 0;
   guint n_present = 0;
+  int idx;
   int rc;
 
   g_return_val_if_fail (db != NULL, FALSE);
   g_return_val_if_fail (entity != NULL, FALSE);
+  g_return_val_if_fail (entity->n_fields <= G_N_ELEMENTS (values), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
   g_return_val_if_fail (hlc != NULL, FALSE);
 
+  for (guint i = 0; fields != NULL && i < entity->n_fields; i++)
+    {
+      values[i] = json_object_get_member (fields, entity->fields[i].name);
+      if (values[i] != NULL)
+        {
+          mask |= G_GUINT64_CONSTANT (1) << i;
+          n_present++;
+        }
+    }
+
   /* Reject members the registry does not know: SQL is only ever built
    * from registry names. */
-  if (fields != NULL)
+  if (fields != NULL && n_present != json_object_get_size (fields))
     {
       JsonObjectIter iter;
       const char *name;
@@ -705,34 +816,7 @@ sp_db_row_write (SpDb            *db,
         }
     }
 
-  present = g_new0 (const SpField *, entity->n_fields + 1);
-  sql = g_string_new (NULL);
-  values = g_string_new (NULL);
-  update = g_string_new (NULL);
-
-  g_string_append_printf (sql, "INSERT INTO \"%s\" (id, version, hlc, deleted, change_id",
-                          entity->name);
-  g_string_append (values, "?1, ?2, ?3, ?4, ?5");
-  g_string_append (update,
-                   "version = excluded.version, hlc = excluded.hlc, "
-                   "deleted = excluded.deleted, change_id = excluded.change_id");
-
-  for (guint i = 0; i < entity->n_fields; i++)
-    {
-      const SpField *field = &entity->fields[i];
-
-      if (fields == NULL || !json_object_has_member (fields, field->name))
-        continue;
-      present[n_present++] = field;
-      g_string_append_printf (sql, ", \"%s\"", field->name);
-      g_string_append_printf (values, ", ?%u", 5 + n_present);
-      g_string_append_printf (update, ", \"%s\" = excluded.\"%s\"", field->name, field->name);
-    }
-
-  g_string_append_printf (sql, ") VALUES (%s) ON CONFLICT (id) DO UPDATE SET %s",
-                          values->str, update->str);
-
-  stmt = sp_db_prepare (db, sql->str, error);
+  stmt = write_stmt (db, entity, mask, error);
   if (stmt == NULL)
     return FALSE;
 
@@ -742,9 +826,10 @@ sp_db_row_write (SpDb            *db,
   sqlite3_bind_int (stmt, 4, deleted ? 1 : 0);
   if (change_id)
     sqlite3_bind_text (stmt, 5, change_id, -1, SQLITE_TRANSIENT);
-  for (guint i = 0; i < n_present; i++)
-    sp_db_bind_field (stmt, 6 + (int) i, present[i],
-                      json_object_get_member (fields, present[i]->name));
+  idx = 6;
+  for (guint i = 0; i < entity->n_fields; i++)
+    if (mask & (G_GUINT64_CONSTANT (1) << i))
+      sp_db_bind_field (stmt, idx++, &entity->fields[i], values[i]);
 
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
