@@ -310,12 +310,11 @@ sp_storage_open_sqlite (const char  *path,
   for (guint i = 0; i < n_all; i++)
     g_hash_table_insert (self->sql, (gpointer) all[i]->name, entity_sql_new (all[i]));
 
-  /* The server is the only user of its file: a larger page cache and
-   * memory-mapped reads for big pulls, and checkpoints every ~16 MiB of WAL
-   * rather than after every big push. Failing here only costs speed. */
+  /* The server is the only user of its file: a larger page cache, and
+   * checkpoints every ~16 MiB of WAL rather than after every big push.
+   * Failing here only costs speed. */
   if (!sp_db_exec (db,
-                   "PRAGMA cache_size = -65536;"
-                   "PRAGMA mmap_size = 268435456;"
+                   "PRAGMA cache_size = -32768;"
                    "PRAGMA wal_autocheckpoint = 4096;",
                    NULL))
     g_debug ("could not tune %s", path);
@@ -883,6 +882,12 @@ apply_change (SpStorage       *self,
             return FALSE;
         }
     }
+
+  /* Concurrent edits of a conflict record itself (two people resolving the
+   * same conflict) settle by last writer; a record about a record would
+   * help nobody. */
+  if (es->entity->scope_from_field != NULL)
+    g_ptr_array_set_size (merge->conflicts, 0);
 
   for (guint i = 0; i < merge->conflicts->len; i++)
     {

@@ -435,6 +435,49 @@ test_conflict_keeps_both (Fixture       *fx,
   }
 }
 
+/* Two people resolve the same conflict record at once: last writer wins,
+ * no record about the record. */
+static void
+test_conflict_record_lww (Fixture       *fx,
+                          gconstpointer  data)
+{
+  g_autoptr(SpPrincipal) editor = principal_new ("redaktion", "editor");
+  g_autoptr(SpChangeResult) r0 = NULL;
+  g_autoptr(SpChangeResult) r1 = NULL;
+  g_autoptr(SpChangeResult) a = NULL;
+  g_autoptr(SpChangeResult) b = NULL;
+  g_autoptr(GPtrArray) pulled = NULL;
+  g_autoptr(GPtrArray) cfs = NULL;
+  const SpChange *cf;
+  g_autofree char *cf_id = NULL;
+  gint64 cf_version;
+
+  r0 = push_one (fx, editor, service_change ("s", 0, T0, "a", "{\"name\":\"eins\"}"));
+  r1 = push_one (fx, editor, service_change ("s", 0, T0 + 1, "b", "{\"name\":\"zwei\"}"));
+  g_assert_cmpint (r1->status, ==, SP_RESULT_CONFLICT);
+  pulled = pull (fx, editor, NULL, 0, NULL, NULL);
+  cfs = conflicts_of (pulled, "s");
+  g_assert_cmpuint (cfs->len, ==, 1);
+  cf = g_ptr_array_index (cfs, 0);
+  cf_id = g_strdup (cf->id);
+  cf_version = cf->version;
+  g_assert_cmpint (sp_storage_row_count (fx->storage, "conflict"), ==, 1);
+
+  a = push_one (fx, editor, change_new ("conflict", cf_id, cf_version, T0 + 10, "a", SP_OP_UPSERT,
+                                        "{\"resolved\":true}"));
+  b = push_one (fx, editor, change_new ("conflict", cf_id, cf_version, T0 + 20, "b", SP_OP_UPSERT,
+                                        "{\"resolved\":false}"));
+  g_assert_cmpint (a->status, ==, SP_RESULT_APPLIED);
+  g_assert_cmpint (b->status, ==, SP_RESULT_APPLIED);
+  g_assert_cmpint (sp_storage_row_count (fx->storage, "conflict"), ==, 1);
+  {
+    g_autoptr(GPtrArray) all = pull (fx, editor, NULL, 0, NULL, NULL);
+    const SpChange *now = find_change (all, "conflict", cf_id);
+
+    g_assert_false (json_object_get_boolean_member (now->fields, "resolved"));
+  }
+}
+
 static void
 test_same_node_no_conflict (Fixture       *fx,
                             gconstpointer  data)
@@ -978,6 +1021,7 @@ main (int   argc,
   ADD ("/server-sync/storage/duplicate", test_idempotent_duplicate);
   ADD ("/server-sync/storage/conflict-keeps-both", test_conflict_keeps_both);
   ADD ("/server-sync/storage/same-node", test_same_node_no_conflict);
+  ADD ("/server-sync/storage/conflict-record-lww", test_conflict_record_lww);
   ADD ("/server-sync/storage/roles", test_roles_refuse);
   ADD ("/server-sync/storage/paging", test_pull_paging);
   ADD ("/server-sync/storage/snapshot-tombstones", test_snapshot_and_tombstones);
