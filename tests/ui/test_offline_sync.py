@@ -35,12 +35,23 @@ def main():
     server.stop()
 
     press(app, "New service")
+    # Mistakes are explained next to the field, and nothing is saved.
+    set_text(app, "LeiKa key", "99107")
+    rawinput.keyCombo("<Control>s")
+    find(app, "label", "Enter a name for the service.", 10)
+    find(app, "label", "A LeiKa key consists of 14 digits, for example 99050012261000.", 10)
+    assert not find_all(app, SERVICE_NAME, ("label",))
     set_text(app, "Name", SERVICE_NAME)
     set_text(app, "LeiKa key", LEIKA)
+    wait_for("the name error to go away",
+             lambda: not find_all(app, "Enter a name for the service.", ("label",)), 5)
     set_text(app, "Description", DESCRIPTION, multiline=True)
     set_text(app, "Required documents", "\n".join(DOCUMENTS), multiline=True)
     set_text(app, "Fees", "28,80 EUR")
     set_text(app, "Responsible office", OFFICE)
+    set_text(app, "Online service link", "www.jena.de/parken")
+    rawinput.keyCombo("<Control>s")
+    find(app, "label", "Enter a web address starting with https:// or http://.", 10)
     set_text(app, "Online service link", URL)
     rawinput.keyCombo("<Control>s")
     # The new row appears in the list, marked as not yet synced.
