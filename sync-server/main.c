@@ -107,6 +107,7 @@ cmd_user (int    argc,
     { NULL }
   };
 
+  g_set_prgname ("stadtpult-server user");
   context = g_option_context_new ("add NAME");
   g_option_context_set_summary (context,
                                 "Create a staff account, or update the password and roles of an existing one.");
@@ -316,6 +317,8 @@ main (int    argc,
 
   signal (SIGPIPE, SIG_IGN);
   setvbuf (stdout, NULL, _IOLBF, 0);
+
+  g_set_prgname ("stadtpult-server");
 
   if (!sp_auth_init ())
     {

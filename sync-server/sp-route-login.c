@@ -15,6 +15,84 @@
 /* A login body is tiny; anything bigger is not a login. */
 #define MAX_LOGIN_BODY (8 * 1024)
 
+/* Password guessing: after this many failed logins for one account within
+ * the window, further attempts are refused until the window has passed. */
+#define MAX_FAILURES        10
+#define FAILURE_WINDOW_SECS (15 * 60)
+#define MAX_TRACKED_USERS   10000
+
+typedef struct {
+  guint  failures;
+  gint64 window_start;   /* monotonic, microseconds */
+} Throttle;
+
+static GMutex throttle_lock;
+static GHashTable *throttles;   /* user name -> Throttle */
+
+static Throttle *
+throttle_get (const char *user,
+              gboolean    create)
+{
+  Throttle *throttle;
+  gint64 now = g_get_monotonic_time ();
+
+  if (throttles == NULL)
+    throttles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  throttle = g_hash_table_lookup (throttles, user);
+  if (throttle != NULL && now - throttle->window_start > FAILURE_WINDOW_SECS * G_USEC_PER_SEC)
+    {
+      g_hash_table_remove (throttles, user);
+      throttle = NULL;
+    }
+
+  if (throttle == NULL && create)
+    {
+      if (g_hash_table_size (throttles) >= MAX_TRACKED_USERS)
+        g_hash_table_remove_all (throttles);
+      throttle = g_new0 (Throttle, 1);
+      throttle->window_start = now;
+      g_hash_table_insert (throttles, g_strdup (user), throttle);
+    }
+
+  return throttle;
+}
+
+/* Seconds until @user may try again, 0 if now. */
+static guint
+throttle_retry_after (const char *user)
+{
+  Throttle *throttle;
+  guint wait = 0;
+
+  g_mutex_lock (&throttle_lock);
+  throttle = throttle_get (user, FALSE);
+  if (throttle != NULL && throttle->failures >= MAX_FAILURES)
+    {
+      gint64 elapsed = (g_get_monotonic_time () - throttle->window_start) / G_USEC_PER_SEC;
+
+      wait = (guint) MAX (1, FAILURE_WINDOW_SECS - elapsed);
+    }
+  g_mutex_unlock (&throttle_lock);
+
+  return wait;
+}
+
+static void
+throttle_record (const char *user,
+                 gboolean    success)
+{
+  g_mutex_lock (&throttle_lock);
+  if (success)
+    {
+      if (throttles != NULL)
+        g_hash_table_remove (throttles, user);
+    }
+  else
+    throttle_get (user, TRUE)->failures++;
+  g_mutex_unlock (&throttle_lock);
+}
+
 static JsonNode *
 login_work (SpServer     *server,
             SpPrincipal  *principal,
@@ -32,6 +110,7 @@ login_work (SpServer     *server,
   g_autoptr(JsonBuilder) builder = NULL;
 
   roles = sp_auth_verify_user (storage, user, password, error);
+  throttle_record (user, roles != NULL);
   if (roles == NULL)
     {
       g_message ("Failed login for “%s”", sp_auth_user_name_is_valid (user) ? user : "(invalid name)");
@@ -135,6 +214,22 @@ login_handler (SoupServer        *soup,
                                       "\"user\" and \"password\" must not be empty");
       return;
     }
+
+  {
+    guint retry_after = throttle_retry_after (json_object_get_string_member (object, "user"));
+
+    if (retry_after > 0)
+      {
+        g_autofree char *seconds = g_strdup_printf ("%u", retry_after);
+
+        soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                      "Retry-After", seconds);
+        _sp_server_reply_error_literal (msg, sp_error_http_status (SP_ERROR_RATE_LIMITED),
+                                        sp_error_slug (SP_ERROR_RATE_LIMITED),
+                                        "Too many failed logins for this account, try again later");
+        return;
+      }
+  }
 
   /* argon2id takes a while: verify in a worker thread. */
   sp_server_defer (server, msg, NULL, g_steal_pointer (&body), NULL, login_work);

@@ -131,7 +131,8 @@ sp_server_reply_json (SoupServerMessage *msg,
 
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "Cache-Control", "no-store");
-  soup_server_message_set_status (msg, status, NULL);
+  /* libsoup 3.2 has no reason phrase for 429. */
+  soup_server_message_set_status (msg, status, status == 429 ? "Too Many Requests" : NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
                                     text, len);
 }

@@ -390,6 +390,33 @@ test_login (void)
 }
 
 static void
+test_login_throttle (void)
+{
+  g_autofree char *token = NULL;
+  guint status = 0;
+
+  /* Password guessing on one account is stopped after ten failures ... */
+  for (guint i = 0; i < 10; i++)
+    {
+      token = login ("schulung", "falsch", &status, NULL);
+      g_assert_cmpuint (status, ==, 401);
+    }
+
+  {
+    g_autoptr(GBytes) body = text_bytes ("{\"user\":\"schulung\",\"password\":\"schulung\"}");
+    g_autoptr(Reply) reply = request ("POST", "/api/v1/login", NULL, body, NULL);
+
+    assert_json_error (reply, 429, "rate_limited");
+    g_assert_nonnull (soup_message_headers_get_one (reply->headers, "Retry-After"));
+  }
+
+  /* ... while other accounts still sign in. */
+  token = login ("kita", "kita", &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_nonnull (token);
+}
+
+static void
 test_user_add (void)
 {
   g_autofree char *pw1 = write_temp ("pw1.txt", "Geheim 1!\r\nsecond line ignored\n");
@@ -920,6 +947,7 @@ main (int    argc,
   g_test_add_func ("/server-api/healthz", test_healthz);
   g_test_add_func ("/server-api/metrics", test_metrics);
   g_test_add_func ("/server-api/login", test_login);
+  g_test_add_func ("/server-api/login-throttle", test_login_throttle);
   g_test_add_func ("/server-api/user-add", test_user_add);
   g_test_add_func ("/server-api/bad-command-line", test_bad_command_line);
   g_test_add_func ("/server-api/sync-needs-token", test_sync_needs_token);
