@@ -75,7 +75,9 @@ gboolean     sp_storage_pull_json         (SpStorage          *self,
                                            gboolean           *more,
                                            GError            **error);
 /* Import path (server-side writes such as `import`, --demo): applied like a
- * push by the server itself (node "server"), bypassing roles. */
+ * push by the server itself (node "server"), bypassing roles. A change
+ * without change_id, id or hlc gets a fresh one (the hlc from the server's
+ * clock); already seen change_ids are skipped as duplicates. */
 gboolean     sp_storage_push_as_server    (SpStorage          *self,
                                            GPtrArray          *changes,
                                            GError            **error);
