@@ -264,10 +264,19 @@ switch_to (SpServicesPage *self,
     {
       if (sp_service_editor_validate (self->editor, FALSE))
         {
+          gboolean saved;
+
           /* Valid changes are saved on the way out. */
           self->updating_selection++;
-          sp_service_editor_save (self->editor);
+          saved = sp_service_editor_save (self->editor);
           self->updating_selection--;
+
+          if (!saved)
+            {
+              /* The editor told why (a toast); keep the edits on screen. */
+              sync_selection (self);
+              return;
+            }
         }
       else
         {
