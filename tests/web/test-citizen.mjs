@@ -322,6 +322,7 @@ test("the PWA manifest and service worker are in place", async () => {
       return reg.active.scriptURL;
     });
     assert.equal(new URL(script).pathname, "/sw.js");
+
     const caches = await page.evaluate(async () => {
       // The shell is cached on install.
       const keys = await window.caches.keys();
@@ -331,6 +332,29 @@ test("the PWA manifest and service worker are in place", async () => {
     for (const path of ["/", "/app.js", "/style.css", "/manifest.webmanifest"])
       assert.ok(caches.shell.includes(path), `${path} is in the shell cache (${caches.keys}: ${caches.shell})`);
     assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("Chromium finds the web app installable", async () => {
+  // Browser contexts are incognito, where nothing is installable: use a
+  // normal profile for this one.
+  const profile = mkdtempSync(join(dir, "profile-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, locale: "de-DE",
+  });
+  try {
+    const page = context.pages()[0] || await context.newPage();
+    await page.goto(base + "/");
+    await page.waitForSelector("#service-list > li");
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    const cdp = await context.newCDPSession(page);
+    const { url: manifestUrl, errors: manifestErrors } = await cdp.send("Page.getAppManifest");
+    assert.equal(new URL(manifestUrl).pathname, "/manifest.webmanifest");
+    assert.deepEqual(manifestErrors, [], "Chromium parses the manifest without errors");
+    const { installabilityErrors } = await cdp.send("Page.getInstallabilityErrors");
+    assert.deepEqual(installabilityErrors, [], "no installability errors");
   } finally {
     await context.close();
   }
