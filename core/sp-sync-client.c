@@ -610,88 +610,243 @@ strip_unknown_fields (JsonNode *node)
   return copy;
 }
 
+/* Pull is pipelined: a fetcher thread (with its own SoupSession) requests
+ * and decodes page n + 1 while the calling thread writes page n, so JSON
+ * parsing and SQLite work run on different cores. Pages are applied
+ * strictly in order, each with its cursor in one transaction. */
+
+#define PULL_QUEUE_DEPTH 2
+
+typedef struct {
+  GPtrArray *changes;   /* SpChange */
+  char      *cursor;
+  gboolean   more;
+  GError    *error;
+} PullPage;
+
+static void
+pull_page_free (PullPage *page)
+{
+  g_clear_pointer (&page->changes, g_ptr_array_unref);
+  g_free (page->cursor);
+  g_clear_error (&page->error);
+  g_free (page);
+}
+
+typedef struct {
+  SpSyncClient *self;
+  char         *cursor;
+  GCancellable *cancellable;   /* ours; the caller's cancels it too */
+  GMutex        lock;
+  GCond         cond;
+  GQueue        pages;
+  gboolean      stop;
+} PullFetcher;
+
+static PullPage *
+fetch_page (SpSyncClient *self,
+            SoupSession  *session,
+            const char   *cursor,
+            GCancellable *cancellable)
+{
+  PullPage *page = g_new0 (PullPage, 1);
+  g_autofree char *path = NULL;
+  g_autofree char *escaped = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  JsonObject *object;
+  JsonNode *node;
+  JsonArray *array;
+  guint n;
+
+  escaped = g_uri_escape_string (cursor ? cursor : "", NULL, FALSE);
+  path = g_strdup_printf ("/api/v1/sync?since=%s&limit=%u", escaped, self->page_size);
+  answer = request_json (self, session, "GET", path, NULL, TRUE, cancellable, &page->error);
+  if (answer == NULL)
+    return page;
+
+  object = json_node_get_object (answer);
+
+  node = json_object_get_member (object, "changes");
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      protocol_error (&page->error, "no changes");
+      return page;
+    }
+  array = json_node_get_array (node);
+  n = json_array_get_length (array);
+
+  node = json_object_get_member (object, "cursor");
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      protocol_error (&page->error, "no cursor");
+      return page;
+    }
+  page->cursor = g_strdup (json_node_get_string (node));
+
+  node = json_object_get_member (object, "more");
+  page->more = node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+               json_node_get_value_type (node) == G_TYPE_BOOLEAN &&
+               json_node_get_boolean (node);
+
+  if (page->more && n == 0 && g_strcmp0 (cursor, page->cursor) == 0)
+    {
+      protocol_error (&page->error, "more pages announced but the cursor did not move");
+      return page;
+    }
+
+  page->changes = g_ptr_array_new_full (n, (GDestroyNotify) sp_change_free);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(JsonNode) element = strip_unknown_fields (json_array_get_element (array, i));
+      SpChange *change = sp_change_from_json (element, TRUE, &local_error);
+
+      if (change == NULL)
+        {
+          g_autofree char *what = NULL;
+
+          if (g_error_matches (local_error, SP_ERROR, SP_ERROR_UNKNOWN_ENTITY))
+            continue;
+          what = g_strdup_printf ("changes[%u].%s", i, local_error->message);
+          protocol_error (&page->error, what);
+          return page;
+        }
+      g_ptr_array_add (page->changes, change);
+    }
+
+  return page;
+}
+
+static gpointer
+pull_fetcher_thread (gpointer data)
+{
+  PullFetcher *fetcher = data;
+  g_autoptr(SoupSession) session = create_session (fetcher->self);
+  g_autofree char *cursor = g_strdup (fetcher->cursor);
+
+  for (;;)
+    {
+      PullPage *page;
+      gboolean last;
+
+      g_mutex_lock (&fetcher->lock);
+      while (!fetcher->stop && fetcher->pages.length >= PULL_QUEUE_DEPTH)
+        g_cond_wait (&fetcher->cond, &fetcher->lock);
+      if (fetcher->stop)
+        {
+          g_mutex_unlock (&fetcher->lock);
+          break;
+        }
+      g_mutex_unlock (&fetcher->lock);
+
+      page = fetch_page (fetcher->self, session, cursor, fetcher->cancellable);
+      last = page->error != NULL || !page->more;
+      if (!last)
+        {
+          g_free (cursor);
+          cursor = g_strdup (page->cursor);
+        }
+
+      g_mutex_lock (&fetcher->lock);
+      g_queue_push_tail (&fetcher->pages, page);
+      g_cond_broadcast (&fetcher->cond);
+      g_mutex_unlock (&fetcher->lock);
+
+      if (last)
+        break;
+    }
+
+  return NULL;
+}
+
+static void
+cancel_fetcher (GCancellable *caller,
+                GCancellable *ours)
+{
+  g_cancellable_cancel (ours);
+}
+
 static gboolean
 pull_with_store (SpSyncClient  *self,
-                 SoupSession   *session,
                  SpLocalStore  *store,
                  SpSyncStats   *stats,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  g_autofree char *cursor = sp_local_store_get_cursor (store);
+  PullFetcher fetcher = { 0 };
+  GThread *thread;
+  gulong cancel_id = 0;
+  gboolean ok = FALSE;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  fetcher.self = self;
+  fetcher.cursor = sp_local_store_get_cursor (store);
+  fetcher.cancellable = g_cancellable_new ();
+  g_mutex_init (&fetcher.lock);
+  g_cond_init (&fetcher.cond);
+  g_queue_init (&fetcher.pages);
+  if (cancellable != NULL)
+    cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_fetcher),
+                                       fetcher.cancellable, NULL);
+
+  thread = g_thread_new ("sp-pull", pull_fetcher_thread, &fetcher);
 
   for (;;)
     {
-      g_autofree char *path = NULL;
-      g_autofree char *escaped = NULL;
-      g_autoptr(JsonNode) answer = NULL;
-      g_autoptr(GPtrArray) changes = NULL;
-      JsonObject *object;
-      JsonNode *node;
-      JsonArray *array;
-      const char *next_cursor;
+      PullPage *page;
       gboolean more;
 
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
+      g_mutex_lock (&fetcher.lock);
+      while (fetcher.pages.length == 0)
+        g_cond_wait (&fetcher.cond, &fetcher.lock);
+      page = g_queue_pop_head (&fetcher.pages);
+      g_cond_broadcast (&fetcher.cond);
+      g_mutex_unlock (&fetcher.lock);
 
-      escaped = g_uri_escape_string (cursor ? cursor : "", NULL, FALSE);
-      path = g_strdup_printf ("/api/v1/sync?since=%s&limit=%u", escaped, self->page_size);
-      answer = request_json (self, session, "GET", path, NULL, TRUE, cancellable, error);
-      if (answer == NULL)
-        return FALSE;
-
-      object = json_node_get_object (answer);
-
-      node = json_object_get_member (object, "changes");
-      if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-        return protocol_error (error, "no changes");
-      array = json_node_get_array (node);
-
-      node = json_object_get_member (object, "cursor");
-      if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-          json_node_get_value_type (node) != G_TYPE_STRING)
-        return protocol_error (error, "no cursor");
-      next_cursor = json_node_get_string (node);
-
-      node = json_object_get_member (object, "more");
-      more = node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-             json_node_get_value_type (node) == G_TYPE_BOOLEAN &&
-             json_node_get_boolean (node);
-
-      changes = g_ptr_array_new_full (json_array_get_length (array),
-                                      (GDestroyNotify) sp_change_free);
-      for (guint i = 0; i < json_array_get_length (array); i++)
+      if (page->error != NULL)
         {
-          g_autoptr(GError) local_error = NULL;
-          g_autoptr(JsonNode) element = strip_unknown_fields (json_array_get_element (array, i));
-          SpChange *change = sp_change_from_json (element, TRUE, &local_error);
-
-          if (change == NULL)
-            {
-              g_autofree char *what = NULL;
-
-              if (g_error_matches (local_error, SP_ERROR, SP_ERROR_UNKNOWN_ENTITY))
-                continue;
-              what = g_strdup_printf ("changes[%u].%s", i, local_error->message);
-              return protocol_error (error, what);
-            }
-          g_ptr_array_add (changes, change);
+          g_propagate_error (error, g_steal_pointer (&page->error));
+          pull_page_free (page);
+          break;
         }
 
-      if (!sp_local_store_apply_pulled (store, changes, next_cursor, error))
-        return FALSE;
+      if (!sp_local_store_apply_pulled (store, page->changes, page->cursor, error))
+        {
+          pull_page_free (page);
+          break;
+        }
       if (stats)
-        stats->pulled += changes->len;
+        stats->pulled += page->changes->len;
 
+      more = page->more;
+      pull_page_free (page);
       if (!more)
-        return TRUE;
-      if (g_strcmp0 (cursor, next_cursor) == 0 && json_array_get_length (array) == 0)
-        return protocol_error (error, "more pages announced but the cursor did not move");
-
-      g_free (cursor);
-      cursor = g_strdup (next_cursor);
+        {
+          ok = TRUE;
+          break;
+        }
     }
+
+  /* Stop the fetcher (it may be waiting for room or in a request). */
+  g_mutex_lock (&fetcher.lock);
+  fetcher.stop = TRUE;
+  g_cond_broadcast (&fetcher.cond);
+  g_mutex_unlock (&fetcher.lock);
+  if (!ok)
+    g_cancellable_cancel (fetcher.cancellable);
+  g_thread_join (thread);
+
+  if (cancellable != NULL)
+    g_cancellable_disconnect (cancellable, cancel_id);
+  g_queue_clear_full (&fetcher.pages, (GDestroyNotify) pull_page_free);
+  g_clear_object (&fetcher.cancellable);
+  g_free (fetcher.cursor);
+  g_mutex_clear (&fetcher.lock);
+  g_cond_clear (&fetcher.cond);
+  return ok;
 }
 
 gboolean
@@ -717,15 +872,13 @@ sp_sync_client_pull (SpSyncClient  *self,
                      GCancellable  *cancellable,
                      GError       **error)
 {
-  g_autoptr(SoupSession) session = NULL;
   g_autoptr(SpLocalStore) store = NULL;
 
   g_return_val_if_fail (SP_IS_SYNC_CLIENT (self), FALSE);
 
   if (!(store = sp_local_store_open (self->db_path, error)))
     return FALSE;
-  session = create_session (self);
-  return pull_with_store (self, session, store, stats, cancellable, error);
+  return pull_with_store (self, store, stats, cancellable, error);
 }
 
 gboolean
@@ -743,7 +896,7 @@ sp_sync_client_sync (SpSyncClient  *self,
     return FALSE;
   session = create_session (self);
   return push_with_store (self, session, store, stats, cancellable, error) &&
-         pull_with_store (self, session, store, stats, cancellable, error);
+         pull_with_store (self, store, stats, cancellable, error);
 }
 
 /* -- async ------------------------------------------------------------ */
