@@ -116,7 +116,12 @@ async function route({ focus = true } = {}) {
     }
   }
 
-  const params = match ? match.slice(1).map((p) => decodeURIComponent(p)) : [];
+  let params = match ? match.slice(1) : [];
+  try {
+    params = params.map((p) => decodeURIComponent(p));
+  } catch {
+    entry = null;   /* malformed %-escapes: no such page */
+  }
   const render = entry ? entry.render : renderNotFound;
 
   main.replaceChildren();
@@ -192,9 +197,11 @@ function updateOfflineNotice() {
 window.addEventListener("online", () => {
   offlineState.network = false;
   updateOfflineNotice();
-  // Fresh data once we are back.
+  // Fresh data on the next page; reload now only if loading had failed
+  // (never under the fingers of someone typing a search).
   services.invalidate();
-  route({ focus: false });
+  if (document.querySelector("#main .notice--error"))
+    route({ focus: false });
 });
 window.addEventListener("offline", () => {
   offlineState.network = true;
