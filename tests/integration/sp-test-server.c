@@ -8,6 +8,7 @@
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "sp-test-server.h"
 
@@ -23,6 +24,13 @@ server_binary (void)
     g_error ("STADTPULT_SERVER is not set (run through meson test)");
 
   return path;
+}
+
+/* The server must not outlive a test that aborts on a failed assertion. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
 SpTestServer *
@@ -65,6 +73,7 @@ sp_test_server_start (SpTestServer *self,
    * block the server later; stderr stays on the test's stderr (log). */
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_subprocess_launcher_set_stdout_file_path (launcher, out_path);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
 
   g_ptr_array_add (argv, (char *) server_binary ());
   g_ptr_array_add (argv, (char *) "--db");

@@ -10,9 +10,11 @@
 #include "sp-test-proxy.h"
 #include "sp-test-server.h"
 
-/* The server dies (SIGKILL) in the middle of a 10 000-change push. After a
- * restart on the same database and another sync, the server holds every
- * change exactly once and the outbox is empty. */
+/* The server dies (SIGKILL) in the middle of a 10 000-change push: once
+ * while it works on a batch, once right after it committed a batch whose
+ * answer the client never got. After restarts on the same database and
+ * another sync, the server holds every change exactly once and the outbox
+ * is empty. */
 
 #define N_CHANGES 10000
 #define BATCH     500
@@ -127,14 +129,79 @@ test_sigkill_mid_push (void)
   g_assert_cmpuint (left_at_kill, >, 0);
   g_assert_cmpuint (left_at_kill, <, N_CHANGES);
 
-  /* restart on the same database (another port), same token */
+  /* restart on the same database (another port), same token. This time
+   * the server is killed right after it answered the second batch of the
+   * next push: it committed the batch, the client never saw the answer. */
   sp_test_proxy_free (proxy);
   sp_test_server_start (server, FALSE);
+  proxy = sp_test_proxy_new (server->port);
+  g_free (proxy_url);
+  proxy_url = sp_test_proxy_get_url (proxy);
+  client2 = sp_sync_client_new (path_a, proxy_url);
+  sp_sync_client_set_token (client2, token);
+  sp_sync_client_set_push_batch (client2, BATCH);
+  sp_sync_client_set_timeout (client2, 10);
+  /* one byte of the answer reaches the client (so it cannot silently
+   * retry), then the link and the server die */
+  sp_test_proxy_cut_response (proxy, "POST /api/v1/sync", 1, 1);
+  job = (PushJob) { .client = client2 };
+  thread = g_thread_new ("push", push_thread, &job);
+  while (sp_test_proxy_get_cuts (proxy) < 1 && !g_atomic_int_get (&job.done))
+    g_usleep (100);
+  sp_test_server_kill (server, SIGKILL);
+  g_thread_join (thread);
+  g_assert_cmpuint (sp_test_proxy_get_cuts (proxy), ==, 1);
+  g_assert_false (job.ok);
+  g_clear_error (&job.error);
+  sp_test_proxy_free (proxy);
+  left_at_kill = sp_local_store_outbox_count (store);
+  g_test_message ("outbox after the second kill: %u", left_at_kill);
+  g_assert_cmpuint (left_at_kill, >=, BATCH);
+
+  /* after another restart the server still knows those changes: sent
+   * again they are "duplicate", not applied a second time */
+  sp_test_server_start (server, FALSE);
+  {
+    g_autoptr(GPtrArray) unanswered = sp_local_store_outbox_peek (store, BATCH, &error);
+    g_autoptr(JsonBuilder) builder = json_builder_new ();
+    g_autoptr(JsonNode) root = NULL;
+    g_autoptr(JsonNode) answer = NULL;
+    g_autofree char *body = NULL;
+    g_autofree char *resp = NULL;
+    JsonArray *results;
+    guint duplicates = 0;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (unanswered->len, ==, BATCH);
+    json_builder_begin_object (builder);
+    json_builder_set_member_name (builder, "changes");
+    json_builder_begin_array (builder);
+    for (guint i = 0; i < unanswered->len; i++)
+      json_builder_add_value (builder, sp_change_to_json (unanswered->pdata[i], FALSE));
+    json_builder_end_array (builder);
+    json_builder_end_object (builder);
+    root = json_builder_get_root (builder);
+    body = json_to_string (root, FALSE);
+    g_assert_cmpuint (sp_test_http (server->base_url, "POST", "/api/v1/sync", token,
+                                    body, &resp), ==, 200);
+    answer = json_from_string (resp, &error);
+    g_assert_no_error (error);
+    results = json_object_get_array_member (json_node_get_object (answer), "results");
+    for (guint i = 0; i < json_array_get_length (results); i++)
+      {
+        JsonObject *r = json_array_get_object_element (results, i);
+        if (g_strcmp0 (json_object_get_string_member (r, "status"), "duplicate") == 0)
+          duplicates++;
+      }
+    g_assert_cmpuint (duplicates, ==, BATCH);
+  }
+
+  g_clear_object (&client2);
   client2 = sp_sync_client_new (path_a, server->base_url);
   sp_sync_client_set_token (client2, token);
   sp_sync_client_set_push_batch (client2, 1000);
   stats = sp_test_sync_ok (client2);
-  g_test_message ("%.1f s: second sync pushed %u, pulled %u",
+  g_test_message ("%.1f s: final sync pushed %u, pulled %u",
                   (g_get_monotonic_time () - start) / 1e6, stats.pushed, stats.pulled);
   g_assert_cmpuint (stats.pushed, ==, left_at_kill);
   g_assert_cmpuint (stats.conflicts, ==, 0);
