@@ -49,15 +49,25 @@ typedef struct {
   char           *sql_max_version;
 } EntitySql;
 
-struct _SpStorage {
-  GMutex      mutex;
-  SpDb       *db;
-  SpHlc      *clock;
-  gint64      version;     /* last version assigned and committed */
-  GHashTable *sql;         /* entity name -> EntitySql */
-  GHashTable *stmts;       /* SQL text (by address) -> statement owned by db */
-  JsonParser *strv_parser; /* reused for list columns (hot in big pulls) */
+/* One SQLite connection and what belongs to it. */
+typedef struct {
+  GMutex         mutex;
+  SpDb          *db;
+  GHashTable    *stmts;        /* SQL text (by address) -> statement owned by db */
+  JsonParser    *strv_parser;  /* reused for list columns (hot in big pulls) */
   JsonGenerator *strv_gen;
+} Conn;
+
+/* Two connections: pushes and account writes go through the writer; pulls,
+ * token lookups and published content read through the reader, so that
+ * they never wait for a big push (WAL gives them the last committed state).
+ * The merge path reads through the writer, inside its transaction. */
+struct _SpStorage {
+  Conn        w;
+  Conn        r;
+  SpHlc      *clock;      /* writer only */
+  gint64      version;    /* writer only: last version assigned */
+  GHashTable *sql;        /* entity name -> EntitySql, read-only after open */
 };
 
 void
@@ -146,11 +156,11 @@ lookup_sql (SpStorage  *self,
  * statement is looked up by its address, which is cheaper than hashing the
  * text on every one of the many calls a big push makes. */
 static sqlite3_stmt *
-prepare (SpStorage   *self,
+prepare (Conn        *c,
          const char  *sql,
          GError     **error)
 {
-  sqlite3_stmt *stmt = g_hash_table_lookup (self->stmts, sql);
+  sqlite3_stmt *stmt = g_hash_table_lookup (c->stmts, sql);
 
   if (stmt != NULL)
     {
@@ -158,13 +168,13 @@ prepare (SpStorage   *self,
       return stmt;
     }
 
-  if ((stmt = sp_db_prepare (self->db, sql, error)))
-    g_hash_table_insert (self->stmts, (gpointer) sql, stmt);
+  if ((stmt = sp_db_prepare (c->db, sql, error)))
+    g_hash_table_insert (c->stmts, (gpointer) sql, stmt);
   return stmt;
 }
 
 static gboolean
-step_done (SpStorage     *self,
+step_done (Conn          *c,
            sqlite3_stmt  *stmt,
            GError       **error)
 {
@@ -172,7 +182,7 @@ step_done (SpStorage     *self,
 
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     {
-      sp_db_set_error (self->db, error);
+      sp_db_set_error (c->db, error);
       sqlite3_reset (stmt);
       return FALSE;
     }
@@ -222,11 +232,11 @@ parse_cursor (const char  *cursor,
 }
 
 static gint64
-query_int64 (SpStorage  *self,
+query_int64 (Conn       *c,
              const char *sql,
              GError    **error)
 {
-  sqlite3_stmt *stmt = prepare (self, sql, error);
+  sqlite3_stmt *stmt = prepare (c, sql, error);
   gint64 value = -1;
 
   if (stmt == NULL)
@@ -234,7 +244,7 @@ query_int64 (SpStorage  *self,
   if (sqlite3_step (stmt) == SQLITE_ROW)
     value = sqlite3_column_int64 (stmt, 0);
   else
-    sp_db_set_error (self->db, error);
+    sp_db_set_error (c->db, error);
   sqlite3_reset (stmt);
   return value;
 }
@@ -250,17 +260,17 @@ load_version (SpStorage  *self,
   EntitySql *es;
   gint64 v;
 
-  if ((version = query_int64 (self, "SELECT coalesce(max(value), 0) FROM version_seq", error)) < 0)
+  if ((version = query_int64 (&self->w, "SELECT coalesce(max(value), 0) FROM version_seq", error)) < 0)
     return FALSE;
 
   g_hash_table_iter_init (&iter, self->sql);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &es))
     {
-      if ((v = query_int64 (self, es->sql_max_version, error)) < 0)
+      if ((v = query_int64 (&self->w, es->sql_max_version, error)) < 0)
         return FALSE;
       version = MAX (version, v);
     }
-  if ((v = query_int64 (self, "SELECT coalesce(max(version), 0) FROM applied_change", error)) < 0)
+  if ((v = query_int64 (&self->w, "SELECT coalesce(max(version), 0) FROM applied_change", error)) < 0)
     return FALSE;
   version = MAX (version, v);
 
@@ -274,12 +284,37 @@ persist_version (SpStorage  *self,
 {
   sqlite3_stmt *stmt;
 
-  if (!(stmt = prepare (self,
+  if (!(stmt = prepare (&self->w,
                         "INSERT INTO version_seq (id, value) VALUES (1, ?1) "
                         "ON CONFLICT (id) DO UPDATE SET value = excluded.value", error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, self->version);
-  return step_done (self, stmt, error);
+  return step_done (&self->w, stmt, error);
+}
+
+static gboolean
+conn_open (Conn        *c,
+           const char  *path,
+           GError     **error)
+{
+  g_mutex_init (&c->mutex);
+  c->stmts = g_hash_table_new (NULL, NULL);
+  c->strv_parser = json_parser_new ();
+  c->strv_gen = json_generator_new ();
+  c->db = sp_db_open (path, SP_SCHEMA_SERVER, error);
+  return c->db != NULL;
+}
+
+static void
+conn_close (Conn *c)
+{
+  if (c->stmts == NULL)
+    return;   /* never opened */
+  g_clear_pointer (&c->stmts, g_hash_table_unref);
+  g_clear_object (&c->strv_parser);
+  g_clear_object (&c->strv_gen);
+  g_clear_pointer (&c->db, sp_db_close);
+  g_mutex_clear (&c->mutex);
 }
 
 SpStorage *
@@ -287,33 +322,31 @@ sp_storage_open_sqlite (const char  *path,
                         GError     **error)
 {
   SpStorage *self;
-  SpDb *db;
   const SpEntity * const *all;
   guint n_all = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (!(db = sp_db_open (path, SP_SCHEMA_SERVER, error)))
-    return NULL;
-
   self = g_new0 (SpStorage, 1);
-  g_mutex_init (&self->mutex);
-  self->db = db;
   self->clock = sp_hlc_new (SERVER_NODE);
   self->sql = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                      (GDestroyNotify) entity_sql_free);
-  self->stmts = g_hash_table_new (NULL, NULL);
-  self->strv_parser = json_parser_new ();
-  self->strv_gen = json_generator_new ();
 
   all = sp_entity_all (&n_all);
   for (guint i = 0; i < n_all; i++)
     g_hash_table_insert (self->sql, (gpointer) all[i]->name, entity_sql_new (all[i]));
 
+  /* The writer opens first: it creates and migrates the file. */
+  if (!conn_open (&self->w, path, error) || !conn_open (&self->r, path, error))
+    {
+      sp_storage_close (self);
+      return NULL;
+    }
+
   /* The server is the only user of its file: a larger page cache, and
    * checkpoints every ~16 MiB of WAL rather than after every big push.
    * Failing here only costs speed. */
-  if (!sp_db_exec (db,
+  if (!sp_db_exec (self->w.db,
                    "PRAGMA cache_size = -32768;"
                    "PRAGMA wal_autocheckpoint = 4096;",
                    NULL))
@@ -333,13 +366,10 @@ sp_storage_close (SpStorage *self)
 {
   if (self == NULL)
     return;
-  g_clear_pointer (&self->stmts, g_hash_table_unref);
-  g_clear_object (&self->strv_parser);
-  g_clear_object (&self->strv_gen);
-  g_clear_pointer (&self->db, sp_db_close);
+  conn_close (&self->r);
+  conn_close (&self->w);
   g_clear_pointer (&self->clock, sp_hlc_free);
   g_clear_pointer (&self->sql, g_hash_table_unref);
-  g_mutex_clear (&self->mutex);
   g_free (self);
 }
 
@@ -429,7 +459,7 @@ parse_string_array (const char *p,
 /* The registry codec of sp-db, with list (STRV) columns decoded without a
  * parser per row and encoded with a generator reused under the mutex. */
 static JsonNode *
-column_field (SpStorage     *self,
+column_field (Conn          *c,
               sqlite3_stmt  *stmt,
               int            col,
               const SpField *field)
@@ -445,8 +475,8 @@ column_field (SpStorage     *self,
   len = sqlite3_column_bytes (stmt, col);
   if (text != NULL && (root = parse_string_array (text, text + len)) != NULL)
     return root;
-  if (text != NULL && json_parser_load_from_data (self->strv_parser, text, len, NULL) &&
-      (root = json_parser_steal_root (self->strv_parser)) != NULL)
+  if (text != NULL && json_parser_load_from_data (c->strv_parser, text, len, NULL) &&
+      (root = json_parser_steal_root (c->strv_parser)) != NULL)
     {
       if (JSON_NODE_HOLDS_ARRAY (root))
         return root;
@@ -456,7 +486,7 @@ column_field (SpStorage     *self,
 }
 
 static void
-bind_field (SpStorage     *self,
+bind_field (Conn          *c,
             sqlite3_stmt  *stmt,
             int            idx,
             const SpField *field,
@@ -471,9 +501,9 @@ bind_field (SpStorage     *self,
       return;
     }
 
-  json_generator_set_root (self->strv_gen, value);
-  text = json_generator_to_data (self->strv_gen, &len);
-  json_generator_set_root (self->strv_gen, NULL);
+  json_generator_set_root (c->strv_gen, value);
+  text = json_generator_to_data (c->strv_gen, &len);
+  json_generator_set_root (c->strv_gen, NULL);
   sqlite3_bind_text (stmt, idx, text, (int) len, g_free);
 }
 
@@ -490,7 +520,7 @@ bool_node (gboolean value)
 
 /* All registry fields of the current row of @stmt. */
 static JsonObject *
-row_fields (SpStorage    *self,
+row_fields (Conn         *c,
             EntitySql    *es,
             sqlite3_stmt *stmt)
 {
@@ -501,7 +531,7 @@ row_fields (SpStorage    *self,
       const SpField *field = &es->entity->fields[i];
 
       json_object_set_member (fields, field->name,
-                              column_field (self, stmt, COL_FIRST_FIELD + i, field));
+                              column_field (c, stmt, COL_FIRST_FIELD + i, field));
     }
   return fields;
 }
@@ -528,7 +558,7 @@ load_state (SpStorage   *self,
 
   *row_hlc = NULL;
 
-  if (!(stmt = prepare (self, es->sql_select_one, error)))
+  if (!(stmt = prepare (&self->w, es->sql_select_one, error)))
     return NULL;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
@@ -539,7 +569,7 @@ load_state (SpStorage   *self,
     }
   if (rc != SQLITE_ROW)
     {
-      sp_db_set_error (self->db, error);
+      sp_db_set_error (self->w.db, error);
       sqlite3_reset (stmt);
       return NULL;
     }
@@ -554,11 +584,11 @@ load_state (SpStorage   *self,
       const SpField *field = &es->entity->fields[i];
 
       json_object_set_member (state->fields, field->name,
-                              column_field (self, stmt, COL_FIRST_FIELD + i, field));
+                              column_field (&self->w, stmt, COL_FIRST_FIELD + i, field));
     }
   sqlite3_reset (stmt);
 
-  if (!(stmt = prepare (self,
+  if (!(stmt = prepare (&self->w,
                         "SELECT field, hlc, version FROM field_clock "
                         "WHERE entity = ?1 AND row_id = ?2", error)))
     return NULL;
@@ -589,7 +619,7 @@ load_state (SpStorage   *self,
     }
   if (rc != SQLITE_DONE)
     {
-      sp_db_set_error (self->db, error);
+      sp_db_set_error (self->w.db, error);
       sqlite3_reset (stmt);
       return NULL;
     }
@@ -630,7 +660,7 @@ write_row (SpStorage   *self,
 {
   sqlite3_stmt *stmt;
 
-  if (!(stmt = prepare (self, es->sql_upsert, error)))
+  if (!(stmt = prepare (&self->w, es->sql_upsert, error)))
     return FALSE;
 
   sqlite3_bind_text (stmt, COL_ID + 1, id, -1, SQLITE_STATIC);
@@ -642,11 +672,11 @@ write_row (SpStorage   *self,
     {
       const SpField *field = &es->entity->fields[i];
 
-      bind_field (self, stmt, COL_FIRST_FIELD + i + 1, field,
+      bind_field (&self->w, stmt, COL_FIRST_FIELD + i + 1, field,
                         json_object_get_member (fields, field->name));
     }
 
-  return step_done (self, stmt, error);
+  return step_done (&self->w, stmt, error);
 }
 
 static gboolean
@@ -660,7 +690,7 @@ write_field_clock (SpStorage   *self,
 {
   sqlite3_stmt *stmt;
 
-  if (!(stmt = prepare (self,
+  if (!(stmt = prepare (&self->w,
                         "INSERT INTO field_clock (entity, row_id, field, hlc, version) "
                         "VALUES (?1, ?2, ?3, ?4, ?5) "
                         "ON CONFLICT (entity, row_id, field) DO UPDATE SET "
@@ -672,7 +702,7 @@ write_field_clock (SpStorage   *self,
   sqlite3_bind_text (stmt, 3, field, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, hlc, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 5, version);
-  return step_done (self, stmt, error);
+  return step_done (&self->w, stmt, error);
 }
 
 static gboolean
@@ -686,7 +716,7 @@ find_applied (SpStorage   *self,
   int rc;
 
   *found = FALSE;
-  if (!(stmt = prepare (self, "SELECT version FROM applied_change WHERE change_id = ?1", error)))
+  if (!(stmt = prepare (&self->w, "SELECT version FROM applied_change WHERE change_id = ?1", error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, change_id, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
@@ -697,7 +727,7 @@ find_applied (SpStorage   *self,
     }
   else if (rc != SQLITE_DONE)
     {
-      sp_db_set_error (self->db, error);
+      sp_db_set_error (self->w.db, error);
       sqlite3_reset (stmt);
       return FALSE;
     }
@@ -714,14 +744,14 @@ record_applied (SpStorage      *self,
 {
   sqlite3_stmt *stmt;
 
-  if (!(stmt = prepare (self,
+  if (!(stmt = prepare (&self->w,
                         "INSERT INTO applied_change (change_id, version, status) "
                         "VALUES (?1, ?2, ?3)", error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, change_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, version);
   sqlite3_bind_text (stmt, 3, sp_result_status_to_string (status), -1, SQLITE_STATIC);
-  return step_done (self, stmt, error);
+  return step_done (&self->w, stmt, error);
 }
 
 static JsonNode *
@@ -920,14 +950,14 @@ stored_scope (SpStorage   *self,
   char *value = NULL;
   int rc;
 
-  if (!(stmt = prepare (self, es->sql_select_one, error)))
+  if (!(stmt = prepare (&self->w, es->sql_select_one, error)))
     return NULL;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     value = column_dup (stmt, es->scope_col);
   else if (rc != SQLITE_DONE)
-    sp_db_set_error (self->db, error);
+    sp_db_set_error (self->w.db, error);
   sqlite3_reset (stmt);
   return value;
 }
@@ -1029,7 +1059,7 @@ push_locked (SpStorage           *self,
   gint64 start_version = self->version;
   guint n_before = results ? results->len : 0;
 
-  if (!sp_db_begin (self->db, error))
+  if (!sp_db_begin (self->w.db, error))
     return FALSE;
 
   if (roles != NULL)
@@ -1061,12 +1091,12 @@ push_locked (SpStorage           *self,
 
   if (self->version != start_version && !persist_version (self, error))
     goto fail;
-  if (!sp_db_commit (self->db, error))
+  if (!sp_db_commit (self->w.db, error))
     goto fail;
   return TRUE;
 
 fail:
-  sp_db_rollback (self->db);
+  sp_db_rollback (self->w.db);
   self->version = start_version;
   if (results)
     g_ptr_array_set_size (results, n_before);
@@ -1120,11 +1150,11 @@ sp_storage_push (SpStorage          *self,
 
   roles = principal->roles ? (const char * const *) principal->roles : staff_only;
 
-  g_mutex_lock (&self->mutex);
+  g_mutex_lock (&self->w.mutex);
   ok = push_locked (self, roles, changes, results, error);
   if (ok && cursor)
     *cursor = format_cursor (self->version);
-  g_mutex_unlock (&self->mutex);
+  g_mutex_unlock (&self->w.mutex);
 
   return ok;
 }
@@ -1139,7 +1169,7 @@ sp_storage_push_as_server (SpStorage  *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (changes != NULL, FALSE);
 
-  g_mutex_lock (&self->mutex);
+  g_mutex_lock (&self->w.mutex);
 
   /* Server writes carry server HLCs and fresh change ids where the caller
    * left them out. */
@@ -1162,7 +1192,7 @@ sp_storage_push_as_server (SpStorage  *self,
 
   ok = validate_changes (changes, error) &&
        push_locked (self, NULL, changes, NULL, error);
-  g_mutex_unlock (&self->mutex);
+  g_mutex_unlock (&self->w.mutex);
 
   return ok;
 }
@@ -1201,7 +1231,7 @@ pull_source_next (SpStorage   *self,
 
   src->has_row = FALSE;
   if (rc != SQLITE_DONE)
-    return sp_db_set_error (self->db, error);
+    return sp_db_set_error (self->r.db, error);
   return TRUE;
 }
 
@@ -1229,7 +1259,7 @@ change_from_row (SpStorage    *self,
   else
     {
       change->op = SP_OP_UPSERT;
-      change->fields = row_fields (self, es, stmt);
+      change->fields = row_fields (&self->r, es, stmt);
     }
   return change;
 }
@@ -1495,7 +1525,7 @@ pull_locked (SpStorage          *self,
         continue;
 
       src.es = g_hash_table_lookup (self->sql, all[i]->name);
-      if (!(src.stmt = prepare (self, src.es->sql_pull, error)))
+      if (!(src.stmt = prepare (&self->r, src.es->sql_pull, error)))
         goto out;
       sqlite3_bind_int64 (src.stmt, 1, since);
       g_array_append_val (sources, src);
@@ -1556,6 +1586,7 @@ pull_common (SpStorage          *self,
   const char * const *roles;
   gint64 since_version;
   gint64 last_version = 0;
+  gint64 committed = 0;
   gboolean more_rows = FALSE;
   gboolean ok;
 
@@ -1569,18 +1600,21 @@ pull_common (SpStorage          *self,
   limit = MIN (limit, PULL_MAX_LIMIT);
   roles = principal->roles ? (const char * const *) principal->roles : staff_only;
 
-  g_mutex_lock (&self->mutex);
+  g_mutex_lock (&self->r.mutex);
 
-  /* A read transaction: one consistent snapshot across tables. */
-  ok = sp_db_exec (self->db, "BEGIN", error);
+  /* A read transaction: one consistent snapshot across tables, and the
+   * last version committed in that snapshot. */
+  ok = sp_db_exec (self->r.db, "BEGIN", error);
   if (ok)
     {
-      ok = pull_locked (self, roles, since_version, limit, emit, emit_data, n_emitted,
+      committed = query_int64 (&self->r, "SELECT coalesce(max(value), 0) FROM version_seq", error);
+      ok = committed >= 0 &&
+           pull_locked (self, roles, since_version, limit, emit, emit_data, n_emitted,
                         &last_version, &more_rows, error);
       if (ok)
-        ok = sp_db_exec (self->db, "COMMIT", error);
+        ok = sp_db_exec (self->r.db, "COMMIT", error);
       else
-        sp_db_rollback (self->db);
+        sp_db_rollback (self->r.db);
     }
 
   if (ok)
@@ -1588,7 +1622,7 @@ pull_common (SpStorage          *self,
       /* With nothing more to see, the cursor moves to the server's current
        * version (skipping rows this caller may not read); otherwise it
        * points at the last row returned. */
-      gint64 next = more_rows ? last_version : MAX (last_version, self->version);
+      gint64 next = more_rows ? last_version : MAX (last_version, committed);
 
       if (cursor)
         *cursor = format_cursor (next);
@@ -1596,7 +1630,7 @@ pull_common (SpStorage          *self,
         *more = more_rows;
     }
 
-  g_mutex_unlock (&self->mutex);
+  g_mutex_unlock (&self->r.mutex);
   return ok;
 }
 
@@ -1700,8 +1734,8 @@ sp_storage_user_put (SpStorage          *self,
 
   roles_text = roles ? g_strjoinv (",", (char **) roles) : g_strdup ("");
 
-  g_mutex_lock (&self->mutex);
-  if ((stmt = prepare (self,
+  g_mutex_lock (&self->w.mutex);
+  if ((stmt = prepare (&self->w,
                        "INSERT INTO users (name, password_hash, roles) VALUES (?1, ?2, ?3) "
                        "ON CONFLICT (name) DO UPDATE SET "
                        "password_hash = excluded.password_hash, roles = excluded.roles",
@@ -1710,9 +1744,9 @@ sp_storage_user_put (SpStorage          *self,
       sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 2, password_hash, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 3, roles_text, -1, SQLITE_STATIC);
-      ok = step_done (self, stmt, error);
+      ok = step_done (&self->w, stmt, error);
     }
-  g_mutex_unlock (&self->mutex);
+  g_mutex_unlock (&self->w.mutex);
 
   return ok;
 }
@@ -1731,8 +1765,8 @@ sp_storage_user_get (SpStorage   *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
 
-  g_mutex_lock (&self->mutex);
-  if ((stmt = prepare (self, "SELECT password_hash, roles FROM users WHERE name = ?1", error)))
+  g_mutex_lock (&self->r.mutex);
+  if ((stmt = prepare (&self->r, "SELECT password_hash, roles FROM users WHERE name = ?1", error)))
     {
       sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
       rc = sqlite3_step (stmt);
@@ -1745,10 +1779,10 @@ sp_storage_user_get (SpStorage   *self,
             *roles = roles_from_text ((const char *) sqlite3_column_text (stmt, 1));
         }
       else if (rc != SQLITE_DONE)
-        sp_db_set_error (self->db, error);
+        sp_db_set_error (self->r.db, error);
       sqlite3_reset (stmt);
     }
-  g_mutex_unlock (&self->mutex);
+  g_mutex_unlock (&self->r.mutex);
 
   return found;
 }
@@ -1760,9 +1794,9 @@ sp_storage_user_count (SpStorage *self)
 
   g_return_val_if_fail (self != NULL, 0);
 
-  g_mutex_lock (&self->mutex);
-  n = query_int64 (self, "SELECT count(*) FROM users", NULL);
-  g_mutex_unlock (&self->mutex);
+  g_mutex_lock (&self->r.mutex);
+  n = query_int64 (&self->r, "SELECT count(*) FROM users", NULL);
+  g_mutex_unlock (&self->r.mutex);
 
   return n < 0 ? 0 : (guint) n;
 }
@@ -1781,8 +1815,8 @@ sp_storage_token_put (SpStorage   *self,
   g_return_val_if_fail (token_hash != NULL, FALSE);
   g_return_val_if_fail (user != NULL, FALSE);
 
-  g_mutex_lock (&self->mutex);
-  if ((stmt = prepare (self,
+  g_mutex_lock (&self->w.mutex);
+  if ((stmt = prepare (&self->w,
                        "INSERT INTO tokens (token_hash, user, expires) VALUES (?1, ?2, ?3) "
                        "ON CONFLICT (token_hash) DO UPDATE SET "
                        "user = excluded.user, expires = excluded.expires", error)))
@@ -1790,9 +1824,9 @@ sp_storage_token_put (SpStorage   *self,
       sqlite3_bind_text (stmt, 1, token_hash, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 2, user, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 3, expires_unix);
-      ok = step_done (self, stmt, error);
+      ok = step_done (&self->w, stmt, error);
     }
-  g_mutex_unlock (&self->mutex);
+  g_mutex_unlock (&self->w.mutex);
 
   return ok;
 }
@@ -1811,8 +1845,8 @@ sp_storage_token_lookup (SpStorage  *self,
   if (token_hash == NULL)
     return NULL;
 
-  g_mutex_lock (&self->mutex);
-  if ((stmt = prepare (self,
+  g_mutex_lock (&self->r.mutex);
+  if ((stmt = prepare (&self->r,
                        "SELECT u.name, u.roles FROM tokens t JOIN users u ON u.name = t.user "
                        "WHERE t.token_hash = ?1 AND t.expires > ?2", &error)))
     {
@@ -1828,7 +1862,7 @@ sp_storage_token_lookup (SpStorage  *self,
     }
   else
     g_warning ("token lookup: %s", error->message);
-  g_mutex_unlock (&self->mutex);
+  g_mutex_unlock (&self->r.mutex);
 
   return principal;
 }
@@ -1850,7 +1884,7 @@ sp_storage_published (SpStorage   *self,
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  g_mutex_lock (&self->mutex);
+  g_mutex_lock (&self->r.mutex);
 
   if (!(es = lookup_sql (self, entity, error)))
     goto out;
@@ -1861,16 +1895,16 @@ sp_storage_published (SpStorage   *self,
       goto out;
     }
 
-  if (!sp_db_exec (self->db, "BEGIN", error))
+  if (!sp_db_exec (self->r.db, "BEGIN", error))
     goto out;
 
   if (etag)
     {
-      if (!(stmt = prepare (self, es->sql_etag, error)))
+      if (!(stmt = prepare (&self->r, es->sql_etag, error)))
         goto rollback;
       if (sqlite3_step (stmt) != SQLITE_ROW)
         {
-          sp_db_set_error (self->db, error);
+          sp_db_set_error (self->r.db, error);
           sqlite3_reset (stmt);
           goto rollback;
         }
@@ -1881,7 +1915,7 @@ sp_storage_published (SpStorage   *self,
       sqlite3_reset (stmt);
     }
 
-  if (!(stmt = prepare (self, es->sql_published, error)))
+  if (!(stmt = prepare (&self->r, es->sql_published, error)))
     goto rollback;
 
   array = json_array_new ();
@@ -1897,7 +1931,7 @@ sp_storage_published (SpStorage   *self,
 
           if (strcmp (field->name, "status") == 0)
             continue;
-          value = column_field (self, stmt, COL_FIRST_FIELD + i, field);
+          value = column_field (&self->r, stmt, COL_FIRST_FIELD + i, field);
           if (field->type == SP_FIELD_STRV && JSON_NODE_HOLDS_NULL (value))
             {
               json_node_unref (value);
@@ -1910,13 +1944,13 @@ sp_storage_published (SpStorage   *self,
     }
   if (rc != SQLITE_DONE)
     {
-      sp_db_set_error (self->db, error);
+      sp_db_set_error (self->r.db, error);
       sqlite3_reset (stmt);
       goto rollback;
     }
   sqlite3_reset (stmt);
 
-  if (!sp_db_exec (self->db, "COMMIT", error))
+  if (!sp_db_exec (self->r.db, "COMMIT", error))
     goto rollback;
 
   root = json_node_new (JSON_NODE_ARRAY);
@@ -1925,11 +1959,11 @@ sp_storage_published (SpStorage   *self,
   goto out;
 
 rollback:
-  sp_db_rollback (self->db);
+  sp_db_rollback (self->r.db);
 out:
   if (!ok && etag)
     g_clear_pointer (etag, g_free);
-  g_mutex_unlock (&self->mutex);
+  g_mutex_unlock (&self->r.mutex);
   return root;
 }
 
@@ -1942,10 +1976,10 @@ sp_storage_row_count (SpStorage  *self,
 
   g_return_val_if_fail (self != NULL, -1);
 
-  g_mutex_lock (&self->mutex);
+  g_mutex_lock (&self->r.mutex);
   if ((es = lookup_sql (self, entity, NULL)))
-    n = query_int64 (self, es->sql_count, NULL);
-  g_mutex_unlock (&self->mutex);
+    n = query_int64 (&self->r, es->sql_count, NULL);
+  g_mutex_unlock (&self->r.mutex);
 
   return n;
 }

@@ -944,6 +944,73 @@ test_big_batch (Fixture       *fx,
   g_assert_cmpint (t2 - t1, <, 20 * G_USEC_PER_SEC);
 }
 
+typedef struct {
+  Fixture   *fx;
+  GPtrArray *changes;
+  gboolean   done;
+} PushJob;
+
+static gpointer
+push_thread (gpointer data)
+{
+  PushJob *job = data;
+  g_autoptr(SpPrincipal) editor = principal_new ("redaktion", "editor");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sp_storage_push (job->fx->storage, editor, job->changes, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_atomic_int_set (&job->done, TRUE);
+  return NULL;
+}
+
+/* Readers (pulls, sign-ins) run next to a big push and see it whole or not
+ * at all. */
+static void
+test_concurrent_readers (Fixture       *fx,
+                         gconstpointer  data)
+{
+  g_autoptr(SpPrincipal) staff = principal_new ("mitarbeiter", "staff");
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_free);
+  g_autoptr(GError) error = NULL;
+  const char *roles[] = { "editor", NULL };
+  PushJob job = { fx, changes, FALSE };
+  GThread *thread;
+  guint seen_before = 0;
+  guint seen_after = 0;
+  guint lookups = 0;
+
+  g_assert_true (sp_storage_user_put (fx->storage, "redaktion", "$argon2id$x", roles, &error));
+  g_assert_true (sp_storage_token_put (fx->storage, "tok", "redaktion", G_MAXINT64, &error));
+
+  for (guint i = 0; i < 5000; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("c-%05u", i);
+      g_ptr_array_add (changes, service_change (id, 0, T0 + i, "bulk", "{\"name\":\"x\"}"));
+    }
+
+  thread = g_thread_new ("push", push_thread, &job);
+  while (TRUE)
+    {
+      gboolean done = g_atomic_int_get (&job.done);
+      g_autoptr(GPtrArray) page = pull (fx, staff, NULL, 10000, NULL, NULL);
+      g_autoptr(SpPrincipal) p = sp_storage_token_lookup (fx->storage, "tok", 1);
+
+      g_assert_nonnull (p);
+      lookups++;
+      g_assert_true (page->len == 0 || page->len == 5000);
+      if (page->len == 0)
+        seen_before++;
+      else
+        seen_after++;
+      if (done)
+        break;
+    }
+  g_thread_join (thread);
+  g_assert_cmpuint (seen_after, >, 0);
+  g_test_message ("pulls before the push committed: %u, after: %u, lookups: %u",
+                  seen_before, seen_after, lookups);
+}
+
 /* The JSON text page is exactly the codec's form of the SpChange page. */
 static void
 test_pull_json_matches (Fixture       *fx,
@@ -1030,6 +1097,7 @@ main (int   argc,
   ADD ("/server-sync/storage/accounts", test_accounts);
   ADD ("/server-sync/storage/reopen", test_versions_survive_reopen);
   ADD ("/server-sync/storage/pull-json", test_pull_json_matches);
+  ADD ("/server-sync/storage/concurrent-readers", test_concurrent_readers);
   ADD ("/server-sync/storage/big-batch", test_big_batch);
 
   return g_test_run ();
