@@ -207,6 +207,20 @@ about_action (GSimpleAction *action,
 }
 
 static void
+show_conflicts_action (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  SpWindow *window = main_window (SP_APPLICATION (user_data));
+
+  if (window != NULL)
+    {
+      sp_window_show_page (window, "conflicts");
+      gtk_window_present (GTK_WINDOW (window));
+    }
+}
+
+static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
@@ -231,6 +245,7 @@ static const GActionEntry app_actions[] = {
   { "sign-out", sign_out_action },
   { "preferences", preferences_action },
   { "about", about_action },
+  { "show-conflicts", show_conflicts_action },
   { "quit", quit_action },
 };
 
