@@ -100,7 +100,6 @@ show_sign_in (SpApplication *self,
                            self, G_CONNECT_SWAPPED);
   g_set_weak_pointer (&self->signin_dialog, GTK_WINDOW (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
-  g_debug ("Showing the sign-in dialog");
 }
 
 static void
@@ -314,13 +313,6 @@ open_profile (SpApplication  *self,
   return TRUE;
 }
 
-static gboolean
-show_sign_in_later (gpointer data)
-{
-  show_sign_in (SP_APPLICATION (data), NULL);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 on_restored (GObject      *source,
              GAsyncResult *result,
@@ -329,8 +321,7 @@ on_restored (GObject      *source,
   g_autoptr(SpApplication) self = user_data;
 
   if (!sp_sync_controller_restore_finish (SP_SYNC_CONTROLLER (source), result, NULL))
-    g_timeout_add_full (G_PRIORITY_DEFAULT, 500, show_sign_in_later,
-                        g_object_ref (self), g_object_unref);
+    show_sign_in (self, NULL);
 }
 
 static void demo_sign_in (SpApplication *self);
