@@ -396,6 +396,152 @@ sp_change_to_json (const SpChange *change,
   return json_builder_get_root (builder);
 }
 
+static void
+append_json_string (GString    *out,
+                    const char *str)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = str ? str : ""; *p; p++)
+    {
+      guchar c = (guchar) *p;
+
+      switch (c)
+        {
+        case '"':  g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:
+          if (c < 0x20)
+            g_string_append_printf (out, "\\u%04x", c);
+          else
+            g_string_append_c (out, (char) c);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+append_json_node (GString  *out,
+                  JsonNode *node)
+{
+  if (node == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_NULL:
+      g_string_append (out, "null");
+      break;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint n = json_array_get_length (array);
+
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < n; i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            append_json_node (out, json_array_get_element (array, i));
+          }
+        g_string_append_c (out, ']');
+      }
+      break;
+
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *value;
+        gboolean first = TRUE;
+
+        g_string_append_c (out, '{');
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, &name, &value))
+          {
+            if (!first)
+              g_string_append_c (out, ',');
+            first = FALSE;
+            append_json_string (out, name);
+            g_string_append_c (out, ':');
+            append_json_node (out, value);
+          }
+        g_string_append_c (out, '}');
+      }
+      break;
+
+    case JSON_NODE_VALUE:
+    default:
+      {
+        GType type = json_node_get_value_type (node);
+
+        if (type == G_TYPE_STRING)
+          append_json_string (out, json_node_get_string (node));
+        else if (type == G_TYPE_INT64)
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+        else if (type == G_TYPE_BOOLEAN)
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+        else if (type == G_TYPE_DOUBLE)
+          {
+            char buf[G_ASCII_DTOSTR_BUF_SIZE];
+            g_string_append (out, g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node)));
+          }
+        else
+          g_string_append (out, "null");
+      }
+      break;
+    }
+}
+
+void
+sp_change_append_json (GString        *out,
+                       const SpChange *change,
+                       gboolean        with_version)
+{
+  g_return_if_fail (out != NULL);
+  g_return_if_fail (change != NULL);
+
+  g_string_append (out, "{\"change_id\":");
+  append_json_string (out, change->change_id);
+  g_string_append (out, ",\"entity\":");
+  append_json_string (out, change->entity);
+  g_string_append (out, ",\"id\":");
+  append_json_string (out, change->id);
+  g_string_append_printf (out, ",\"base_version\":%" G_GINT64_FORMAT, change->base_version);
+  if (with_version)
+    g_string_append_printf (out, ",\"version\":%" G_GINT64_FORMAT, change->version);
+  g_string_append (out, ",\"hlc\":");
+  append_json_string (out, change->hlc);
+  g_string_append (out, ",\"op\":");
+  append_json_string (out, sp_op_to_string (change->op));
+  g_string_append (out, ",\"fields\":{");
+  if (change->fields != NULL)
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+      gboolean first = TRUE;
+
+      json_object_iter_init (&iter, change->fields);
+      while (json_object_iter_next (&iter, &name, &value))
+        {
+          if (!first)
+            g_string_append_c (out, ',');
+          first = FALSE;
+          append_json_string (out, name);
+          g_string_append_c (out, ':');
+          append_json_node (out, value);
+        }
+    }
+  g_string_append (out, "}}");
+}
+
 SpChangeResult *
 sp_change_result_new (const char     *change_id,
                       SpResultStatus  status,

@@ -62,6 +62,11 @@ JsonObject     *sp_change_validate_fields  (const SpEntity *entity,
                                             GError        **error);
 JsonNode       *sp_change_to_json          (const SpChange *change,
                                             gboolean        with_version);
+/* The same JSON as sp_change_to_json(), appended to @out as text without
+ * building a tree (fast path for pages of thousands of changes). */
+void            sp_change_append_json      (GString        *out,
+                                            const SpChange *change,
+                                            gboolean        with_version);
 
 SpChangeResult *sp_change_result_new       (const char     *change_id,
                                             SpResultStatus  status,

@@ -285,14 +285,14 @@ code_for_status (guint       status,
 /* Performs one request and returns the parsed JSON answer of a 2xx
  * response; maps everything else to SP_ERROR. */
 static JsonNode *
-request_json (SpSyncClient  *self,
-              SoupSession   *session,
-              const char    *method,
-              const char    *path_and_query,
-              JsonNode      *body,
-              gboolean       with_token,
-              GCancellable  *cancellable,
-              GError       **error)
+request_bytes (SpSyncClient  *self,
+               SoupSession   *session,
+               const char    *method,
+               const char    *path_and_query,
+               GBytes        *body,
+               gboolean       with_token,
+               GCancellable  *cancellable,
+               GError       **error)
 {
   g_autofree char *url = g_strconcat (self->base_url ? self->base_url : "", path_and_query, NULL);
   g_autoptr(SoupMessage) msg = NULL;
@@ -330,13 +330,7 @@ request_json (SpSyncClient  *self,
     }
 
   if (body != NULL)
-    {
-      gsize body_len = 0;
-      char *text = sp_json_to_string (body, &body_len);
-      g_autoptr(GBytes) bytes = g_bytes_new_take (text, body_len);
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
+    soup_message_set_request_body_from_bytes (msg, "application/json", body);
 
   response = soup_session_send_and_read (session, msg, cancellable, &local_error);
   if (response == NULL)
@@ -395,6 +389,29 @@ request_json (SpSyncClient  *self,
     }
 
   return g_steal_pointer (&root);
+}
+
+static JsonNode *
+request_json (SpSyncClient  *self,
+              SoupSession   *session,
+              const char    *method,
+              const char    *path_and_query,
+              JsonNode      *body,
+              gboolean       with_token,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (body != NULL)
+    {
+      gsize len = 0;
+      char *text = sp_json_to_string (body, &len);
+
+      bytes = g_bytes_new_take (text, len);
+    }
+  return request_bytes (self, session, method, path_and_query, bytes, with_token,
+                        cancellable, error);
 }
 
 static gboolean
@@ -490,8 +507,9 @@ push_with_store (SpSyncClient  *self,
     {
       g_autoptr(GPtrArray) batch = NULL;
       g_autoptr(GPtrArray) results = NULL;
-      g_autoptr(JsonBuilder) builder = NULL;
-      g_autoptr(JsonNode) body = NULL;
+      g_autoptr(GString) text = NULL;
+      g_autoptr(GBytes) body = NULL;
+      gsize body_len;
       g_autoptr(JsonNode) answer = NULL;
       g_autoptr(GHashTable) sent_ids = NULL;
       JsonNode *results_node;
@@ -513,23 +531,23 @@ push_with_store (SpSyncClient  *self,
         return FALSE;
 
       sent_ids = g_hash_table_new (g_str_hash, g_str_equal);
-      builder = json_builder_new ();
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "changes");
-      json_builder_begin_array (builder);
+      text = g_string_sized_new (256 * batch->len + 16);
+      g_string_append (text, "{\"changes\":[");
       for (guint i = 0; i < batch->len; i++)
         {
           SpChange *change = g_ptr_array_index (batch, i);
 
-          json_builder_add_value (builder, sp_change_to_json (change, FALSE));
+          if (i > 0)
+            g_string_append_c (text, ',');
+          sp_change_append_json (text, change, FALSE);
           g_hash_table_add (sent_ids, change->change_id);
         }
-      json_builder_end_array (builder);
-      json_builder_end_object (builder);
-      body = json_builder_get_root (builder);
+      g_string_append (text, "]}");
+      body_len = text->len;
+      body = g_bytes_new_take (g_string_free (g_steal_pointer (&text), FALSE), body_len);
 
-      answer = request_json (self, session, "POST", "/api/v1/sync", body, TRUE,
-                             cancellable, error);
+      answer = request_bytes (self, session, "POST", "/api/v1/sync", body, TRUE,
+                              cancellable, error);
       if (answer == NULL)
         return FALSE;
 

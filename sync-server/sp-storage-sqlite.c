@@ -860,34 +860,45 @@ apply_change (SpStorage       *self,
   if (!(state = load_state (self, es, change->id, &row_hlc, error)))
     return FALSE;
 
-  merge = sp_merge_change (es->entity, state, change);
-  if (merge == NULL)
+  if (!state->exists)
     {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "change %s cannot be merged",
-                   change->change_id);
-      return FALSE;
+      /* A new row takes every value of the change (the first merge rule);
+       * no merge needed, the common case of a big first push. A delete of
+       * an unknown row leaves a tombstone without data. */
+      fields = json_object_ref (change->op == SP_OP_UPSERT ? change->fields : state->fields);
+      deleted = change->op == SP_OP_DELETE;
     }
-
-  /* The full new row: current values overlaid with what the merge applies.
-   * The row always gets the new version, also when every field lost, so
-   * that the pushing client pulls the merged state back. */
-  fields = json_object_new ();
-  for (guint i = 0; i < es->entity->n_fields; i++)
+  else
     {
-      const char *f = es->entity->fields[i].name;
-      JsonNode *value = json_object_get_member (merge->apply, f);
+      merge = sp_merge_change (es->entity, state, change);
+      if (merge == NULL)
+        {
+          g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "change %s cannot be merged",
+                       change->change_id);
+          return FALSE;
+        }
 
-      if (value == NULL && state->exists)
-        value = json_object_get_member (state->fields, f);
-      json_object_set_member (fields, f,
-                              value ? json_node_copy (value) : json_node_new (JSON_NODE_NULL));
+      /* The full new row: current values overlaid with what the merge
+       * applies. The row always gets the new version, also when every
+       * field lost, so that the pushing client pulls the merged state. */
+      fields = json_object_new ();
+      for (guint i = 0; i < es->entity->n_fields; i++)
+        {
+          const char *f = es->entity->fields[i].name;
+          JsonNode *value = json_object_get_member (merge->apply, f);
+
+          if (value == NULL)
+            value = json_object_get_member (state->fields, f);
+          json_object_set_member (fields, f,
+                                  value ? json_node_copy (value) : json_node_new (JSON_NODE_NULL));
+        }
+
+      deleted_node = json_object_get_member (merge->apply, SP_FIELD_DELETED);
+      if (deleted_node == NULL)
+        deleted_node = json_object_get_member (state->fields, SP_FIELD_DELETED);
+      deleted = deleted_node != NULL && JSON_NODE_HOLDS_VALUE (deleted_node) &&
+                json_node_get_boolean (deleted_node);
     }
-
-  deleted_node = json_object_get_member (merge->apply, SP_FIELD_DELETED);
-  if (deleted_node == NULL && state->exists)
-    deleted_node = json_object_get_member (state->fields, SP_FIELD_DELETED);
-  deleted = deleted_node != NULL && JSON_NODE_HOLDS_VALUE (deleted_node) &&
-            json_node_get_boolean (deleted_node);
 
   new_hlc = sp_hlc_compare (change->hlc, row_hlc) > 0 ? change->hlc : row_hlc;
   version = ++self->version;
@@ -916,17 +927,17 @@ apply_change (SpStorage       *self,
   /* Concurrent edits of a conflict record itself (two people resolving the
    * same conflict) settle by last writer; a record about a record would
    * help nobody. */
-  if (es->entity->scope_from_field != NULL)
+  if (merge != NULL && es->entity->scope_from_field != NULL)
     g_ptr_array_set_size (merge->conflicts, 0);
 
-  for (guint i = 0; i < merge->conflicts->len; i++)
+  for (guint i = 0; merge != NULL && i < merge->conflicts->len; i++)
     {
       if (!store_conflict (self, change, g_ptr_array_index (merge->conflicts, i), error))
         return FALSE;
     }
 
-  status = merge->conflicts->len > 0 ? SP_RESULT_CONFLICT : SP_RESULT_APPLIED;
-  if (n_conflicts)
+  status = merge != NULL && merge->conflicts->len > 0 ? SP_RESULT_CONFLICT : SP_RESULT_APPLIED;
+  if (n_conflicts && merge != NULL)
     *n_conflicts += merge->conflicts->len;
 
   if (record && !record_applied (self, change->change_id, version, status, error))

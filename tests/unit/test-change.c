@@ -288,6 +288,51 @@ test_ids (void)
   g_assert_false (sp_id_is_valid ("a'b"));
 }
 
+static void
+test_append_json (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SpChange) change = sp_change_new ();
+  g_autoptr(SpChange) back = NULL;
+  g_autoptr(GString) text = g_string_new ("[");
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) tree = NULL;
+  g_autofree char *tree_text = NULL;
+  JsonArray *docs = json_array_new ();
+  const char *tricky = "Zitat \"x\" \\ Pfad\nZeile\tTab \x01 Straße €";
+
+  change->change_id = g_strdup ("c-1");
+  change->entity = g_strdup ("service");
+  change->id = g_strdup ("s-1");
+  change->base_version = 3;
+  change->version = 9;
+  change->hlc = g_strdup (HLC);
+  json_object_set_string_member (change->fields, "name", tricky);
+  json_object_set_null_member (change->fields, "fees");
+  json_array_add_string_element (docs, "a\"b");
+  json_array_add_string_element (docs, "");
+  json_object_set_array_member (change->fields, "documents", docs);
+
+  sp_change_append_json (text, change, TRUE);
+  g_string_append_c (text, ']');
+  root = parse (text->str);
+  back = sp_change_from_json (json_array_get_element (json_node_get_array (root), 0), TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (back->fields, "name"), ==, tricky);
+  g_assert_true (json_object_get_null_member (back->fields, "fees"));
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (back->fields, "documents"), 0), ==, "a\"b");
+  g_assert_cmpint (back->version, ==, 9);
+  g_assert_cmpint (back->base_version, ==, 3);
+
+  /* Same document as the tree serialiser. */
+  tree = sp_change_to_json (change, TRUE);
+  tree_text = sp_json_to_string (tree, NULL);
+  {
+    g_autoptr(JsonNode) a = parse (tree_text);
+    g_assert_true (json_node_equal (a, json_array_get_element (json_node_get_array (root), 0)));
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -301,6 +346,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/change/results", test_results);
   g_test_add_func ("/change/json-parse", test_json_parse);
   g_test_add_func ("/change/ids", test_ids);
+  g_test_add_func ("/change/append-json", test_append_json);
 
   return g_test_run ();
 }
