@@ -11,10 +11,11 @@ STADTPULT_APP, STADTPULT_SERVER, SP_UI_TMP, SP_UI_ARTIFACTS.
 """
 
 import json
+import re
 import time
 
 from sp_uitest import (fetch_services, find, find_all, log, press, rawinput, run,
-                       screenshot, set_status, set_text, sign_in, start_app, wait_for)
+                       screenshot, set_status, set_text, shown, sign_in, start_app, wait_for)
 
 SERVICE_NAME = "Anwohnerparkausweis beantragen (UI-Test)"
 LEIKA = "99107004017000"
@@ -57,6 +58,10 @@ def main():
     # The new row appears in the list, marked as not yet synced.
     find(app, "label", SERVICE_NAME, 20)
     find(app, ("image", "icon"), "Pending sync", 20)
+    # The header counts what waits for the server.
+    wait_for("the header to count pending changes", lambda: [
+        n for n in app.findChildren(lambda n: n.roleName == "label" and re.search(r"\d+ pending", n.name or ""),
+                                    showingOnly=False) if shown(n)], 20)
     log("created offline, shown as pending")
 
     # Edit it again while still offline: other fees, and publish it.
