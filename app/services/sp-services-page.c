@@ -733,6 +733,9 @@ sp_services_page_init (SpServicesPage *self)
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
 
+  /* Typing while the list has the focus searches. */
+  gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->list_view));
+
   /* Window-wide shortcuts; the actions are disabled while the page is not
    * shown, so the keys then reach other pages. */
   shortcuts = gtk_shortcut_controller_new ();
