@@ -164,7 +164,6 @@ typedef struct
 {
   SpServicesPage *self;
   char           *target_id;  /* NULL: a new service */
-  gboolean        is_new;
 } PendingSwitch;
 
 static void
@@ -313,8 +312,8 @@ switch_to (SpServicesPage *self,
 static void
 on_selection_changed (SpServicesPage *self)
 {
+  g_autofree char *id = NULL;
   SpRow *row;
-  const char *id;
 
   if (self->updating_selection > 0)
     return;
@@ -323,7 +322,8 @@ on_selection_changed (SpServicesPage *self)
   if (row == NULL)
     return;  /* unselected by a reload or search: keep the editor as it is */
 
-  id = sp_row_get_id (row);
+  /* A copy: saving on the way out reloads the list and drops @row. */
+  id = g_strdup (sp_row_get_id (row));
   if (editor_is_open (self) && g_strcmp0 (id, sp_service_editor_get_row_id (self->editor)) == 0)
     return;
 
