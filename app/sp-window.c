@@ -110,8 +110,8 @@ update_conflicts_badge (SpWindow *self,
     {
       guint added = count - self->n_conflicts;
       g_autofree char *text =
-        g_strdup_printf (ngettext ("%u value was overwritten by someone else's change",
-                                   "%u values were overwritten by someone else's changes",
+        g_strdup_printf (ngettext ("%u new conflict to review",
+                                   "%u new conflicts to review",
                                    added),
                          added);
       AdwToast *toast = adw_toast_new (text);
