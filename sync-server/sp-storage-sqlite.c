@@ -58,13 +58,15 @@ typedef struct {
   JsonGenerator *strv_gen;
 } Conn;
 
-/* Two connections: pushes and account writes go through the writer; pulls,
- * token lookups and published content read through the reader, so that
- * they never wait for a big push (WAL gives them the last committed state).
- * The merge path reads through the writer, inside its transaction. */
+/* Three connections: pushes and account writes go through the writer;
+ * pulls and published content read through the reader, and sign-ins and
+ * token checks through their own, so that none of them waits for a big push
+ * or a big page (WAL gives readers the last committed state). The merge
+ * path reads through the writer, inside its transaction. */
 struct _SpStorage {
   Conn        w;
   Conn        r;
+  Conn        a;
   SpHlc      *clock;      /* writer only */
   gint64      version;    /* writer only: last version assigned */
   GHashTable *sql;        /* entity name -> EntitySql, read-only after open */
@@ -337,7 +339,8 @@ sp_storage_open_sqlite (const char  *path,
     g_hash_table_insert (self->sql, (gpointer) all[i]->name, entity_sql_new (all[i]));
 
   /* The writer opens first: it creates and migrates the file. */
-  if (!conn_open (&self->w, path, error) || !conn_open (&self->r, path, error))
+  if (!conn_open (&self->w, path, error) || !conn_open (&self->r, path, error) ||
+      !conn_open (&self->a, path, error))
     {
       sp_storage_close (self);
       return NULL;
@@ -366,6 +369,7 @@ sp_storage_close (SpStorage *self)
 {
   if (self == NULL)
     return;
+  conn_close (&self->a);
   conn_close (&self->r);
   conn_close (&self->w);
   g_clear_pointer (&self->clock, sp_hlc_free);
@@ -1776,8 +1780,8 @@ sp_storage_user_get (SpStorage   *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
 
-  g_mutex_lock (&self->r.mutex);
-  if ((stmt = prepare (&self->r, "SELECT password_hash, roles FROM users WHERE name = ?1", error)))
+  g_mutex_lock (&self->a.mutex);
+  if ((stmt = prepare (&self->a, "SELECT password_hash, roles FROM users WHERE name = ?1", error)))
     {
       sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
       rc = sqlite3_step (stmt);
@@ -1790,10 +1794,10 @@ sp_storage_user_get (SpStorage   *self,
             *roles = roles_from_text ((const char *) sqlite3_column_text (stmt, 1));
         }
       else if (rc != SQLITE_DONE)
-        sp_db_set_error (self->r.db, error);
+        sp_db_set_error (self->a.db, error);
       sqlite3_reset (stmt);
     }
-  g_mutex_unlock (&self->r.mutex);
+  g_mutex_unlock (&self->a.mutex);
 
   return found;
 }
@@ -1805,9 +1809,9 @@ sp_storage_user_count (SpStorage *self)
 
   g_return_val_if_fail (self != NULL, 0);
 
-  g_mutex_lock (&self->r.mutex);
-  n = query_int64 (&self->r, "SELECT count(*) FROM users", NULL);
-  g_mutex_unlock (&self->r.mutex);
+  g_mutex_lock (&self->a.mutex);
+  n = query_int64 (&self->a, "SELECT count(*) FROM users", NULL);
+  g_mutex_unlock (&self->a.mutex);
 
   return n < 0 ? 0 : (guint) n;
 }
@@ -1856,8 +1860,8 @@ sp_storage_token_lookup (SpStorage  *self,
   if (token_hash == NULL)
     return NULL;
 
-  g_mutex_lock (&self->r.mutex);
-  if ((stmt = prepare (&self->r,
+  g_mutex_lock (&self->a.mutex);
+  if ((stmt = prepare (&self->a,
                        "SELECT u.name, u.roles FROM tokens t JOIN users u ON u.name = t.user "
                        "WHERE t.token_hash = ?1 AND t.expires > ?2", &error)))
     {
@@ -1873,7 +1877,7 @@ sp_storage_token_lookup (SpStorage  *self,
     }
   else
     g_warning ("token lookup: %s", error->message);
-  g_mutex_unlock (&self->r.mutex);
+  g_mutex_unlock (&self->a.mutex);
 
   return principal;
 }
