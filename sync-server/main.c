@@ -177,13 +177,37 @@ on_quit_signal (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Running from a meson build directory: the binary sits in
+ * BUILD/sync-server/ next to BUILD/build.ninja. */
+static gboolean
+running_from_build_tree (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = NULL;
+  g_autofree char *build_root = NULL;
+  g_autofree char *ninja = NULL;
+
+  if (exe == NULL)
+    return FALSE;
+
+  dir = g_path_get_dirname (exe);
+  build_root = g_path_get_dirname (dir);
+  ninja = g_build_filename (build_root, "build.ninja", NULL);
+
+  return g_file_test (ninja, G_FILE_TEST_EXISTS);
+}
+
 static const char *
 default_public_dir (void)
 {
-  if (g_file_test (SOURCE_PUBLIC_DIR, G_FILE_TEST_IS_DIR))
-    return SOURCE_PUBLIC_DIR;
+  gboolean have_source = g_file_test (SOURCE_PUBLIC_DIR, G_FILE_TEST_IS_DIR);
 
-  return INSTALLED_PUBLIC_DIR;
+  if (have_source && running_from_build_tree ())
+    return SOURCE_PUBLIC_DIR;
+  if (g_file_test (INSTALLED_PUBLIC_DIR, G_FILE_TEST_IS_DIR) || !have_source)
+    return INSTALLED_PUBLIC_DIR;
+
+  return SOURCE_PUBLIC_DIR;
 }
 
 static int
@@ -300,6 +324,7 @@ cmd_serve (int    argc,
 
   g_source_remove (sigterm_id);
   g_source_remove (sigint_id);
+  _sp_server_shutdown (server);
   _sp_server_free (server);
   sp_storage_close (storage);
 

@@ -54,9 +54,12 @@ typedef struct {
 static void
 metrics_request_free (MetricsRequest *req)
 {
+  SpServer *server = req->server;
+
   g_signal_handler_disconnect (req->msg, req->finished_id);
   g_object_unref (req->msg);
   g_free (req);
+  _sp_server_release (server);
 }
 
 static void
@@ -122,6 +125,7 @@ metrics_handler (SoupServer        *soup,
       return;
     }
 
+  _sp_server_hold (user_data);
   req = g_new0 (MetricsRequest, 1);
   req->server = user_data;
   req->msg = g_object_ref (msg);

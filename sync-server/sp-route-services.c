@@ -53,6 +53,8 @@ typedef struct {
 static void
 request_free (Request *req)
 {
+  SpServer *server = req->route->server;
+
   if (req->finished_id != 0)
     g_signal_handler_disconnect (req->msg, req->finished_id);
   g_clear_object (&req->msg);
@@ -63,6 +65,7 @@ request_free (Request *req)
   g_clear_pointer (&req->body, g_bytes_unref);
   g_clear_error (&req->error);
   g_free (req);
+  _sp_server_release (server);
 }
 
 /* Case- and accent-insensitive form: "Führungszeugnis" -> "fuhrungszeugnis",
@@ -408,6 +411,7 @@ services_handler (SoupServer        *soup,
         g_clear_pointer (&trimmed, g_free);
     }
 
+  _sp_server_hold (route->server);
   req = g_new0 (Request, 1);
   req->route = route;
   req->msg = g_object_ref (msg);

@@ -15,6 +15,12 @@ SpServer   *_sp_server_new                 (SpStorage       *storage,
 void        _sp_server_free                (SpServer        *self);
 const char *_sp_server_get_public_dir      (SpServer        *self);
 
+/* Stops listening and waits (up to 30 s) for running worker tasks. */
+void        _sp_server_shutdown            (SpServer        *self);
+/* Counts a worker task that uses the storage (see _sp_server_shutdown). */
+void        _sp_server_hold                (SpServer        *self);
+void        _sp_server_release             (SpServer        *self);
+
 /* Listens on @address:@port (0 = any free port). *uri gets the URI clients
  * use, e.g. "http://127.0.0.1:8080/". */
 gboolean    _sp_server_listen              (SpServer        *self,

@@ -45,6 +45,12 @@ struct _SpServer {
    * a long push would otherwise stall the main loop on every token check. */
   GMutex      token_lock;
   GHashTable *token_cache;
+
+  /* Worker tasks still running; the storage must outlive them. */
+  gint        in_flight;
+  /* SoupServerMessages alive: a route's worker keeps its message referenced
+   * until it is done, so this also covers routes with their own GTasks. */
+  gint        live_messages;
 };
 
 #define TOKEN_CACHE_SECONDS 60
@@ -355,9 +361,59 @@ typedef struct {
   gulong             finished_id;
 } DeferData;
 
+void
+_sp_server_hold (SpServer *self)
+{
+  g_atomic_int_inc (&self->in_flight);
+}
+
+void
+_sp_server_release (SpServer *self)
+{
+  if (g_atomic_int_dec_and_test (&self->in_flight))
+    g_main_context_wakeup (NULL);
+}
+
+static gboolean
+shutdown_tick (gpointer user_data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+void
+_sp_server_shutdown (SpServer *self)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  g_return_if_fail (self != NULL);
+
+  /* No new connections; let running work (a push in a transaction) end. */
+  soup_server_disconnect (self->soup);
+  while ((g_atomic_int_get (&self->in_flight) > 0 ||
+          g_atomic_int_get (&self->live_messages) > 0) &&
+         g_get_monotonic_time () < deadline)
+    {
+      /* Wake up now and then: the last reference to a message may be
+       * dropped in a worker thread. */
+      GSource *tick = g_timeout_source_new (50);
+
+      g_source_set_callback (tick, shutdown_tick, NULL, NULL);
+      g_source_attach (tick, NULL);
+      g_main_context_iteration (NULL, TRUE);
+      g_source_destroy (tick);
+      g_source_unref (tick);
+    }
+
+  if (g_atomic_int_get (&self->in_flight) > 0 || g_atomic_int_get (&self->live_messages) > 0)
+    g_warning ("Requests still running at shutdown (%d tasks, %d messages)",
+               g_atomic_int_get (&self->in_flight), g_atomic_int_get (&self->live_messages));
+}
+
 static void
 defer_data_free (DeferData *data)
 {
+  SpServer *server = data->server;
+
   if (data->finished_id != 0)
     g_signal_handler_disconnect (data->msg, data->finished_id);
   g_clear_object (&data->msg);
@@ -365,6 +421,7 @@ defer_data_free (DeferData *data)
   g_clear_pointer (&data->body, json_node_unref);
   g_clear_pointer (&data->query, g_hash_table_unref);
   g_free (data);
+  _sp_server_release (server);
 }
 
 static void
@@ -438,6 +495,7 @@ sp_server_defer (SpServer          *self,
   g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
   g_return_if_fail (func != NULL);
 
+  _sp_server_hold (self);
   data = g_new0 (DeferData, 1);
   data->server = self;
   data->msg = g_object_ref (msg);
@@ -649,6 +707,15 @@ msg_got_chunk (SoupServerMessage *msg,
 }
 
 static void
+message_gone (gpointer  data,
+              GObject  *where_the_object_was)
+{
+  SpServer *self = data;
+
+  g_atomic_int_dec_and_test (&self->live_messages);
+}
+
+static void
 request_started (SoupServer        *soup,
                  SoupServerMessage *msg,
                  SpServer          *self)
@@ -657,8 +724,13 @@ request_started (SoupServer        *soup,
 
   *start = g_get_monotonic_time ();
   g_object_set_data_full (G_OBJECT (msg), START_TIME_KEY, start, g_free);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "X-Content-Type-Options", "nosniff");
   g_signal_connect (msg, "got-headers", G_CALLBACK (msg_got_headers), self);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (msg_got_chunk), self);
+
+  g_atomic_int_inc (&self->live_messages);
+  g_object_weak_ref (G_OBJECT (msg), message_gone, self);
 }
 
 static void
@@ -720,7 +792,9 @@ _sp_server_free (SpServer *self)
   g_clear_pointer (&self->token_cache, g_hash_table_unref);
   g_mutex_clear (&self->token_lock);
   g_free (self->public_dir);
-  g_free (self);
+  /* Messages still alive hold a weak reference to us: keep the struct. */
+  if (g_atomic_int_get (&self->live_messages) == 0)
+    g_free (self);
 }
 
 gboolean

@@ -933,6 +933,100 @@ test_tls (void)
   g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
 }
 
+typedef struct {
+  const char *url;
+  const char *token;
+  GBytes     *body;
+  guint       status;
+} PushJob;
+
+static gpointer
+push_thread (gpointer data)
+{
+  PushJob *job = data;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", job->url);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", job->token);
+  g_autoptr(GBytes) reply = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_message_set_request_body_from_bytes (msg, "application/json", job->body);
+  /* The server goes away in the middle: an error is expected here. */
+  reply = soup_session_send_and_read (session, msg, NULL, NULL);
+  job->status = soup_message_get_status (msg);
+
+  return NULL;
+}
+
+static guint
+service_rows (const char *base_url)
+{
+  g_autofree char *text = NULL;
+  const char *p;
+
+  g_assert_cmpuint (sp_test_http (base_url, "GET", "/metrics", NULL, NULL, &text), ==, 200);
+  p = strstr (text, "stadtpult_rows{entity=\"service\"} ");
+  g_assert_nonnull (p);
+  return (guint) g_ascii_strtoull (p + strlen ("stadtpult_rows{entity=\"service\"} "), NULL, 10);
+}
+
+static void
+test_sigterm_mid_push (void)
+{
+  SpTestServer *own = sp_test_server_new ();
+  g_autofree char *token = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(GString) json = g_string_new ("{\"changes\":[");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reply = NULL;
+  gint64 now = g_get_real_time () / 1000;
+  PushJob job = { 0 };
+  GThread *thread;
+  guint rows;
+
+  sp_test_server_add_user (own, "red", "editor", "red");
+  sp_test_server_start (own, FALSE);
+  token = sp_test_login_token (own->base_url, "red", "red");
+
+  for (guint i = 0; i < 10000; i++)
+    g_string_append_printf (json,
+                            "%s{\"change_id\":\"c-%05u\",\"entity\":\"service\",\"id\":\"s-%05u\","
+                            "\"base_version\":0,\"hlc\":\"%015" G_GINT64_FORMAT ":%04x:term\","
+                            "\"op\":\"upsert\",\"fields\":{\"name\":\"Leistung %05u\",\"status\":\"published\"}}",
+                            i ? "," : "", i, i, now, i, i);
+  g_string_append (json, "]}");
+
+  url = g_strconcat (own->base_url, "/api/v1/sync", NULL);
+  job.url = url;
+  job.token = token;
+  job.body = g_bytes_new (json->str, json->len);
+  thread = g_thread_new ("push", push_thread, &job);
+
+  /* Stop the server while the push is under way: it finishes what it is
+   * doing and exits cleanly. */
+  g_usleep (G_USEC_PER_SEC / 4);
+  g_subprocess_send_signal (own->proc, SIGTERM);
+  g_subprocess_wait (own->proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (own->proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (own->proc), ==, 0);
+  g_clear_object (&own->proc);
+  g_thread_join (thread);
+
+  /* All of the batch or nothing, and re-pushing completes it. */
+  sp_test_server_start (own, FALSE);
+  rows = service_rows (own->base_url);
+  g_assert_true (rows == 0 || rows == 10000);
+  g_clear_pointer (&token, g_free);
+  token = sp_test_login_token (own->base_url, "red", "red");
+  g_assert_cmpuint (sp_test_http (own->base_url, "POST", "/api/v1/sync", token, json->str, &reply), ==, 200);
+  g_assert_null (strstr (reply, "\"conflict\""));
+  g_assert_cmpuint (service_rows (own->base_url), ==, 10000);
+
+  g_bytes_unref (job.body);
+  sp_test_server_free (own);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -959,6 +1053,7 @@ main (int    argc,
   g_test_add_func ("/server-api/malformed-sync", test_malformed_sync);
   g_test_add_func ("/server-api/demo-idempotent", test_demo_idempotent);
   g_test_add_func ("/server-api/tls", test_tls);
+  g_test_add_func ("/server-api/sigterm-mid-push", test_sigterm_mid_push);
 
   ret = g_test_run ();
   sp_test_server_free (server);
