@@ -384,10 +384,10 @@ sp_window_class_init (SpWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_leaflet_folded_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_visible_page_changed);
 
-  gtk_widget_class_install_action (widget_class, "sidebar.show-conflicts", NULL, show_conflicts_action);
-  gtk_widget_class_install_action (widget_class, "sidebar.show-services", NULL, show_services_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "sidebar.show-services", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "sidebar.show-conflicts", NULL);
+  gtk_widget_class_install_action (widget_class, "win.show-conflicts", NULL, show_conflicts_action);
+  gtk_widget_class_install_action (widget_class, "win.show-services", NULL, show_services_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-services", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-conflicts", NULL);
 }
 
 static void
