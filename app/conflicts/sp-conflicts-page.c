@@ -23,7 +23,6 @@ struct _SpConflictsPage
   GtkFilterListModel *unresolved;
   GtkSortListModel   *sorted;
 
-  AdwToastOverlay    *toast_overlay;
   GtkStack           *stack;
   GtkListBox         *list_box;
 };
@@ -229,7 +228,13 @@ static void
 show_toast (SpConflictsPage *self,
             const char      *title)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  /* The window's overlay, so that toasts of all pages queue up together. */
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (title));
+  else
+    g_message ("%s", title);
 }
 
 static gboolean
@@ -585,7 +590,6 @@ sp_conflicts_page_class_init (SpConflictsPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/de/stadtpult/Stadtpult/conflicts/sp-conflicts-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, SpConflictsPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SpConflictsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, SpConflictsPage, list_box);
 }

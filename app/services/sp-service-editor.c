@@ -65,6 +65,7 @@ show_toast (SpServiceEditor *self,
 {
   GtkWidget *overlay;
 
+  /* The window's overlay, so that toasts of all pages queue up together. */
   overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
   if (overlay == NULL)
     {

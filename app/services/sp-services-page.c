@@ -141,7 +141,6 @@ struct _SpServicesPage
   /* Set while the page itself changes the selection. */
   guint               updating_selection;
 
-  AdwToastOverlay    *toast_overlay;
   GtkSearchEntry     *search_entry;
   GtkStack           *list_stack;
   GtkListView        *list_view;
@@ -224,8 +223,11 @@ open_service (SpServicesPage *self,
 {
   if (!sp_service_editor_load (self->editor, id) && id != NULL)
     {
-      adw_toast_overlay_add_toast (self->toast_overlay,
-                                   adw_toast_new (_("The service no longer exists")));
+      GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+      if (overlay != NULL)
+        adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay),
+                                     adw_toast_new (_("The service no longer exists")));
       gtk_stack_set_visible_child_name (self->editor_stack, "none");
       sync_selection (self);
       return;
@@ -701,7 +703,6 @@ sp_services_page_class_init (SpServicesPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/de/stadtpult/Stadtpult/services/sp-services-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, SpServicesPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SpServicesPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, SpServicesPage, list_stack);
   gtk_widget_class_bind_template_child (widget_class, SpServicesPage, list_view);

@@ -15,7 +15,7 @@ import json
 import time
 import uuid
 
-from sp_uitest import (PASSWORD, USER, api, fetch_services, find, find_all, log, press,
+from sp_uitest import (PASSWORD, USER, api, click_at, fetch_services, find, find_all, log, press,
                        rawinput, run, screenshot, set_status, set_text, sign_in, start_app,
                        wait_for)
 
@@ -58,8 +58,8 @@ def main():
 
     # The desktop pulls the change and the conflict record.
     press(app, "Sync now")
-    frame = find(app, "frame", "Stadtpult")
-    frame.doActionNamed("win.show-conflicts")
+    # Open the Conflicts page from the sidebar, as a person would.
+    click_at(find(app, "label", "Conflicts"))
     restore = find(app, "push button", "Restore overwritten value", 60)
     # Both values are on screen.
     find(app, "label", FEES_DESKTOP, 10)
