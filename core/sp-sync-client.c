@@ -596,35 +596,42 @@ strip_unknown_fields (JsonNode *node)
 {
   JsonObject *object;
   JsonNode *fields_node;
+  JsonNode *entity_node;
   const SpEntity *entity;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+  gboolean unknown = FALSE;
   JsonNode *copy;
   JsonObject *fields;
-  g_autoptr(GList) names = NULL;
+  g_autoptr(GPtrArray) drop = NULL;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return json_node_ref (node);
   object = json_node_get_object (node);
   fields_node = json_object_get_member (object, "fields");
-  entity = json_object_has_member (object, "entity") &&
-           JSON_NODE_HOLDS_VALUE (json_object_get_member (object, "entity"))
-    ? sp_entity_lookup (json_object_get_string_member (object, "entity")) : NULL;
-  if (entity == NULL || fields_node == NULL || !JSON_NODE_HOLDS_OBJECT (fields_node))
+  entity_node = json_object_get_member (object, "entity");
+  if (fields_node == NULL || !JSON_NODE_HOLDS_OBJECT (fields_node) ||
+      entity_node == NULL || !JSON_NODE_HOLDS_VALUE (entity_node) ||
+      json_node_get_value_type (entity_node) != G_TYPE_STRING ||
+      (entity = sp_entity_lookup (json_node_get_string (entity_node))) == NULL)
     return json_node_ref (node);
 
-  names = json_object_get_members (json_node_get_object (fields_node));
-  for (GList *l = names; l; l = l->next)
-    if (sp_entity_get_field (entity, l->data) == NULL)
-      break;
-    else if (l->next == NULL)
-      return json_node_ref (node);
-  if (names == NULL)
+  json_object_iter_init (&iter, json_node_get_object (fields_node));
+  while (!unknown && json_object_iter_next (&iter, &name, &value))
+    unknown = sp_entity_get_field (entity, name) == NULL;
+  if (!unknown)
     return json_node_ref (node);
 
   copy = json_node_copy (node);
   fields = json_object_get_object_member (json_node_get_object (copy), "fields");
-  for (GList *l = names; l; l = l->next)
-    if (sp_entity_get_field (entity, l->data) == NULL)
-      json_object_remove_member (fields, l->data);
+  drop = g_ptr_array_new_with_free_func (g_free);
+  json_object_iter_init (&iter, fields);
+  while (json_object_iter_next (&iter, &name, &value))
+    if (sp_entity_get_field (entity, name) == NULL)
+      g_ptr_array_add (drop, g_strdup (name));
+  for (guint i = 0; i < drop->len; i++)
+    json_object_remove_member (fields, g_ptr_array_index (drop, i));
   return copy;
 }
 
