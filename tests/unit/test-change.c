@@ -5,6 +5,7 @@
 
 #include "sp-change.h"
 #include "sp-error.h"
+#include "sp-hlc.h"
 
 #define HLC "001700000000000:0001:clientA"
 
@@ -333,6 +334,69 @@ test_append_json (void)
   }
 }
 
+/* Random damage to a valid change never crashes the codec: every result is
+ * either a valid change or an SP_ERROR. */
+static void
+test_mutations (void)
+{
+  const char *valid = "{\"change_id\":\"c1\",\"entity\":\"service\",\"id\":\"s1\","
+                      "\"base_version\":2,\"version\":5,\"hlc\":\"" HLC "\",\"op\":\"upsert\","
+                      "\"fields\":{\"name\":\"Wohnung\",\"documents\":[\"A\",\"B\"],"
+                      "\"status\":\"draft\",\"fees\":null}}";
+  const char alphabet[] = "{}[]\":,0123456789-.eEtrufalsn \\\xc3\xa4\x00";
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261129);
+  guint parsed = 0, accepted = 0;
+
+  for (guint round = 0; round < 20000; round++)
+    {
+      g_autofree char *doc = g_strdup (valid);
+      gsize len = strlen (doc);
+      guint n_edits = g_rand_int_range (rand, 1, 4);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = NULL;
+
+      for (guint e = 0; e < n_edits; e++)
+        {
+          gsize pos = g_rand_int_range (rand, 0, (gint32) len);
+          doc[pos] = alphabet[g_rand_int_range (rand, 0, sizeof alphabet - 1)];
+        }
+
+      node = sp_json_parse (doc, (gssize) len, &error);
+      if (node == NULL)
+        {
+          g_assert_error (error, SP_ERROR, SP_ERROR_INVALID);
+          continue;
+        }
+      parsed++;
+
+      for (int with_version = 0; with_version <= 1; with_version++)
+        {
+          g_autoptr(GError) change_error = NULL;
+          g_autoptr(SpChange) change = sp_change_from_json (node, with_version, &change_error);
+
+          if (change == NULL)
+            {
+              g_assert_nonnull (change_error);
+              g_assert_true (change_error->domain == SP_ERROR);
+              g_assert_true (change_error->code == SP_ERROR_INVALID ||
+                             change_error->code == SP_ERROR_UNKNOWN_ENTITY ||
+                             change_error->code == SP_ERROR_UNKNOWN_FIELD);
+              continue;
+            }
+          accepted++;
+          g_assert_true (sp_id_is_valid (change->change_id));
+          g_assert_true (sp_id_is_valid (change->id));
+          g_assert_true (sp_hlc_is_valid (change->hlc));
+          g_assert_nonnull (sp_entity_lookup (change->entity));
+          g_assert_cmpint (change->base_version, >=, 0);
+        }
+    }
+
+  /* The damage was mostly caught, but not always at the same layer. */
+  g_assert_cmpuint (parsed, >, 100);
+  g_assert_cmpuint (accepted, >, 10);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -347,6 +411,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/change/json-parse", test_json_parse);
   g_test_add_func ("/change/ids", test_ids);
   g_test_add_func ("/change/append-json", test_append_json);
+  g_test_add_func ("/change/mutations", test_mutations);
 
   return g_test_run ();
 }
