@@ -739,22 +739,42 @@ find_applied (SpStorage   *self,
   return TRUE;
 }
 
+/* Records @change_id as applied in @version, unless it was seen before
+ * (*is_new FALSE). One index descent for the common case of a new change
+ * instead of a lookup and an insert. */
 static gboolean
-record_applied (SpStorage      *self,
-                const char     *change_id,
-                gint64          version,
-                SpResultStatus  status,
-                GError        **error)
+claim_change_id (SpStorage   *self,
+                 const char  *change_id,
+                 gint64       version,
+                 gboolean    *is_new,
+                 GError     **error)
 {
   sqlite3_stmt *stmt;
 
   if (!(stmt = prepare (&self->w,
                         "INSERT INTO applied_change (change_id, version, status) "
-                        "VALUES (?1, ?2, ?3)", error)))
+                        "VALUES (?1, ?2, 'applied') ON CONFLICT (change_id) DO NOTHING", error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, change_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, version);
-  sqlite3_bind_text (stmt, 3, sp_result_status_to_string (status), -1, SQLITE_STATIC);
+  if (!step_done (&self->w, stmt, error))
+    return FALSE;
+  *is_new = sqlite3_changes (sp_db_handle (self->w.db)) > 0;
+  return TRUE;
+}
+
+static gboolean
+mark_applied_conflict (SpStorage   *self,
+                       const char  *change_id,
+                       GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = prepare (&self->w,
+                        "UPDATE applied_change SET status = 'conflict' WHERE change_id = ?1",
+                        error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, change_id, -1, SQLITE_STATIC);
   return step_done (&self->w, stmt, error);
 }
 
@@ -836,20 +856,28 @@ apply_change (SpStorage       *self,
   JsonNode *deleted_node;
   gboolean deleted;
   gint64 version;
+  gint64 claimed;
   SpResultStatus status;
   GHashTableIter iter;
   const char *name;
   const char *hlc;
 
+  /* The version this change gets, unless it is a duplicate. */
+  claimed = self->version + 1;
   if (record)
     {
-      gboolean found;
-      gint64 old_version = 0;
+      gboolean is_new = FALSE;
 
-      if (!find_applied (self, change->change_id, &found, &old_version, error))
+      if (!claim_change_id (self, change->change_id, claimed, &is_new, error))
         return FALSE;
-      if (found)
+      if (!is_new)
         {
+          gboolean found = FALSE;
+          gint64 old_version = 0;
+
+          if (!find_applied (self, change->change_id, &found, &old_version, error))
+            return FALSE;
+          g_assert (found);
           if (result)
             *result = sp_change_result_new (change->change_id, SP_RESULT_DUPLICATE, old_version);
           return TRUE;
@@ -906,6 +934,7 @@ apply_change (SpStorage       *self,
 
   new_hlc = sp_hlc_compare (change->hlc, row_hlc) > 0 ? change->hlc : row_hlc;
   version = ++self->version;
+  g_assert (!record || version == claimed);
 
   if (!write_row (self, es, change->id, version, new_hlc, deleted,
                   change->change_id, fields, error))
@@ -944,7 +973,8 @@ apply_change (SpStorage       *self,
   if (n_conflicts && merge != NULL)
     *n_conflicts += merge->conflicts->len;
 
-  if (record && !record_applied (self, change->change_id, version, status, error))
+  if (record && status == SP_RESULT_CONFLICT &&
+      !mark_applied_conflict (self, change->change_id, error))
     return FALSE;
 
   if (result)
