@@ -270,7 +270,9 @@ restore_value (SpConflictsPage *self,
   if (g_strcmp0 (field, SP_FIELD_DELETED) == 0)
     {
       g_autoptr(SpDbRow) row = sp_local_store_get (self->store, entity, row_id, error);
-      gboolean want_deleted = JSON_NODE_HOLDS_VALUE (lost) && json_node_get_boolean (lost);
+      gboolean want_deleted = JSON_NODE_HOLDS_VALUE (lost) &&
+                              json_node_get_value_type (lost) == G_TYPE_BOOLEAN &&
+                              json_node_get_boolean (lost);
 
       if (row == NULL)
         {
