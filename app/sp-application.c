@@ -174,6 +174,9 @@ preferences_action (GSimpleAction *action,
   /* For its "app." actions (sign in/out). */
   gtk_window_set_application (GTK_WINDOW (window), GTK_APPLICATION (self));
   gtk_window_present (GTK_WINDOW (window));
+  /* Do not start with the server address selected: one key press would
+   * replace it. */
+  gtk_root_set_focus (GTK_ROOT (window), NULL);
 }
 
 static void
