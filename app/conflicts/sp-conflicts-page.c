@@ -85,7 +85,7 @@ field_label (const char *entity,
     { "opening_hours", N_("Opening hours") },
     { "online_url", N_("Online service link") },
     { "status", N_("Status") },
-    { SP_FIELD_DELETED, N_("Deleted") },
+    { SP_FIELD_DELETED, N_("Deletion") },
   };
 
   if (g_strcmp0 (entity, SP_ENTITY_SERVICE) == 0 || g_strcmp0 (field, SP_FIELD_DELETED) == 0)
