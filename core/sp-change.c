@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <errno.h>
 #include <string.h>
 
 #include "sp-change.h"
@@ -653,13 +654,344 @@ sp_change_result_from_json (JsonNode  *node,
   return sp_change_result_new (change_id, status, version);
 }
 
+/* A strict RFC 8259 parser building json-glib nodes directly. It is several
+ * times faster than JsonParser (no GScanner, no intermediate copies), which
+ * matters for sync pages of thousands of changes. */
+
+#define FAST_MAX_DEPTH 64
+
+typedef struct {
+  const char *start;
+  const char *p;
+  const char *end;
+  GString    *buf;
+  const char *problem;
+} FastParser;
+
+static JsonNode *fast_value (FastParser *fp, guint depth);
+
+static inline void
+fast_ws (FastParser *fp)
+{
+  while (fp->p < fp->end && (*fp->p == ' ' || *fp->p == '\n' || *fp->p == '\r' || *fp->p == '\t'))
+    fp->p++;
+}
+
+static inline gboolean
+fast_fail (FastParser *fp,
+           const char *problem)
+{
+  if (fp->problem == NULL)
+    fp->problem = problem;
+  return FALSE;
+}
+
+static int
+hex4 (const char *p)
+{
+  int v = 0;
+
+  for (int i = 0; i < 4; i++)
+    {
+      int d = g_ascii_xdigit_value (p[i]);
+      if (d < 0)
+        return -1;
+      v = v * 16 + d;
+    }
+  return v;
+}
+
+/* Reads a string (fp->p at the opening quote) into fp->buf. */
+static gboolean
+fast_string (FastParser *fp)
+{
+  const char *run;
+
+  g_string_truncate (fp->buf, 0);
+  fp->p++;   /* opening quote */
+  run = fp->p;
+
+  while (fp->p < fp->end)
+    {
+      guchar c = (guchar) *fp->p;
+
+      if (c == '"')
+        {
+          g_string_append_len (fp->buf, run, fp->p - run);
+          fp->p++;
+          return TRUE;
+        }
+      if (c < 0x20)
+        return fast_fail (fp, "control character in a string");
+      if (c != '\\')
+        {
+          fp->p++;
+          continue;
+        }
+
+      g_string_append_len (fp->buf, run, fp->p - run);
+      if (fp->end - fp->p < 2)
+        return fast_fail (fp, "unterminated string");
+      fp->p++;
+      switch (*fp->p)
+        {
+        case '"':  g_string_append_c (fp->buf, '"'); fp->p++; break;
+        case '\\': g_string_append_c (fp->buf, '\\'); fp->p++; break;
+        case '/':  g_string_append_c (fp->buf, '/'); fp->p++; break;
+        case 'b':  g_string_append_c (fp->buf, '\b'); fp->p++; break;
+        case 'f':  g_string_append_c (fp->buf, '\f'); fp->p++; break;
+        case 'n':  g_string_append_c (fp->buf, '\n'); fp->p++; break;
+        case 'r':  g_string_append_c (fp->buf, '\r'); fp->p++; break;
+        case 't':  g_string_append_c (fp->buf, '\t'); fp->p++; break;
+        case 'u':
+          {
+            int hi, lo;
+            gunichar ch;
+
+            if (fp->end - fp->p < 5 || (hi = hex4 (fp->p + 1)) < 0)
+              return fast_fail (fp, "bad \\u escape");
+            fp->p += 5;
+            if (hi >= 0xd800 && hi <= 0xdbff)
+              {
+                if (fp->end - fp->p < 6 || fp->p[0] != '\\' || fp->p[1] != 'u' ||
+                    (lo = hex4 (fp->p + 2)) < 0xdc00 || lo > 0xdfff)
+                  return fast_fail (fp, "lone surrogate in \\u escape");
+                fp->p += 6;
+                ch = 0x10000 + (((gunichar) hi - 0xd800) << 10) + ((gunichar) lo - 0xdc00);
+              }
+            else if (hi >= 0xdc00 && hi <= 0xdfff)
+              return fast_fail (fp, "lone surrogate in \\u escape");
+            else
+              ch = (gunichar) hi;
+            if (ch == 0)
+              return fast_fail (fp, "NUL in a string");
+            g_string_append_unichar (fp->buf, ch);
+          }
+          break;
+        default:
+          return fast_fail (fp, "bad escape in a string");
+        }
+      run = fp->p;
+    }
+
+  return fast_fail (fp, "unterminated string");
+}
+
+static JsonNode *
+fast_number (FastParser *fp)
+{
+  const char *s = fp->p;
+  gboolean integer = TRUE;
+  char tmp[64];
+  JsonNode *node;
+
+  if (fp->p < fp->end && *fp->p == '-')
+    fp->p++;
+  if (fp->p >= fp->end || !g_ascii_isdigit (*fp->p))
+    {
+      fast_fail (fp, "bad number");
+      return NULL;
+    }
+  if (*fp->p == '0')
+    fp->p++;
+  else
+    while (fp->p < fp->end && g_ascii_isdigit (*fp->p))
+      fp->p++;
+  if (fp->p < fp->end && *fp->p == '.')
+    {
+      integer = FALSE;
+      fp->p++;
+      if (fp->p >= fp->end || !g_ascii_isdigit (*fp->p))
+        {
+          fast_fail (fp, "bad number");
+          return NULL;
+        }
+      while (fp->p < fp->end && g_ascii_isdigit (*fp->p))
+        fp->p++;
+    }
+  if (fp->p < fp->end && (*fp->p == 'e' || *fp->p == 'E'))
+    {
+      integer = FALSE;
+      fp->p++;
+      if (fp->p < fp->end && (*fp->p == '+' || *fp->p == '-'))
+        fp->p++;
+      if (fp->p >= fp->end || !g_ascii_isdigit (*fp->p))
+        {
+          fast_fail (fp, "bad number");
+          return NULL;
+        }
+      while (fp->p < fp->end && g_ascii_isdigit (*fp->p))
+        fp->p++;
+    }
+
+  if ((gsize) (fp->p - s) >= sizeof tmp)
+    {
+      fast_fail (fp, "number too long");
+      return NULL;
+    }
+  memcpy (tmp, s, fp->p - s);
+  tmp[fp->p - s] = '\0';
+
+  node = json_node_alloc ();
+  if (integer)
+    {
+      char *endp = NULL;
+      gint64 v;
+
+      errno = 0;
+      v = g_ascii_strtoll (tmp, &endp, 10);
+      if (errno == 0)
+        return json_node_init_int (node, v);
+    }
+  return json_node_init_double (node, g_ascii_strtod (tmp, NULL));
+}
+
+static gboolean
+fast_literal (FastParser *fp,
+              const char *word)
+{
+  gsize len = strlen (word);
+
+  if ((gsize) (fp->end - fp->p) < len || memcmp (fp->p, word, len) != 0)
+    return fast_fail (fp, "unexpected character");
+  fp->p += len;
+  return TRUE;
+}
+
+static JsonNode *
+fast_value (FastParser *fp,
+            guint       depth)
+{
+  fast_ws (fp);
+  if (fp->p >= fp->end)
+    {
+      fast_fail (fp, "unexpected end of document");
+      return NULL;
+    }
+  if (depth > FAST_MAX_DEPTH)
+    {
+      fast_fail (fp, "nested too deeply");
+      return NULL;
+    }
+
+  switch (*fp->p)
+    {
+    case '"':
+      if (!fast_string (fp))
+        return NULL;
+      return json_node_init_string (json_node_alloc (), fp->buf->str);
+
+    case '{':
+      {
+        JsonObject *object = json_object_new ();
+        JsonNode *node = json_node_init_object (json_node_alloc (), object);
+
+        json_object_unref (object);
+        fp->p++;
+        fast_ws (fp);
+        if (fp->p < fp->end && *fp->p == '}')
+          {
+            fp->p++;
+            return node;
+          }
+        for (;;)
+          {
+            g_autofree char *name = NULL;
+            JsonNode *member;
+
+            fast_ws (fp);
+            if (fp->p >= fp->end || *fp->p != '"')
+              {
+                fast_fail (fp, "expected a member name");
+                break;
+              }
+            if (!fast_string (fp))
+              break;
+            name = g_strndup (fp->buf->str, fp->buf->len);
+            fast_ws (fp);
+            if (fp->p >= fp->end || *fp->p != ':')
+              {
+                fast_fail (fp, "expected ':'");
+                break;
+              }
+            fp->p++;
+            if (!(member = fast_value (fp, depth + 1)))
+              break;
+            json_object_set_member (object, name, member);
+            fast_ws (fp);
+            if (fp->p < fp->end && *fp->p == ',')
+              {
+                fp->p++;
+                continue;
+              }
+            if (fp->p < fp->end && *fp->p == '}')
+              {
+                fp->p++;
+                return node;
+              }
+            fast_fail (fp, "expected ',' or '}'");
+            break;
+          }
+        json_node_unref (node);
+        return NULL;
+      }
+
+    case '[':
+      {
+        JsonArray *array = json_array_new ();
+        JsonNode *node = json_node_init_array (json_node_alloc (), array);
+
+        json_array_unref (array);
+        fp->p++;
+        fast_ws (fp);
+        if (fp->p < fp->end && *fp->p == ']')
+          {
+            fp->p++;
+            return node;
+          }
+        for (;;)
+          {
+            JsonNode *element = fast_value (fp, depth + 1);
+
+            if (element == NULL)
+              break;
+            json_array_add_element (array, element);
+            fast_ws (fp);
+            if (fp->p < fp->end && *fp->p == ',')
+              {
+                fp->p++;
+                continue;
+              }
+            if (fp->p < fp->end && *fp->p == ']')
+              {
+                fp->p++;
+                return node;
+              }
+            fast_fail (fp, "expected ',' or ']'");
+            break;
+          }
+        json_node_unref (node);
+        return NULL;
+      }
+
+    case 't':
+      return fast_literal (fp, "true") ? json_node_init_boolean (json_node_alloc (), TRUE) : NULL;
+    case 'f':
+      return fast_literal (fp, "false") ? json_node_init_boolean (json_node_alloc (), FALSE) : NULL;
+    case 'n':
+      return fast_literal (fp, "null") ? json_node_init_null (json_node_alloc ()) : NULL;
+
+    default:
+      return fast_number (fp);
+    }
+}
+
 JsonNode *
 sp_json_parse (const char  *data,
                gssize       len,
                GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) local_error = NULL;
+  FastParser fp = { 0 };
   JsonNode *root;
 
   if (data == NULL)
@@ -669,11 +1001,6 @@ sp_json_parse (const char  *data,
     }
   if (len < 0)
     len = (gssize) strlen (data);
-  if (len == 0)
-    {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "empty document");
-      return NULL;
-    }
   if (!g_utf8_validate (data, len, NULL))
     {
       g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "document is not valid UTF-8");
@@ -685,20 +1012,35 @@ sp_json_parse (const char  *data,
       return NULL;
     }
 
-  if (!json_parser_load_from_data (parser, data, len, &local_error))
-    {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
-                   "malformed JSON: %s", local_error->message);
-      return NULL;
-    }
-
-  root = json_parser_get_root (parser);
-  if (root == NULL)
+  fp.start = fp.p = data;
+  fp.end = data + len;
+  fast_ws (&fp);
+  if (fp.p >= fp.end)
     {
       g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "empty document");
       return NULL;
     }
-  return json_node_ref (root);
+
+  fp.buf = g_string_sized_new (256);
+  root = fast_value (&fp, 0);
+  g_string_free (fp.buf, TRUE);
+  if (root != NULL)
+    {
+      fast_ws (&fp);
+      if (fp.p < fp.end)
+        {
+          fast_fail (&fp, "trailing data after the document");
+          g_clear_pointer (&root, json_node_unref);
+        }
+    }
+
+  if (root == NULL)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "malformed JSON at byte %" G_GSIZE_FORMAT ": %s",
+                   (gsize) (fp.p - fp.start), fp.problem ? fp.problem : "syntax error");
+      return NULL;
+    }
+  return root;
 }
 
 char *

@@ -397,6 +397,141 @@ test_mutations (void)
   g_assert_cmpuint (accepted, >, 10);
 }
 
+static JsonNode *
+glib_parse (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (!json_parser_load_from_data (parser, text, -1, NULL))
+    return NULL;
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static JsonNode *
+random_tree (GRand *rand,
+             guint  depth)
+{
+  static const char *pieces[] = { "a", "Ä", "ß", "\"", "\\", "/", "\n", "\t", "\x01", "€", "😀", " ", "x y" };
+  int kind = g_rand_int_range (rand, 0, depth > 3 ? 5 : 7);
+  JsonNode *node = json_node_alloc ();
+
+  switch (kind)
+    {
+    case 0:
+      {
+        GString *str = g_string_new (NULL);
+        guint n = g_rand_int_range (rand, 0, 6);
+
+        for (guint i = 0; i < n; i++)
+          g_string_append (str, pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))]);
+        json_node_init_string (node, str->str);
+        g_string_free (str, TRUE);
+        break;
+      }
+    case 1:
+      json_node_init_int (node, (gint64) g_rand_int (rand) * (g_rand_boolean (rand) ? -1 : 1) * 1000003);
+      break;
+    case 2:
+      json_node_init_double (node, g_rand_double_range (rand, -1e6, 1e6));
+      break;
+    case 3:
+      json_node_init_boolean (node, g_rand_boolean (rand));
+      break;
+    case 4:
+      json_node_init_null (node);
+      break;
+    case 5:
+      {
+        JsonArray *array = json_array_new ();
+        guint n = g_rand_int_range (rand, 0, 5);
+
+        for (guint i = 0; i < n; i++)
+          json_array_add_element (array, random_tree (rand, depth + 1));
+        json_node_init_array (node, array);
+        json_array_unref (array);
+        break;
+      }
+    default:
+      {
+        JsonObject *object = json_object_new ();
+        guint n = g_rand_int_range (rand, 0, 5);
+
+        for (guint i = 0; i < n; i++)
+          {
+            g_autofree char *name = g_strdup_printf ("k%u\"ä\\%u", i, g_rand_int_range (rand, 0, 3));
+            json_object_set_member (object, name, random_tree (rand, depth + 1));
+          }
+        json_node_init_object (node, object);
+        json_object_unref (object);
+        break;
+      }
+    }
+  return node;
+}
+
+/* The fast parser builds exactly the tree json-glib builds. */
+static void
+test_json_parse_equivalence (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (4711);
+  const char *docs[] = {
+    "{\"a\":\"\\u00e4\\ud83d\\ude00\\/\\b\\f\\n\\r\\t\\\"\\\\\"}",
+    " [ -0 , 0 , 1e3 , 1.5E-2 , -12.25 , 9007199254740993 , true , false , null ] ",
+    "\"only a string\"",
+    "{\"dup\":1,\"dup\":2}",
+    "[[[[[]]]],{}]",
+  };
+  const char *bad[] = {
+    "[1,]", "{\"a\" 1}", "01", "1.", ".5", "\"\\x\"", "tru", "[", "\"abc", "{\"a\":1,}",
+    "\"a\x01b\"", "\"\\ud800\"", "\"\\udc00x\"", "[1] [2]", "{\"a\":}", "{1:2}", "-", "1e",
+    "\"\\u12\"", "nul", "{\"a\":1 \"b\":2}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (docs); i++)
+    {
+      g_autoptr(JsonNode) ours = sp_json_parse (docs[i], -1, NULL);
+      g_autoptr(JsonNode) theirs = glib_parse (docs[i]);
+
+      g_assert_nonnull (ours);
+      g_assert_nonnull (theirs);
+      if (!json_node_equal (ours, theirs))
+        g_error ("doc %u parsed differently", i);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) ours = sp_json_parse (bad[i], -1, &error);
+
+      if (ours != NULL)
+        g_error ("accepted malformed document %s", bad[i]);
+      g_assert_error (error, SP_ERROR, SP_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, "at byte"));
+    }
+
+  /* Deep nesting is refused, not a stack overflow. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *deep = g_strnfill (100000, '[');
+    g_autoptr(JsonNode) node = sp_json_parse (deep, -1, &error);
+    g_assert_null (node);
+    g_assert_error (error, SP_ERROR, SP_ERROR_INVALID);
+  }
+
+  for (guint round = 0; round < 500; round++)
+    {
+      g_autoptr(JsonNode) tree = random_tree (rand, 0);
+      g_autofree char *text = sp_json_to_string (tree, NULL);
+      g_autoptr(JsonNode) ours = sp_json_parse (text, -1, NULL);
+      g_autoptr(JsonNode) theirs = glib_parse (text);
+
+      g_assert_nonnull (ours);
+      g_assert_nonnull (theirs);
+      if (!json_node_equal (ours, theirs))
+        g_error ("round %u: %s parsed differently", round, text);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -412,6 +547,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/change/ids", test_ids);
   g_test_add_func ("/change/append-json", test_append_json);
   g_test_add_func ("/change/mutations", test_mutations);
+  g_test_add_func ("/change/json-parse-equivalence", test_json_parse_equivalence);
 
   return g_test_run ();
 }
