@@ -726,6 +726,12 @@ request_started (SoupServer        *soup,
   g_object_set_data_full (G_OBJECT (msg), START_TIME_KEY, start, g_free);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "X-Content-Type-Options", "nosniff");
+  /* libsoup 3.2 leaks the socket (and its file descriptor) of every idle
+   * keep-alive connection that the client closes; after a few thousand
+   * browser or desktop connections the server would run out of file
+   * descriptors. Answer each request on its own connection instead. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Connection", "close");
   g_signal_connect (msg, "got-headers", G_CALLBACK (msg_got_headers), self);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (msg_got_chunk), self);
 

@@ -933,6 +933,44 @@ test_tls (void)
   g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
 }
 
+static guint
+count_fds (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/fd", (int) pid);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+static void
+test_no_connection_leak (void)
+{
+  GPid pid = sp_test_server_get_pid (server);
+  guint before, after;
+
+  /* Clients that open a connection, make a request and go away must not
+   * leave file descriptors behind: a server for a city runs for months. */
+  {
+    g_autoptr(Reply) warmup = request ("GET", "/healthz", NULL, NULL, NULL);
+  }
+  g_usleep (G_USEC_PER_SEC / 5);
+  before = count_fds (pid);
+
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autoptr(Reply) reply = request ("GET", i % 2 ? "/healthz" : "/api/v1/services", NULL, NULL, NULL);
+      g_assert_cmpuint (reply->status, ==, 200);
+    }
+
+  g_usleep (G_USEC_PER_SEC / 2);
+  after = count_fds (pid);
+  g_assert_cmpuint (after, <=, before + 5);
+}
+
 typedef struct {
   const char *url;
   const char *token;
@@ -1050,6 +1088,7 @@ main (int    argc,
   g_test_add_func ("/server-api/static", test_static);
   g_test_add_func ("/server-api/traversal", test_traversal);
   g_test_add_func ("/server-api/oversize", test_oversize);
+  g_test_add_func ("/server-api/no-connection-leak", test_no_connection_leak);
   g_test_add_func ("/server-api/malformed-sync", test_malformed_sync);
   g_test_add_func ("/server-api/demo-idempotent", test_demo_idempotent);
   g_test_add_func ("/server-api/tls", test_tls);
