@@ -13,6 +13,21 @@ trap 'rm -rf "$tmp"' EXIT
 
 msgfmt --check -o /dev/null "$po"
 
+# Every source file with translatable strings must be in POTFILES.in, or
+# its strings would stay English.
+unlisted=$(cd "$src" && for dir in app ui; do
+    [ -d "$dir" ] || continue
+    grep -rlE '(^|[^A-Za-z0-9_])N?C?_ ?\(|translatable="yes"' "$dir" \
+      --include='*.c' --include='*.ui' 2>/dev/null
+  done | sort | while read -r file; do
+    grep -qxF "$file" po/POTFILES.in || echo "$file"
+  done)
+if [ -n "$unlisted" ]; then
+  echo "Files with translatable strings missing from po/POTFILES.in:" >&2
+  echo "$unlisted" >&2
+  exit 1
+fi
+
 # Collect the messages of the sources as they are now (same keywords as the
 # meson "glib" preset), so a new untranslated string fails the check even
 # before stadtpult-update-po has been run.
