@@ -68,13 +68,14 @@ request_free (Request *req)
   _sp_server_release (server);
 }
 
-/* Case- and accent-insensitive form: "Führungszeugnis" -> "fuhrungszeugnis",
- * "Straße" -> "strasse". */
+/* Case- and accent-insensitive form: "Führungszeugnis" and "Fuehrungszeugnis"
+ * -> "fuhrungszeugnis", "Straße" -> "strasse". */
 static char *
 fold_text (const char *text)
 {
   g_autofree char *decomposed = NULL;
   g_autofree char *stripped = NULL;
+  g_autofree char *folded = NULL;
   GString *out;
 
   if (text == NULL)
@@ -94,8 +95,19 @@ fold_text (const char *text)
       g_string_append_unichar (out, c);
     }
   stripped = g_string_free (out, FALSE);
+  folded = g_utf8_casefold (stripped, -1);
 
-  return g_utf8_casefold (stripped, -1);
+  /* German transliterations: "fuehrung" finds "Führung". Applied to both
+   * sides, so plain "ue" spellings still match themselves. */
+  out = g_string_sized_new (strlen (folded));
+  for (const char *p = folded; *p; p++)
+    {
+      g_string_append_c (out, *p);
+      if (p[1] == 'e' && (*p == 'a' || *p == 'o' || *p == 'u'))
+        p++;
+    }
+
+  return g_string_free (out, FALSE);
 }
 
 static gboolean

@@ -594,6 +594,17 @@ test_services (void)
                      ==, "Führungszeugnis beantragen");
   }
   {
+    g_autoptr(Reply) found = request ("GET", "/api/v1/services?q=fuehrungszeugnis", NULL, NULL, NULL);
+    g_autoptr(Reply) two = request ("GET", "/api/v1/services?q=gewerbe%20amt", NULL, NULL, NULL);
+    g_autoptr(JsonNode) result = body_json (found);
+    g_autoptr(JsonNode) result2 = body_json (two);
+
+    g_assert_cmpuint (json_array_get_length (services_array (result)), ==, 1);
+    /* every word must match: "Gewerbe anmelden" and "Gewerbe abmelden"
+     * mention the Gewerbeamt */
+    g_assert_cmpuint (json_array_get_length (services_array (result2)), ==, 2);
+  }
+  {
     g_autoptr(Reply) none = request ("GET", "/api/v1/services?q=Baumf%C3%A4llgenehmigung", NULL, NULL, NULL);
     g_autoptr(JsonNode) result = body_json (none);
 
