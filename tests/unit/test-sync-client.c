@@ -676,6 +676,33 @@ test_ca_file (Fixture       *f,
   g_assert_no_error (error);
 }
 
+static void
+test_cancelled (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(SpSyncClient) client = sp_sync_client_new (f->db_path, f->mock.base_url);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  SpSyncStats stats = { 0 };
+
+  save_services (f, 2);
+  sp_sync_client_set_token (client, "tok-1");
+  g_cancellable_cancel (cancellable);
+
+  g_assert_false (sp_sync_client_sync (client, &stats, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_false (sp_sync_client_pull (client, &stats, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (f->mock.push_requests + f->mock.pull_requests, ==, 0);
+  g_assert_cmpuint (outbox_count (f), ==, 2);
+
+  /* A fresh run does the whole job. */
+  g_assert_true (sp_sync_client_sync (client, &stats, NULL, NULL));
+  g_assert_cmpuint (outbox_count (f), ==, 0);
+  g_assert_cmpuint (stats.pulled, ==, 4);
+}
+
 #define ADD(path, n_pullable, func) \
   g_test_add (path, Fixture, GUINT_TO_POINTER (n_pullable), fixture_setup, func, fixture_teardown)
 
@@ -692,6 +719,7 @@ main (int argc, char *argv[])
   ADD ("/sync-client/resend-is-duplicate", 0, test_resend_is_duplicate);
   ADD ("/sync-client/async", 2, test_async);
   ADD ("/sync-client/ca-file", 0, test_ca_file);
+  ADD ("/sync-client/cancelled", 4, test_cancelled);
 
   return g_test_run ();
 }
