@@ -25,7 +25,12 @@ fi
 ninja -C "$build" sync-server/stadtpult-server bench/bench-sync
 
 command -v node >/dev/null || { echo "bench: node (>= 20) is needed for the PouchDB reference" >&2; exit 1; }
-(cd "$here/pouchdb" && npm ci --no-audit --no-fund --loglevel=error)
+# npm ci (exact versions from package-lock.json); skipped when the installed
+# tree already matches the lock file
+if ! cmp -s "$here/pouchdb/package-lock.json" "$here/pouchdb/node_modules/.stadtpult-lock" 2>/dev/null; then
+  (cd "$here/pouchdb" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$here/pouchdb/package-lock.json" "$here/pouchdb/node_modules/.stadtpult-lock"
+fi
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT

@@ -616,6 +616,18 @@ main (int   argc,
     }
   printf ("\nstadtpult times (s): first sync [%s], incremental [%s], push [%s]\n",
           l_first, l_incr, l_push);
+  printf ("stadtpult local saves of %u services (not part of the push time): median %.3f s\n",
+          n_push, median (t_save));
+  printf ("stadtpult-server peak RSS (VmHWM): %.1f MiB\n", rss_kb / 1024.0);
+  if (ref != NULL && json_object_has_member (ref, "peak_rss_kb"))
+    printf ("pouchdb (express-pouchdb + client, one node process) peak RSS: %.1f MiB\n",
+            json_object_get_int_member (ref, "peak_rss_kb") / 1024.0);
+  {
+    GStatBuf st;
+    if (g_stat (server.db_path, &st) == 0)
+      printf ("server database: %.1f MiB\n", st.st_size / (1024.0 * 1024.0));
+  }
+
   printf ("\nCPU cost (client + server CPU seconds, median; less sensitive to a busy machine):\n\n");
   printf ("| operation | stadtpult rec/CPU-s | pouchdb rec/CPU-s | ratio |\n");
   printf ("|---|---:|---:|---:|\n");
@@ -635,17 +647,6 @@ main (int   argc,
       else
         printf ("| %s | %.0f | n/a | n/a |\n", rows[i].label, ours);
     }
-  printf ("stadtpult local saves of %u services (not part of the push time): median %.3f s\n",
-          n_push, median (t_save));
-  printf ("stadtpult-server peak RSS (VmHWM): %.1f MiB\n", rss_kb / 1024.0);
-  if (ref != NULL && json_object_has_member (ref, "peak_rss_kb"))
-    printf ("pouchdb (express-pouchdb + client, one node process) peak RSS: %.1f MiB\n",
-            json_object_get_int_member (ref, "peak_rss_kb") / 1024.0);
-  {
-    GStatBuf st;
-    if (g_stat (server.db_path, &st) == 0)
-      printf ("server database: %.1f MiB\n", st.st_size / (1024.0 * 1024.0));
-  }
 
   if (json_out != NULL)
     {
