@@ -43,10 +43,22 @@ test_registry (void)
   g_assert_cmpint (sp_entity_get_field (conflict, "resolved")->type, ==, SP_FIELD_BOOL);
   g_assert_cmpstr (conflict->scope_from_field, ==, "entity");
 
+  /* Later features add entities; these two come first, and every entity
+   * is found by its unique name. */
   all = sp_entity_all (&n);
-  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpuint (n, >=, 2);
   g_assert_true (all[0] == service);
   g_assert_true (all[1] == conflict);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_true (sp_entity_lookup (all[i]->name) == all[i]);
+      g_assert_cmpuint (all[i]->n_fields, >, 0);
+      g_assert_null (sp_entity_get_field (all[i], "id"));
+      g_assert_null (sp_entity_get_field (all[i], "version"));
+      g_assert_null (sp_entity_get_field (all[i], "deleted"));
+      for (guint j = 0; j < i; j++)
+        g_assert_cmpstr (all[i]->name, !=, all[j]->name);
+    }
 }
 
 static void
