@@ -280,6 +280,42 @@ sp_server_authenticate (SpServer           *self,
   return principal;
 }
 
+#define MAX_JSON_DEPTH 64
+
+/* json-glib parses recursively: refuse absurd nesting before it can
+ * exhaust the stack. */
+static gboolean
+json_depth_ok (const char *data,
+               gsize       len)
+{
+  gboolean in_string = FALSE;
+  int depth = 0;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > MAX_JSON_DEPTH)
+            return FALSE;
+        }
+      else if (c == ']' || c == '}')
+        depth--;
+    }
+
+  return TRUE;
+}
+
 JsonNode *
 sp_server_read_json_body (SoupServerMessage  *msg,
                           gsize               max_size,
@@ -326,6 +362,13 @@ sp_server_read_json_body (SoupServerMessage  *msg,
     {
       g_set_error_literal (error, SP_ERROR, SP_ERROR_INVALID,
                            "Request body is not valid UTF-8");
+      return NULL;
+    }
+
+  if (!json_depth_ok (data, len))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "JSON nested deeper than %d levels", MAX_JSON_DEPTH);
       return NULL;
     }
 
