@@ -3,8 +3,8 @@
 
 #include "config.h"
 
-#include <gio/gio.h>
 #include <glib/gi18n.h>
+#include <gio/gio.h>
 
 #include "sp-demo.h"
 
