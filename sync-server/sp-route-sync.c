@@ -897,13 +897,20 @@ typedef struct {
   char              *limit;     /* pull */
   gboolean           finished;  /* the connection went away meanwhile */
   gulong             finished_id;
+  gulong             disconnected_id;
+  gboolean           held;      /* counted by _sp_server_hold */
 } SyncJob;
 
 static void
 sync_job_free (SyncJob *job)
 {
+  /* The worker is done with the storage by now. */
+  if (job->held)
+    _sp_server_release (job->server);
   if (job->finished_id != 0)
     g_signal_handler_disconnect (job->msg, job->finished_id);
+  if (job->disconnected_id != 0)
+    g_signal_handler_disconnect (job->msg, job->disconnected_id);
   g_clear_object (&job->msg);
   g_clear_pointer (&job->principal, sp_principal_free);
   g_clear_pointer (&job->body, g_bytes_unref);
@@ -1040,9 +1047,16 @@ sync_job_run (SyncJob *job)
 {
   g_autoptr(GTask) task = NULL;
 
+  /* The client may go away, or the server shut down, while we work. */
   job->finished_id = g_signal_connect (job->msg, "finished",
                                        G_CALLBACK (sync_job_msg_finished), job);
+  job->disconnected_id = g_signal_connect (job->msg, "disconnected",
+                                           G_CALLBACK (sync_job_msg_finished), job);
   soup_server_message_pause (job->msg);
+
+  /* A shutdown waits for this job before closing the storage. */
+  _sp_server_hold (job->server);
+  job->held = TRUE;
 
   task = g_task_new (NULL, NULL, sync_job_done, NULL);
   g_task_set_source_tag (task, sync_job_run);

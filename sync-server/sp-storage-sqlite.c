@@ -334,16 +334,32 @@ sp_storage_open_sqlite (const char  *path,
   self->sql = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                      (GDestroyNotify) entity_sql_free);
 
-  all = sp_entity_all (&n_all);
-  for (guint i = 0; i < n_all; i++)
-    g_hash_table_insert (self->sql, (gpointer) all[i]->name, entity_sql_new (all[i]));
-
   /* The writer opens first: it creates and migrates the file. */
   if (!conn_open (&self->w, path, error) || !conn_open (&self->r, path, error) ||
       !conn_open (&self->a, path, error))
     {
       sp_storage_close (self);
       return NULL;
+    }
+
+  /* Every registry entity whose table (with all registry columns) the
+   * migrations created. One that lacks it is left out with a warning, so a
+   * missing migration costs that entity (pushes get "unknown entity"), not
+   * the whole server. */
+  all = sp_entity_all (&n_all);
+  for (guint i = 0; i < n_all; i++)
+    {
+      EntitySql *es = entity_sql_new (all[i]);
+      g_autoptr(GError) local_error = NULL;
+
+      if (prepare (&self->w, es->sql_upsert, &local_error) == NULL)
+        {
+          g_warning ("Entity “%s” is not synced: %s has no table for it (%s)",
+                     all[i]->name, path, local_error->message);
+          entity_sql_free (es);
+          continue;
+        }
+      g_hash_table_insert (self->sql, (gpointer) all[i]->name, es);
     }
 
   /* The server is the only user of its file: a larger page cache, and
@@ -1570,6 +1586,8 @@ pull_locked (SpStorage          *self,
         continue;
 
       src.es = g_hash_table_lookup (self->sql, all[i]->name);
+      if (src.es == NULL)
+        continue;   /* no table (see sp_storage_open_sqlite) */
       if (!(src.stmt = prepare (&self->r, src.es->sql_pull, error)))
         goto out;
       sqlite3_bind_int64 (src.stmt, 1, since);
