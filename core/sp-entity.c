@@ -55,9 +55,164 @@ static const SpEntity conflict_entity = {
   .policy = SP_CONFLICT_FIELD_LWW,
 };
 
+/* Competence self-check catalogues (core/competence/). A published
+ * catalogue revision and all its parts are frozen. */
+static const char * const catalogue_status_values[] = { "draft", "published", NULL };
+static const char * const question_kind_values[] = { "self", "single", "multiple", NULL };
+static const char * const training_kind_values[] = { "literature", "course", "tutorial", "elearning", NULL };
+
+static const SpField competence_catalogue_fields[] = {
+  { .name = "key",         .type = SP_FIELD_TEXT, .max_len = 24 },
+  { .name = "revision",    .type = SP_FIELD_INT },
+  { .name = "title",       .type = SP_FIELD_TEXT, .max_len = 500 },
+  { .name = "description", .type = SP_FIELD_TEXT, .max_len = 20000 },
+  { .name = "status",      .type = SP_FIELD_ENUM, .max_len = 32,
+    .enum_values = catalogue_status_values },
+  { .name = "levels",      .type = SP_FIELD_STRV, .max_len = 200, .max_items = 5 },
+};
+
+static const SpEntity competence_catalogue_entity = {
+  .name = "competence_catalogue",
+  .fields = competence_catalogue_fields,
+  .n_fields = G_N_ELEMENTS (competence_catalogue_fields),
+  .read_roles = "staff",
+  .write_roles = "hr,trainer",
+  .policy = SP_CONFLICT_FIELD_LWW,
+  .frozen_field = "status",
+  .frozen_value = "published",
+};
+
+static const SpField competence_area_fields[] = {
+  { .name = "catalogue_id", .type = SP_FIELD_TEXT, .max_len = 64 },
+  { .name = "code",         .type = SP_FIELD_TEXT, .max_len = 16 },
+  { .name = "title",        .type = SP_FIELD_TEXT, .max_len = 500 },
+  { .name = "position",     .type = SP_FIELD_INT },
+};
+
+static const SpEntity competence_area_entity = {
+  .name = "competence_area",
+  .fields = competence_area_fields,
+  .n_fields = G_N_ELEMENTS (competence_area_fields),
+  .read_roles = "staff",
+  .write_roles = "hr,trainer",
+  .policy = SP_CONFLICT_FIELD_LWW,
+  .parent_field = "catalogue_id",
+  .parent_entity = "competence_catalogue",
+};
+
+static const SpField competence_fields[] = {
+  { .name = "catalogue_id", .type = SP_FIELD_TEXT, .max_len = 64 },
+  { .name = "area_code",    .type = SP_FIELD_TEXT, .max_len = 16 },
+  { .name = "code",         .type = SP_FIELD_TEXT, .max_len = 16 },
+  { .name = "title",        .type = SP_FIELD_TEXT, .max_len = 500 },
+  { .name = "description",  .type = SP_FIELD_TEXT, .max_len = 20000 },
+  { .name = "position",     .type = SP_FIELD_INT },
+};
+
+static const SpEntity competence_entity = {
+  .name = "competence",
+  .fields = competence_fields,
+  .n_fields = G_N_ELEMENTS (competence_fields),
+  .read_roles = "staff",
+  .write_roles = "hr,trainer",
+  .policy = SP_CONFLICT_FIELD_LWW,
+  .parent_field = "catalogue_id",
+  .parent_entity = "competence_catalogue",
+};
+
+static const SpField competence_question_fields[] = {
+  { .name = "catalogue_id",    .type = SP_FIELD_TEXT, .max_len = 64 },
+  { .name = "competence_code", .type = SP_FIELD_TEXT, .max_len = 16 },
+  { .name = "kind",            .type = SP_FIELD_ENUM, .max_len = 16,
+    .enum_values = question_kind_values },
+  { .name = "text",            .type = SP_FIELD_TEXT, .max_len = 4000 },
+  { .name = "position",        .type = SP_FIELD_INT },
+};
+
+static const SpEntity competence_question_entity = {
+  .name = "competence_question",
+  .fields = competence_question_fields,
+  .n_fields = G_N_ELEMENTS (competence_question_fields),
+  .read_roles = "staff",
+  .write_roles = "hr,trainer",
+  .policy = SP_CONFLICT_FIELD_LWW,
+  .parent_field = "catalogue_id",
+  .parent_entity = "competence_catalogue",
+};
+
+static const SpField competence_option_fields[] = {
+  { .name = "question_id", .type = SP_FIELD_TEXT, .max_len = 64 },
+  { .name = "label",       .type = SP_FIELD_TEXT, .max_len = 1000 },
+  { .name = "points",      .type = SP_FIELD_INT },
+  { .name = "correct",     .type = SP_FIELD_BOOL },
+  { .name = "position",    .type = SP_FIELD_INT },
+};
+
+static const SpEntity competence_option_entity = {
+  .name = "competence_option",
+  .fields = competence_option_fields,
+  .n_fields = G_N_ELEMENTS (competence_option_fields),
+  .read_roles = "staff",
+  .write_roles = "hr,trainer",
+  .policy = SP_CONFLICT_FIELD_LWW,
+  .parent_field = "question_id",
+  .parent_entity = "competence_question",
+};
+
+static const SpField competence_recommendation_fields[] = {
+  { .name = "catalogue_id",    .type = SP_FIELD_TEXT, .max_len = 64 },
+  { .name = "competence_code", .type = SP_FIELD_TEXT, .max_len = 16 },
+  { .name = "min_level",       .type = SP_FIELD_INT },
+  { .name = "max_level",       .type = SP_FIELD_INT },
+  { .name = "training_id",     .type = SP_FIELD_TEXT, .max_len = 64 },
+  { .name = "note",            .type = SP_FIELD_TEXT, .max_len = 2000 },
+};
+
+static const SpEntity competence_recommendation_entity = {
+  .name = "competence_recommendation",
+  .fields = competence_recommendation_fields,
+  .n_fields = G_N_ELEMENTS (competence_recommendation_fields),
+  .read_roles = "staff",
+  .write_roles = "hr,trainer",
+  .policy = SP_CONFLICT_FIELD_LWW,
+  .parent_field = "catalogue_id",
+  .parent_entity = "competence_catalogue",
+};
+
+/* Training catalogue (core/training/). */
+static const SpField training_item_fields[] = {
+  { .name = "title",       .type = SP_FIELD_TEXT, .max_len = 500 },
+  { .name = "kind",        .type = SP_FIELD_ENUM, .max_len = 16,
+    .enum_values = training_kind_values },
+  { .name = "competences", .type = SP_FIELD_STRV, .max_len = 16, .max_items = 50 },
+  { .name = "level",       .type = SP_FIELD_INT },
+  { .name = "provider",    .type = SP_FIELD_TEXT, .max_len = 500 },
+  { .name = "url",         .type = SP_FIELD_TEXT, .max_len = 2000 },
+  { .name = "starts",      .type = SP_FIELD_TEXT, .max_len = 10 },
+  { .name = "ends",        .type = SP_FIELD_TEXT, .max_len = 10 },
+  { .name = "track",       .type = SP_FIELD_TEXT, .max_len = 32 },
+  { .name = "description", .type = SP_FIELD_TEXT, .max_len = 20000 },
+};
+
+static const SpEntity training_item_entity = {
+  .name = "training_item",
+  .fields = training_item_fields,
+  .n_fields = G_N_ELEMENTS (training_item_fields),
+  .read_roles = "staff",
+  .write_roles = "trainer",
+  .policy = SP_CONFLICT_FIELD_LWW,
+};
+
 static const SpEntity * const registry[] = {
   &service_entity,
   &conflict_entity,
+  &competence_catalogue_entity,
+  &competence_area_entity,
+  &competence_entity,
+  &competence_question_entity,
+  &competence_option_entity,
+  &competence_recommendation_entity,
+  &training_item_entity,
 };
 
 static const char * const known_roles[] = {
@@ -411,4 +566,11 @@ sp_field_values_equal (JsonNode *a,
     default:
       return json_node_equal (a, b);
     }
+}
+
+gboolean
+sp_entity_can_freeze (const SpEntity *entity)
+{
+  g_return_val_if_fail (entity != NULL, FALSE);
+  return entity->frozen_field != NULL || entity->parent_field != NULL;
 }

@@ -46,6 +46,16 @@ typedef struct {
    * this field of the row (used by "conflict"). */
   const char         *scope_from_field;
   SpConflictPolicy    policy;
+  /* Frozen rows (e.g. published catalogue versions): a stored row is frozen
+   * when its @frozen_field holds @frozen_value, or when the row of
+   * @parent_entity named by its @parent_field is frozen (recursively). The
+   * server refuses pushes that change or delete a frozen row or attach a
+   * row to a frozen parent (SP_ERROR_FROZEN); server-side imports are not
+   * checked. All NULL: never frozen. */
+  const char         *frozen_field;
+  const char         *frozen_value;
+  const char         *parent_field;
+  const char         *parent_entity;
 } SpEntity;
 
 const SpEntity       *sp_entity_lookup      (const char *name);
@@ -69,6 +79,9 @@ int                   sp_entity_field_index (const SpEntity *entity,
  * entity named by that field of @fields (NULL if unknown), else @entity. */
 const SpEntity       *sp_entity_scope_for_row (const SpEntity *entity,
                                                JsonObject     *fields);
+
+/* TRUE if @entity has a frozen rule (frozen_field or parent_field). */
+gboolean              sp_entity_can_freeze  (const SpEntity *entity);
 
 /* Validate one field value against its definition (type, length, enum).
  * JSON null is allowed for every field and means "empty". */

@@ -28,6 +28,8 @@ sp_error_http_status (int code)
       return 413;
     case SP_ERROR_RATE_LIMITED:
       return 429;
+    case SP_ERROR_FROZEN:
+      return 409;
     case SP_ERROR_NETWORK:
       return 503;
     case SP_ERROR_PROTOCOL:
@@ -56,6 +58,7 @@ sp_error_slug (int code)
     case SP_ERROR_NETWORK:        return "network";
     case SP_ERROR_PROTOCOL:       return "protocol";
     case SP_ERROR_SCHEMA:         return "schema";
+    case SP_ERROR_FROZEN:         return "frozen";
     default:                      return "internal";
     }
 }

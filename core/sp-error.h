@@ -22,6 +22,7 @@ typedef enum {
   SP_ERROR_NETWORK,         /* client side: server unreachable */
   SP_ERROR_PROTOCOL,        /* client side: unexpected server answer */
   SP_ERROR_SCHEMA,          /* database newer than this program */
+  SP_ERROR_FROZEN,          /* 409 "frozen": a published version is immutable */
 } SpError;
 
 GQuark      sp_error_quark       (void);

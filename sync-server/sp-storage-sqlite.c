@@ -1108,6 +1108,142 @@ check_write (SpStorage           *self,
   return TRUE;
 }
 
+/* -- frozen rows (SpEntity.frozen_field / parent_field) ------------------ */
+
+#define FROZEN_MAX_DEPTH 4
+
+/* The stored value of @field of row @id as text (NULL if the row or value
+ * is missing). Reads through the writer, inside the push transaction, so
+ * earlier changes of the same batch count. */
+static char *
+stored_text (SpStorage   *self,
+             EntitySql   *es,
+             const char  *id,
+             const char  *field,
+             GError     **error)
+{
+  sqlite3_stmt *stmt;
+  char *value = NULL;
+  int idx = sp_entity_field_index (es->entity, field);
+  int rc;
+
+  g_assert (idx >= 0);
+  if (!(stmt = prepare (&self->w, es->sql_select_one, error)))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    value = column_dup (stmt, COL_FIRST_FIELD + idx);
+  else if (rc != SQLITE_DONE)
+    sp_db_set_error (self->w.db, error);
+  sqlite3_reset (stmt);
+  return value;
+}
+
+/* Whether the stored row @id of @entity is frozen. */
+static gboolean
+row_is_frozen (SpStorage       *self,
+               const SpEntity  *entity,
+               const char      *id,
+               guint            depth,
+               gboolean        *frozen,
+               GError         **error)
+{
+  EntitySql *es;
+  g_autoptr(GError) local_error = NULL;
+
+  *frozen = FALSE;
+  if (entity == NULL || id == NULL || depth > FROZEN_MAX_DEPTH)
+    return TRUE;
+  if (!(es = lookup_sql (self, entity->name, error)))
+    return FALSE;
+
+  if (entity->frozen_field != NULL)
+    {
+      g_autofree char *value = stored_text (self, es, id, entity->frozen_field, &local_error);
+
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (g_strcmp0 (value, entity->frozen_value) == 0)
+        {
+          *frozen = TRUE;
+          return TRUE;
+        }
+    }
+
+  if (entity->parent_field != NULL)
+    {
+      g_autofree char *parent = stored_text (self, es, id, entity->parent_field, &local_error);
+
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (parent != NULL)
+        return row_is_frozen (self, sp_entity_lookup (entity->parent_entity), parent,
+                              depth + 1, frozen, error);
+    }
+
+  return TRUE;
+}
+
+/* Refuses a pushed change that touches a frozen row or attaches a row to a
+ * frozen parent (e.g. a published catalogue version). */
+static gboolean
+check_frozen (SpStorage       *self,
+              const SpChange  *change,
+              GError         **error)
+{
+  const SpEntity *entity = sp_entity_lookup (change->entity);
+  gboolean frozen = FALSE;
+  gboolean seen = FALSE;
+  gint64 seen_version = 0;
+  JsonNode *node;
+
+  if (entity == NULL || !sp_entity_can_freeze (entity))
+    return TRUE;
+  /* A change that landed before (e.g. the one that published the version,
+   * re-sent after a lost answer) stays a harmless duplicate. */
+  if (!find_applied (self, change->change_id, &seen, &seen_version, error))
+    return FALSE;
+  if (seen)
+    return TRUE;
+
+  if (!row_is_frozen (self, entity, change->id, 0, &frozen, error))
+    return FALSE;
+  if (frozen)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_FROZEN,
+                   "%s %s belongs to a published version and cannot be changed; "
+                   "create a new version instead", change->entity, change->id);
+      return FALSE;
+    }
+
+  if (entity->parent_field == NULL || change->fields == NULL)
+    return TRUE;
+  node = json_object_get_member (change->fields, entity->parent_field);
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return TRUE;
+
+  if (!row_is_frozen (self, sp_entity_lookup (entity->parent_entity),
+                      json_node_get_string (node), 1, &frozen, error))
+    return FALSE;
+  if (frozen)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_FROZEN,
+                   "%s %s: %s %s is published and cannot be changed; "
+                   "create a new version instead", change->entity, change->id,
+                   entity->parent_entity, json_node_get_string (node));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* -- push --------------------------------------------------------------- */
 
 static gboolean
@@ -1139,6 +1275,11 @@ push_locked (SpStorage           *self,
     {
       SpChangeResult *result = NULL;
 
+      if (roles != NULL && !check_frozen (self, g_ptr_array_index (changes, i), error))
+        {
+          g_prefix_error (error, "changes[%u]: ", i);
+          goto fail;
+        }
       if (!apply_change (self, g_ptr_array_index (changes, i), TRUE, &result, NULL, error))
         {
           g_prefix_error (error, "changes[%u]: ", i);

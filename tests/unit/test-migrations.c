@@ -161,7 +161,8 @@ test_client_from_every_version (Fixture       *f,
           g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
           sqlite3_reset (stmt);
         }
-      g_assert_false (sp_db_table_exists (db, "service_fts"));
+      if (k < 2)
+        g_assert_false (sp_db_table_exists (db, "service_fts"));
       sp_db_close (db);
 
       db = sp_db_open (path, SP_SCHEMA_CLIENT, &error);
@@ -179,6 +180,8 @@ test_client_from_every_version (Fixture       *f,
           g_assert_cmpint (query_int (db, "SELECT count(*) FROM outbox WHERE change_id = 'ch-1'"), ==, 1);
           /* Rows from before the FTS table existed are found (backfill),
            * umlaut-insensitively. */
+          /* (Rows written at version 2 or later wait in fts_pending.) */
+          g_assert_true (sp_db_update_search_index (db, NULL));
           g_assert_cmpint (query_int (db, "SELECT count(*) FROM service_fts WHERE service_fts MATCH 'gewerbe'"), ==, 1);
           g_assert_cmpint (query_int (db, "SELECT count(*) FROM service_fts WHERE service_fts MATCH 'jena'"), ==, 1);
         }
