@@ -121,12 +121,6 @@ login_work (SpServer     *server,
   if (token == NULL)
     return NULL;
 
-  {
-    g_autofree char *hash = sp_auth_hash_token (token);
-
-    _sp_server_cache_token (server, hash, user, (const char * const *) roles);
-  }
-
   builder = json_builder_new ();
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "token");

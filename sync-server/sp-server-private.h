@@ -40,13 +40,6 @@ void        _sp_server_reply_method_not_allowed (SoupServerMessage *msg,
 /* 404 JSON for API paths. */
 void        _sp_server_reply_api_not_found (SoupServerMessage *msg);
 
-/* Remembers a freshly issued token so that checking it does not need the
- * storage (which may be busy with a long push) for a while. */
-void        _sp_server_cache_token         (SpServer           *self,
-                                            const char         *token_hash,
-                                            const char         *user,
-                                            const char * const *roles);
-
 /* Prometheus text exposition of all metrics. */
 char       *_sp_server_metrics_text        (SpServer        *self);
 

@@ -41,72 +41,12 @@ struct _SpServer {
   guint64     sync_applied;
   guint64     sync_conflicts;
 
-  /* token hash -> CachedToken: the storage is one serialised connection, so
-   * a long push would otherwise stall the main loop on every token check. */
-  GMutex      token_lock;
-  GHashTable *token_cache;
-
   /* Worker tasks still running; the storage must outlive them. */
   gint        in_flight;
   /* SoupServerMessages alive: a route's worker keeps its message referenced
    * until it is done, so this also covers routes with their own GTasks. */
   gint        live_messages;
 };
-
-#define TOKEN_CACHE_SECONDS 60
-#define TOKEN_CACHE_MAX     10000
-
-typedef struct {
-  SpPrincipal *principal;
-  gint64       valid_until;   /* monotonic */
-} CachedToken;
-
-static SpPrincipal *
-principal_copy (const SpPrincipal *principal)
-{
-  SpPrincipal *copy = g_new0 (SpPrincipal, 1);
-
-  copy->name = g_strdup (principal->name);
-  copy->roles = g_strdupv (principal->roles);
-  return copy;
-}
-
-static void
-cached_token_free (CachedToken *cached)
-{
-  sp_principal_free (cached->principal);
-  g_free (cached);
-}
-
-static void
-cache_token (SpServer          *self,
-             const char        *token_hash,
-             const SpPrincipal *principal)
-{
-  CachedToken *cached = g_new0 (CachedToken, 1);
-
-  cached->principal = principal_copy (principal);
-  cached->valid_until = g_get_monotonic_time () + TOKEN_CACHE_SECONDS * G_USEC_PER_SEC;
-
-  g_mutex_lock (&self->token_lock);
-  if (g_hash_table_size (self->token_cache) >= TOKEN_CACHE_MAX)
-    g_hash_table_remove_all (self->token_cache);
-  g_hash_table_replace (self->token_cache, g_strdup (token_hash), cached);
-  g_mutex_unlock (&self->token_lock);
-}
-
-void
-_sp_server_cache_token (SpServer           *self,
-                        const char         *token_hash,
-                        const char         *user,
-                        const char * const *roles)
-{
-  SpPrincipal principal = { (char *) user, (char **) roles };
-
-  g_return_if_fail (self != NULL);
-
-  cache_token (self, token_hash, &principal);
-}
 
 #define START_TIME_KEY "sp-start-time"
 #define COUNTED_KEY    "sp-counted"
@@ -251,25 +191,8 @@ sp_server_authenticate (SpServer           *self,
 
   hash = sp_auth_hash_token (token);
 
-  g_mutex_lock (&self->token_lock);
-  {
-    CachedToken *cached = g_hash_table_lookup (self->token_cache, hash);
-
-    if (cached != NULL && cached->valid_until > g_get_monotonic_time ())
-      {
-        principal = principal_copy (cached->principal);
-        g_mutex_unlock (&self->token_lock);
-        return principal;
-      }
-    if (cached != NULL)
-      g_hash_table_remove (self->token_cache, hash);
-  }
-  g_mutex_unlock (&self->token_lock);
-
   principal = sp_storage_token_lookup (self->storage, hash,
                                        g_get_real_time () / G_USEC_PER_SEC);
-  if (principal != NULL)
-    cache_token (self, hash, principal);
   if (principal == NULL)
     {
       g_set_error_literal (error, SP_ERROR, SP_ERROR_UNAUTHORIZED,
@@ -806,9 +729,6 @@ _sp_server_new (SpStorage       *storage,
   self->public_dir = g_strdup (public_dir);
   g_mutex_init (&self->metrics_lock);
   self->request_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_mutex_init (&self->token_lock);
-  self->token_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                             (GDestroyNotify) cached_token_free);
 
   self->soup = soup_server_new ("server-header", "stadtpult-server/" PACKAGE_VERSION " ",
                                 "tls-certificate", tls_certificate,
@@ -838,8 +758,6 @@ _sp_server_free (SpServer *self)
   g_clear_object (&self->soup);
   g_clear_pointer (&self->request_counts, g_hash_table_unref);
   g_mutex_clear (&self->metrics_lock);
-  g_clear_pointer (&self->token_cache, g_hash_table_unref);
-  g_mutex_clear (&self->token_lock);
   g_free (self->public_dir);
   /* Messages still alive hold a weak reference to us: keep the struct. */
   if (g_atomic_int_get (&self->live_messages) == 0)
