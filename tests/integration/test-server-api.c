@@ -11,6 +11,8 @@
 
 #include "sp-test-server.h"
 
+#include "sp-db.h"
+
 /* The server binary as people and other programs meet it: health and
  * metrics, login, the user command, the public service catalogue, the
  * citizen pages, and bad input of every kind. One server with the demo
@@ -501,6 +503,34 @@ test_sync_needs_token (void)
   assert_json_error (none, 401, "unauthorized");
   assert_json_error (bad, 401, "unauthorized");
   assert_json_error (push, 401, "unauthorized");
+}
+
+static void
+test_expired_token (void)
+{
+  g_autofree char *token = NULL;
+  g_autoptr(GError) error = NULL;
+  guint status = 0;
+  SpDb *db;
+
+  token = login ("mitarbeiter", "mitarbeiter", &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  {
+    g_autoptr(Reply) ok = request ("GET", "/api/v1/sync?limit=1", token, NULL, NULL);
+    g_assert_cmpuint (ok->status, ==, 200);
+  }
+
+  /* Thirty days later ... */
+  db = sp_db_open (server->db_path, SP_SCHEMA_SERVER, &error);
+  g_assert_no_error (error);
+  sp_db_exec (db, "UPDATE tokens SET expires = 1", &error);
+  g_assert_no_error (error);
+  sp_db_close (db);
+
+  {
+    g_autoptr(Reply) expired = request ("GET", "/api/v1/sync?limit=1", token, NULL, NULL);
+    assert_json_error (expired, 401, "unauthorized");
+  }
 }
 
 static JsonArray *
@@ -1097,6 +1127,7 @@ main (int    argc,
   g_test_add_func ("/server-api/user-add", test_user_add);
   g_test_add_func ("/server-api/bad-command-line", test_bad_command_line);
   g_test_add_func ("/server-api/sync-needs-token", test_sync_needs_token);
+  g_test_add_func ("/server-api/expired-token", test_expired_token);
   g_test_add_func ("/server-api/services", test_services);
   g_test_add_func ("/server-api/services-follow-edits", test_services_follow_edits);
   g_test_add_func ("/server-api/static", test_static);
