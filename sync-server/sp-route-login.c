@@ -111,6 +111,7 @@ login_work (SpServer     *server,
 
   roles = sp_auth_verify_user (storage, user, password, error);
   throttle_record (user, roles != NULL);
+  _sp_server_count_login (server, roles != NULL ? SP_LOGIN_OK : SP_LOGIN_FAILED);
   if (roles == NULL)
     {
       g_message ("Failed login for “%s”", sp_auth_user_name_is_valid (user) ? user : "(invalid name)");
@@ -216,6 +217,7 @@ login_handler (SoupServer        *soup,
       {
         g_autofree char *seconds = g_strdup_printf ("%u", retry_after);
 
+        _sp_server_count_login (server, SP_LOGIN_THROTTLED);
         soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                       "Retry-After", seconds);
         _sp_server_reply_error_literal (msg, sp_error_http_status (SP_ERROR_RATE_LIMITED),

@@ -40,6 +40,17 @@ void        _sp_server_reply_method_not_allowed (SoupServerMessage *msg,
 /* 404 JSON for API paths. */
 void        _sp_server_reply_api_not_found (SoupServerMessage *msg);
 
+typedef enum {
+  SP_LOGIN_OK,
+  SP_LOGIN_FAILED,
+  SP_LOGIN_THROTTLED,
+  _SP_LOGIN_N_RESULTS,
+} SpLoginResult;
+
+/* Counts a sign-in attempt for /metrics (thread-safe). */
+void        _sp_server_count_login         (SpServer        *self,
+                                            SpLoginResult    result);
+
 /* Prometheus text exposition of all metrics. */
 char       *_sp_server_metrics_text        (SpServer        *self);
 

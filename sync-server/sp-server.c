@@ -40,6 +40,8 @@ struct _SpServer {
   double      duration_sum;
   guint64     sync_applied;
   guint64     sync_conflicts;
+  guint64     logins[_SP_LOGIN_N_RESULTS];
+  gint64      start_time;      /* unix seconds */
 
   /* Worker tasks still running; the storage must outlive them. */
   gint        in_flight;
@@ -495,6 +497,18 @@ sp_server_count_sync (SpServer *self,
   g_mutex_unlock (&self->metrics_lock);
 }
 
+void
+_sp_server_count_login (SpServer      *self,
+                        SpLoginResult  result)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (result < _SP_LOGIN_N_RESULTS);
+
+  g_mutex_lock (&self->metrics_lock);
+  self->logins[result]++;
+  g_mutex_unlock (&self->metrics_lock);
+}
+
 static void
 count_request (SpServer          *self,
                SoupServerMessage *msg)
@@ -608,6 +622,24 @@ _sp_server_metrics_text (SpServer *self)
                           "# TYPE stadtpult_sync_conflicts_total counter\n"
                           "stadtpult_sync_conflicts_total %" G_GUINT64_FORMAT "\n",
                           self->sync_applied, self->sync_conflicts);
+
+  g_string_append_printf (out,
+                          "# HELP stadtpult_login_attempts_total Staff sign-ins by outcome.\n"
+                          "# TYPE stadtpult_login_attempts_total counter\n"
+                          "stadtpult_login_attempts_total{result=\"ok\"} %" G_GUINT64_FORMAT "\n"
+                          "stadtpult_login_attempts_total{result=\"failed\"} %" G_GUINT64_FORMAT "\n"
+                          "stadtpult_login_attempts_total{result=\"throttled\"} %" G_GUINT64_FORMAT "\n",
+                          self->logins[SP_LOGIN_OK], self->logins[SP_LOGIN_FAILED],
+                          self->logins[SP_LOGIN_THROTTLED]);
+
+  g_string_append_printf (out,
+                          "# HELP stadtpult_build_info Version of the running server.\n"
+                          "# TYPE stadtpult_build_info gauge\n"
+                          "stadtpult_build_info{version=\"%s\"} 1\n"
+                          "# HELP stadtpult_start_time_seconds Start of the server process (unix time).\n"
+                          "# TYPE stadtpult_start_time_seconds gauge\n"
+                          "stadtpult_start_time_seconds %" G_GINT64_FORMAT "\n",
+                          PACKAGE_VERSION, self->start_time);
 
   g_mutex_unlock (&self->metrics_lock);
 
@@ -728,6 +760,7 @@ _sp_server_new (SpStorage       *storage,
   self->storage = storage;
   self->public_dir = g_strdup (public_dir);
   g_mutex_init (&self->metrics_lock);
+  self->start_time = g_get_real_time () / G_USEC_PER_SEC;
   self->request_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   self->soup = soup_server_new ("server-header", "stadtpult-server/" PACKAGE_VERSION " ",

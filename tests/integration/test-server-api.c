@@ -415,6 +415,15 @@ test_login_throttle (void)
     g_assert_nonnull (soup_message_headers_get_one (reply->headers, "Retry-After"));
   }
 
+  /* Operators see the guessing in the metrics. */
+  {
+    g_autoptr(Reply) metrics = request ("GET", "/metrics", NULL, NULL, NULL);
+    g_autofree char *text = body_text (metrics);
+
+    g_assert_nonnull (strstr (text, "stadtpult_login_attempts_total{result=\"throttled\"} 1\n"));
+    g_assert_null (strstr (text, "stadtpult_login_attempts_total{result=\"failed\"} 0\n"));
+  }
+
   /* ... while other accounts still sign in. */
   token = login ("kita", "kita", &status, NULL);
   g_assert_cmpuint (status, ==, 200);
