@@ -14,13 +14,18 @@ trap 'rm -rf "$tmp"' EXIT
 msgfmt --check -o /dev/null "$po"
 
 # Every source file with translatable strings must be in POTFILES.in, or
-# its strings would stay English.
-unlisted=$(cd "$src" && for dir in app ui; do
-    [ -d "$dir" ] || continue
-    grep -rlE '(^|[^A-Za-z0-9_])N?C?_ ?\(|translatable="yes"' "$dir" \
-      --include='*.c' --include='*.ui' 2>/dev/null
-  done | sort | while read -r file; do
-    grep -qxF "$file" po/POTFILES.in || echo "$file"
+# its strings would stay English. In a git checkout only tracked files
+# count (work in progress of others is not part of the project yet).
+source_files () {
+  if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git -C "$src" ls-files -- 'app/*.c' 'ui/*.ui'
+  else
+    (cd "$src" && find app ui -name '*.c' -o -name '*.ui' 2>/dev/null)
+  fi
+}
+unlisted=$(source_files | sort | while read -r file; do
+    grep -qE '(^|[^A-Za-z0-9_])N?C?_ ?\(|translatable="yes"' "$src/$file" || continue
+    grep -qxF "$file" "$src/po/POTFILES.in" || echo "$file"
   done)
 if [ -n "$unlisted" ]; then
   echo "Files with translatable strings missing from po/POTFILES.in:" >&2
