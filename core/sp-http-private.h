@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+#pragma once
+
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* HTTP plumbing shared by SpSyncClient and sp-api-client: one session
+ * setup and one request path with the same error mapping. */
+
+/* A session with @timeout seconds (request and idle) and the Stadtpult user
+ * agent; @tls_database (may be NULL) replaces the system's CAs. */
+SoupSession *_sp_http_session_new     (guint          timeout,
+                                       GTlsDatabase  *tls_database);
+/* SP_ERROR code for an HTTP error status and the answer's "error" slug. */
+int          _sp_http_code_for_status (guint          status,
+                                       const char    *slug);
+/* Sends @method @base_url@path_and_query with an optional bearer @token
+ * and JSON @body; returns the parsed JSON of a 2xx answer (with
+ * @require_object anything but an object is SP_ERROR_PROTOCOL; an empty
+ * body gives a JSON null node). Non-2xx answers become SP_ERROR with the
+ * server's message. *status (optional) gets the HTTP status, 0 without an
+ * answer. */
+JsonNode    *_sp_http_request         (SoupSession   *session,
+                                       const char    *base_url,
+                                       const char    *token,
+                                       const char    *method,
+                                       const char    *path_and_query,
+                                       GBytes        *body,
+                                       gboolean       require_object,
+                                       guint         *status,
+                                       GCancellable  *cancellable,
+                                       GError       **error);
+
+G_END_DECLS

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+#define G_LOG_DOMAIN "sp-http"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sp-http-private.h"
+
+#include "sp-change.h"
+#include "sp-error.h"
+
+SoupSession *
+_sp_http_session_new (guint         timeout,
+                      GTlsDatabase *tls_database)
+{
+  SoupSession *session;
+
+  session = soup_session_new_with_options ("timeout", timeout,
+                                           "idle-timeout", timeout,
+                                           "user-agent", "Stadtpult/" PACKAGE_VERSION " ",
+                                           NULL);
+  if (tls_database != NULL)
+    soup_session_set_tls_database (session, tls_database);
+  return session;
+}
+
+int
+_sp_http_code_for_status (guint       status,
+                          const char *slug)
+{
+  static const int codes[] = {
+    SP_ERROR_INVALID, SP_ERROR_UNKNOWN_ENTITY, SP_ERROR_UNKNOWN_FIELD,
+    SP_ERROR_UNAUTHORIZED, SP_ERROR_FORBIDDEN, SP_ERROR_NOT_FOUND,
+    SP_ERROR_TOO_LARGE, SP_ERROR_RATE_LIMITED, SP_ERROR_STORAGE,
+    SP_ERROR_FROZEN,
+  };
+
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    return SP_ERROR_UNAUTHORIZED;
+  if (status == SOUP_STATUS_FORBIDDEN)
+    return SP_ERROR_FORBIDDEN;
+
+  if (slug != NULL)
+    for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+      if (g_strcmp0 (sp_error_slug (codes[i]), slug) == 0)
+        return codes[i];
+
+  switch (status)
+    {
+    case SOUP_STATUS_NOT_FOUND:               return SP_ERROR_NOT_FOUND;
+    case SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE: return SP_ERROR_TOO_LARGE;
+    case 429:                                   return SP_ERROR_RATE_LIMITED;
+    case SOUP_STATUS_BAD_GATEWAY:
+    case SOUP_STATUS_SERVICE_UNAVAILABLE:
+    case SOUP_STATUS_GATEWAY_TIMEOUT:         return SP_ERROR_NETWORK;
+    default:
+      if (status >= 400 && status < 500)
+        return SP_ERROR_INVALID;
+      if (status >= 500)
+        return SP_ERROR_STORAGE;
+      return SP_ERROR_PROTOCOL;
+    }
+}
+
+JsonNode *
+_sp_http_request (SoupSession   *session,
+                  const char    *base_url,
+                  const char    *token,
+                  const char    *method,
+                  const char    *path_and_query,
+                  GBytes        *body,
+                  gboolean       require_object,
+                  guint         *status_out,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autofree char *url = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) response = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  const char *data;
+  gsize len = 0;
+  guint status;
+
+  if (status_out)
+    *status_out = 0;
+
+  if (base_url == NULL)
+    base_url = "";
+  /* "http://host:8080/" + "/api/..." must not give a double slash. */
+  if (g_str_has_suffix (base_url, "/") && path_and_query[0] == '/')
+    url = g_strconcat (base_url, path_and_query + 1, NULL);
+  else
+    url = g_strconcat (base_url, path_and_query, NULL);
+
+  msg = soup_message_new (method, url);
+  if (msg == NULL)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   _("Invalid server address “%s”"), base_url);
+      return NULL;
+    }
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg),
+                                "Accept", "application/json");
+  if (token != NULL)
+    {
+      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg),
+                                    "Authorization", auth);
+    }
+
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (msg, "application/json", body);
+
+  response = soup_session_send_and_read (session, msg, cancellable, &local_error);
+  if (response == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, SP_ERROR, SP_ERROR_NETWORK,
+                     _("Cannot reach the server: %s"), local_error->message);
+      return NULL;
+    }
+
+  status = soup_message_get_status (msg);
+  if (status_out)
+    *status_out = status;
+  data = g_bytes_get_data (response, &len);
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      g_autoptr(JsonNode) err = len ? sp_json_parse (data, (gssize) len, NULL) : NULL;
+      const char *slug = NULL;
+      const char *message = NULL;
+
+      if (err != NULL && JSON_NODE_HOLDS_OBJECT (err))
+        {
+          JsonObject *o = json_node_get_object (err);
+
+          if (json_object_has_member (o, "error") &&
+              JSON_NODE_HOLDS_VALUE (json_object_get_member (o, "error")))
+            slug = json_object_get_string_member (o, "error");
+          if (json_object_has_member (o, "message") &&
+              JSON_NODE_HOLDS_VALUE (json_object_get_member (o, "message")))
+            message = json_object_get_string_member (o, "message");
+        }
+
+      if (message == NULL)
+        message = soup_message_get_reason_phrase (msg);
+      if (message == NULL || *message == '\0')
+        message = soup_status_get_phrase (status);
+
+      g_set_error (error, SP_ERROR, _sp_http_code_for_status (status, slug),
+                   "%s (HTTP %u)", message ? message : _("Server error"), status);
+      return NULL;
+    }
+
+  if (len == 0 && !require_object)
+    return json_node_new (JSON_NODE_NULL);
+
+  root = sp_json_parse (data, (gssize) len, &local_error);
+  if (root == NULL)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_PROTOCOL,
+                   _("Unexpected answer from the server: %s"), local_error->message);
+      return NULL;
+    }
+  if (require_object && !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_PROTOCOL,
+                   _("Unexpected answer from the server: not a JSON object"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&root);
+}
