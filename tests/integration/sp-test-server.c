@@ -431,6 +431,37 @@ sp_test_count_rows (const char *db_path,
   return count;
 }
 
+guint
+sp_test_count_all_rows (const char *db_path)
+{
+  g_autoptr(GError) error = NULL;
+  const SpEntity * const *all;
+  guint n_entities = 0;
+  guint count = 0;
+  SpDb *db;
+
+  db = sp_db_open (db_path, SP_SCHEMA_CLIENT, &error);
+  g_assert_no_error (error);
+  all = sp_entity_all (&n_entities);
+
+  for (guint i = 0; i < n_entities; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM \"%s\"", all[i]->name);
+      g_autoptr(GError) local_error = NULL;
+      sqlite3_stmt *stmt = sp_db_prepare (db, sql, &local_error);
+
+      /* an entity without a table in the client schema holds no rows */
+      if (stmt == NULL)
+        continue;
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        count += (guint) sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+    }
+
+  sp_db_close (db);
+  return count;
+}
+
 char *
 sp_test_get_field_json (const char *db_path,
                         const char *entity_name,

@@ -77,6 +77,9 @@ guint         sp_test_count_rows        (const char   *db_path,
                                          const char   *entity,
                                          gboolean      include_deleted);
 
+/* Rows of every registered entity (tombstones included) in a client db. */
+guint         sp_test_count_all_rows    (const char   *db_path);
+
 /* Field of a row in a client db as JSON text ("null" when missing). */
 char         *sp_test_get_field_json    (const char   *db_path,
                                          const char   *entity,

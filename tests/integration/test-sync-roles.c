@@ -168,6 +168,16 @@ test_roles_refuse (void)
     g_clear_pointer (&body, g_free);
   }
 
+  /* nor may hr */
+  {
+    g_autofree char *change = service_change_json ("Von der Personalabteilung");
+
+    g_assert_cmpuint (sp_test_http (server->base_url, "POST", "/api/v1/sync",
+                                    tok_hr, change, &body), ==, 403);
+    assert_error_body (body, "forbidden");
+    g_clear_pointer (&body, g_free);
+  }
+
   /* nor conflict records of services (scope from the row's entity) */
   {
     g_autofree char *change_id = sp_uuid_new ();
@@ -255,9 +265,11 @@ test_roles_refuse (void)
       }
   }
 
-  /* only 4 services exist: the refused pushes left no trace */
-  pulled = raw_pull_all (server->base_url, tok_hr);
-  g_assert_cmpuint (json_array_get_length (pulled), ==, 4);
+  /* only 4 services and no conflict records exist: the refused pushes
+   * left no trace */
+  pulled = raw_pull_all (server->base_url, tok_ed);
+  g_assert_cmpuint (count_entity (pulled, SP_ENTITY_SERVICE), ==, 4);
+  g_assert_cmpuint (count_entity (pulled, SP_ENTITY_CONFLICT), ==, 0);
 
   g_clear_object (&client_ed);
   g_clear_object (&client_hr);
