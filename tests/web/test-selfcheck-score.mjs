@@ -93,6 +93,15 @@ test("unanswered questions count only once their competence is finished", () => 
   score = scoreCatalogue(cat, { "q-s": ["s4"], "q-c": ["b"] }, null);
   assert.deepEqual(score.competences.map((c) => c.level), [4, 5, 5]);   // 1.1: 8/12 -> 1 + round(2.67)
   assert.equal(score.areas[0].level, 4.7, "one decimal");
+  const empty = scoreCatalogue(catalogueOf({ "1.1": [], "1.2": [selfQ] }), {}, null);
+  assert.deepEqual(empty.competences.map((c) => c.level), [0, 1], "a competence without questions has no level");
+  const halves = scoreCatalogue(catalogueOf({ "1.1": [selfQ], "1.2": [selfQ], "1.3": [selfQ], "1.4": [selfQ] }),
+                                { "q-s": ["s3"] }, new Set(["1.1", "1.2", "1.3", "1.4"]));
+  assert.deepEqual(halves.competences.map((c) => c.level), [4, 4, 4, 4]);
+  const mixed = scoreCatalogue(catalogueOf({ "1.1": [selfQ], "1.2": [singleQ], "1.3": [singleQ], "1.4": [singleQ] }),
+                               { "q-s": ["s2"], "q-c": ["b"] }, null);
+  assert.deepEqual(mixed.competences.map((c) => c.level), [3, 5, 5, 5]);
+  assert.equal(mixed.areas[0].level, 4.5, "18 / 4 = 4.5 stays 4.5");
 });
 
 test("recommendations are the rules whose level range holds the level, resolved to training items", () => {

@@ -9,7 +9,8 @@
  * points. Per competence: r = sum(score) / sum(max) over the answered
  * questions (unanswered questions count as 0 of their max only once the
  * competence is finished); level = 1 + round(4 * r), 1..5; 0 = no result
- * yet. Area level = mean of its competences' levels (> 0), one decimal.
+ * yet (nothing answered and not finished, or no questions). Area level =
+ * mean of its competences' levels (> 0), one decimal, halves rounded up.
  *
  * No DOM use: the module also runs under node for the tests.
  */
@@ -18,7 +19,7 @@ export const LEVEL_MIN = 1;
 export const LEVEL_MAX = 5;
 
 function points(option) {
-  return Number.isInteger(option?.points) ? option.points : 0;
+  return Number.isInteger(option?.points) ? Math.min(Math.max(option.points, 0), 1000) : 0;
 }
 
 function options(question) {
@@ -90,7 +91,7 @@ export function scoreCatalogue(catalogue, answers, finished = null) {
           max += questionScore(q, null).max;
         }
       }
-      const level = answered > 0 || done ? levelFor(score, max) : 0;
+      const level = answered > 0 || (done && questions.length > 0) ? levelFor(score, max) : 0;
       competences.push({
         code: comp.code, area_code: area.code, title: comp.title,
         score, max, n_answered: answered, n_questions: questions.length, level,
@@ -100,7 +101,7 @@ export function scoreCatalogue(catalogue, answers, finished = null) {
         n++;
       }
     }
-    areas.push({ code: area.code, title: area.title, level: n > 0 ? Math.round((sum * 10) / n) / 10 : 0, n_levels: n });
+    areas.push({ code: area.code, title: area.title, level: n > 0 ? Math.floor((20 * sum + n) / (2 * n)) / 10 : 0, n_levels: n });
   }
   return { competences, areas };
 }

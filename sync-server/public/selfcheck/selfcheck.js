@@ -424,7 +424,7 @@ function startForm(list) {
     const id = `cat-${i}`;
     const n = Array.isArray(c.competences) ? c.competences.length : 0;
     return h("div", { class: "choice" },
-      h("input", { type: "radio", name: "catalogue", id, value: String(i), checked: i === 0 }),
+      h("input", { type: "radio", name: "catalogue", id, value: c.id, checked: i === 0 }),
       h("label", { for: id }, str(c.title) || c.id, h("span", { class: "choice__meta" }, ` Version ${c.version} · ${n} Kompetenzen`)));
   });
   const org = h("input", { id: "org-unit", name: "org_unit", type: "text", required: true, maxlength: ORG_UNIT_MAX,
@@ -466,7 +466,7 @@ function startForm(list) {
       return;
     }
     const checked = form.querySelector("input[name=catalogue]:checked");
-    const summary = list[Number(checked ? checked.value : 0)];
+    const summary = list.find((c) => checked && c.id === checked.value) || list[0];
     try {
       await loadCatalogue(summary.id, summary.version);
     } catch (err) {
