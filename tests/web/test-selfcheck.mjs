@@ -18,6 +18,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { randomUUID } from "node:crypto";
 
 const SERVER = process.env.STADTPULT_SERVER;
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
@@ -28,6 +29,7 @@ const CHROMIUM_ARGS = [
 const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const STAFF = { user: "mitarbeiter", password: "mitarbeiter" };
 const HR = { user: "personal", password: "personal" };
+const TRAINER = { user: "schulung", password: "schulung" };
 const ORG_UNIT = "Fachdienst Selbstcheck-Test";
 
 let chromium, AxeBuilder;
@@ -106,14 +108,31 @@ async function expectNoAxeViolations(page, what) {
   assert.ok(results.passes.length > 0, "axe-core ran its checks");
 }
 
-async function signIn(page) {
+async function signIn(page, catalogueId = "digcomp") {
   await page.goto(base + "/selfcheck/");
   await page.waitForSelector("#login-form");
   await page.fill("#login-user", STAFF.user);
   await page.fill("#login-password", STAFF.password);
   await page.click("#login-submit");
   await page.waitForSelector("#start-form");
-  await page.check('input[name="catalogue"][value="digcomp"]');
+  await page.check(`input[name="catalogue"][value="${catalogueId}"]`);
+}
+
+function hlcNow() {
+  return `${String(Date.now()).padStart(15, "0")}:0000:webtest`;
+}
+
+/** Pushes upserts [{entity, id, fields, base_version?}] as @token; returns the results. */
+async function push(token, rows) {
+  const changes = rows.map((r) => ({
+    change_id: randomUUID(), entity: r.entity, id: r.id, base_version: r.base_version || 0,
+    hlc: hlcNow(), op: "upsert", fields: r.fields,
+  }));
+  const res = await api("/api/v1/sync", { method: "POST", token, body: { changes } });
+  assert.equal(res.status, 200, `push failed: ${res.text}`);
+  for (const r of res.json.results)
+    assert.equal(r.status, "applied", `push result: ${res.text}`);
+  return res.json.results;
 }
 
 function competences(cat) {
@@ -339,8 +358,11 @@ test("a staff member takes the self-check, resumes it, sees levels and recommend
     assert.equal(Object.keys(sent.levels).length, comps.length);
     for (const comp of comps)
       assert.equal(sent.levels[comp.code], expectedLevel(comp), `submitted level of ${comp.code}`);
-    const everything = requests.map((r) => r.url + r.body).join("\n");
-    assert.doesNotMatch(everything, /q-\d+\.\d+-\d|o-\d+\.\d+-\d/, "no question or option id ever leaves the browser");
+    const everything = requests.map((r) => decodeURIComponent(r.url) + "\n" + r.body).join("\n");
+    const answerIds = comps.flatMap((c) => c.questions.flatMap((q) => [q.id, ...q.options.map((o) => o.id)]));
+    for (const id of answerIds)
+      assert.ok(!everything.includes(`"${id}"`) && !everything.includes(`=${id}`) && !everything.includes(`/${id}`),
+                `the id ${id} of a question or answer never leaves the browser`);
 
     // HR sees the submission only as a withheld small group.
     const hr = await login(HR);
@@ -380,6 +402,67 @@ test("on a phone in the dark scheme the steps and the result fit the screen and 
     const levels = await page.$$eval("#result-table tbody tr[data-code] td:first-of-type", (tds) => tds.map((td) => td.textContent));
     assert.deepEqual([...new Set(levels)], ["1"], "nothing answered gives level 1 everywhere");
     await expectNoAxeViolations(page, "the result page on a phone (dark)");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("markup in a catalogue and its training items is shown as text and never runs", async () => {
+  const token = await login(TRAINER);
+  const cat = "xsstest.1";
+  const q = `${cat}.q.1.1.1`;
+  const T = {
+    catalogue: "<script>window.__xss=1</script>Katalog <b>fett</b>",
+    competence: "<img src=x onerror=\"window.__xss=2\">Kompetenz",
+    question: "<b>Frage</b> mit <i>Markup</i>?",
+    option: "<img src=x onerror=\"window.__xss=4\">richtig",
+    training: "<script>window.__xss=5</script>Kurs <em>mit</em> Markup",
+    note: "<u>Hinweis</u>",
+  };
+  const fields = {
+    key: "xsstest", revision: 1, title: T.catalogue, description: "<a href=\"javascript:window.__xss=3\">x</a>",
+    status: "draft", levels: ["<b>eins</b>", "zwei", "drei", "vier", "fünf"],
+  };
+  const results = await push(token, [
+    { entity: "training_item", id: "training.xss.test", fields: {
+      title: T.training, kind: "course", competences: ["1.1"], level: 1, provider: "<b>Anbieter</b>",
+      url: "javascript:window.__xss=6", starts: "2027-01-04", ends: "2027-01-05", track: "",
+      description: "<img src=x onerror=\"window.__xss=7\">" } },
+    { entity: "competence_catalogue", id: cat, fields },
+    { entity: "competence_area", id: `${cat}.a.1`, fields: { catalogue_id: cat, code: "1", title: "<i>Bereich</i>", position: 0 } },
+    { entity: "competence", id: `${cat}.c.1.1`, fields: {
+      catalogue_id: cat, area_code: "1", code: "1.1", title: T.competence, description: "<marquee>Beschreibung</marquee>", position: 0 } },
+    { entity: "competence_question", id: q, fields: { catalogue_id: cat, competence_code: "1.1", kind: "single", text: T.question, position: 0 } },
+    { entity: "competence_option", id: `${q}.o.1`, fields: { question_id: q, label: T.option, points: 4, correct: true, position: 0 } },
+    { entity: "competence_option", id: `${q}.o.2`, fields: { question_id: q, label: "falsch", points: 0, correct: false, position: 1 } },
+    { entity: "competence_recommendation", id: `${cat}.r.1.1.1`, fields: {
+      catalogue_id: cat, competence_code: "1.1", min_level: 1, max_level: 5, training_id: "training.xss.test", note: T.note } },
+  ]);
+  await push(token, [{ entity: "competence_catalogue", id: cat, base_version: results[1].version, fields: { ...fields, status: "published" } }]);
+
+  const { context, page, errors } = await newPage();
+  try {
+    await signIn(page, "xsstest");
+    assert.ok((await page.textContent("#start-form")).includes(T.catalogue), "the title appears literally");
+    await page.fill("#org-unit", "<b>Amt</b>");
+    await page.click("#start");
+    await page.waitForSelector("#step-form");
+    assert.equal((await page.textContent("h1")).replace(/\s+/g, " ").trim(), `1.1 ${T.competence}`);
+    assert.ok((await page.textContent("legend")).includes(T.question));
+    const optionId = (await page.getAttribute(`#step-form input[type=radio] >> nth=0`, "value"));
+    await page.check(`input[value="${optionId}"]`);
+    assert.ok((await page.textContent(`label[for$="${optionId}"]`)).includes(T.option));
+    await page.click("#next");
+    await page.waitForSelector("#result-table");
+    const rec = await page.textContent('[data-training="training.xss.test"]');
+    assert.ok(rec.includes(T.training) && rec.includes(T.note) && rec.includes("<b>Anbieter</b>"), rec);
+    assert.equal(await page.$('[data-training="training.xss.test"] a'), null, "a javascript: link is not offered");
+    assert.equal(await page.$$eval("main img, main script, main b, main i, main em, main u, main marquee", (els) => els.length), 0,
+                 "no element made from data");
+    assert.ok((await page.textContent("#payload")).includes("<b>Amt</b>"));
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => window.__xss), undefined, "no injected script ran");
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
