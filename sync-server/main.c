@@ -12,6 +12,7 @@
 
 #include "sp-auth.h"
 #include "sp-demo.h"
+#include "sp-competence-seed.h"
 #include "sp-server-private.h"
 #include "sp-storage.h"
 
@@ -22,6 +23,8 @@ static const char usage_text[] =
   "  stadtpult-server [--db FILE] [--port N] [--bind ADDR] [--demo]\n"
   "                   [--tls-cert FILE --tls-key FILE] [--public-dir DIR]\n"
   "  stadtpult-server user add NAME --role ROLE[,ROLE] --password-file FILE [--db FILE]\n"
+  "  stadtpult-server import catalogue|training FILE [--db FILE]\n"
+  "  stadtpult-server export catalogue ID [--version N] [--db FILE]\n"
   "\n"
   "Roles: admin, editor, hr, kita, trainer, staff (everyone is staff).\n"
   "Run “stadtpult-server --help” or “stadtpult-server user add --help” for details.\n";
@@ -286,6 +289,13 @@ cmd_serve (int    argc,
       return 1;
     }
 
+  /* Default competence and training catalogues: in every database. */
+  if (!sp_competence_seed_defaults (storage, &error))
+    {
+      g_printerr ("stadtpult-server: cannot seed the default catalogues: %s\n", error->message);
+      g_clear_error (&error);
+    }
+
   if (demo)
     {
       gboolean loaded = FALSE;
@@ -300,6 +310,11 @@ cmd_serve (int    argc,
         g_printerr ("demo content loaded (accounts: admin, redaktion, personal, kita, schulung, mitarbeiter; password = user name)\n");
       else
         g_printerr ("demo content already present\n");
+      if (!sp_competence_demo_load (storage, &loaded, &error))
+        {
+          g_printerr ("stadtpult-server: cannot load the demo self-check submissions: %s\n", error->message);
+          g_clear_error (&error);
+        }
     }
 
   server = _sp_server_new (storage, public_dir ? public_dir : default_public_dir (), certificate);
@@ -355,6 +370,11 @@ main (int    argc,
     {
       if (strcmp (argv[1], "user") == 0)
         return cmd_user (argc - 1, argv + 1);
+      if (strcmp (argv[1], "import") == 0 || strcmp (argv[1], "export") == 0)
+        {
+          if (argc >= 3 && (strcmp (argv[2], "catalogue") == 0 || strcmp (argv[2], "training") == 0))
+            return sp_competence_cmd (argc - 1, argv + 1);
+        }
 
       {
         g_autofree char *message = g_strdup_printf ("Unknown command “%s”", argv[1]);

@@ -15,6 +15,8 @@
 #include "sp-route-health.h"
 #include "sp-route-login.h"
 #include "sp-route-services.h"
+#include "sp-route-competence.h"
+#include "sp-route-training.h"
 #include "sp-route-static.h"
 #include "sp-route-sync.h"
 
@@ -776,6 +778,8 @@ _sp_server_new (SpStorage       *storage,
   sp_route_login_register (self);
   sp_route_sync_register (self);
   sp_route_services_register (self);
+  sp_route_competence_register (self);
+  sp_route_training_register (self);
 
   return self;
 }

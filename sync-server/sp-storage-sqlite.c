@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sp-storage.h"
+#include "sp-storage-sqlite-private.h"
 
 #include "sp-db.h"
 #include "sp-error.h"
@@ -391,6 +392,50 @@ sp_storage_close (SpStorage *self)
   g_clear_pointer (&self->clock, sp_hlc_free);
   g_clear_pointer (&self->sql, g_hash_table_unref);
   g_free (self);
+}
+
+/* -- feature backends (sp-storage-sqlite-private.h) ---------------------- */
+
+SpDb *
+_sp_storage_sqlite_lock (SpStorage *self,
+                         gboolean   writer)
+{
+  Conn *c = writer ? &self->w : &self->r;
+
+  g_mutex_lock (&c->mutex);
+  return c->db;
+}
+
+void
+_sp_storage_sqlite_unlock (SpStorage *self,
+                           gboolean   writer)
+{
+  g_mutex_unlock (writer ? &self->w.mutex : &self->r.mutex);
+}
+
+gboolean
+sp_storage_row_exists (SpStorage  *self,
+                       const char *entity,
+                       const char *id)
+{
+  EntitySql *es;
+  sqlite3_stmt *stmt;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (id == NULL || !(es = lookup_sql (self, entity, NULL)))
+    return FALSE;
+
+  g_mutex_lock (&self->r.mutex);
+  if ((stmt = prepare (&self->r, es->sql_select_one, NULL)))
+    {
+      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+      found = sqlite3_step (stmt) == SQLITE_ROW;
+      sqlite3_reset (stmt);
+    }
+  g_mutex_unlock (&self->r.mutex);
+  return found;
 }
 
 /* -- field codec ---------------------------------------------------------- */

@@ -123,6 +123,79 @@ JsonNode    *sp_storage_published         (SpStorage          *self,
 gint64       sp_storage_row_count         (SpStorage          *self,
                                            const char         *entity);
 
+/* True if a row @id of @entity is stored (tombstones included). */
+gboolean     sp_storage_row_exists        (SpStorage          *self,
+                                           const char         *entity,
+                                           const char         *id);
+
+/* -- competence self-check (sync-server/competence/) -------------------- */
+
+/* Row ids ("KEY.REV") of the newest published revision of every catalogue
+ * key, ordered by title. */
+GStrv        sp_storage_competence_catalogues (SpStorage      *self,
+                                               GError        **error);
+/* The catalogue JSON (core/competence/sp-competence-catalogue.h) of
+ * catalogue @key in @revision, or of its newest published revision when
+ * @revision is 0. SP_ERROR_NOT_FOUND if there is none. With
+ * @published_only a draft revision counts as missing. */
+JsonNode    *sp_storage_competence_catalogue  (SpStorage      *self,
+                                               const char     *key,
+                                               gint64          revision,
+                                               gboolean        published_only,
+                                               GError        **error);
+
+/* Stores one anonymous submission: catalogue key, revision, org unit,
+ * year and a level per competence code (@levels: char* code ->
+ * GINT_TO_POINTER (level 1..5)). Nothing else: no user, token, address or
+ * time; the row id is random. */
+gboolean     sp_storage_competence_submission_add (SpStorage   *self,
+                                                   const char  *catalogue,
+                                                   gint64       revision,
+                                                   const char  *org_unit,
+                                                   gint64       year,
+                                                   GHashTable  *levels,
+                                                   GError     **error);
+
+/* Submissions stored in all years (e.g. to load demo data only once). */
+gint64       sp_storage_competence_submission_count (SpStorage *self);
+
+typedef struct {
+  gint64 sum;        /* sum of the levels given for a code */
+  guint  count;      /* submissions that gave one */
+} SpLevelSum;
+
+typedef struct {
+  char       *org_unit;
+  gint64      year;
+  guint       n;       /* submissions */
+  GHashTable *levels;  /* char* code -> SpLevelSum* */
+} SpReportRow;
+
+void         sp_report_row_free            (SpReportRow *row);
+/* One row per org unit that has submissions in @year, ordered by org
+ * unit. Raw counts: suppression is the caller's job. */
+GPtrArray   *sp_storage_competence_report_rows (SpStorage   *self,
+                                                gint64       year,
+                                                GError     **error);  /* SpReportRow */
+/* -- training catalogue (sync-server/training/) -------------------------- */
+
+/* Stored items in the training file format (array), see
+ * core/training/sp-training-catalogue.h. */
+JsonNode    *sp_storage_training_items     (SpStorage          *self,
+                                            GError            **error);
+/* Adds @delta (+1/-1) to the anonymous counter of (@item, @state
+ * "planned"|"done"); counters never drop below 0. SP_ERROR_INVALID for an
+ * unknown item. */
+gboolean     sp_storage_training_demand_add (SpStorage         *self,
+                                             const char        *item,
+                                             const char        *state,
+                                             int                delta,
+                                             GError           **error);
+/* {"items":[{"item","title","planned","done"}]} for items with demand. */
+JsonNode    *sp_storage_training_demand    (SpStorage          *self,
+                                            GError            **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpPrincipal, sp_principal_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpReportRow, sp_report_row_free)
 
 G_END_DECLS
