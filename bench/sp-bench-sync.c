@@ -555,6 +555,9 @@ main (int   argc,
         if (store == NULL)
           die ("open store", error);
         t0 = g_get_monotonic_time ();
+        /* one transaction for all saves, as an import would do */
+        if (!sp_local_store_begin_batch (store, &error))
+          die ("local save", error);
         for (guint k = 0; k < n_push; k++)
           {
             g_autoptr(JsonObject) f = service_fields (prefix, k);
@@ -563,6 +566,8 @@ main (int   argc,
             if (id == NULL)
               die ("local save", error);
           }
+        if (!sp_local_store_end_batch (store, &error))
+          die ("local save", error);
         secs = (g_get_monotonic_time () - t0) / 1e6;
         g_array_append_val (t_save, secs);
         if (sp_local_store_outbox_count (store) != n_push)

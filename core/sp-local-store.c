@@ -21,6 +21,10 @@ struct _SpLocalStore
   SpDb    *db;
   SpHlc   *clock;
   char    *node_id;
+
+  gboolean    in_batch;        /* between begin_batch and end_batch */
+  GHashTable *batch_touched;   /* entity names changed in the batch */
+  gboolean    defer_search;    /* apply_pulled leaves fts_pending to the caller */
 };
 
 G_DEFINE_FINAL_TYPE (SpLocalStore, sp_local_store, G_TYPE_OBJECT)
@@ -37,6 +41,9 @@ sp_local_store_finalize (GObject *object)
 {
   SpLocalStore *self = (SpLocalStore *) object;
 
+  if (self->in_batch)
+    sp_local_store_cancel_batch (self);
+  g_clear_pointer (&self->batch_touched, g_hash_table_unref);
   g_clear_pointer (&self->clock, sp_hlc_free);
   g_clear_pointer (&self->db, sp_db_close);
   g_clear_pointer (&self->node_id, g_free);
@@ -67,6 +74,7 @@ sp_local_store_class_init (SpLocalStoreClass *klass)
 static void
 sp_local_store_init (SpLocalStore *self)
 {
+  self->batch_touched = g_hash_table_new (g_str_hash, g_str_equal);
 }
 
 static char *
@@ -171,6 +179,102 @@ sp_local_store_emit_changed (SpLocalStore *self,
 {
   g_return_if_fail (SP_IS_LOCAL_STORE (self));
   g_signal_emit (self, signals[CHANGED], 0, entity);
+}
+
+/* A local edit is one transaction, or inside a batch one savepoint of the
+ * batch's transaction (so a failed edit still changes nothing). */
+static gboolean
+edit_begin (SpLocalStore  *self,
+            GError       **error)
+{
+  if (self->in_batch)
+    return sp_db_exec (self->db, "SAVEPOINT sp_edit", error);
+  return sp_db_begin (self->db, error);
+}
+
+static gboolean
+edit_commit (SpLocalStore  *self,
+             GError       **error)
+{
+  if (self->in_batch)
+    return sp_db_exec (self->db, "RELEASE sp_edit", error);
+  return sp_db_update_search_index (self->db, error) &&
+         sp_db_commit (self->db, error);
+}
+
+static void
+edit_rollback (SpLocalStore *self)
+{
+  if (self->in_batch)
+    {
+      sqlite3_exec (sp_db_handle (self->db), "ROLLBACK TO sp_edit; RELEASE sp_edit",
+                    NULL, NULL, NULL);
+      return;
+    }
+  sp_db_rollback (self->db);
+}
+
+static void
+edit_changed (SpLocalStore *self,
+              const char   *entity)
+{
+  if (self->in_batch)
+    g_hash_table_add (self->batch_touched, (gpointer) entity);
+  else
+    sp_local_store_emit_changed (self, entity);
+}
+
+gboolean
+sp_local_store_begin_batch (SpLocalStore  *self,
+                            GError       **error)
+{
+  g_return_val_if_fail (SP_IS_LOCAL_STORE (self), FALSE);
+  g_return_val_if_fail (!self->in_batch, FALSE);
+
+  if (!sp_db_begin (self->db, error))
+    return FALSE;
+  self->in_batch = TRUE;
+  return TRUE;
+}
+
+gboolean
+sp_local_store_end_batch (SpLocalStore  *self,
+                          GError       **error)
+{
+  GError *local_error = NULL;
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_val_if_fail (SP_IS_LOCAL_STORE (self), FALSE);
+  g_return_val_if_fail (self->in_batch, FALSE);
+
+  self->in_batch = FALSE;
+  if (!sp_db_update_search_index (self->db, &local_error) ||
+      !sp_db_commit (self->db, &local_error))
+    {
+      sp_db_rollback (self->db);
+      g_hash_table_remove_all (self->batch_touched);
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+
+  g_hash_table_iter_init (&iter, self->batch_touched);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    sp_local_store_emit_changed (self, key);
+  g_hash_table_remove_all (self->batch_touched);
+  return TRUE;
+}
+
+void
+sp_local_store_cancel_batch (SpLocalStore *self)
+{
+  g_return_if_fail (SP_IS_LOCAL_STORE (self));
+
+  if (!self->in_batch)
+    return;
+  self->in_batch = FALSE;
+  sp_db_rollback (self->db);
+  g_hash_table_remove_all (self->batch_touched);
 }
 
 /* Persist the greatest timestamp issued or observed, so that a reopened
@@ -380,7 +484,7 @@ sp_local_store_save (SpLocalStore  *self,
   else
     row_id = g_strdup (id);
 
-  if (!sp_db_begin (self->db, error))
+  if (!edit_begin (self, error))
     return NULL;
 
   existing = sp_db_row_read (self->db, entity, row_id, &local_error);
@@ -425,15 +529,14 @@ sp_local_store_save (SpLocalStore  *self,
                         existing ? existing->version : 0,
                         hlc, FALSE, change_id, valid, &local_error) ||
       !persist_clock (self, hlc, &local_error) ||
-      !sp_db_update_search_index (self->db, &local_error) ||
-      !sp_db_commit (self->db, &local_error))
+      !edit_commit (self, &local_error))
     goto failed;
 
-  sp_local_store_emit_changed (self, entity->name);
+  edit_changed (self, entity->name);
   return g_steal_pointer (&row_id);
 
 failed:
-  sp_db_rollback (self->db);
+  edit_rollback (self);
   g_propagate_error (error, local_error);
   return NULL;
 }
@@ -461,7 +564,7 @@ sp_local_store_delete (SpLocalStore  *self,
       return FALSE;
     }
 
-  if (!sp_db_begin (self->db, error))
+  if (!edit_begin (self, error))
     return FALSE;
 
   existing = sp_db_row_read (self->db, entity, id, &local_error);
@@ -480,15 +583,14 @@ sp_local_store_delete (SpLocalStore  *self,
       !sp_db_row_write (self->db, entity, id, existing->version, hlc, TRUE,
                         change_id, NULL, &local_error) ||
       !persist_clock (self, hlc, &local_error) ||
-      !sp_db_update_search_index (self->db, &local_error) ||
-      !sp_db_commit (self->db, &local_error))
+      !edit_commit (self, &local_error))
     goto failed;
 
-  sp_local_store_emit_changed (self, entity->name);
+  edit_changed (self, entity->name);
   return TRUE;
 
 failed:
-  sp_db_rollback (self->db);
+  edit_rollback (self);
   g_propagate_error (error, local_error);
   return FALSE;
 }
@@ -900,7 +1002,7 @@ sp_local_store_apply_pulled (SpLocalStore  *self,
 
   if ((max_hlc != NULL && !persist_clock (self, max_hlc, &local_error)) ||
       (cursor != NULL && !sp_db_meta_set (self->db, META_CURSOR, cursor, &local_error)) ||
-      !sp_db_update_search_index (self->db, &local_error) ||
+      (!self->defer_search && !sp_db_update_search_index (self->db, &local_error)) ||
       !sp_db_commit (self->db, &local_error))
     goto failed;
 
@@ -918,6 +1020,14 @@ failed:
   sp_db_rollback (self->db);
   g_propagate_error (error, local_error);
   return FALSE;
+}
+
+void
+sp_local_store_set_search_deferred (SpLocalStore *self,
+                                    gboolean      deferred)
+{
+  g_return_if_fail (SP_IS_LOCAL_STORE (self));
+  self->defer_search = deferred;
 }
 
 char *

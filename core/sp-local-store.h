@@ -41,6 +41,18 @@ gboolean      sp_local_store_delete          (SpLocalStore  *self,
                                               const char    *entity,
                                               const char    *id,
                                               GError       **error);
+/* Many local edits in one transaction (imports, bulk edits): between
+ * begin_batch and end_batch, save and delete join the batch's transaction
+ * (each edit still all-or-nothing: a failed one leaves the batch as it
+ * was), the search index is updated once and ::changed is emitted once per
+ * entity at end_batch, which commits. cancel_batch rolls the whole batch
+ * back. Other operations (sync, outbox) must not run during a batch. */
+gboolean      sp_local_store_begin_batch     (SpLocalStore  *self,
+                                              GError       **error);
+gboolean      sp_local_store_end_batch       (SpLocalStore  *self,
+                                              GError       **error);
+void          sp_local_store_cancel_batch    (SpLocalStore  *self);
+
 /* Current local state (NULL without error when missing). */
 SpDbRow      *sp_local_store_get             (SpLocalStore  *self,
                                               const char    *entity,
@@ -75,6 +87,15 @@ gboolean      sp_local_store_apply_pulled    (SpLocalStore  *self,
                                               const char    *cursor,
                                               GError       **error);
 char         *sp_local_store_get_cursor      (SpLocalStore  *self);
+
+/* While deferred, sp_local_store_apply_pulled() leaves the rows it wrote
+ * marked for the search index (fts_pending, committed with the rows)
+ * instead of indexing them page by page; the caller indexes them once with
+ * sp_db_update_search_index() afterwards (a multi-page pull). Readers of
+ * the index call that first anyway, so nothing is ever missing from a
+ * search, even after a crash in between. */
+void          sp_local_store_set_search_deferred (SpLocalStore *self,
+                                                  gboolean      deferred);
 
 /* Tell views that rows changed (after a sync in another connection).
  * @entity NULL means "anything". */
