@@ -1054,3 +1054,539 @@ sp_json_to_string (JsonNode *node,
   json_generator_set_root (gen, node);
   return json_generator_to_data (gen, len);
 }
+
+/* -- pull pages decoded without a tree of the page ---------------------- */
+
+enum {
+  PM_CHANGE_ID,
+  PM_ENTITY,
+  PM_ID,
+  PM_BASE_VERSION,
+  PM_VERSION,
+  PM_HLC,
+  PM_OP,
+  PM_FIELDS,
+  PM_N
+};
+
+static const char * const page_member_names[PM_N] = {
+  "change_id", "entity", "id", "base_version", "version", "hlc", "op", "fields",
+};
+
+static int
+page_member_index (const char *name)
+{
+  for (int i = 0; i < PM_N; i++)
+    if (strcmp (name, page_member_names[i]) == 0)
+      return i;
+  return -1;
+}
+
+static const char *
+node_string (JsonNode    *node,
+             const char  *member,
+             GError     **error)
+{
+  if (node == NULL)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "%s: missing", member);
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "%s: expected a string, got %s", member, type_name (node));
+      return NULL;
+    }
+  return json_node_get_string (node);
+}
+
+static gboolean
+node_int (JsonNode    *node,
+          const char  *member,
+          gint64      *out,
+          GError     **error)
+{
+  if (node == NULL)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "%s: missing", member);
+      return FALSE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "%s: expected an integer, got %s", member, type_name (node));
+      return FALSE;
+    }
+  *out = json_node_get_int (node);
+  if (*out < 0)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "%s: must not be negative", member);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Reads "name": (fp->p at the quote) into fp->buf and moves past the ':'. */
+static gboolean
+fast_member_name (FastParser *fp)
+{
+  fast_ws (fp);
+  if (fp->p >= fp->end || *fp->p != '"')
+    return fast_fail (fp, "expected a member name");
+  if (!fast_string (fp))
+    return FALSE;
+  fast_ws (fp);
+  if (fp->p >= fp->end || *fp->p != ':')
+    return fast_fail (fp, "expected ':'");
+  fp->p++;
+  return TRUE;
+}
+
+/* After a member or element: TRUE with *done set at @close, TRUE at ','. */
+static gboolean
+fast_next (FastParser *fp,
+           char        close,
+           gboolean   *done)
+{
+  fast_ws (fp);
+  if (fp->p < fp->end && *fp->p == ',')
+    {
+      fp->p++;
+      *done = FALSE;
+      return TRUE;
+    }
+  if (fp->p < fp->end && *fp->p == close)
+    {
+      fp->p++;
+      *done = TRUE;
+      return TRUE;
+    }
+  return fast_fail (fp, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
+}
+
+/* The "fields" object of a change of @entity, parsed straight into
+ * @fields: members the registry does not know are dropped (a newer
+ * server), the others validated like sp_change_validate_fields(). */
+static gboolean
+fast_fields (FastParser      *fp,
+             const SpEntity  *entity,
+             JsonObject      *fields,
+             GError         **error)
+{
+  gboolean done = FALSE;
+
+  fast_ws (fp);
+  if (fp->p >= fp->end || *fp->p != '{')
+    return fast_fail (fp, "expected an object");
+  fp->p++;
+  fast_ws (fp);
+  if (fp->p < fp->end && *fp->p == '}')
+    {
+      fp->p++;
+      return TRUE;
+    }
+
+  while (!done)
+    {
+      g_autoptr(JsonNode) value = NULL;
+      g_autoptr(GError) local_error = NULL;
+      const SpField *field;
+
+      if (!fast_member_name (fp))
+        return FALSE;
+      field = sp_entity_get_field (entity, fp->buf->str);
+      if (field == NULL)
+        {
+          /* not ours: parse (to check the syntax) and drop */
+          if (!(value = fast_value (fp, 3)))
+            return FALSE;
+        }
+      else
+        {
+          const char *name = field->name;   /* static, outlives fp->buf */
+
+          if (!(value = fast_value (fp, 3)))
+            return FALSE;
+          if (field->type == SP_FIELD_STRV && JSON_NODE_HOLDS_VALUE (value) &&
+              json_node_get_value_type (value) == G_TYPE_STRING)
+            {
+              JsonNode *lines = normalize_strv (value);
+              json_node_unref (value);
+              value = lines;
+            }
+          if (!sp_field_validate (field, value, &local_error))
+            {
+              g_set_error (error, SP_ERROR, local_error->code,
+                           "fields.%s: %s", name, local_error->message);
+              return FALSE;
+            }
+          json_object_set_member (fields, name, g_steal_pointer (&value));
+        }
+      if (!fast_next (fp, '}', &done))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* One element of "changes" (fp->p at its start). *change is NULL without
+ * error for an entity this program does not know. A syntax error returns
+ * FALSE with fp->problem set and no @error. */
+static gboolean
+fast_pulled_change (FastParser  *fp,
+                    SpChange   **change_out,
+                    GError     **error)
+{
+  JsonNode *members[PM_N] = { NULL, };
+  g_autoptr(SpChange) change = NULL;
+  const SpEntity *entity = NULL;
+  gboolean fields_done = FALSE;
+  gboolean done = FALSE;
+  gboolean ok = FALSE;
+  const char *s;
+
+  *change_out = NULL;
+  fast_ws (fp);
+  if (fp->p >= fp->end || *fp->p != '{')
+    {
+      JsonNode *other = fast_value (fp, 2);
+
+      if (other != NULL)
+        {
+          g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                       "expected an object, got %s", type_name (other));
+          json_node_unref (other);
+        }
+      return FALSE;
+    }
+  fp->p++;
+  change = sp_change_new ();
+
+  fast_ws (fp);
+  if (fp->p < fp->end && *fp->p == '}')
+    {
+      fp->p++;
+      done = TRUE;
+    }
+
+  while (!done)
+    {
+      int m;
+
+      if (!fast_member_name (fp))
+        goto out;
+      m = page_member_index (fp->buf->str);
+
+      if (m == PM_FIELDS && entity == NULL && members[PM_ENTITY] != NULL &&
+          JSON_NODE_HOLDS_VALUE (members[PM_ENTITY]) &&
+          json_node_get_value_type (members[PM_ENTITY]) == G_TYPE_STRING)
+        entity = sp_entity_lookup (json_node_get_string (members[PM_ENTITY]));
+
+      fast_ws (fp);
+      if (m == PM_FIELDS && entity != NULL && fp->p < fp->end && *fp->p == '{')
+        {
+          /* the usual order: entity before fields, decoded in place */
+          g_clear_pointer (&members[PM_FIELDS], json_node_unref);
+          json_object_unref (change->fields);
+          change->fields = json_object_new ();
+          if (!fast_fields (fp, entity, change->fields, error))
+            goto out;
+          fields_done = TRUE;
+        }
+      else
+        {
+          JsonNode *value = fast_value (fp, 2);
+
+          if (value == NULL)
+            goto out;
+          if (m < 0)
+            json_node_unref (value);    /* members we do not use */
+          else
+            {
+              if (members[m] != NULL)
+                json_node_unref (members[m]);
+              members[m] = value;
+              if (m == PM_FIELDS)
+                fields_done = FALSE;
+              else if (m == PM_ENTITY && fields_done)
+                {
+                  /* fields were checked against the first entity */
+                  fast_fail (fp, "entity repeated after fields");
+                  goto out;
+                }
+            }
+        }
+      if (!fast_next (fp, '}', &done))
+        goto out;
+    }
+
+  /* The same checks, in the same order, as sp_change_from_json (). */
+  if (!(s = node_string (members[PM_CHANGE_ID], "change_id", error)))
+    goto out;
+  if (!sp_id_is_valid (s))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "change_id: must be 1 to 64 characters of A-Z a-z 0-9 . _ : -");
+      goto out;
+    }
+  change->change_id = g_strdup (s);
+
+  if (!(s = node_string (members[PM_ENTITY], "entity", error)))
+    goto out;
+  if (!(entity = sp_entity_lookup (s)))
+    {
+      ok = TRUE;   /* an entity this program does not know: skip it */
+      goto out;
+    }
+  change->entity = g_strdup (s);
+
+  if (!(s = node_string (members[PM_ID], "id", error)))
+    goto out;
+  if (!sp_id_is_valid (s))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "id: must be 1 to 64 characters of A-Z a-z 0-9 . _ : -");
+      goto out;
+    }
+  change->id = g_strdup (s);
+
+  if (!node_int (members[PM_BASE_VERSION], "base_version", &change->base_version, error) ||
+      !node_int (members[PM_VERSION], "version", &change->version, error))
+    goto out;
+
+  if (!(s = node_string (members[PM_HLC], "hlc", error)))
+    goto out;
+  if (!sp_hlc_is_valid (s))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "hlc: expected MMMMMMMMMMMMMMM:CCCC:NODE");
+      goto out;
+    }
+  change->hlc = g_strdup (s);
+
+  if (!(s = node_string (members[PM_OP], "op", error)))
+    goto out;
+  if (strcmp (s, "upsert") == 0)
+    change->op = SP_OP_UPSERT;
+  else if (strcmp (s, "delete") == 0)
+    change->op = SP_OP_DELETE;
+  else
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "op: expected \"upsert\" or \"delete\"");
+      goto out;
+    }
+
+  if (!fields_done)
+    {
+      JsonNode *fields_node = members[PM_FIELDS];
+
+      if (fields_node == NULL || JSON_NODE_HOLDS_NULL (fields_node))
+        {
+          if (change->op == SP_OP_UPSERT)
+            {
+              g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "fields: missing");
+              goto out;
+            }
+        }
+      else if (!JSON_NODE_HOLDS_OBJECT (fields_node))
+        {
+          g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                       "fields: expected an object, got %s", type_name (fields_node));
+          goto out;
+        }
+      else
+        {
+          g_autoptr(GError) local_error = NULL;
+          g_autoptr(JsonObject) known = json_object_new ();
+          JsonObjectIter iter;
+          const char *name;
+          JsonNode *value;
+          JsonObject *validated;
+
+          json_object_iter_init (&iter, json_node_get_object (fields_node));
+          while (json_object_iter_next (&iter, &name, &value))
+            if (sp_entity_get_field (entity, name) != NULL)
+              json_object_set_member (known, name, json_node_ref (value));
+
+          validated = sp_change_validate_fields (entity, known, &local_error);
+          if (validated == NULL)
+            {
+              g_set_error (error, SP_ERROR, local_error->code,
+                           "fields.%s", local_error->message);
+              goto out;
+            }
+          json_object_unref (change->fields);
+          change->fields = validated;
+        }
+    }
+
+  *change_out = g_steal_pointer (&change);
+  ok = TRUE;
+
+out:
+  for (int i = 0; i < PM_N; i++)
+    if (members[i] != NULL)
+      json_node_unref (members[i]);
+  return ok;
+}
+
+gboolean
+sp_change_parse_pull_page (const char  *data,
+                           gsize        len,
+                           GPtrArray  **changes_out,
+                           char       **cursor_out,
+                           gboolean    *more_out,
+                           GError     **error)
+{
+  FastParser fp = { 0 };
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autofree char *cursor = NULL;
+  gboolean more = FALSE;
+  gboolean have_changes = FALSE;
+  gboolean done = FALSE;
+  GError *local_error = NULL;
+  guint index = 0;
+
+  g_return_val_if_fail (changes_out != NULL && cursor_out != NULL && more_out != NULL, FALSE);
+
+  if (data == NULL || len == 0)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "empty document");
+      return FALSE;
+    }
+  if (!g_utf8_validate (data, (gssize) len, NULL))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "document is not valid UTF-8");
+      return FALSE;
+    }
+  if (memchr (data, '\0', len) != NULL)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "document contains a NUL byte");
+      return FALSE;
+    }
+
+  fp.start = fp.p = data;
+  fp.end = data + len;
+  fp.buf = g_string_sized_new (256);
+  changes = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_free);
+
+  fast_ws (&fp);
+  if (fp.p >= fp.end || *fp.p != '{')
+    {
+      fast_fail (&fp, "not a JSON object");
+      goto syntax;
+    }
+  fp.p++;
+  fast_ws (&fp);
+  if (fp.p < fp.end && *fp.p == '}')
+    {
+      fp.p++;
+      done = TRUE;
+    }
+
+  while (!done)
+    {
+      if (!fast_member_name (&fp))
+        goto syntax;
+
+      if (strcmp (fp.buf->str, "changes") == 0)
+        {
+          gboolean end = FALSE;
+
+          fast_ws (&fp);
+          if (fp.p >= fp.end || *fp.p != '[')
+            {
+              JsonNode *other = fast_value (&fp, 1);
+
+              if (other == NULL)
+                goto syntax;
+              json_node_unref (other);
+              g_set_error (error, SP_ERROR, SP_ERROR_PROTOCOL, "no changes");
+              g_string_free (fp.buf, TRUE);
+              return FALSE;
+            }
+          fp.p++;
+          g_ptr_array_set_size (changes, 0);
+          have_changes = TRUE;
+          index = 0;
+          fast_ws (&fp);
+          if (fp.p < fp.end && *fp.p == ']')
+            {
+              fp.p++;
+              end = TRUE;
+            }
+          while (!end)
+            {
+              SpChange *change = NULL;
+
+              if (!fast_pulled_change (&fp, &change, &local_error))
+                {
+                  if (local_error == NULL)
+                    goto syntax;
+                  g_set_error (error, SP_ERROR, SP_ERROR_PROTOCOL, "changes[%u].%s",
+                               index, local_error->message);
+                  g_clear_error (&local_error);
+                  g_string_free (fp.buf, TRUE);
+                  return FALSE;
+                }
+              if (change != NULL)
+                g_ptr_array_add (changes, change);
+              index++;
+              if (!fast_next (&fp, ']', &end))
+                goto syntax;
+            }
+        }
+      else
+        {
+          g_autoptr(JsonNode) value = NULL;
+          g_autofree char *name = g_strdup (fp.buf->str);
+
+          if (!(value = fast_value (&fp, 1)))
+            goto syntax;
+          if (strcmp (name, "cursor") == 0)
+            {
+              g_clear_pointer (&cursor, g_free);
+              if (JSON_NODE_HOLDS_VALUE (value) &&
+                  json_node_get_value_type (value) == G_TYPE_STRING)
+                cursor = g_strdup (json_node_get_string (value));
+            }
+          else if (strcmp (name, "more") == 0)
+            more = JSON_NODE_HOLDS_VALUE (value) &&
+                   json_node_get_value_type (value) == G_TYPE_BOOLEAN &&
+                   json_node_get_boolean (value);
+        }
+      if (!fast_next (&fp, '}', &done))
+        goto syntax;
+    }
+
+  fast_ws (&fp);
+  if (fp.p < fp.end)
+    {
+      fast_fail (&fp, "trailing data after the document");
+      goto syntax;
+    }
+  g_string_free (fp.buf, TRUE);
+
+  if (!have_changes)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_PROTOCOL, "no changes");
+      return FALSE;
+    }
+  if (cursor == NULL)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_PROTOCOL, "no cursor");
+      return FALSE;
+    }
+
+  *changes_out = g_steal_pointer (&changes);
+  *cursor_out = g_steal_pointer (&cursor);
+  *more_out = more;
+  return TRUE;
+
+syntax:
+  g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "malformed JSON at byte %" G_GSIZE_FORMAT ": %s",
+               (gsize) (fp.p - fp.start), fp.problem ? fp.problem : "syntax error");
+  g_string_free (fp.buf, TRUE);
+  return FALSE;
+}

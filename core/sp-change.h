@@ -68,6 +68,19 @@ void            sp_change_append_json      (GString        *out,
                                             const SpChange *change,
                                             gboolean        with_version);
 
+/* Decode a pull answer {"cursor":..,"more":bool,"changes":[..]} straight
+ * into SpChanges (with "version"), without a tree of the whole page: each
+ * change is checked like sp_change_from_json(); changes of entities this
+ * program does not know are skipped and fields it does not know are
+ * dropped (a newer server). Malformed JSON fails with SP_ERROR_INVALID, a
+ * bad change or a missing "changes"/"cursor" with SP_ERROR_PROTOCOL. */
+gboolean        sp_change_parse_pull_page  (const char  *data,
+                                            gsize        len,
+                                            GPtrArray  **changes,   /* SpChange */
+                                            char       **cursor,
+                                            gboolean    *more,
+                                            GError     **error);
+
 SpChangeResult *sp_change_result_new       (const char     *change_id,
                                             SpResultStatus  status,
                                             gint64          version);

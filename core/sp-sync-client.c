@@ -14,7 +14,7 @@
 
 #include "sp-http-private.h"
 
-#define DEFAULT_PAGE_SIZE  5000
+#define DEFAULT_PAGE_SIZE  10000   /* the server's maximum */
 #define DEFAULT_PUSH_BATCH 1000
 #define DEFAULT_TIMEOUT    60
 
@@ -469,52 +469,6 @@ push_with_store (SpSyncClient  *self,
     }
 }
 
-/* Drop fields this program does not know (a newer server) so that pulled
- * changes still apply; unknown entities are skipped by the caller. */
-static JsonNode *
-strip_unknown_fields (JsonNode *node)
-{
-  JsonObject *object;
-  JsonNode *fields_node;
-  JsonNode *entity_node;
-  const SpEntity *entity;
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *value;
-  gboolean unknown = FALSE;
-  JsonNode *copy;
-  JsonObject *fields;
-  g_autoptr(GPtrArray) drop = NULL;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    return json_node_ref (node);
-  object = json_node_get_object (node);
-  fields_node = json_object_get_member (object, "fields");
-  entity_node = json_object_get_member (object, "entity");
-  if (fields_node == NULL || !JSON_NODE_HOLDS_OBJECT (fields_node) ||
-      entity_node == NULL || !JSON_NODE_HOLDS_VALUE (entity_node) ||
-      json_node_get_value_type (entity_node) != G_TYPE_STRING ||
-      (entity = sp_entity_lookup (json_node_get_string (entity_node))) == NULL)
-    return json_node_ref (node);
-
-  json_object_iter_init (&iter, json_node_get_object (fields_node));
-  while (!unknown && json_object_iter_next (&iter, &name, &value))
-    unknown = sp_entity_get_field (entity, name) == NULL;
-  if (!unknown)
-    return json_node_ref (node);
-
-  copy = json_node_copy (node);
-  fields = json_object_get_object_member (json_node_get_object (copy), "fields");
-  drop = g_ptr_array_new_with_free_func (g_free);
-  json_object_iter_init (&iter, fields);
-  while (json_object_iter_next (&iter, &name, &value))
-    if (sp_entity_get_field (entity, name) == NULL)
-      g_ptr_array_add (drop, g_strdup (name));
-  for (guint i = 0; i < drop->len; i++)
-    json_object_remove_member (fields, g_ptr_array_index (drop, i));
-  return copy;
-}
-
 /* Pull is pipelined: a fetcher thread (with its own SoupSession) requests
  * and decodes page n + 1 while the calling thread writes page n, so JSON
  * parsing and SQLite work run on different cores. Pages are applied
@@ -548,6 +502,89 @@ typedef struct {
   gboolean      stop;
 } PullFetcher;
 
+/* GET @path_and_query and the raw body of a 2xx answer (pull pages are
+ * decoded by sp_change_parse_pull_page() without a JSON tree). Errors are
+ * mapped like _sp_http_request() maps them. */
+static GBytes *
+request_raw (SpSyncClient  *self,
+             SoupSession   *session,
+             const char    *path_and_query,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autofree char *token = dup_token (self);
+  g_autofree char *url = NULL;
+  g_autofree char *auth = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) response = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint status;
+
+  if (token == NULL)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_UNAUTHORIZED, _("Not signed in"));
+      return NULL;
+    }
+
+  url = g_strconcat (self->base_url ? self->base_url : "", path_and_query, NULL);
+  msg = soup_message_new ("GET", url);
+  if (msg == NULL)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   _("Invalid server address “%s”"), self->base_url ? self->base_url : "");
+      return NULL;
+    }
+  auth = g_strconcat ("Bearer ", token, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept",
+                                "application/json");
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                auth);
+
+  response = soup_session_send_and_read (session, msg, cancellable, &local_error);
+  if (response == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, SP_ERROR, SP_ERROR_NETWORK,
+                     _("Cannot reach the server: %s"), local_error->message);
+      return NULL;
+    }
+
+  status = soup_message_get_status (msg);
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      gsize len = 0;
+      const char *data = g_bytes_get_data (response, &len);
+      g_autoptr(JsonNode) err = len ? sp_json_parse (data, (gssize) len, NULL) : NULL;
+      const char *slug = NULL;
+      const char *message = NULL;
+
+      if (err != NULL && JSON_NODE_HOLDS_OBJECT (err))
+        {
+          JsonObject *o = json_node_get_object (err);
+          JsonNode *n;
+
+          if ((n = json_object_get_member (o, "error")) && JSON_NODE_HOLDS_VALUE (n) &&
+              json_node_get_value_type (n) == G_TYPE_STRING)
+            slug = json_node_get_string (n);
+          if ((n = json_object_get_member (o, "message")) && JSON_NODE_HOLDS_VALUE (n) &&
+              json_node_get_value_type (n) == G_TYPE_STRING)
+            message = json_node_get_string (n);
+        }
+      if (message == NULL)
+        message = soup_message_get_reason_phrase (msg);
+      if (message == NULL || *message == '\0')
+        message = soup_status_get_phrase (status);
+
+      g_set_error (error, SP_ERROR, _sp_http_code_for_status (status, slug),
+                   "%s (HTTP %u)", message ? message : _("Server error"), status);
+      return NULL;
+    }
+
+  return g_steal_pointer (&response);
+}
+
 static PullPage *
 fetch_page (SpSyncClient *self,
             SoupSession  *session,
@@ -557,67 +594,29 @@ fetch_page (SpSyncClient *self,
   PullPage *page = g_new0 (PullPage, 1);
   g_autofree char *path = NULL;
   g_autofree char *escaped = NULL;
-  g_autoptr(JsonNode) answer = NULL;
-  JsonObject *object;
-  JsonNode *node;
-  JsonArray *array;
-  guint n;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *data;
+  gsize len = 0;
 
   escaped = g_uri_escape_string (cursor ? cursor : "", NULL, FALSE);
   path = g_strdup_printf ("/api/v1/sync?since=%s&limit=%u", escaped, self->page_size);
-  answer = request_json (self, session, "GET", path, NULL, TRUE, cancellable, &page->error);
-  if (answer == NULL)
+  body = request_raw (self, session, path, cancellable, &page->error);
+  if (body == NULL)
     return page;
 
-  object = json_node_get_object (answer);
-
-  node = json_object_get_member (object, "changes");
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+  data = g_bytes_get_data (body, &len);
+  if (!sp_change_parse_pull_page (data, len, &page->changes, &page->cursor, &page->more,
+                                  &local_error))
     {
-      protocol_error (&page->error, "no changes");
+      protocol_error (&page->error, local_error->message);
       return page;
     }
-  array = json_node_get_array (node);
-  n = json_array_get_length (array);
 
-  node = json_object_get_member (object, "cursor");
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      protocol_error (&page->error, "no cursor");
-      return page;
-    }
-  page->cursor = g_strdup (json_node_get_string (node));
-
-  node = json_object_get_member (object, "more");
-  page->more = node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-               json_node_get_value_type (node) == G_TYPE_BOOLEAN &&
-               json_node_get_boolean (node);
-
-  if (page->more && n == 0 && g_strcmp0 (cursor, page->cursor) == 0)
+  if (page->more && page->changes->len == 0 && g_strcmp0 (cursor, page->cursor) == 0)
     {
       protocol_error (&page->error, "more pages announced but the cursor did not move");
       return page;
-    }
-
-  page->changes = g_ptr_array_new_full (n, (GDestroyNotify) sp_change_free);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GError) local_error = NULL;
-      g_autoptr(JsonNode) element = strip_unknown_fields (json_array_get_element (array, i));
-      SpChange *change = sp_change_from_json (element, TRUE, &local_error);
-
-      if (change == NULL)
-        {
-          g_autofree char *what = NULL;
-
-          if (g_error_matches (local_error, SP_ERROR, SP_ERROR_UNKNOWN_ENTITY))
-            continue;
-          what = g_strdup_printf ("changes[%u].%s", i, local_error->message);
-          protocol_error (&page->error, what);
-          return page;
-        }
-      g_ptr_array_add (page->changes, change);
     }
 
   return page;
@@ -697,6 +696,11 @@ pull_with_store (SpSyncClient  *self,
     cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_fetcher),
                                        fetcher.cancellable, NULL);
 
+  /* Index the pulled rows for search once at the end, not page by page:
+   * a first sync of 100 000 rows would otherwise flush and merge FTS5
+   * segments for every page. */
+  sp_local_store_set_search_deferred (store, TRUE);
+
   thread = g_thread_new ("sp-pull", pull_fetcher_thread, &fetcher);
 
   for (;;)
@@ -743,6 +747,23 @@ pull_with_store (SpSyncClient  *self,
   if (!ok)
     g_cancellable_cancel (fetcher.cancellable);
   g_thread_join (thread);
+
+  sp_local_store_set_search_deferred (store, FALSE);
+  {
+    g_autoptr(GError) index_error = NULL;
+
+    /* Also after a failed page: the pages applied before it are indexed. */
+    if (!sp_db_update_search_index (sp_local_store_get_db (store), &index_error))
+      {
+        if (ok)
+          {
+            g_propagate_error (error, g_steal_pointer (&index_error));
+            ok = FALSE;
+          }
+        else
+          g_warning ("Cannot update the search index: %s", index_error->message);
+      }
+  }
 
   if (cancellable != NULL)
     g_cancellable_disconnect (cancellable, cancel_id);

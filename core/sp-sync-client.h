@@ -33,7 +33,7 @@ gboolean      sp_sync_client_set_ca_file    (SpSyncClient *self,
                                              const char   *path,
                                              GError      **error);
 void          sp_sync_client_set_page_size  (SpSyncClient *self,
-                                             guint         limit);   /* default 5000 */
+                                             guint         limit);   /* default 10000 */
 void          sp_sync_client_set_push_batch (SpSyncClient *self,
                                              guint         batch);   /* default 1000 */
 void          sp_sync_client_set_timeout    (SpSyncClient *self,
