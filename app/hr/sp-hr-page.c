@@ -970,7 +970,7 @@ pdf_table (SpHrPage *self,
 {
   g_autoptr(GPtrArray) groups = g_ptr_array_new ();
   g_autoptr(GPtrArray) codes = sp_hr_report_codes (self->current, NULL);
-  const double row_h = 12.5, label_w = 230, size = 7.5;
+  const double row_h = 12.5, label_w = 205, size = 7.5;
   const guint per_page = 6;
   const char *org_unit = selected_org_unit (self);
 

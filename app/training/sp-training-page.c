@@ -66,6 +66,9 @@ struct _SpTrainingPage
   GtkListBox            *facts_list;
   GtkLinkButton         *link_button;
   GtkLabel              *mark_label;
+  GtkWidget             *planned_button;
+  GtkWidget             *done_button;
+  GtkWidget             *clear_button;
   GtkWidget             *trainer_box;
   GtkLabel              *demand_label;
 };
@@ -521,7 +524,11 @@ row_subtitle (SpRow *row)
   const char *provider = sp_row_get_string (row, "provider");
 
   if (*level != '\0')
-    g_string_append_printf (text, " · %s", level);
+    /* Translators: the level of a training item, 1 to 5 */
+    {
+      g_string_append (text, " · ");
+      g_string_append_printf (text, _("Level %s"), level);
+    }
   if (*provider != '\0')
     g_string_append_printf (text, " · %s", provider);
   return g_string_free (g_steal_pointer (&text), FALSE);
@@ -808,6 +815,9 @@ show_detail (SpTrainingPage *self)
   else
     mark_text = g_strdup (_("Not marked."));
   gtk_label_set_label (self->mark_label, mark_text);
+  gtk_widget_set_visible (self->planned_button, g_strcmp0 (state, "planned") != 0);
+  gtk_widget_set_visible (self->done_button, g_strcmp0 (state, "done") != 0);
+  gtk_widget_set_visible (self->clear_button, state != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.mark", TRUE);
 
   if (can_edit (self))
@@ -1155,6 +1165,9 @@ sp_training_page_class_init (SpTrainingPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SpTrainingPage, facts_list);
   gtk_widget_class_bind_template_child (widget_class, SpTrainingPage, link_button);
   gtk_widget_class_bind_template_child (widget_class, SpTrainingPage, mark_label);
+  gtk_widget_class_bind_template_child (widget_class, SpTrainingPage, planned_button);
+  gtk_widget_class_bind_template_child (widget_class, SpTrainingPage, done_button);
+  gtk_widget_class_bind_template_child (widget_class, SpTrainingPage, clear_button);
   gtk_widget_class_bind_template_child (widget_class, SpTrainingPage, trainer_box);
   gtk_widget_class_bind_template_child (widget_class, SpTrainingPage, demand_label);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
