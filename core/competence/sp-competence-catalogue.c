@@ -154,8 +154,7 @@ validate_option (JsonObject  *option,
   if (!member_is_int (option, "points", &points))
     return invalid (error, where, _("“points” must be an integer"));
   if (points < 0 || points > MAX_POINTS)
-    return invalid (error, where, _("points must be between 0 and %d, not %" G_GINT64_FORMAT),
-                    MAX_POINTS, points);
+    return invalid (error, where, _("points must be between 0 and %d"), MAX_POINTS);
   correct = member (option, "correct");
   if (correct != NULL && !JSON_NODE_HOLDS_NULL (correct) &&
       (!JSON_NODE_HOLDS_VALUE (correct) || json_node_get_value_type (correct) != G_TYPE_BOOLEAN))

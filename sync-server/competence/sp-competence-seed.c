@@ -121,10 +121,10 @@ sp_competence_import (SpStorage   *storage,
   if (existing != NULL)
     {
       g_set_error (error, SP_ERROR, SP_ERROR_FROZEN,
-                   _("Catalogue “%s” version %" G_GINT64_FORMAT " is already published and "
+                   _("Catalogue “%s” version %d is already published and "
                      "cannot be changed; give the file a higher “version”"),
                    json_object_get_string_member (root, "id"),
-                   json_object_get_int_member (root, "version"));
+                   (int) json_object_get_int_member (root, "version"));
       return FALSE;
     }
 
