@@ -387,7 +387,7 @@ sp_competence_catalogue_to_changes (JsonNode    *catalogue,
 {
   g_autoptr(GPtrArray) changes = NULL;
   g_autofree char *cat_id = NULL;
-  JsonObject *root, *fields;
+  JsonObject *root, *fields, *cat_fields;
   JsonArray *areas, *levels;
   const char *key, *status;
   gint64 version = 0;
@@ -415,8 +415,7 @@ sp_competence_catalogue_to_changes (JsonNode    *catalogue,
   json_object_set_string_member (fields, "status", status);
   levels = member_array (root, "levels");
   json_object_set_array_member (fields, "levels", json_array_ref (levels));
-  if (!add_change (changes, SP_ENTITY_COMPETENCE_CATALOGUE, cat_id, fields, error))
-    return NULL;
+  cat_fields = fields;
 
   areas = member_array (root, "areas");
   for (guint a = 0; a < json_array_get_length (areas); a++)
@@ -432,7 +431,10 @@ sp_competence_catalogue_to_changes (JsonNode    *catalogue,
       copy_string (fields, area, "title", "title");
       json_object_set_int_member (fields, "position", a);
       if (!add_change (changes, SP_ENTITY_COMPETENCE_AREA, area_id, fields, error))
-        return NULL;
+        {
+          json_object_unref (cat_fields);
+          return NULL;
+        }
 
       for (guint c = 0; c < json_array_get_length (competences); c++)
         {
@@ -450,7 +452,10 @@ sp_competence_catalogue_to_changes (JsonNode    *catalogue,
           copy_string (fields, competence, "description", "description");
           json_object_set_int_member (fields, "position", c);
           if (!add_change (changes, SP_ENTITY_COMPETENCE, comp_id, fields, error))
-            return NULL;
+            {
+              json_object_unref (cat_fields);
+              return NULL;
+            }
 
           for (guint q = 0; questions && q < json_array_get_length (questions); q++)
             {
@@ -465,7 +470,10 @@ sp_competence_catalogue_to_changes (JsonNode    *catalogue,
               copy_string (fields, question, "text", "text");
               json_object_set_int_member (fields, "position", q);
               if (!add_change (changes, SP_ENTITY_COMPETENCE_QUESTION, qid, fields, error))
-                return NULL;
+                {
+                  json_object_unref (cat_fields);
+                  return NULL;
+                }
 
               for (guint o = 0; o < json_array_get_length (options); o++)
                 {
@@ -484,7 +492,10 @@ sp_competence_catalogue_to_changes (JsonNode    *catalogue,
                                                   json_node_get_boolean (correct));
                   json_object_set_int_member (fields, "position", o);
                   if (!add_change (changes, SP_ENTITY_COMPETENCE_OPTION, oid, fields, error))
-                    return NULL;
+                    {
+                      json_object_unref (cat_fields);
+                      return NULL;
+                    }
                 }
             }
 
@@ -504,10 +515,18 @@ sp_competence_catalogue_to_changes (JsonNode    *catalogue,
               copy_string (fields, rec, "training", "training_id");
               copy_string (fields, rec, "note", "note");
               if (!add_change (changes, SP_ENTITY_COMPETENCE_RECOMMENDATION, rid, fields, error))
-                return NULL;
+                {
+                  json_object_unref (cat_fields);
+                  return NULL;
+                }
             }
         }
     }
+
+  /* The catalogue row last: a published catalogue freezes its parts, so
+   * they must be in place before it (on the server and locally). */
+  if (!add_change (changes, SP_ENTITY_COMPETENCE_CATALOGUE, cat_id, cat_fields, error))
+    return NULL;
 
   return g_steal_pointer (&changes);
 }
@@ -773,7 +792,7 @@ sp_competence_catalogue_save_local (SpLocalStore  *store,
         return NULL;
     }
 
-  return g_strdup (((SpChange *) g_ptr_array_index (changes, 0))->id);
+  return g_strdup (((SpChange *) g_ptr_array_index (changes, changes->len - 1))->id);
 }
 
 char *

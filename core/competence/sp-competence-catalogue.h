@@ -56,8 +56,9 @@ gboolean    sp_competence_catalogue_validate    (JsonNode   *catalogue,
                                                  GError    **error);
 
 /* Validates and converts a catalogue into SpChange upserts (no change_id
- * and no hlc set: sp_storage_push_as_server() fills them in), catalogue row
- * first, then areas, competences, questions, options, recommendations.
+ * and no hlc set: sp_storage_push_as_server() fills them in): areas,
+ * competences, questions, options, recommendations, and the catalogue row
+ * LAST (a published catalogue freezes its parts, so they go first).
  * @status_override (NULL = keep the document's "status", default
  * "published") sets the catalogue's status. */
 GPtrArray  *sp_competence_catalogue_to_changes  (JsonNode    *catalogue,

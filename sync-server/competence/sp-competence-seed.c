@@ -83,7 +83,7 @@ sp_competence_seed_defaults (SpStorage  *storage,
     }
   /* The whole revision or nothing: only when its catalogue row is new. */
   if (!sp_storage_row_exists (storage, SP_ENTITY_COMPETENCE_CATALOGUE,
-                              ((SpChange *) g_ptr_array_index (changes, 0))->id))
+                              ((SpChange *) g_ptr_array_index (changes, changes->len - 1))->id))
     {
       if (!sp_storage_push_as_server (storage, changes, error))
         {
@@ -112,7 +112,7 @@ sp_competence_import (SpStorage   *storage,
 
   if (!(changes = sp_competence_catalogue_to_changes (catalogue, NULL, error)))
     return FALSE;
-  head = g_ptr_array_index (changes, 0);
+  head = g_ptr_array_index (changes, changes->len - 1);
   root = json_node_get_object (catalogue);
 
   existing = sp_storage_competence_catalogue (storage, json_object_get_string_member (root, "id"),

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sp-api-client.h"
+#include "sp-competence-catalogue.h"
 #include "sp-error.h"
 #include "sp-test-server.h"
 
@@ -646,6 +647,45 @@ test_frozen (void)
   g_assert_nonnull (strstr (body, "mine.1.q.1"));
 }
 
+/* The desktop's "import catalogue" path: the document saved as local edits
+ * syncs as one batch (parts first, the publishing catalogue row last) and
+ * the server accepts it. */
+static void
+test_desktop_import_syncs (void)
+{
+  g_autoptr(JsonNode) doc = get_json ("/api/v1/competence/catalogues/digcomp?version=1", fx->staff, 200);
+  g_autofree char *path = sp_test_server_path (fx->server, "desk.db");
+  g_autoptr(SpSyncClient) client = NULL;
+  g_autoptr(SpLocalStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  g_autoptr(JsonNode) full = NULL;
+  g_autofree char *row_id = NULL;
+  gboolean found = FALSE;
+
+  json_object_set_string_member (json_node_get_object (doc), "id", "jena-it");
+  json_object_set_string_member (json_node_get_object (doc), "title", "IT-Kompetenzen Jena");
+
+  client = sp_test_client_new (fx->server, "desk.db", "schulung");
+  store = sp_local_store_open (path, &error);
+  g_assert_no_error (error);
+  row_id = sp_competence_catalogue_save_local (store, doc, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (row_id, ==, "jena-it.1");
+  sp_test_sync_ok (client);
+  g_assert_cmpuint (sp_local_store_outbox_count (store), ==, 0);
+
+  list = get_json ("/api/v1/competence/catalogues", fx->staff, 200);
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (list)); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (json_node_get_array (list), i), "id"),
+                   "jena-it") == 0)
+      found = TRUE;
+  g_assert_true (found);
+  full = get_json ("/api/v1/competence/catalogues/jena-it", fx->staff, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (full), "areas")),
+                    ==, json_array_get_length (json_object_get_array_member (json_node_get_object (doc), "areas")));
+}
+
 /* -- core API client -------------------------------------------------- */
 
 static void
@@ -840,6 +880,7 @@ main (int   argc,
   g_test_add_func ("/competence/api/report-complementary", test_report_complementary);
   g_test_add_func ("/competence/api/report-differencing", test_report_differencing);
   g_test_add_func ("/competence/api/frozen", test_frozen);
+  g_test_add_func ("/competence/api/desktop-import-syncs", test_desktop_import_syncs);
   g_test_add_func ("/competence/api/api-client", test_api_client);
   g_test_add_func ("/competence/api/seed-and-cli", test_seed_and_cli);
 

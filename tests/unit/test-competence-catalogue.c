@@ -11,6 +11,7 @@
 #include "sp-competence-catalogue.h"
 #include "sp-competence-score.h"
 #include "sp-error.h"
+#include "sp-frozen.h"
 #include "sp-local-store.h"
 
 /* Catalogue JSON <-> registry rows: deterministic ids, a lossless round
@@ -126,7 +127,8 @@ test_deterministic_ids (void)
   /* 1 catalogue, 2 areas, 3 competences, 3 questions, 6 options, 1 rule */
   g_assert_cmpuint (changes->len, ==, 16);
 
-  first = g_ptr_array_index (changes, 0);
+  /* the catalogue row comes last: once published it freezes its parts */
+  first = g_ptr_array_index (changes, changes->len - 1);
   g_assert_cmpstr (first->entity, ==, SP_ENTITY_COMPETENCE_CATALOGUE);
   g_assert_cmpstr (first->id, ==, "mini.3");
   g_assert_cmpstr (json_object_get_string_member (first->fields, "key"), ==, "mini");
@@ -156,7 +158,7 @@ test_deterministic_ids (void)
   for (guint i = 0; i < changes->len; i++)
     g_assert_cmpstr (((SpChange *) g_ptr_array_index (again, i))->id, ==,
                      ((SpChange *) g_ptr_array_index (changes, i))->id);
-  g_assert_cmpstr (json_object_get_string_member (((SpChange *) g_ptr_array_index (again, 0))->fields, "status"),
+  g_assert_cmpstr (json_object_get_string_member (((SpChange *) g_ptr_array_index (again, again->len - 1))->fields, "status"),
                    ==, "draft");
 }
 
@@ -303,6 +305,54 @@ test_new_revision (Fixture       *f,
   }
 }
 
+/* A client refuses edits of a published version before they reach the
+ * outbox (the server would refuse them with "frozen"). */
+static void
+test_frozen_locally (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(JsonNode) doc = parse (small_json);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *next = NULL;
+  g_autoptr(JsonObject) fields = json_object_new ();
+  g_autoptr(JsonObject) attach = json_object_new ();
+  SpDb *db = sp_local_store_get_db (f->store);
+  const SpEntity *question = sp_entity_lookup (SP_ENTITY_COMPETENCE_QUESTION);
+  const SpEntity *option = sp_entity_lookup (SP_ENTITY_COMPETENCE_OPTION);
+  const SpEntity *catalogue = sp_entity_lookup (SP_ENTITY_COMPETENCE_CATALOGUE);
+
+  id = sp_competence_catalogue_save_local (f->store, doc, &error);
+  g_assert_no_error (error);
+
+  json_object_set_string_member (fields, "text", "Neu");
+  g_assert_true (sp_db_row_is_frozen (db, catalogue, "mini.3"));
+  g_assert_true (sp_db_row_is_frozen (db, option, "mini.3.q.1.1.2.o.1"));
+  g_assert_false (sp_db_check_frozen (db, question, "mini.3.q.1.1.1", fields, &error));
+  g_assert_error (error, SP_ERROR, SP_ERROR_FROZEN);
+  g_clear_error (&error);
+  g_assert_false (sp_db_check_frozen (db, option, "mini.3.q.1.1.1.o.1", NULL, &error));
+  g_assert_error (error, SP_ERROR, SP_ERROR_FROZEN);
+  g_clear_error (&error);
+  /* a new question attached to the published version */
+  json_object_set_string_member (attach, "catalogue_id", "mini.3");
+  g_assert_false (sp_db_check_frozen (db, question, "brand-new", attach, &error));
+  g_assert_error (error, SP_ERROR, SP_ERROR_FROZEN);
+  g_clear_error (&error);
+
+  /* the new version is a draft: editable */
+  next = sp_competence_catalogue_new_revision (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_false (sp_db_row_is_frozen (db, catalogue, next));
+  g_assert_true (sp_db_check_frozen (db, question, "mini.4.q.1.1.1", fields, &error));
+  g_assert_no_error (error);
+  json_object_set_string_member (attach, "catalogue_id", "mini.4");
+  g_assert_true (sp_db_check_frozen (db, question, "brand-new", attach, &error));
+  /* other entities are never frozen */
+  g_assert_true (sp_db_check_frozen (db, sp_entity_lookup ("service"), "x", fields, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_export_missing (Fixture       *f,
                      gconstpointer  data)
@@ -402,7 +452,7 @@ test_default_catalogue (void)
   g_assert_no_error (error);
   changes = sp_competence_catalogue_to_changes (doc, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (((SpChange *) g_ptr_array_index (changes, 0))->id, ==, "digcomp.1");
+  g_assert_cmpstr (((SpChange *) g_ptr_array_index (changes, changes->len - 1))->id, ==, "digcomp.1");
   for (guint i = 0; i < changes->len; i++)
     if (g_strcmp0 (((SpChange *) g_ptr_array_index (changes, i))->entity, SP_ENTITY_COMPETENCE) == 0)
       n_competences++;
@@ -418,6 +468,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/competence/catalogue/deterministic-ids", test_deterministic_ids);
   g_test_add ("/competence/catalogue/round-trip", Fixture, NULL, fixture_setup, test_round_trip, fixture_teardown);
   g_test_add ("/competence/catalogue/new-revision", Fixture, NULL, fixture_setup, test_new_revision, fixture_teardown);
+  g_test_add ("/competence/catalogue/frozen-locally", Fixture, NULL, fixture_setup, test_frozen_locally, fixture_teardown);
   g_test_add ("/competence/catalogue/export-missing", Fixture, NULL, fixture_setup, test_export_missing, fixture_teardown);
   g_test_add_func ("/competence/catalogue/validation", test_validation);
   g_test_add_func ("/competence/catalogue/validation-cases", test_validation_cases);
