@@ -395,6 +395,7 @@ test("on a phone in the dark scheme the steps and the result fit the screen and 
     // Skip through without answering: every competence ends at level 1.
     for (let i = 0; i < comps.length; i++) {
       await page.waitForSelector(`#step-form input[name="${comps[i].questions[0].id}"]`);
+      assert.ok(await overflow() <= 0, `no horizontal scrolling on the step of ${comps[i].code}`);
       await page.click("#next");
     }
     await page.waitForSelector("#result-table");
