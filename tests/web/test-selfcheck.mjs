@@ -381,11 +381,16 @@ test("a staff member takes the self-check, resumes it, sees levels and recommend
   }
 });
 
-test("on a phone in the dark scheme the steps and the result fit the screen and pass axe", async () => {
+test("on a phone in the dark scheme the steps and the result, with last year compared, fit the screen and pass axe", async () => {
   const { context, page, errors } = await newPage({ width: 390, height: 844 }, "dark");
   const comps = competences(catalogue);
   try {
     await signIn(page);   // a fresh browser context: nothing to resume
+    // Last year's result of this person, kept on this device only.
+    const year = new Date().getFullYear();
+    await page.evaluate((y) => localStorage.setItem("stadtpult.selfcheck.history.mitarbeiter", JSON.stringify({
+      [`digcomp:${y - 1}`]: { catalogue: "digcomp", version: 1, year: y - 1, levels: {}, areas: { "1": 3, "4": 1.5 } },
+    })), year);
     await page.fill("#org-unit", ORG_UNIT);
     await page.click("#start");
     await page.waitForSelector("#step-form");
@@ -402,6 +407,12 @@ test("on a phone in the dark scheme the steps and the result fit the screen and 
     assert.ok(await overflow() <= 0, "no horizontal scrolling on the result page");
     const levels = await page.$$eval("#result-table tbody tr[data-code] td:first-of-type", (tds) => tds.map((td) => td.textContent));
     assert.deepEqual([...new Set(levels)], ["1"], "nothing answered gives level 1 everywhere");
+    assert.equal((await page.textContent("#history-title")).trim(), `Vergleich mit ${year - 1}`);
+    const history = await page.$$eval("#history-title ~ .table-wrap tbody tr", (trs) =>
+      trs.map((tr) => [...tr.cells].map((c) => c.textContent.trim())));
+    assert.deepEqual(history.find((r) => r[0].startsWith("Bereich 1:")).slice(1), ["3", "1", "−2"]);
+    assert.deepEqual(history.find((r) => r[0].startsWith("Bereich 4:")).slice(1), ["1,5", "1", "−0,5"]);
+    assert.deepEqual(history.find((r) => r[0].startsWith("Bereich 2:")).slice(1), ["–", "1", "–"]);
     await expectNoAxeViolations(page, "the result page on a phone (dark)");
     assert.deepEqual(errors, []);
   } finally {
