@@ -311,14 +311,15 @@ object_to_string (JsonObject *object)
   return sp_json_to_string (node, NULL);
 }
 
+/* Outbox "fields" text back into an object (sp_json_parse: no GScanner,
+ * several times faster than JsonParser for thousands of outbox rows). */
 static JsonObject *
 object_from_string (const char *text)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
+  g_autoptr(JsonNode) root = NULL;
 
-  if (text != NULL && json_parser_load_from_data (parser, text, -1, NULL) &&
-      (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root))
+  if (text != NULL && (root = sp_json_parse (text, -1, NULL)) != NULL &&
+      JSON_NODE_HOLDS_OBJECT (root))
     return json_object_ref (json_node_get_object (root));
   return json_object_new ();
 }

@@ -499,6 +499,7 @@ typedef struct {
   GMutex        lock;
   GCond         cond;
   GQueue        pages;
+  GQueue        spent;         /* applied pages, freed by the fetcher */
   gboolean      stop;
 } PullFetcher;
 
@@ -635,8 +636,23 @@ pull_fetcher_thread (gpointer data)
       gboolean last;
 
       g_mutex_lock (&fetcher->lock);
-      while (!fetcher->stop && fetcher->pages.length >= PULL_QUEUE_DEPTH)
-        g_cond_wait (&fetcher->cond, &fetcher->lock);
+      for (;;)
+        {
+          /* Freeing a page of thousands of changes takes a while: do it
+           * here, not on the thread that writes the next page. */
+          if (fetcher->spent.length > 0)
+            {
+              PullPage *old = g_queue_pop_head (&fetcher->spent);
+
+              g_mutex_unlock (&fetcher->lock);
+              pull_page_free (old);
+              g_mutex_lock (&fetcher->lock);
+              continue;
+            }
+          if (fetcher->stop || fetcher->pages.length < PULL_QUEUE_DEPTH)
+            break;
+          g_cond_wait (&fetcher->cond, &fetcher->lock);
+        }
       if (fetcher->stop)
         {
           g_mutex_unlock (&fetcher->lock);
@@ -692,6 +708,7 @@ pull_with_store (SpSyncClient  *self,
   g_mutex_init (&fetcher.lock);
   g_cond_init (&fetcher.cond);
   g_queue_init (&fetcher.pages);
+  g_queue_init (&fetcher.spent);
   if (cancellable != NULL)
     cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_fetcher),
                                        fetcher.cancellable, NULL);
@@ -731,12 +748,16 @@ pull_with_store (SpSyncClient  *self,
         stats->pulled += page->changes->len;
 
       more = page->more;
-      pull_page_free (page);
       if (!more)
         {
+          pull_page_free (page);
           ok = TRUE;
           break;
         }
+      g_mutex_lock (&fetcher.lock);
+      g_queue_push_tail (&fetcher.spent, page);
+      g_cond_broadcast (&fetcher.cond);
+      g_mutex_unlock (&fetcher.lock);
     }
 
   /* Stop the fetcher (it may be waiting for room or in a request). */
@@ -768,6 +789,7 @@ pull_with_store (SpSyncClient  *self,
   if (cancellable != NULL)
     g_cancellable_disconnect (cancellable, cancel_id);
   g_queue_clear_full (&fetcher.pages, (GDestroyNotify) pull_page_free);
+  g_queue_clear_full (&fetcher.spent, (GDestroyNotify) pull_page_free);
   g_clear_object (&fetcher.cancellable);
   g_free (fetcher.cursor);
   g_mutex_clear (&fetcher.lock);
