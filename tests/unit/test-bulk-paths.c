@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/* The bulk fast paths behave like the row-by-row ones: batched local
+ * saves (sp_local_store_begin_batch/end_batch) and pull pages decoded
+ * without a JSON tree (sp_change_parse_pull_page). */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "sp-error.h"
+#include "sp-local-store.h"
+
+typedef struct {
+  char         *dir;
+  char         *path;
+  SpLocalStore *store;
+  guint         changed;
+} Fixture;
+
+static void
+on_changed (SpLocalStore *store,
+            const char   *entity,
+            Fixture      *f)
+{
+  f->changed++;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("sp-bulk-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "profile.db", NULL);
+  f->store = sp_local_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_signal_connect (f->store, "changed", G_CALLBACK (on_changed), f);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  g_clear_object (&f->store);
+  dir = g_dir_open (f->dir, 0, NULL);
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *p = g_build_filename (f->dir, name, NULL);
+      g_unlink (p);
+    }
+  g_rmdir (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+static JsonObject *
+service (const char *name)
+{
+  JsonObject *fields = json_object_new ();
+
+  json_object_set_string_member (fields, "name", name);
+  json_object_set_string_member (fields, "status", "published");
+  return fields;
+}
+
+static gint64
+count (SpLocalStore *store,
+       const char   *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (sp_db_handle (sp_local_store_get_db (store)), sql, -1,
+                                       &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+static void
+test_batch_saves (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) bad = json_object_new ();
+  g_autofree char *bad_id = NULL;
+
+  g_assert_true (sp_local_store_begin_batch (f->store, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Wohnung anmelden %u", i);
+      g_autoptr(JsonObject) fields = service (name);
+      g_autofree char *id = sp_local_store_save (f->store, "service", NULL, fields, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (id);
+    }
+
+  /* A failing edit inside the batch changes nothing and keeps the rest. */
+  json_object_set_int_member (bad, "name", 5);
+  bad_id = sp_local_store_save (f->store, "service", NULL, bad, &error);
+  g_assert_null (bad_id);
+  g_assert_error (error, SP_ERROR, SP_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_cmpuint (f->changed, ==, 0);   /* views hear about it once, at the end */
+  g_assert_true (sp_local_store_end_batch (f->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->changed, ==, 1);
+
+  g_assert_cmpuint (sp_local_store_outbox_count (f->store), ==, 50);
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM service"), ==, 50);
+  /* searchable right away */
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM fts_pending"), ==, 0);
+  g_assert_cmpint (count (f->store,
+                          "SELECT count(*) FROM service_fts WHERE service_fts MATCH 'wohnung'"),
+                   ==, 50);
+
+  /* a reopened profile sees everything (it was committed) */
+  g_clear_object (&f->store);
+  f->store = sp_local_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sp_local_store_outbox_count (f->store), ==, 50);
+}
+
+static void
+test_batch_cancel (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) fields = service ("Hund anmelden");
+  g_autofree char *id = NULL;
+  g_autofree char *after = NULL;
+
+  g_assert_true (sp_local_store_begin_batch (f->store, &error));
+  id = sp_local_store_save (f->store, "service", NULL, fields, &error);
+  g_assert_no_error (error);
+  sp_local_store_cancel_batch (f->store);
+
+  g_assert_cmpuint (sp_local_store_outbox_count (f->store), ==, 0);
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM service"), ==, 0);
+  g_assert_cmpuint (f->changed, ==, 0);
+
+  /* and single saves work as before afterwards */
+  after = sp_local_store_save (f->store, "service", NULL, fields, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->changed, ==, 1);
+  g_assert_cmpuint (sp_local_store_outbox_count (f->store), ==, 1);
+}
+
+#define HLC "001764000000000:0000:server"
+
+static void
+test_parse_page (void)
+{
+  const char *page =
+    "{\"cursor\":\"v1.7\",\"more\":true,\"changes\":["
+    /* the usual shape */
+    "{\"change_id\":\"c1\",\"entity\":\"service\",\"id\":\"s1\",\"base_version\":0,"
+    "\"version\":5,\"hlc\":\"" HLC "\",\"op\":\"upsert\","
+    "\"fields\":{\"name\":\"Pass \\u00e4ndern\",\"documents\":[\"Ausweis\"],\"future\":{\"x\":1}}},"
+    /* an entity this program does not know: skipped */
+    "{\"change_id\":\"c2\",\"entity\":\"newthing\",\"id\":\"n1\",\"base_version\":0,"
+    "\"version\":6,\"hlc\":\"" HLC "\",\"op\":\"upsert\",\"fields\":{\"a\":1}},"
+    /* fields before entity, documents as lines */
+    "{\"fields\":{\"documents\":\"Antrag\\n\\n Foto \",\"status\":\"draft\"},"
+    "\"change_id\":\"c3\",\"id\":\"s2\",\"entity\":\"service\",\"base_version\":2,"
+    "\"version\":7,\"hlc\":\"" HLC "\",\"op\":\"upsert\",\"extra\":[1,2]},"
+    /* a delete without fields */
+    "{\"change_id\":\"c4\",\"entity\":\"service\",\"id\":\"s3\",\"base_version\":3,"
+    "\"version\":8,\"hlc\":\"" HLC "\",\"op\":\"delete\"}"
+    "]}";
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autofree char *cursor = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean more = FALSE;
+  SpChange *c;
+  JsonArray *docs;
+
+  g_assert_true (sp_change_parse_pull_page (page, strlen (page), &changes, &cursor, &more, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (cursor, ==, "v1.7");
+  g_assert_true (more);
+  g_assert_cmpuint (changes->len, ==, 3);
+
+  c = changes->pdata[0];
+  g_assert_cmpstr (c->change_id, ==, "c1");
+  g_assert_cmpstr (c->entity, ==, "service");
+  g_assert_cmpint (c->version, ==, 5);
+  g_assert_cmpstr (json_object_get_string_member (c->fields, "name"), ==, "Pass ändern");
+  g_assert_false (json_object_has_member (c->fields, "future"));
+  g_assert_cmpuint (json_object_get_size (c->fields), ==, 2);
+
+  c = changes->pdata[1];
+  g_assert_cmpstr (c->id, ==, "s2");
+  g_assert_cmpint (c->base_version, ==, 2);
+  docs = json_object_get_array_member (c->fields, "documents");
+  g_assert_cmpuint (json_array_get_length (docs), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (docs, 1), ==, "Foto");
+
+  c = changes->pdata[2];
+  g_assert_cmpint (c->op, ==, SP_OP_DELETE);
+  g_assert_cmpuint (json_object_get_size (c->fields), ==, 0);
+}
+
+static void
+expect_page_error (const char *page,
+                   int         code,
+                   const char *needle)
+{
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autofree char *cursor = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean more = FALSE;
+
+  g_assert_false (sp_change_parse_pull_page (page, strlen (page), &changes, &cursor, &more,
+                                             &error));
+  g_assert_error (error, SP_ERROR, code);
+  g_assert_nonnull (strstr (error->message, needle));
+  g_assert_null (changes);
+  g_assert_null (cursor);
+}
+
+static void
+test_parse_page_errors (void)
+{
+  expect_page_error ("{\"cursor\":\"v1.1\",\"more\":false,\"changes\":[{\"change_id\":\"c1\","
+                     "\"entity\":\"service\",\"id\":\"s1\",\"base_version\":0,\"version\":1,"
+                     "\"hlc\":\"" HLC "\",\"op\":\"upsert\",\"fields\":{\"name\":7}}]}",
+                     SP_ERROR_PROTOCOL, "changes[0].fields.name");
+  expect_page_error ("{\"cursor\":\"v1.1\",\"more\":false,\"changes\":[{\"change_id\":\"c1\","
+                     "\"entity\":\"service\",\"id\":\"s1\",\"base_version\":0,"
+                     "\"hlc\":\"" HLC "\",\"op\":\"upsert\",\"fields\":{}}]}",
+                     SP_ERROR_PROTOCOL, "version: missing");
+  expect_page_error ("{\"more\":false,\"changes\":[]}", SP_ERROR_PROTOCOL, "no cursor");
+  expect_page_error ("{\"cursor\":\"v1.1\",\"more\":false}", SP_ERROR_PROTOCOL, "no changes");
+  expect_page_error ("{\"cursor\":\"v1.1\",\"changes\":[{]}", SP_ERROR_INVALID, "malformed");
+  expect_page_error ("{\"cursor\":\"v1.1\",\"changes\":[]} x", SP_ERROR_INVALID, "trailing");
+  expect_page_error ("[]", SP_ERROR_INVALID, "malformed");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/bulk/batch-saves", Fixture, NULL, fixture_setup, test_batch_saves,
+              fixture_teardown);
+  g_test_add ("/bulk/batch-cancel", Fixture, NULL, fixture_setup, test_batch_cancel,
+              fixture_teardown);
+  g_test_add_func ("/bulk/parse-page", test_parse_page);
+  g_test_add_func ("/bulk/parse-page-errors", test_parse_page_errors);
+  return g_test_run ();
+}
