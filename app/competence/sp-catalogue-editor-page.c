@@ -1091,8 +1091,8 @@ on_publish_clicked (SpCatalogueEditorPage *self)
                           obj_int (root, "version"), obj_string (root, "title"));
   dialog = adw_message_dialog_new (parent_window (self), _("Publish This Version?"), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "publish", _("_Publish"),
+                                    "cancel", _("Cancel"),
+                                    "publish", _("Publish"),
                                     NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "publish",
                                               ADW_RESPONSE_SUGGESTED);
@@ -1169,8 +1169,8 @@ on_catalogue_selected (SpCatalogueEditorPage *self)
   dialog = adw_message_dialog_new (parent_window (self), _("Discard Changes?"),
                                    _("The catalogue has unsaved changes."));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "keep", _("_Keep Editing"),
-                                    "discard", _("_Discard Changes"),
+                                    "keep", _("Keep Editing"),
+                                    "discard", _("Discard Changes"),
                                     NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
                                               ADW_RESPONSE_DESTRUCTIVE);

@@ -467,8 +467,8 @@ on_discard_clicked (SpSelfcheckPage *self)
                                    _("Discard the Unfinished Self-Check?"),
                                    _("Your answers so far are deleted from this device."));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "discard", _("_Discard"),
+                                    "cancel", _("Cancel"),
+                                    "discard", _("Discard"),
                                     NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
                                               ADW_RESPONSE_DESTRUCTIVE);
@@ -806,8 +806,8 @@ on_next_clicked (SpSelfcheckPage *self)
                                                   _("Show the Result?"), body);
 
       adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                        "back", _("_Keep Answering"),
-                                        "finish", _("_Show Result"),
+                                        "back", _("Keep Answering"),
+                                        "finish", _("Show Result"),
                                         NULL);
       adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "finish",
                                                   ADW_RESPONSE_SUGGESTED);
@@ -1223,8 +1223,8 @@ on_submit_clicked (SpSelfcheckPage *self)
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                    _("Submit Anonymously?"), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "submit", _("_Submit"),
+                                    "cancel", _("Cancel"),
+                                    "submit", _("Submit"),
                                     NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "submit",
                                               ADW_RESPONSE_SUGGESTED);
