@@ -193,8 +193,8 @@ sp_hr_chart_describe (SpHrChart *self)
 
   g_return_val_if_fail (SP_IS_HR_CHART (self), NULL);
 
-  g_string_append_printf (text, _("Mean level per competence (1 to 5), %s, %" G_GINT64_FORMAT " compared with %" G_GINT64_FORMAT),
-                          self->group ? self->group : "", self->year, self->year - 1);
+  g_string_append_printf (text, _("Mean level per competence (1 to 5), %s, %d compared with %d"),
+                          self->group ? self->group : "", (int) self->year, (int) (self->year - 1));
   for (guint i = 0; i < self->bars->len; i++)
     {
       Bar *bar = &g_array_index (self->bars, Bar, i);

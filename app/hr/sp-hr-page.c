@@ -282,9 +282,9 @@ bind_cell (GtkSignalListItemFactory *factory,
       text = g_strdup_printf ("%.2f (%+.1f %%)", mean, change);
       sp_hr_group_get_level (before, code, &earlier);
       /* Translators: org unit, competence code and title, year, mean, year, mean */
-      tooltip = g_strdup_printf (_("%s, %s %s: %" G_GINT64_FORMAT " %.2f, %" G_GINT64_FORMAT " %.2f"),
+      tooltip = g_strdup_printf (_("%s, %s %s: %d %.2f, %d %.2f"),
                                  group_name, code, title_for (self, code),
-                                 self->current->year, mean, self->previous->year, earlier);
+                                 (int) (self->current->year), mean, (int) (self->previous->year), earlier);
     }
   else
     {
@@ -460,7 +460,7 @@ describe_change (SpHrPage   *self,
       !sp_hr_report_change (self->current, self->previous, org_unit, code, &change))
     return NULL;
   /* Translators: change in percent since a year, e.g. "+4.2 % since 2025" */
-  return g_strdup_printf (_("%+.1f %% since %" G_GINT64_FORMAT), change, self->previous->year);
+  return g_strdup_printf (_("%+.1f %% since %d"), change, (int) (self->previous->year));
 }
 
 static void
@@ -611,18 +611,18 @@ rebuild (SpHrPage *self)
     shown_n += ((SpHrGroup *) g_ptr_array_index (self->current->groups, i))->n;
 
   if (self->current->total != NULL)
-    summary = g_strdup_printf (ngettext ("Competence report %" G_GINT64_FORMAT ": %u org unit shown, %" G_GINT64_FORMAT " submissions in all",
-                                         "Competence report %" G_GINT64_FORMAT ": %u org units shown, %" G_GINT64_FORMAT " submissions in all",
+    summary = g_strdup_printf (ngettext ("Competence report %d: %u org unit shown, %d submissions in all",
+                                         "Competence report %d: %u org units shown, %d submissions in all",
                                          self->current->groups->len),
-                               self->current->year, self->current->groups->len, self->current->total->n);
+                               (int) (self->current->year), self->current->groups->len, (int) (self->current->total->n));
   else if (self->current->groups->len > 0)
-    summary = g_strdup_printf (ngettext ("Competence report %" G_GINT64_FORMAT ": %u org unit shown",
-                                         "Competence report %" G_GINT64_FORMAT ": %u org units shown",
+    summary = g_strdup_printf (ngettext ("Competence report %d: %u org unit shown",
+                                         "Competence report %d: %u org units shown",
                                          self->current->groups->len),
-                               self->current->year, self->current->groups->len);
+                               (int) (self->current->year), self->current->groups->len);
   else
-    summary = g_strdup_printf (_("Competence report %" G_GINT64_FORMAT ": no group has enough submissions to be shown"),
-                               self->current->year);
+    summary = g_strdup_printf (_("Competence report %d: no group has enough submissions to be shown"),
+                               (int) (self->current->year));
   gtk_label_set_label (self->summary_label, summary);
 
   suppressed = g_strdup_printf (ngettext ("Suppressed groups: %u. Groups with fewer than 5 submissions are never shown, nor is any total or other group from which they could be calculated.",
@@ -635,8 +635,8 @@ rebuild (SpHrPage *self)
     {
       g_autofree char *notice = NULL;
 
-      notice = g_strdup_printf (_("The report of %" G_GINT64_FORMAT " could not be loaded (%s): no year-over-year change."),
-                                self->current->year - 1,
+      notice = g_strdup_printf (_("The report of %d could not be loaded (%s): no year-over-year change."),
+                                (int) (self->current->year - 1),
                                 self->previous_error ? self->previous_error->message : "");
       gtk_label_set_label (self->notice_label, notice);
       gtk_widget_set_visible (GTK_WIDGET (self->notice_label), TRUE);
@@ -885,7 +885,7 @@ export_csv_action (GtkWidget  *widget,
   if (self->current == NULL)
     return;
   /* Translators: a file name */
-  name = g_strdup_printf (_("competence-report-%" G_GINT64_FORMAT ".csv"), self->current->year);
+  name = g_strdup_printf (_("competence-report-%d.csv"), (int) (self->current->year));
   open_chooser (self, _("Export Report as CSV"), name, "*.csv", _("CSV files"),
                 G_CALLBACK (on_csv_response));
 }
@@ -953,7 +953,7 @@ pdf_header (SpHrPage *self,
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *date = g_date_time_format (now, "%x");
-  g_autofree char *title = g_strdup_printf (_("Competence report %" G_GINT64_FORMAT), self->current->year);
+  g_autofree char *title = g_strdup_printf (_("Competence report %d"), (int) (self->current->year));
   g_autofree char *created = g_strdup_printf (_("Created on %s. Anonymised: only groups with at least 5 submissions are shown."), date);
   double y = PDF_MARGIN;
 
@@ -1057,7 +1057,7 @@ write_pdf (SpHrPage    *self,
   cairo_status_t status;
   double y;
 
-  g_autofree char *title = g_strdup_printf (_("Competence report %" G_GINT64_FORMAT), self->current->year);
+  g_autofree char *title = g_strdup_printf (_("Competence report %d"), (int) (self->current->year));
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Stadtpult");
 
@@ -1066,8 +1066,8 @@ write_pdf (SpHrPage    *self,
   y += pdf_text (cr, PDF_MARGIN, y, PDF_W - 2 * PDF_MARGIN, suppressed, 8.5, FALSE, FALSE, TRUE) + 4;
   if (comparing (self))
     {
-      g_autofree char *note = g_strdup_printf (_("Values: mean level 1 to 5, in brackets the change in percent since %" G_GINT64_FORMAT "."),
-                                               self->previous->year);
+      g_autofree char *note = g_strdup_printf (_("Values: mean level 1 to 5, in brackets the change in percent since %d."),
+                                               (int) (self->previous->year));
       y += pdf_text (cr, PDF_MARGIN, y, PDF_W - 2 * PDF_MARGIN, note, 8.5, FALSE, FALSE, TRUE) + 6;
     }
   pdf_table (self, cr, &y);
@@ -1139,7 +1139,7 @@ export_pdf_action (GtkWidget  *widget,
   if (self->current == NULL)
     return;
   /* Translators: a file name */
-  name = g_strdup_printf (_("competence-report-%" G_GINT64_FORMAT ".pdf"), self->current->year);
+  name = g_strdup_printf (_("competence-report-%d.pdf"), (int) (self->current->year));
   open_chooser (self, _("Export Report as PDF"), name, "*.pdf", _("PDF documents"),
                 G_CALLBACK (on_pdf_response));
 }

@@ -380,7 +380,7 @@ sp_hr_report_to_csv (SpHrReport *current,
   g_return_val_if_fail (current != NULL, NULL);
 
   codes = sp_hr_report_codes (current, NULL);
-  before_header = g_strdup_printf (_("Mean %" G_GINT64_FORMAT), current->year - 1);
+  before_header = g_strdup_printf (_("Mean %d"), (int) (current->year - 1));
 
   csv_field (out, _("Year"));
   csv_field (out, _("Org unit"));

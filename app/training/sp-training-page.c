@@ -828,8 +828,8 @@ show_detail (SpTrainingPage *self)
       if (!self->server_trainer)
         demand = g_strdup (_("Anonymous demand: not loaded (offline or not signed in)."));
       else
-        demand = g_strdup_printf (_("Anonymous demand: %" G_GINT64_FORMAT " planned, %" G_GINT64_FORMAT " done"),
-                                  counts ? counts[0] : 0, counts ? counts[1] : 0);
+        demand = g_strdup_printf (_("Anonymous demand: %d planned, %d done"),
+                                  (int) (counts ? counts[0] : 0), (int) (counts ? counts[1] : 0));
       gtk_label_set_label (self->demand_label, demand);
     }
 
