@@ -17,6 +17,7 @@
 /* Long enough for a person to answer an unlock prompt of the keyring. */
 #define KEYRING_TIMEOUT_SECONDS 60
 #define LAST_SYNC_META_KEY     "desktop.last_sync"
+#define ROLES_META_KEY         "desktop.roles"
 
 struct _SpSyncController
 {
@@ -30,6 +31,8 @@ struct _SpSyncController
   SpSyncClient    *client;       /* NULL while signed out */
   char            *server_url;
   char            *user;
+  char            *token;        /* NULL while signed out */
+  char           **roles;        /* from the last sign-in, NULL if unknown */
 
   GCancellable    *cancellable;  /* of the running sync */
   GDateTime       *last_sync;
@@ -59,6 +62,7 @@ enum {
   PROP_ERROR,
   PROP_USER,
   PROP_SERVER_URL,
+  PROP_ROLES,
   N_PROPS
 };
 
@@ -230,6 +234,10 @@ drop_sign_in (SpSyncController *self,
   if (forget_in_keyring && self->server_url != NULL && self->user != NULL)
     sp_token_store_clear_async (self->server_url, self->user, self->profile_dir,
                                 NULL, NULL, NULL);
+
+  if (self->token != NULL)
+    memset (self->token, 0, strlen (self->token));
+  g_clear_pointer (&self->token, g_free);
 
   if (self->client != NULL)
     {
@@ -442,14 +450,40 @@ on_settings_changed (GSettings        *settings,
 }
 
 static void
-use_sign_in (SpSyncController *self,
-             SpSyncClient     *client,
-             const char       *server_url,
-             const char       *user)
+use_sign_in (SpSyncController   *self,
+             SpSyncClient       *client,
+             const char         *server_url,
+             const char         *user,
+             const char         *token,
+             const char * const *roles)
 {
+  SpDb *db = sp_local_store_get_db (self->store);
+  g_autoptr(GError) error = NULL;
+
   drop_sign_in (self, FALSE);
 
   self->client = g_object_ref (client);
+  self->token = g_strdup (token);
+
+  /* The roles of a sign-in are kept with the profile, so that a sign-in
+   * restored from the keyring shows the same pages. */
+  g_clear_pointer (&self->roles, g_strfreev);
+  if (roles != NULL)
+    {
+      g_autofree char *joined = g_strjoinv (",", (char **) roles);
+
+      self->roles = g_strdupv ((char **) roles);
+      if (!sp_db_meta_set (db, ROLES_META_KEY, joined, &error))
+        g_warning ("Cannot remember the roles: %s", error->message);
+    }
+  else
+    {
+      g_autofree char *joined = sp_db_meta_get (db, ROLES_META_KEY);
+
+      if (joined != NULL && *joined != '\0')
+        self->roles = g_strsplit (joined, ",", -1);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLES]);
   g_free (self->server_url);
   self->server_url = g_strdup (server_url);
   g_free (self->user);
@@ -537,9 +571,10 @@ on_login_done (GObject      *source,
   SignIn *sign_in = g_task_get_task_data (task);
   g_autoptr(GTask) keyring_task = NULL;
   g_autoptr(GError) error = NULL;
+  g_auto(GStrv) roles = NULL;
   SignIn *keyring;
 
-  sign_in->token = sp_sync_client_login_finish (SP_SYNC_CLIENT (source), result, NULL, &error);
+  sign_in->token = sp_sync_client_login_finish (SP_SYNC_CLIENT (source), result, &roles, &error);
   if (sign_in->token == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -549,7 +584,8 @@ on_login_done (GObject      *source,
   /* Signed in: start working at once, store the token in the background
    * (the keyring may need to ask for its password first). */
   sp_sync_client_set_token (sign_in->client, sign_in->token);
-  use_sign_in (self, sign_in->client, sign_in->server_url, sign_in->user);
+  use_sign_in (self, sign_in->client, sign_in->server_url, sign_in->user,
+               sign_in->token, (const char * const *) roles);
 
   keyring = g_new0 (SignIn, 1);
   keyring->client = g_object_ref (sign_in->client);
@@ -647,7 +683,8 @@ on_token_found (GObject      *source,
       text = g_strdup_printf (_("Cannot use the CA certificate: %s"), ca_error->message);
       set_error (self, text);
     }
-  use_sign_in (self, sign_in->client, sign_in->server_url, sign_in->user);
+  use_sign_in (self, sign_in->client, sign_in->server_url, sign_in->user,
+               sign_in->token, NULL);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -818,6 +855,8 @@ sp_sync_controller_finalize (GObject *object)
   g_free (self->server_url);
   g_free (self->user);
   g_free (self->error);
+  g_free (self->token);
+  g_strfreev (self->roles);
 
   G_OBJECT_CLASS (sp_sync_controller_parent_class)->finalize (object);
 }
@@ -864,6 +903,9 @@ sp_sync_controller_get_property (GObject    *object,
       break;
     case PROP_SERVER_URL:
       g_value_set_string (value, self->server_url);
+      break;
+    case PROP_ROLES:
+      g_value_set_boxed (value, self->roles);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -938,6 +980,9 @@ sp_sync_controller_class_init (SpSyncControllerClass *klass)
   properties[PROP_SERVER_URL] =
     g_param_spec_string ("server-url", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ROLES] =
+    g_param_spec_boxed ("roles", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* ::synced (pushed, pulled, conflicts) after every successful sync. */
@@ -976,4 +1021,42 @@ sp_sync_controller_new (SpLocalStore *store,
                        "settings", settings,
                        "profile-dir", profile_dir,
                        NULL);
+}
+
+/* Roles of the signed-in user ("staff" always among them), NULL when not
+ * known. */
+const char * const *
+sp_sync_controller_get_roles (SpSyncController *self)
+{
+  g_return_val_if_fail (SP_IS_SYNC_CONTROLLER (self), NULL);
+  return (const char * const *) self->roles;
+}
+
+gboolean
+sp_sync_controller_has_role (SpSyncController *self,
+                             const char       *allowed_csv)
+{
+  g_return_val_if_fail (SP_IS_SYNC_CONTROLLER (self), FALSE);
+  return self->roles != NULL
+         && sp_roles_contain_any ((const char * const *) self->roles, allowed_csv);
+}
+
+gboolean
+sp_sync_controller_get_access (SpSyncController  *self,
+                               char             **base_url,
+                               char             **token,
+                               char             **ca_file)
+{
+  g_autofree char *ca = NULL;
+
+  g_return_val_if_fail (SP_IS_SYNC_CONTROLLER (self), FALSE);
+
+  if (self->client == NULL || self->token == NULL)
+    return FALSE;
+
+  ca = g_settings_get_string (self->settings, "ca-file");
+  *base_url = g_strdup (self->server_url);
+  *token = g_strdup (self->token);
+  *ca_file = *ca != '\0' ? g_steal_pointer (&ca) : NULL;
+  return TRUE;
 }

@@ -62,6 +62,20 @@ gboolean          sp_sync_controller_restore_finish(SpSyncController    *self,
 /* Forgets the token (also in the keyring); local data stays. */
 void              sp_sync_controller_sign_out      (SpSyncController *self);
 
+/* The signed-in user's roles (from the last sign-in, kept with the
+ * profile), NULL when not known; has_role: any of the comma-separated
+ * roles (admin counts for every role). */
+const char * const *sp_sync_controller_get_roles   (SpSyncController *self);
+gboolean          sp_sync_controller_has_role      (SpSyncController *self,
+                                                    const char       *allowed_csv);
+/* Server URL, bearer token and CA file (or NULL) of the current sign-in
+ * as new strings, for requests outside sync; FALSE when signed out.
+ * Matches SpServerAccessFunc (sp-api-client.h). */
+gboolean          sp_sync_controller_get_access    (SpSyncController  *self,
+                                                    char             **base_url,
+                                                    char             **token,
+                                                    char             **ca_file);
+
 /* Human-readable text for a sync or sign-in error. */
 char             *sp_sync_controller_describe_error(const GError *error);
 

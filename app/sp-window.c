@@ -5,8 +5,12 @@
 
 #include <glib/gi18n.h>
 
+#include "competence/sp-catalogue-editor-page.h"
+#include "competence/sp-selfcheck-page.h"
 #include "conflicts/sp-conflicts-page.h"
+#include "hr/sp-hr-page.h"
 #include "services/sp-services-page.h"
+#include "training/sp-training-page.h"
 #include "sp-sync-status.h"
 #include "sp-window.h"
 
@@ -22,7 +26,6 @@ struct _SpWindow
   AdwLeaflet           *leaflet;
   GtkWidget            *sidebar_box;
   GtkListBox           *sidebar;
-  GtkListBoxRow        *services_row;
   GtkListBoxRow        *conflicts_row;
   GtkLabel             *conflicts_badge;
   GtkWidget            *content_box;
@@ -32,8 +35,26 @@ struct _SpWindow
   SpSyncStatus         *sync_status;
   GtkRevealer          *signin_revealer;
   GtkStack             *stack;
+  GtkWidget            *training_page;
 
   guint                 n_conflicts;
+};
+
+/* Pages added after "Services", in sidebar order. @roles: who sees the
+ * page (comma separated, NULL = everyone); the server enforces the same. */
+typedef struct
+{
+  const char *name;
+  const char *title;
+  const char *icon_name;
+  const char *roles;
+} SpFeature;
+
+static const SpFeature features[] = {
+  { "selfcheck",  N_("Self-check"),             "emblem-ok-symbolic",        NULL },
+  { "training",   N_("Training"),               "x-office-address-book-symbolic", NULL },
+  { "catalogues", N_("Competence catalogues"),  "view-list-symbolic",        "hr,trainer" },
+  { "hr",         N_("HR report"),              "x-office-spreadsheet-symbolic", "hr" },
 };
 
 G_DEFINE_FINAL_TYPE (SpWindow, sp_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -177,10 +198,16 @@ on_visible_page_changed (SpWindow *self)
       adw_window_title_set_title (self->content_title, gtk_stack_page_get_title (page));
     }
 
-  if (g_strcmp0 (name, "services") == 0)
-    row = self->services_row;
-  else if (g_strcmp0 (name, "conflicts") == 0)
-    row = self->conflicts_row;
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->sidebar));
+       child != NULL && name != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LIST_BOX_ROW (child) && g_str_equal (gtk_widget_get_name (child), name))
+        {
+          row = GTK_LIST_BOX_ROW (child);
+          break;
+        }
+    }
   if (row != NULL && gtk_list_box_get_selected_row (self->sidebar) != row)
     gtk_list_box_select_row (self->sidebar, row);
 }
@@ -234,6 +261,88 @@ show_services_action (GtkWidget  *widget,
   sp_window_show_page (SP_WINDOW (widget), "services");
 }
 
+static gboolean
+get_server_access (gpointer   user_data,
+                   char     **base_url,
+                   char     **token,
+                   char     **ca_file)
+{
+  return sp_sync_controller_get_access (SP_SYNC_CONTROLLER (user_data),
+                                        base_url, token, ca_file);
+}
+
+static GtkWidget *
+create_feature_page (SpWindow        *self,
+                     const SpFeature *feature)
+{
+  if (g_str_equal (feature->name, "selfcheck"))
+    return sp_selfcheck_page_new (self->store, get_server_access,
+                                  g_object_ref (self->controller), g_object_unref);
+  if (g_str_equal (feature->name, "training"))
+    return sp_training_page_new (self->store, get_server_access,
+                                 g_object_ref (self->controller), g_object_unref);
+  if (g_str_equal (feature->name, "catalogues"))
+    return sp_catalogue_editor_page_new (self->store);
+  if (g_str_equal (feature->name, "hr"))
+    return sp_hr_page_new (self->store, get_server_access,
+                           g_object_ref (self->controller), g_object_unref);
+  g_assert_not_reached ();
+}
+
+static GtkWidget *
+create_sidebar_row (const SpFeature *feature)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *image = gtk_image_new_from_icon_name (feature->icon_name);
+  GtkWidget *label = gtk_label_new (_(feature->title));
+
+  gtk_widget_set_name (row, feature->name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _(feature->title),
+                                  -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (image),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_box_append (GTK_BOX (box), image);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  return row;
+}
+
+/* Show each feature to the roles it is for; leave a page that is hidden. */
+static void
+on_roles_changed (SpWindow *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (features); i++)
+    {
+      GtkWidget *page = gtk_stack_get_child_by_name (self->stack, features[i].name);
+      gboolean visible = features[i].roles == NULL
+                         || sp_sync_controller_has_role (self->controller, features[i].roles);
+
+      for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->sidebar));
+           child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        if (g_str_equal (gtk_widget_get_name (child), features[i].name))
+          gtk_widget_set_visible (child, visible);
+
+      if (!visible && gtk_stack_get_visible_child (self->stack) == page)
+        gtk_stack_set_visible_child_name (self->stack, "services");
+    }
+
+  sp_training_page_set_roles (SP_TRAINING_PAGE (self->training_page),
+                              sp_sync_controller_get_roles (self->controller));
+}
+
+static void
+on_training_activated (SpWindow   *self,
+                       const char *training_item_id)
+{
+  sp_training_page_show_item (SP_TRAINING_PAGE (self->training_page), training_item_id);
+  sp_window_show_page (self, "training");
+}
+
 static void
 sp_window_constructed (GObject *object)
 {
@@ -249,6 +358,20 @@ sp_window_constructed (GObject *object)
   page = gtk_stack_add_titled (self->stack, sp_services_page_new (self->store),
                                "services", _("Services"));
   gtk_stack_page_set_icon_name (page, "view-list-bullet-symbolic");
+  for (guint i = 0; i < G_N_ELEMENTS (features); i++)
+    {
+      GtkWidget *child = create_feature_page (self, &features[i]);
+
+      page = gtk_stack_add_titled (self->stack, child, features[i].name, _(features[i].title));
+      gtk_stack_page_set_icon_name (page, features[i].icon_name);
+      gtk_list_box_insert (self->sidebar, create_sidebar_row (&features[i]),
+                           gtk_list_box_row_get_index (self->conflicts_row));
+      if (g_str_equal (features[i].name, "training"))
+        self->training_page = child;
+      else if (g_str_equal (features[i].name, "hr"))
+        g_signal_connect_object (child, "training-activated",
+                                 G_CALLBACK (on_training_activated), self, G_CONNECT_SWAPPED);
+    }
   page = gtk_stack_add_titled (self->stack, sp_conflicts_page_new (self->store),
                                "conflicts", _("Conflicts"));
   gtk_stack_page_set_icon_name (page, "dialog-warning-symbolic");
@@ -265,8 +388,11 @@ sp_window_constructed (GObject *object)
                            G_CALLBACK (on_signed_in_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "changed",
                            G_CALLBACK (on_store_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->controller, "notify::roles",
+                           G_CALLBACK (on_roles_changed), self, G_CONNECT_SWAPPED);
   on_syncing_changed (self);
   on_signed_in_changed (self);
+  on_roles_changed (self);
   update_conflicts_badge (self, FALSE);
 
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
@@ -368,7 +494,6 @@ sp_window_class_init (SpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SpWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, SpWindow, sidebar_box);
   gtk_widget_class_bind_template_child (widget_class, SpWindow, sidebar);
-  gtk_widget_class_bind_template_child (widget_class, SpWindow, services_row);
   gtk_widget_class_bind_template_child (widget_class, SpWindow, conflicts_row);
   gtk_widget_class_bind_template_child (widget_class, SpWindow, conflicts_badge);
   gtk_widget_class_bind_template_child (widget_class, SpWindow, content_box);

@@ -6,6 +6,14 @@
 
 G_BEGIN_DECLS
 
+/* Asked for the current sign-in before a request: sets *base_url, *token
+ * and *ca_file (PEM file or NULL) as new strings and returns TRUE, or
+ * returns FALSE when signed out. The desktop's pages take one of these. */
+typedef gboolean (*SpServerAccessFunc) (gpointer   user_data,
+                                        char     **base_url,
+                                        char     **token,
+                                        char     **ca_file);
+
 /* Authenticated JSON requests to the Stadtpult server outside sync (the
  * competence catalogues, submissions, HR reports, training demand...).
  * Uses the same session setup (timeouts, user agent, the city's CA file)
