@@ -112,7 +112,7 @@ obj_string (JsonObject *object,
   return json_node_get_string (node);
 }
 
-static gint64
+static int
 obj_int (JsonObject *object,
          const char *member)
 {
@@ -121,7 +121,7 @@ obj_int (JsonObject *object,
   if (object == NULL || (node = json_object_get_member (object, member)) == NULL ||
       !JSON_NODE_HOLDS_VALUE (node))
     return 0;
-  return json_node_get_int (node);
+  return (int) CLAMP (json_node_get_int (node), G_MININT, G_MAXINT);
 }
 
 static void
@@ -707,7 +707,7 @@ build_form (SpCatalogueEditorPage *self,
     {
     case SP_CATALOGUE_NODE_CATALOGUE:
       {
-        g_autofree char *info = g_strdup_printf (_("Key “%s”, version %" G_GINT64_FORMAT ", %s"),
+        g_autofree char *info = g_strdup_printf (_("Key “%s”, version %d, %s"),
                                                  obj_string (o, "id"), obj_int (o, "version"),
                                                  self->frozen ? _("published") : _("draft"));
         GtkWidget *label = gtk_label_new (info);
@@ -1087,7 +1087,7 @@ on_publish_clicked (SpCatalogueEditorPage *self)
   if (self->doc == NULL || self->frozen || !validate_document (self))
     return;
   root = json_node_get_object (self->doc);
-  body = g_strdup_printf (_("Version %" G_GINT64_FORMAT " of “%s” becomes the self-check of all staff after the next sync. A published version can no longer be changed; later changes need a new version."),
+  body = g_strdup_printf (_("Version %d of “%s” becomes the self-check of all staff after the next sync. A published version can no longer be changed; later changes need a new version."),
                           obj_int (root, "version"), obj_string (root, "title"));
   dialog = adw_message_dialog_new (parent_window (self), _("Publish This Version?"), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
@@ -1256,7 +1256,7 @@ import_file (SpCatalogueEditorPage *self,
     }
   g_clear_pointer (&self->current_id, g_free);
   fill_catalogues (self, id);
-  text = g_strdup_printf (_("Imported as version %" G_GINT64_FORMAT " (draft). Check it and publish it."),
+  text = g_strdup_printf (_("Imported as version %d (draft). Check it and publish it."),
                           obj_int (root, "version"));
   set_banner (self, text, FALSE);
 }
@@ -1344,7 +1344,7 @@ on_export_clicked (SpCatalogueEditorPage *self)
   if (self->doc == NULL || !validate_document (self))
     return;
   root = json_node_get_object (self->doc);
-  name = g_strdup_printf ("%s-%" G_GINT64_FORMAT ".json", obj_string (root, "id"), obj_int (root, "version"));
+  name = g_strdup_printf ("%s-%d.json", obj_string (root, "id"), obj_int (root, "version"));
   chooser = new_chooser (self, _("Export Catalogue"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));

@@ -43,7 +43,7 @@ obj_string (JsonObject *object,
   return json_node_get_string (node);
 }
 
-static gint64
+static int
 obj_int (JsonObject *object,
          const char *member)
 {
@@ -51,7 +51,7 @@ obj_int (JsonObject *object,
 
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
     return 0;
-  return json_node_get_int (node);
+  return (int) CLAMP (json_node_get_int (node), G_MININT, G_MAXINT);
 }
 
 /* The JSON array of @self holding children of @kind (created if missing). */
@@ -208,7 +208,7 @@ make_label (SpCatalogueNode *self)
     {
     case SP_CATALOGUE_NODE_CATALOGUE:
       /* Translators: tree row of a catalogue, e.g. "DigComp (version 2)" */
-      return g_strdup_printf (_("%s (version %" G_GINT64_FORMAT ")"),
+      return g_strdup_printf (_("%s (version %d)"),
                               obj_string (o, "title"), obj_int (o, "version"));
     case SP_CATALOGUE_NODE_AREA:
       return g_strdup_printf (_("Area %s %s"), obj_string (o, "code"), obj_string (o, "title"));
@@ -223,9 +223,9 @@ make_label (SpCatalogueNode *self)
         gboolean is_correct = correct != NULL && JSON_NODE_HOLDS_VALUE (correct) &&
                               json_node_get_value_type (correct) == G_TYPE_BOOLEAN &&
                               json_node_get_boolean (correct);
-        gint64 points = obj_int (o, "points");
-        g_autofree char *pts = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " point",
-                                                          "%" G_GINT64_FORMAT " points",
+        int points = obj_int (o, "points");
+        g_autofree char *pts = g_strdup_printf (ngettext ("%d point",
+                                                          "%d points",
                                                           points), points);
 
         if (is_correct)
@@ -240,7 +240,7 @@ make_label (SpCatalogueNode *self)
                             ? g_hash_table_lookup (self->training_titles, training) : NULL;
 
         /* Translators: tree row of a recommendation, e.g. "Levels 1–2: Course title" */
-        return g_strdup_printf (_("Levels %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT ": %s"),
+        return g_strdup_printf (_("Levels %d–%d: %s"),
                                 obj_int (o, "min_level"), obj_int (o, "max_level"),
                                 title != NULL ? title : (*training ? training : _("(no training item)")));
       }

@@ -136,7 +136,7 @@ obj_string (JsonObject *object,
   return json_node_get_string (node);
 }
 
-static gint64
+static int
 obj_int (JsonObject *object,
          const char *member)
 {
@@ -145,7 +145,7 @@ obj_int (JsonObject *object,
   if (object == NULL || (node = json_object_get_member (object, member)) == NULL ||
       !JSON_NODE_HOLDS_VALUE (node))
     return 0;
-  return json_node_get_int (node);
+  return (int) CLAMP (json_node_get_int (node), G_MININT, G_MAXINT);
 }
 
 static JsonArray *
@@ -215,7 +215,7 @@ catalogue_display_title (SpSelfcheckPage *self,
   if (row == NULL)
     return g_strdup (catalogue_id);
   /* Translators: catalogue title and its version, e.g. "DigComp (version 1)" */
-  return g_strdup_printf (_("%s (version %" G_GINT64_FORMAT ")"),
+  return g_strdup_printf (_("%s (version %d)"),
                           obj_string (row->fields, "title"), obj_int (row->fields, "revision"));
 }
 
@@ -1010,11 +1010,11 @@ show_result (SpSelfcheckPage *self)
   gtk_label_set_label (self->result_title, title);
   if (previous_levels != NULL)
     /* Translators: e.g. "DigComp, version 1 · compared with 2025" */
-    subtitle = g_strdup_printf (_("%s, version %" G_GINT64_FORMAT " · compared with %d"),
+    subtitle = g_strdup_printf (_("%s, version %d · compared with %d"),
                                 obj_string (catalogue, "title"), obj_int (catalogue, "version"),
                                 previous->year);
   else
-    subtitle = g_strdup_printf (_("%s, version %" G_GINT64_FORMAT),
+    subtitle = g_strdup_printf (_("%s, version %d"),
                                 obj_string (catalogue, "title"), obj_int (catalogue, "version"));
   gtk_label_set_label (self->result_subtitle, subtitle);
 
@@ -1023,7 +1023,10 @@ show_result (SpSelfcheckPage *self)
                             level_label (self, level) ? level_label (self, level) : "");
   if (previous_levels != NULL)
     /* Translators: legend of the chart's marker */
-    g_string_append_printf (scale, _("\nThe black line marks your level of %d."), previous->year);
+    {
+      g_string_append_c (scale, '\n');
+      g_string_append_printf (scale, _("The black line marks your level of %d."), previous->year);
+    }
   adw_preferences_group_set_description (self->chart_group, scale->str);
 
   sp_competence_chart_set_data (self->chart, self->score, previous_levels,
@@ -1210,10 +1213,10 @@ on_submit_clicked (SpSelfcheckPage *self)
   catalogue = json_node_get_object (self->catalogue);
   levels = sp_competence_score_levels_json (self->score);
   n_levels = json_object_get_size (json_node_get_object (levels));
-  body = g_strdup_printf (ngettext ("Only this is sent: the catalogue “%s”, version %" G_GINT64_FORMAT
+  body = g_strdup_printf (ngettext ("Only this is sent: the catalogue “%s”, version %d"
                                     ", the organisational unit “%s”, the year %d and your level for %u competence.\n\n"
                                     "Your answers, your name and your user account are not sent. The server stores no time and no address with it, and HR only sees groups of at least five people.",
-                                    "Only this is sent: the catalogue “%s”, version %" G_GINT64_FORMAT
+                                    "Only this is sent: the catalogue “%s”, version %d"
                                     ", the organisational unit “%s”, the year %d and your levels for %u competences.\n\n"
                                     "Your answers, your name and your user account are not sent. The server stores no time and no address with it, and HR only sees groups of at least five people.",
                                     n_levels),
