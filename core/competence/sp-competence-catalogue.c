@@ -782,6 +782,9 @@ sp_competence_catalogue_save_local (SpLocalStore  *store,
   if (!(changes = sp_competence_catalogue_to_changes (catalogue, NULL, error)))
     return NULL;
 
+  /* One transaction for the whole catalogue: all of it or nothing. */
+  if (!sp_local_store_begin_batch (store, error))
+    return NULL;
   for (guint i = 0; i < changes->len; i++)
     {
       SpChange *change = g_ptr_array_index (changes, i);
@@ -789,8 +792,13 @@ sp_competence_catalogue_save_local (SpLocalStore  *store,
                                                  change->fields, error);
 
       if (id == NULL)
-        return NULL;
+        {
+          sp_local_store_cancel_batch (store);
+          return NULL;
+        }
     }
+  if (!sp_local_store_end_batch (store, error))
+    return NULL;
 
   return g_strdup (((SpChange *) g_ptr_array_index (changes, changes->len - 1))->id);
 }

@@ -79,7 +79,9 @@ JsonNode   *sp_competence_catalogue_export_local (SpLocalStore *store,
                                                   GError      **error);
 
 /* Writes a catalogue document into the local store as local edits (they
- * sync like any edit); returns the catalogue row id. */
+ * sync like any edit), all in one batch (sp_local_store_begin_batch; do
+ * not call it inside another batch); returns the catalogue row id. Rows of
+ * the same ids are overwritten; rows the document no longer has are kept. */
 char       *sp_competence_catalogue_save_local  (SpLocalStore *store,
                                                  JsonNode     *catalogue,
                                                  GError      **error);
