@@ -525,6 +525,9 @@ strv_to_json (JsonArray *array,
   return g_string_free (out, FALSE);
 }
 
+static void bind_field (sqlite3_stmt *stmt, int idx, const SpField *field,
+                        JsonNode *value, sqlite3_destructor_type text_mode);
+
 void
 sp_db_bind_field (sqlite3_stmt  *stmt,
                   int            idx,
@@ -533,6 +536,19 @@ sp_db_bind_field (sqlite3_stmt  *stmt,
 {
   g_return_if_fail (stmt != NULL);
   g_return_if_fail (field != NULL);
+
+  bind_field (stmt, idx, field, value, SQLITE_TRANSIENT);
+}
+
+/* @text_mode SQLITE_STATIC when @value outlives the statement's next
+ * step (sp_db_row_write: no copy of every string of a pulled page). */
+static void
+bind_field (sqlite3_stmt            *stmt,
+            int                      idx,
+            const SpField           *field,
+            JsonNode                *value,
+            sqlite3_destructor_type  text_mode)
+{
 
   if (value == NULL || JSON_NODE_HOLDS_NULL (value))
     {
@@ -545,7 +561,7 @@ sp_db_bind_field (sqlite3_stmt  *stmt,
     case SP_FIELD_TEXT:
     case SP_FIELD_ENUM:
       if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
-        sqlite3_bind_text (stmt, idx, json_node_get_string (value), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text (stmt, idx, json_node_get_string (value), -1, text_mode);
       else
         sqlite3_bind_null (stmt, idx);
       break;
@@ -820,19 +836,21 @@ sp_db_row_write (SpDb            *db,
   if (stmt == NULL)
     return FALSE;
 
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  /* Everything bound lives until the step below returns: no copies. */
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, version);
-  sqlite3_bind_text (stmt, 3, hlc, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, hlc, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 4, deleted ? 1 : 0);
   if (change_id)
-    sqlite3_bind_text (stmt, 5, change_id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (stmt, 5, change_id, -1, SQLITE_STATIC);
   idx = 6;
   for (guint i = 0; i < entity->n_fields; i++)
     if (mask & (G_GUINT64_CONSTANT (1) << i))
-      sp_db_bind_field (stmt, idx++, &entity->fields[i], values[i]);
+      bind_field (stmt, idx++, &entity->fields[i], values[i], SQLITE_STATIC);
 
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);   /* drop the borrowed pointers */
   if (rc != SQLITE_DONE)
     return sp_db_set_error (db, error);
   return TRUE;
