@@ -327,7 +327,7 @@ on_roles_changed (SpWindow *self)
         if (g_str_equal (gtk_widget_get_name (child), features[i].name))
           gtk_widget_set_visible (child, visible);
 
-      if (!visible && gtk_stack_get_visible_child (self->stack) == page)
+      if (!visible && page != NULL && gtk_stack_get_visible_child (self->stack) == page)
         gtk_stack_set_visible_child_name (self->stack, "services");
     }
 
@@ -362,7 +362,13 @@ sp_window_constructed (GObject *object)
     {
       GtkWidget *child = create_feature_page (self, &features[i]);
 
-      page = gtk_stack_add_titled (self->stack, child, features[i].name, _(features[i].title));
+      GtkWidget *scroller = gtk_scrolled_window_new ();
+
+      /* Wide pages (tables) scroll sideways instead of widening the window. */
+      gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller),
+                                      GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
+      gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), child);
+      page = gtk_stack_add_titled (self->stack, scroller, features[i].name, _(features[i].title));
       gtk_stack_page_set_icon_name (page, features[i].icon_name);
       gtk_list_box_insert (self->sidebar, create_sidebar_row (&features[i]),
                            gtk_list_box_row_get_index (self->conflicts_row));
