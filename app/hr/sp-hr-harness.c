@@ -80,7 +80,7 @@ on_activate (GtkApplication *app,
     sp_training_page_set_roles (SP_TRAINING_PAGE (training), (const char * const *) roles);
 
   gtk_window_set_title (GTK_WINDOW (window), "Stadtpult HR and training harness");
-  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 780);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
   gtk_stack_add_titled (GTK_STACK (stack), sp_hr_page_new (store, server_func, NULL, NULL),
                         "hr", "HR report");
   gtk_stack_add_titled (GTK_STACK (stack), training, "training", "Training");

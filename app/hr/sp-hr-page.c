@@ -206,11 +206,13 @@ setup_cell (GtkSignalListItemFactory *factory,
   if (info->is_label)
     {
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_label_set_width_chars (GTK_LABEL (label), 28);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+      gtk_label_set_width_chars (GTK_LABEL (label), 10);
     }
   else
-    gtk_widget_add_css_class (label, "numeric");
+    {
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_START);
+      gtk_widget_add_css_class (label, "numeric");
+    }
   gtk_list_item_set_child (item, label);
 }
 
@@ -314,8 +316,11 @@ add_column (SpHrPage   *self,
 
   column = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_resizable (column, TRUE);
-  if (is_label)
-    gtk_column_view_column_set_expand (column, TRUE);
+  /* Fixed widths keep the table (and so the page) within the window for
+   * the usual handful of org units; long names are cut in the header and
+   * can be widened by dragging. */
+  gtk_column_view_column_set_fixed_width (column, is_label ? 220 : 118);
+  gtk_column_view_column_set_expand (column, TRUE);
   gtk_column_view_append_column (self->table_view, column);
 }
 
