@@ -22,6 +22,17 @@ int          _sp_http_code_for_status (guint          status,
  * body gives a JSON null node). Non-2xx answers become SP_ERROR with the
  * server's message. *status (optional) gets the HTTP status, 0 without an
  * answer. */
+/* The same without parsing: the raw body of a 2xx answer. An answer
+ * shorter than its Content-Length (a cut connection) is SP_ERROR_NETWORK. */
+GBytes      *_sp_http_request_bytes   (SoupSession   *session,
+                                       const char    *base_url,
+                                       const char    *token,
+                                       const char    *method,
+                                       const char    *path_and_query,
+                                       GBytes        *body,
+                                       guint         *status,
+                                       GCancellable  *cancellable,
+                                       GError       **error);
 JsonNode    *_sp_http_request         (SoupSession   *session,
                                        const char    *base_url,
                                        const char    *token,

@@ -63,23 +63,21 @@ _sp_http_code_for_status (guint       status,
     }
 }
 
-JsonNode *
-_sp_http_request (SoupSession   *session,
-                  const char    *base_url,
-                  const char    *token,
-                  const char    *method,
-                  const char    *path_and_query,
-                  GBytes        *body,
-                  gboolean       require_object,
-                  guint         *status_out,
-                  GCancellable  *cancellable,
-                  GError       **error)
+GBytes *
+_sp_http_request_bytes (SoupSession   *session,
+                        const char    *base_url,
+                        const char    *token,
+                        const char    *method,
+                        const char    *path_and_query,
+                        GBytes        *body,
+                        guint         *status_out,
+                        GCancellable  *cancellable,
+                        GError       **error)
 {
   g_autofree char *url = NULL;
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GBytes) response = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(JsonNode) root = NULL;
   const char *data;
   gsize len = 0;
   guint status;
@@ -159,6 +157,48 @@ _sp_http_request (SoupSession   *session,
                    "%s (HTTP %u)", message ? message : _("Server error"), status);
       return NULL;
     }
+
+  /* The server closes the connection after each answer; an answer cut
+   * short arrives without an error from libsoup, so check its length. */
+  {
+    goffset expected = soup_message_headers_get_content_length (soup_message_get_response_headers (msg));
+
+    if (soup_message_headers_get_encoding (soup_message_get_response_headers (msg)) ==
+          SOUP_ENCODING_CONTENT_LENGTH &&
+        expected != (goffset) len)
+      {
+        g_set_error (error, SP_ERROR, SP_ERROR_NETWORK,
+                     _("Cannot reach the server: the answer was cut off"));
+        return NULL;
+      }
+  }
+
+  return g_steal_pointer (&response);
+}
+
+JsonNode *
+_sp_http_request (SoupSession   *session,
+                  const char    *base_url,
+                  const char    *token,
+                  const char    *method,
+                  const char    *path_and_query,
+                  GBytes        *body,
+                  gboolean       require_object,
+                  guint         *status_out,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autoptr(GBytes) response = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  const char *data;
+  gsize len = 0;
+
+  response = _sp_http_request_bytes (session, base_url, token, method, path_and_query,
+                                     body, status_out, cancellable, error);
+  if (response == NULL)
+    return NULL;
+  data = g_bytes_get_data (response, &len);
 
   if (len == 0 && !require_object)
     return json_node_new (JSON_NODE_NULL);

@@ -504,8 +504,7 @@ typedef struct {
 } PullFetcher;
 
 /* GET @path_and_query and the raw body of a 2xx answer (pull pages are
- * decoded by sp_change_parse_pull_page() without a JSON tree). Errors are
- * mapped like _sp_http_request() maps them. */
+ * decoded by sp_change_parse_pull_page() without a JSON tree). */
 static GBytes *
 request_raw (SpSyncClient  *self,
              SoupSession   *session,
@@ -514,76 +513,14 @@ request_raw (SpSyncClient  *self,
              GError       **error)
 {
   g_autofree char *token = dup_token (self);
-  g_autofree char *url = NULL;
-  g_autofree char *auth = NULL;
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GBytes) response = NULL;
-  g_autoptr(GError) local_error = NULL;
-  guint status;
 
   if (token == NULL)
     {
       g_set_error (error, SP_ERROR, SP_ERROR_UNAUTHORIZED, _("Not signed in"));
       return NULL;
     }
-
-  url = g_strconcat (self->base_url ? self->base_url : "", path_and_query, NULL);
-  msg = soup_message_new ("GET", url);
-  if (msg == NULL)
-    {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
-                   _("Invalid server address “%s”"), self->base_url ? self->base_url : "");
-      return NULL;
-    }
-  auth = g_strconcat ("Bearer ", token, NULL);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept",
-                                "application/json");
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
-                                auth);
-
-  response = soup_session_send_and_read (session, msg, cancellable, &local_error);
-  if (response == NULL)
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
-        g_set_error (error, SP_ERROR, SP_ERROR_NETWORK,
-                     _("Cannot reach the server: %s"), local_error->message);
-      return NULL;
-    }
-
-  status = soup_message_get_status (msg);
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-    {
-      gsize len = 0;
-      const char *data = g_bytes_get_data (response, &len);
-      g_autoptr(JsonNode) err = len ? sp_json_parse (data, (gssize) len, NULL) : NULL;
-      const char *slug = NULL;
-      const char *message = NULL;
-
-      if (err != NULL && JSON_NODE_HOLDS_OBJECT (err))
-        {
-          JsonObject *o = json_node_get_object (err);
-          JsonNode *n;
-
-          if ((n = json_object_get_member (o, "error")) && JSON_NODE_HOLDS_VALUE (n) &&
-              json_node_get_value_type (n) == G_TYPE_STRING)
-            slug = json_node_get_string (n);
-          if ((n = json_object_get_member (o, "message")) && JSON_NODE_HOLDS_VALUE (n) &&
-              json_node_get_value_type (n) == G_TYPE_STRING)
-            message = json_node_get_string (n);
-        }
-      if (message == NULL)
-        message = soup_message_get_reason_phrase (msg);
-      if (message == NULL || *message == '\0')
-        message = soup_status_get_phrase (status);
-
-      g_set_error (error, SP_ERROR, _sp_http_code_for_status (status, slug),
-                   "%s (HTTP %u)", message ? message : _("Server error"), status);
-      return NULL;
-    }
-
-  return g_steal_pointer (&response);
+  return _sp_http_request_bytes (session, self->base_url, token, "GET", path_and_query,
+                                 NULL, NULL, cancellable, error);
 }
 
 static PullPage *
