@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sp-error.h"
+#include "sp-frozen.h"
 #include "sp-local-store.h"
 
 #define META_NODE_ID  "node_id"
@@ -439,6 +440,21 @@ outbox_update (SpLocalStore  *self,
   return TRUE;
 }
 
+static gboolean
+fields_unchanged (SpDbRow    *existing,
+                  JsonObject *fields)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  json_object_iter_init (&iter, fields);
+  while (json_object_iter_next (&iter, &name, &value))
+    if (!sp_field_values_equal (json_object_get_member (existing->fields, name), value))
+      return FALSE;
+  return TRUE;
+}
+
 static const SpEntity *
 lookup_entity (const char  *name,
                GError     **error)
@@ -490,6 +506,18 @@ sp_local_store_save (SpLocalStore  *self,
 
   existing = sp_db_row_read (self->db, entity, row_id, &local_error);
   if (local_error != NULL)
+    goto failed;
+
+  /* Saving what is already stored is no change: nothing to sync. */
+  if (existing != NULL && !existing->deleted && fields_unchanged (existing, valid))
+    {
+      edit_rollback (self);
+      return g_steal_pointer (&row_id);
+    }
+
+  /* Refuse here what the server would refuse, instead of queueing a
+   * change that could never be pushed. */
+  if (!sp_db_check_frozen (self->db, entity, row_id, valid, &local_error))
     goto failed;
 
   hlc = sp_hlc_now (self->clock);
@@ -567,6 +595,9 @@ sp_local_store_delete (SpLocalStore  *self,
 
   if (!edit_begin (self, error))
     return FALSE;
+
+  if (!sp_db_check_frozen (self->db, entity, id, NULL, &local_error))
+    goto failed;
 
   existing = sp_db_row_read (self->db, entity, id, &local_error);
   if (local_error != NULL)

@@ -236,8 +236,17 @@ test_round_trip (Fixture       *f,
     g_assert_cmpint (sp_competence_score_get (score, "6.1")->level, ==, 1);
   }
 
-  /* Deleted rows leave the export. */
-  g_assert_true (sp_local_store_delete (f->store, SP_ENTITY_COMPETENCE_QUESTION, "mini.3.q.1.1.2", &error));
+  /* A published catalogue is frozen on this device too: deleting one of
+   * its questions is refused and queues nothing. */
+  {
+    guint pending = sp_local_store_outbox_count (f->store);
+
+    g_assert_false (sp_local_store_delete (f->store, SP_ENTITY_COMPETENCE_QUESTION,
+                                           "mini.3.q.1.1.2", &error));
+    g_assert_error (error, SP_ERROR, SP_ERROR_FROZEN);
+    g_clear_error (&error);
+    g_assert_cmpuint (sp_local_store_outbox_count (f->store), ==, pending);
+  }
   g_clear_pointer (&twice, json_node_unref);
   twice = sp_competence_catalogue_export_local (f->store, id, &error);
   g_assert_no_error (error);
@@ -246,7 +255,7 @@ test_round_trip (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (
                       json_object_get_array_member (
                         json_array_get_object_element (json_object_get_array_member (q, "competences"), 0),
-                        "questions")), ==, 1);
+                        "questions")), ==, 2);
 }
 
 static void
