@@ -1298,11 +1298,24 @@ push_locked (SpStorage           *self,
              GPtrArray           *results,
              GError             **error)
 {
-  gint64 start_version = self->version;
+  gint64 start_version;
+  gint64 stored_version;
   guint n_before = results ? results->len : 0;
 
   if (!sp_db_begin (self->w.db, error))
     return FALSE;
+
+  /* Another process (an `import` next to the running server) may have
+   * advanced the sequence: continue from the committed value, read under
+   * the write lock this transaction holds. */
+  if ((stored_version = query_int64 (&self->w, "SELECT coalesce(max(value), 0) FROM version_seq",
+                                     error)) < 0)
+    {
+      sp_db_rollback (self->w.db);
+      return FALSE;
+    }
+  self->version = MAX (self->version, stored_version);
+  start_version = self->version;
 
   if (roles != NULL)
     {
