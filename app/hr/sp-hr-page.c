@@ -28,7 +28,7 @@ struct _SpHrPage
   AdwBin           parent_instance;
 
   SpLocalStore    *store;
-  SpHrServerFunc   server_func;
+  SpServerAccessFunc   server_func;
   gpointer         server_data;
   GDestroyNotify   server_destroy;
 
@@ -1323,7 +1323,7 @@ sp_hr_page_init (SpHrPage *self)
 
 GtkWidget *
 sp_hr_page_new (SpLocalStore   *store,
-                SpHrServerFunc  server_func,
+                SpServerAccessFunc  server_func,
                 gpointer        user_data,
                 GDestroyNotify  destroy)
 {

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "sp-api-client.h"
 #include "sp-local-store.h"
 
 G_BEGIN_DECLS
@@ -11,7 +12,7 @@ G_BEGIN_DECLS
  * to role hr only, the server refuses everyone else anyway).
  *
  *   GtkWidget *sp_hr_page_new (SpLocalStore    *store,
- *                              SpHrServerFunc   server_func,
+ *                              SpServerAccessFunc   server_func,
  *                              gpointer         user_data,
  *                              GDestroyNotify   destroy);
  *
@@ -34,16 +35,11 @@ G_BEGIN_DECLS
  * chose a training item in the list of qualification needs (the window
  * may switch to the training page, see sp_training_page_show_item()). */
 
-typedef gboolean (*SpHrServerFunc) (gpointer   user_data,
-                                    char     **base_url,
-                                    char     **token,
-                                    char     **ca_file);
-
 #define SP_TYPE_HR_PAGE (sp_hr_page_get_type ())
 G_DECLARE_FINAL_TYPE (SpHrPage, sp_hr_page, SP, HR_PAGE, AdwBin)
 
 GtkWidget *sp_hr_page_new    (SpLocalStore   *store,
-                              SpHrServerFunc  server_func,
+                              SpServerAccessFunc  server_func,
                               gpointer        user_data,
                               GDestroyNotify  destroy);
 /* Loads the report of the selected year again. */

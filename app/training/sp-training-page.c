@@ -28,7 +28,7 @@ struct _SpTrainingPage
   AdwBin                 parent_instance;
 
   SpLocalStore          *store;
-  SpTrainingServerFunc   server_func;
+  SpServerAccessFunc   server_func;
   gpointer               server_data;
   GDestroyNotify         server_destroy;
 
@@ -1195,7 +1195,7 @@ sp_training_page_init (SpTrainingPage *self)
 
 GtkWidget *
 sp_training_page_new (SpLocalStore         *store,
-                      SpTrainingServerFunc  server_func,
+                      SpServerAccessFunc  server_func,
                       gpointer              user_data,
                       GDestroyNotify        destroy)
 {

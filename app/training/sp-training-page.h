@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "sp-api-client.h"
 #include "sp-local-store.h"
 
 G_BEGIN_DECLS
@@ -10,7 +11,7 @@ G_BEGIN_DECLS
 /* The training catalogue ("Training" in the sidebar; for everyone).
  *
  *   GtkWidget *sp_training_page_new (SpLocalStore          *store,
- *                                    SpTrainingServerFunc   server_func,
+ *                                    SpServerAccessFunc   server_func,
  *                                    gpointer               user_data,
  *                                    GDestroyNotify         destroy);
  *
@@ -29,16 +30,11 @@ G_BEGIN_DECLS
  * request (allowed for trainers only); sp_training_page_set_roles() tells
  * it at once, e.g. after a sign-in. */
 
-typedef gboolean (*SpTrainingServerFunc) (gpointer   user_data,
-                                          char     **base_url,
-                                          char     **token,
-                                          char     **ca_file);
-
 #define SP_TYPE_TRAINING_PAGE (sp_training_page_get_type ())
 G_DECLARE_FINAL_TYPE (SpTrainingPage, sp_training_page, SP, TRAINING_PAGE, AdwBin)
 
 GtkWidget *sp_training_page_new       (SpLocalStore          *store,
-                                       SpTrainingServerFunc   server_func,
+                                       SpServerAccessFunc   server_func,
                                        gpointer               user_data,
                                        GDestroyNotify         destroy);
 /* The signed-in user's roles (NULL: unknown/signed out). */
