@@ -321,7 +321,6 @@ fill_history (SpSelfcheckPage *self)
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
       g_object_set_data_full (G_OBJECT (row), "run-id", g_strdup (run->id), g_free);
       gtk_accessible_update_property (GTK_ACCESSIBLE (row),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, title,
                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle,
                                       -1);
       gtk_list_box_append (self->history_list, row);
@@ -623,13 +622,21 @@ build_question (SpSelfcheckPage *self,
     {
       JsonObject *option = json_array_get_object_element (options, o);
       const char *option_id = obj_string (option, "id");
+      const char *option_label = obj_string (option, "label");
       /* Grouped check buttons draw as radio buttons: say so to screen readers too. */
       GtkWidget *button = g_object_new (GTK_TYPE_CHECK_BUTTON,
-                                        "label", obj_string (option, "label"),
                                         "accessible-role", radio ? GTK_ACCESSIBLE_ROLE_RADIO
                                                                  : GTK_ACCESSIBLE_ROLE_CHECKBOX,
                                         NULL);
+      /* A wrapping label: long answers stay readable in a narrow window. */
+      GtkWidget *text_label = gtk_label_new (option_label);
 
+      gtk_label_set_wrap (GTK_LABEL (text_label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (text_label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_xalign (GTK_LABEL (text_label), 0);
+      gtk_check_button_set_child (GTK_CHECK_BUTTON (button), text_label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, option_label, -1);
       gtk_widget_set_margin_start (button, 12);
       gtk_widget_set_margin_end (button, 12);
       if (o + 1 == array_length (options))
@@ -641,15 +648,6 @@ build_question (SpSelfcheckPage *self,
           else
             gtk_check_button_set_group (GTK_CHECK_BUTTON (button), first);
         }
-      /* The label wraps: long answers stay readable in a narrow window. */
-      {
-        GtkWidget *child = gtk_check_button_get_child (GTK_CHECK_BUTTON (button));
-        if (GTK_IS_LABEL (child))
-          {
-            gtk_label_set_wrap (GTK_LABEL (child), TRUE);
-            gtk_label_set_xalign (GTK_LABEL (child), 0);
-          }
-      }
       g_object_set_data_full (G_OBJECT (button), "option-id", g_strdup (option_id), g_free);
       if (chosen != NULL && g_strv_contains ((const char * const *) chosen, option_id))
         gtk_check_button_set_active (GTK_CHECK_BUTTON (button), TRUE);
@@ -846,7 +844,6 @@ level_row (const char *title,
 
   description = change != NULL ? g_strdup_printf ("%s · %s", subtitle, change) : g_strdup (subtitle);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
                                   -1);
   return row;
@@ -950,7 +947,6 @@ fill_recommendations (SpSelfcheckPage *self)
           adw_action_row_add_suffix (ADW_ACTION_ROW (row), link);
         }
       gtk_accessible_update_property (GTK_ACCESSIBLE (row),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, title,
                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle->str,
                                       -1);
       gtk_list_box_append (self->recommendations_list, row);

@@ -1,14 +1,14 @@
 # SPDX-License-Identifier: EUPL-1.2
 """The digital competence self-check, taken like a person would.
 
-A member of staff (`mitarbeiter`, demo server) signs in, syncs and opens
+A member of staff (`mitarbeiter`, role staff) signs in, syncs and opens
 "Self-check" from the sidebar. After a few steps the app is closed; started
 again, "Continue self-check" reopens the run where it stopped. The person
 answers every question, sees a level per competence and a recommended
 training item, and submits anonymously: first while the server is down
 (the page says to submit later and keeps the result), then again once it
-is back. The HR report (as `personal`, over HTTP) withholds the org unit
-until five submissions exist, then shows it.
+is back. The HR report (as `personal`, role hr, over HTTP) withholds the
+org unit until five submissions exist, then shows it with all levels.
 
 Run through run-ui-test.sh (Xvfb, D-Bus, AT-SPI, keyring).
 """
@@ -17,7 +17,6 @@ import datetime
 import os
 import re
 import subprocess
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -28,38 +27,17 @@ from sp_uitest import (APP, SERVER, TMP, api, app_root, click_at, find, find_all
                        procs, rawinput, run, screenshot, shown, sign_in, wait_for)
 
 ORG_UNIT = "Amt 31 UI-Test"
+STAFF, STAFF_PASSWORD = "mitarbeiter", "mitarbeiter-UI-test-1"
+HR, HR_PASSWORD = "personal", "personal-UI-test-1"
 YEAR = datetime.date.today().year
 
 
-class DemoServer(sp_uitest.Server):
-    """The sync server with the demo accounts and content (--demo)."""
-
-    def start(self):
-        logf = open(self.log_path, "a")
-        self.proc = subprocess.Popen(
-            [SERVER, "--db", self.db, "--port", str(self.port), "--bind", "127.0.0.1", "--demo"],
-            stdout=subprocess.PIPE, stderr=logf, text=True)
-        procs.append(self.proc)
-        found = {}
-
-        def reader():
-            for line in self.proc.stdout:
-                logf.write(line)
-                logf.flush()
-                m = re.search(r"listening on http://127\.0\.0\.1:(\d+)/", line)
-                if m and "port" not in found:
-                    found["port"] = int(m.group(1))
-
-        threading.Thread(target=reader, daemon=True).start()
-        deadline = time.time() + 60
-        while "port" not in found:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"server exited with {self.proc.returncode}, see {self.log_path}")
-            if time.time() > deadline:
-                raise AssertionError("server did not print its address")
-            time.sleep(0.05)
-        self.port = found["port"]
-        log("server listening on port", self.port)
+def add_account(db, user, role, password):
+    pwfile = os.path.join(TMP, f"{user}.pw")
+    with open(pwfile, "w") as f:
+        f.write(password + "\n")
+    subprocess.run([SERVER, "user", "add", user, "--role", role, "--password-file", pwfile,
+                    "--db", db], check=True, timeout=60)
 
 
 def start_desktop(profile):
@@ -192,9 +170,15 @@ def report(port, token, org_unit=None):
 
 
 def main():
-    sp_uitest.USER = "mitarbeiter"
-    sp_uitest.PASSWORD = "mitarbeiter"
-    server = DemoServer(os.path.join(TMP, "server.db"))
+    # A fresh server: the default catalogue and training items are there
+    # without --demo, and no demo submissions share the year (complementary
+    # suppression could otherwise withhold a group of five on purpose).
+    db = os.path.join(TMP, "server.db")
+    add_account(db, STAFF, "staff", STAFF_PASSWORD)
+    add_account(db, HR, "hr", HR_PASSWORD)
+    sp_uitest.USER = STAFF
+    sp_uitest.PASSWORD = STAFF_PASSWORD
+    server = sp_uitest.Server(db)
     server.start()
     profile = os.path.join(TMP, "profile")
     proc, app = start_desktop(profile)
@@ -248,8 +232,8 @@ def main():
     log("submitted from the desktop")
 
     # HR sees the org unit only once five submissions exist.
-    hr = api(server.port, "POST", "/api/v1/login", {"user": "personal", "password": "personal"})["token"]
-    staff = api(server.port, "POST", "/api/v1/login", {"user": "mitarbeiter", "password": "mitarbeiter"})["token"]
+    hr = api(server.port, "POST", "/api/v1/login", {"user": HR, "password": HR_PASSWORD})["token"]
+    staff = api(server.port, "POST", "/api/v1/login", {"user": STAFF, "password": STAFF_PASSWORD})["token"]
     status, _ = http_status(server.port, "GET", f"/api/v1/competence/report?year={YEAR}", token=staff)
     assert status == 403, status
 
