@@ -1289,6 +1289,8 @@ on_file_chosen (GtkNativeDialog       *dialog,
                 int                    response,
                 SpCatalogueEditorPage *self)
 {
+  /* Alive until this handler returns, though the page lets go of it. */
+  g_autoptr(GtkNativeDialog) keep = g_object_ref (dialog);
   g_autoptr(GFile) file = NULL;
   gboolean save = gtk_file_chooser_get_action (GTK_FILE_CHOOSER (dialog)) == GTK_FILE_CHOOSER_ACTION_SAVE;
 
