@@ -33,7 +33,7 @@ struct _SpSelfcheckPage
   AdwBin                 parent_instance;
 
   SpLocalStore          *store;
-  SpSelfcheckServerFunc  server_func;
+  SpServerAccessFunc  server_func;
   gpointer               server_data;
   GDestroyNotify         server_destroy;
 
@@ -1388,7 +1388,7 @@ sp_selfcheck_page_init (SpSelfcheckPage *self)
 
 GtkWidget *
 sp_selfcheck_page_new (SpLocalStore          *store,
-                       SpSelfcheckServerFunc  server_func,
+                       SpServerAccessFunc  server_func,
                        gpointer               user_data,
                        GDestroyNotify         destroy)
 {

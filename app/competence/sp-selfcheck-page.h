@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "sp-api-client.h"
 #include "sp-local-store.h"
 
 G_BEGIN_DECLS
@@ -10,7 +11,7 @@ G_BEGIN_DECLS
 /* The digital competence self-check ("Self-check" in the sidebar).
  *
  *   GtkWidget *sp_selfcheck_page_new (SpLocalStore          *store,
- *                                     SpSelfcheckServerFunc  server_func,
+ *                                     SpServerAccessFunc  server_func,
  *                                     gpointer               user_data,
  *                                     GDestroyNotify         destroy);
  *
@@ -31,16 +32,11 @@ G_BEGIN_DECLS
  * TRUE, or returns FALSE when not signed in. It may be NULL (then the page
  * says "Sign in to submit"). @destroy frees @user_data with the page. */
 
-typedef gboolean (*SpSelfcheckServerFunc) (gpointer   user_data,
-                                           char     **base_url,
-                                           char     **token,
-                                           char     **ca_file);
-
 #define SP_TYPE_SELFCHECK_PAGE (sp_selfcheck_page_get_type ())
 G_DECLARE_FINAL_TYPE (SpSelfcheckPage, sp_selfcheck_page, SP, SELFCHECK_PAGE, AdwBin)
 
 GtkWidget *sp_selfcheck_page_new (SpLocalStore          *store,
-                                  SpSelfcheckServerFunc  server_func,
+                                  SpServerAccessFunc  server_func,
                                   gpointer               user_data,
                                   GDestroyNotify         destroy);
 
