@@ -28,8 +28,8 @@ G_BEGIN_DECLS
  * @server_func is asked for the current sign-in before every request: it
  * sets *base_url (e.g. "http://127.0.0.1:8080"), *token and *ca_file (PEM
  * file or NULL) as newly allocated strings and returns TRUE, or returns
- * FALSE when not signed in. Same signature as SpSelfcheckServerFunc, so one
- * function serves every page. @destroy frees @user_data with the page.
+ * FALSE when not signed in (SpServerAccessFunc, shared by every page).
+ * @destroy frees @user_data with the page.
  *
  * Signal ::training-activated (const char *training_item_id): the user
  * chose a training item in the list of qualification needs (the window

@@ -25,7 +25,7 @@ G_BEGIN_DECLS
  * and see the anonymous demand counts (GET /api/v1/training/demand).
  *
  * @server_func: as for sp_hr_page_new() (same signature as
- * SpSelfcheckServerFunc); NULL or FALSE = not signed in (marks are then
+ * SpServerAccessFunc); NULL or FALSE = not signed in (marks are then
  * queued). Whether the user is a trainer is found out from the demand
  * request (allowed for trainers only); sp_training_page_set_roles() tells
  * it at once, e.g. after a sign-in. */
