@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sp-json-util.h"
 #include "sp-entity.h"
 #include "sp-error.h"
 #include "sp-change.h"
@@ -98,30 +99,6 @@ parent_window (SpCatalogueEditorPage *self)
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
   return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
-}
-
-static const char *
-obj_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || (node = json_object_get_member (object, member)) == NULL ||
-      !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return "";
-  return json_node_get_string (node);
-}
-
-static int
-obj_int (JsonObject *object,
-         const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || (node = json_object_get_member (object, member)) == NULL ||
-      !JSON_NODE_HOLDS_VALUE (node))
-    return 0;
-  return (int) CLAMP (json_node_get_int (node), G_MININT, G_MAXINT);
 }
 
 static void
@@ -587,7 +564,7 @@ add_entry (SpCatalogueEditorPage *self,
   GtkWidget *label = field_label (box, title);
   GtkWidget *entry = gtk_entry_new ();
 
-  gtk_editable_set_text (GTK_EDITABLE (entry), obj_string (object, member));
+  gtk_editable_set_text (GTK_EDITABLE (entry), sp_json_get_string_or (object, member, ""));
   gtk_editable_set_editable (GTK_EDITABLE (entry), !self->frozen);
   g_object_set_data (G_OBJECT (entry), "member", (gpointer) member);
   g_signal_connect (entry, "changed", G_CALLBACK (on_entry_changed), self);
@@ -616,7 +593,7 @@ add_text_view (SpCatalogueEditorPage *self,
   gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 6);
   gtk_text_view_set_editable (GTK_TEXT_VIEW (view), !self->frozen);
   gtk_widget_set_size_request (view, -1, 80);
-  gtk_text_buffer_set_text (buffer, obj_string (object, member), -1);
+  gtk_text_buffer_set_text (buffer, sp_json_get_string_or (object, member, ""), -1);
   g_object_set_data (G_OBJECT (buffer), "member", (gpointer) member);
   g_signal_connect (buffer, "changed", G_CALLBACK (on_text_buffer_changed), self);
   name_widget (view, label);
@@ -637,7 +614,7 @@ add_spin (SpCatalogueEditorPage *self,
   GtkWidget *label = field_label (box, title);
   GtkWidget *spin = gtk_spin_button_new_with_range (min, max, 1);
 
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), CLAMP (obj_int (object, member), min, max));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), CLAMP ((int) sp_json_get_int_or (object, member, 0), min, max));
   gtk_widget_set_halign (spin, GTK_ALIGN_START);
   gtk_widget_set_sensitive (spin, !self->frozen);
   g_object_set_data (G_OBJECT (spin), "member", (gpointer) member);
@@ -708,7 +685,7 @@ build_form (SpCatalogueEditorPage *self,
     case SP_CATALOGUE_NODE_CATALOGUE:
       {
         g_autofree char *info = g_strdup_printf (_("Key “%s”, version %d, %s"),
-                                                 obj_string (o, "id"), obj_int (o, "version"),
+                                                 sp_json_get_string_or (o, "id", ""), (int) sp_json_get_int_or (o, "version", 0),
                                                  self->frozen ? _("published") : _("draft"));
         GtkWidget *label = gtk_label_new (info);
         JsonNode *levels_node = json_object_get_member (o, "levels");
@@ -752,7 +729,7 @@ build_form (SpCatalogueEditorPage *self,
                                        _("Multiple choice"), NULL };
         GtkWidget *label = field_label (GTK_BOX (box), _("_Kind"));
         GtkWidget *dropdown = gtk_drop_down_new_from_strings (kinds);
-        const char *kind = obj_string (o, "kind");
+        const char *kind = sp_json_get_string_or (o, "kind", "");
 
         gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown),
                                     g_str_equal (kind, "single") ? 1 : g_str_equal (kind, "multiple") ? 2 : 0);
@@ -789,7 +766,7 @@ build_form (SpCatalogueEditorPage *self,
       {
         g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
         g_auto(GStrv) titles = NULL;
-        const char *training = obj_string (o, "training");
+        const char *training = sp_json_get_string_or (o, "training", "");
         GtkWidget *label, *dropdown;
         guint selected = 0;
 
@@ -979,7 +956,7 @@ open_catalogue (SpCatalogueEditorPage *self,
     }
 
   self->current_id = g_strdup (id);
-  self->frozen = g_strcmp0 (obj_string (json_node_get_object (self->doc), "status"), "published") == 0;
+  self->frozen = g_strcmp0 (sp_json_get_string_or (json_node_get_object (self->doc), "status", ""), "published") == 0;
   load_training (self);
   self->root = sp_catalogue_node_new_root (json_node_get_object (self->doc), self->training_titles);
   roots = g_list_store_new (SP_TYPE_CATALOGUE_NODE);
@@ -1088,7 +1065,7 @@ on_publish_clicked (SpCatalogueEditorPage *self)
     return;
   root = json_node_get_object (self->doc);
   body = g_strdup_printf (_("Version %d of “%s” becomes the self-check of all staff after the next sync. A published version can no longer be changed; later changes need a new version."),
-                          obj_int (root, "version"), obj_string (root, "title"));
+                          (int) sp_json_get_int_or (root, "version", 0), sp_json_get_string_or (root, "title", ""));
   dialog = adw_message_dialog_new (parent_window (self), _("Publish This Version?"), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("Cancel"),
@@ -1231,7 +1208,7 @@ import_file (SpCatalogueEditorPage *self,
   /* Imports become drafts to review; an existing version is never
    * overwritten: the import takes the next free version instead. */
   root = json_node_get_object (doc);
-  version = obj_int (root, "version");
+  version = (int) sp_json_get_int_or (root, "version", 0);
   stmt = sp_db_prepare (sp_local_store_get_db (self->store),
                         "SELECT coalesce(max(revision), 0) FROM competence_catalogue WHERE key = ?", &error);
   if (stmt == NULL)
@@ -1239,7 +1216,7 @@ import_file (SpCatalogueEditorPage *self,
       set_banner (self, error->message, TRUE);
       return;
     }
-  sqlite3_bind_text (stmt, 1, obj_string (root, "id"), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 1, sp_json_get_string_or (root, "id", ""), -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     max_revision = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
@@ -1257,7 +1234,7 @@ import_file (SpCatalogueEditorPage *self,
   g_clear_pointer (&self->current_id, g_free);
   fill_catalogues (self, id);
   text = g_strdup_printf (_("Imported as version %d (draft). Check it and publish it."),
-                          obj_int (root, "version"));
+                          (int) sp_json_get_int_or (root, "version", 0));
   set_banner (self, text, FALSE);
 }
 
@@ -1346,7 +1323,7 @@ on_export_clicked (SpCatalogueEditorPage *self)
   if (self->doc == NULL || !validate_document (self))
     return;
   root = json_node_get_object (self->doc);
-  name = g_strdup_printf ("%s-%d.json", obj_string (root, "id"), obj_int (root, "version"));
+  name = g_strdup_printf ("%s-%d.json", sp_json_get_string_or (root, "id", ""), (int) sp_json_get_int_or (root, "version", 0));
   chooser = new_chooser (self, _("Export Catalogue"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));

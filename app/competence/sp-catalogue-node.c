@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "sp-json-util.h"
 #include "sp-catalogue-node.h"
 
 #define CODE_MAX_LEN 16
@@ -31,28 +32,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static const char *
-obj_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return "";
-  return json_node_get_string (node);
-}
-
-static int
-obj_int (JsonObject *object,
-         const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return 0;
-  return (int) CLAMP (json_node_get_int (node), G_MININT, G_MAXINT);
-}
 
 /* The JSON array of @self holding children of @kind (created if missing). */
 static JsonArray *
@@ -209,39 +188,39 @@ make_label (SpCatalogueNode *self)
     case SP_CATALOGUE_NODE_CATALOGUE:
       /* Translators: tree row of a catalogue, e.g. "DigComp (version 2)" */
       return g_strdup_printf (_("%s (version %d)"),
-                              obj_string (o, "title"), obj_int (o, "version"));
+                              sp_json_get_string_or (o, "title", ""), (int) sp_json_get_int_or (o, "version", 0));
     case SP_CATALOGUE_NODE_AREA:
-      return g_strdup_printf (_("Area %s %s"), obj_string (o, "code"), obj_string (o, "title"));
+      return g_strdup_printf (_("Area %s %s"), sp_json_get_string_or (o, "code", ""), sp_json_get_string_or (o, "title", ""));
     case SP_CATALOGUE_NODE_COMPETENCE:
-      return g_strdup_printf ("%s %s", obj_string (o, "code"), obj_string (o, "title"));
+      return g_strdup_printf ("%s %s", sp_json_get_string_or (o, "code", ""), sp_json_get_string_or (o, "title", ""));
     case SP_CATALOGUE_NODE_QUESTION:
       /* Translators: tree row of a question: "<kind>: <text>" */
-      return g_strdup_printf (_("%s: %s"), kind_label (obj_string (o, "kind")), obj_string (o, "text"));
+      return g_strdup_printf (_("%s: %s"), kind_label (sp_json_get_string_or (o, "kind", "")), sp_json_get_string_or (o, "text", ""));
     case SP_CATALOGUE_NODE_OPTION:
       {
         JsonNode *correct = json_object_get_member (o, "correct");
         gboolean is_correct = correct != NULL && JSON_NODE_HOLDS_VALUE (correct) &&
                               json_node_get_value_type (correct) == G_TYPE_BOOLEAN &&
                               json_node_get_boolean (correct);
-        int points = obj_int (o, "points");
+        int points = (int) sp_json_get_int_or (o, "points", 0);
         g_autofree char *pts = g_strdup_printf (ngettext ("%d point",
                                                           "%d points",
                                                           points), points);
 
         if (is_correct)
           /* Translators: tree row of a correct answer option */
-          return g_strdup_printf (_("%s · %s · correct"), obj_string (o, "label"), pts);
-        return g_strdup_printf ("%s · %s", obj_string (o, "label"), pts);
+          return g_strdup_printf (_("%s · %s · correct"), sp_json_get_string_or (o, "label", ""), pts);
+        return g_strdup_printf ("%s · %s", sp_json_get_string_or (o, "label", ""), pts);
       }
     case SP_CATALOGUE_NODE_RECOMMENDATION:
       {
-        const char *training = obj_string (o, "training");
+        const char *training = sp_json_get_string_or (o, "training", "");
         const char *title = self->training_titles != NULL
                             ? g_hash_table_lookup (self->training_titles, training) : NULL;
 
         /* Translators: tree row of a recommendation, e.g. "Levels 1–2: Course title" */
         return g_strdup_printf (_("Levels %d–%d: %s"),
-                                obj_int (o, "min_level"), obj_int (o, "max_level"),
+                                (int) sp_json_get_int_or (o, "min_level", 0), (int) sp_json_get_int_or (o, "max_level", 0),
                                 title != NULL ? title : (*training ? training : _("(no training item)")));
       }
     default:
@@ -279,14 +258,14 @@ code_in_use (SpCatalogueNode *root,
 
       if (areas)
         {
-          if (g_strcmp0 (obj_string (area, "code"), code) == 0)
+          if (g_strcmp0 (sp_json_get_string_or (area, "code", ""), code) == 0)
             return TRUE;
           continue;
         }
       if (competences == NULL || !JSON_NODE_HOLDS_ARRAY (competences))
         continue;
       for (guint c = 0; c < json_array_get_length (json_node_get_array (competences)); c++)
-        if (g_strcmp0 (obj_string (json_array_get_object_element (json_node_get_array (competences), c), "code"),
+        if (g_strcmp0 (sp_json_get_string_or (json_array_get_object_element (json_node_get_array (competences), c), "code", ""),
                        code) == 0)
           return TRUE;
     }
@@ -333,7 +312,7 @@ default_object (SpCatalogueNode     *self,
     case SP_CATALOGUE_NODE_COMPETENCE:
       for (guint n = json_array_get_length (child_array (self, kind)) + 1; ; n++)
         {
-          g_autofree char *code = g_strdup_printf ("%s.%u", obj_string (self->object, "code"), n);
+          g_autofree char *code = g_strdup_printf ("%s.%u", sp_json_get_string_or (self->object, "code", ""), n);
 
           if (!code_in_use (root, code, FALSE))
             {
@@ -528,13 +507,13 @@ count_code (SpCatalogueNode *root,
 
       if (areas)
         {
-          n += g_strcmp0 (obj_string (area, "code"), code) == 0;
+          n += g_strcmp0 (sp_json_get_string_or (area, "code", ""), code) == 0;
           continue;
         }
       if (competences == NULL || !JSON_NODE_HOLDS_ARRAY (competences))
         continue;
       for (guint c = 0; c < json_array_get_length (json_node_get_array (competences)); c++)
-        n += g_strcmp0 (obj_string (json_array_get_object_element (json_node_get_array (competences), c), "code"),
+        n += g_strcmp0 (sp_json_get_string_or (json_array_get_object_element (json_node_get_array (competences), c), "code", ""),
                         code) == 0;
     }
   return n;
@@ -552,7 +531,7 @@ sp_catalogue_node_validate (SpCatalogueNode *self)
       {
         JsonNode *levels = json_object_get_member (o, "levels");
 
-        if (blank (obj_string (o, "title")))
+        if (blank (sp_json_get_string_or (o, "title", "")))
           return g_strdup (_("The catalogue needs a title."));
         if (levels == NULL || !JSON_NODE_HOLDS_ARRAY (levels) ||
             json_array_get_length (json_node_get_array (levels)) != 5)
@@ -565,27 +544,27 @@ sp_catalogue_node_validate (SpCatalogueNode *self)
       }
       break;
     case SP_CATALOGUE_NODE_AREA:
-      if (!code_is_valid (obj_string (o, "code")))
+      if (!code_is_valid (sp_json_get_string_or (o, "code", "")))
         return g_strdup (_("The code may only contain letters, digits and dots (at most 16)."));
-      if (count_code (root, obj_string (o, "code"), TRUE) > 1)
-        return g_strdup_printf (_("Another area has the code “%s”."), obj_string (o, "code"));
-      if (blank (obj_string (o, "title")))
+      if (count_code (root, sp_json_get_string_or (o, "code", ""), TRUE) > 1)
+        return g_strdup_printf (_("Another area has the code “%s”."), sp_json_get_string_or (o, "code", ""));
+      if (blank (sp_json_get_string_or (o, "title", "")))
         return g_strdup (_("The area needs a title."));
       break;
     case SP_CATALOGUE_NODE_COMPETENCE:
-      if (!code_is_valid (obj_string (o, "code")))
+      if (!code_is_valid (sp_json_get_string_or (o, "code", "")))
         return g_strdup (_("The code may only contain letters, digits and dots (at most 16)."));
-      if (count_code (root, obj_string (o, "code"), FALSE) > 1)
-        return g_strdup_printf (_("Another competence has the code “%s”."), obj_string (o, "code"));
-      if (blank (obj_string (o, "title")))
+      if (count_code (root, sp_json_get_string_or (o, "code", ""), FALSE) > 1)
+        return g_strdup_printf (_("Another competence has the code “%s”."), sp_json_get_string_or (o, "code", ""));
+      if (blank (sp_json_get_string_or (o, "title", "")))
         return g_strdup (_("The competence needs a title."));
       break;
     case SP_CATALOGUE_NODE_QUESTION:
       {
         guint n = json_array_get_length (child_array (self, SP_CATALOGUE_NODE_OPTION));
-        const char *kind = obj_string (o, "kind");
+        const char *kind = sp_json_get_string_or (o, "kind", "");
 
-        if (blank (obj_string (o, "text")))
+        if (blank (sp_json_get_string_or (o, "text", "")))
           return g_strdup (_("The question needs a text."));
         if (n == 0)
           return g_strdup (_("The question needs answer options."));
@@ -594,15 +573,15 @@ sp_catalogue_node_validate (SpCatalogueNode *self)
       }
       break;
     case SP_CATALOGUE_NODE_OPTION:
-      if (blank (obj_string (o, "label")))
+      if (blank (sp_json_get_string_or (o, "label", "")))
         return g_strdup (_("The answer option needs a label."));
-      if (obj_int (o, "points") < 0 || obj_int (o, "points") > 4)
+      if ((int) sp_json_get_int_or (o, "points", 0) < 0 || (int) sp_json_get_int_or (o, "points", 0) > 4)
         return g_strdup (_("Points must be between 0 and 4."));
       break;
     case SP_CATALOGUE_NODE_RECOMMENDATION:
-      if (obj_int (o, "min_level") > obj_int (o, "max_level"))
+      if ((int) sp_json_get_int_or (o, "min_level", 0) > (int) sp_json_get_int_or (o, "max_level", 0))
         return g_strdup (_("The lowest level is above the highest level."));
-      if (blank (obj_string (o, "training")))
+      if (blank (sp_json_get_string_or (o, "training", "")))
         return g_strdup (_("Choose the training item to recommend."));
       break;
     default:

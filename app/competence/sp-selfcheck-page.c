@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "sp-json-util.h"
 #include "sp-error.h"
 #include "competence/sp-competence-catalogue.h"
 #include "competence/sp-competence-score.h"
@@ -124,30 +125,6 @@ get_db (SpSelfcheckPage *self)
   return sp_local_store_get_db (self->store);
 }
 
-static const char *
-obj_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || (node = json_object_get_member (object, member)) == NULL ||
-      !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return "";
-  return json_node_get_string (node);
-}
-
-static int
-obj_int (JsonObject *object,
-         const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || (node = json_object_get_member (object, member)) == NULL ||
-      !JSON_NODE_HOLDS_VALUE (node))
-    return 0;
-  return (int) CLAMP (json_node_get_int (node), G_MININT, G_MAXINT);
-}
-
 static JsonArray *
 obj_array (JsonObject *object,
            const char *member)
@@ -216,7 +193,7 @@ catalogue_display_title (SpSelfcheckPage *self,
     return g_strdup (catalogue_id);
   /* Translators: catalogue title and its version, e.g. "DigComp (version 1)" */
   return g_strdup_printf (_("%s (version %d)"),
-                          obj_string (row->fields, "title"), obj_int (row->fields, "revision"));
+                          sp_json_get_string_or (row->fields, "title", ""), (int) sp_json_get_int_or (row->fields, "revision", 0));
 }
 
 /* Loads run @run_id with its catalogue, steps and answers. */
@@ -482,7 +459,7 @@ static gboolean
 question_answered (SpSelfcheckPage *self,
                    JsonObject      *question)
 {
-  GStrv chosen = g_hash_table_lookup (self->answers, obj_string (question, "id"));
+  GStrv chosen = g_hash_table_lookup (self->answers, sp_json_get_string_or (question, "id", ""));
 
   return chosen != NULL && chosen[0] != NULL;
 }
@@ -568,11 +545,11 @@ build_question (SpSelfcheckPage *self,
                 guint            number,
                 guint            n_questions)
 {
-  const char *kind = obj_string (question, "kind");
-  const char *text = obj_string (question, "text");
+  const char *kind = sp_json_get_string_or (question, "kind", "");
+  const char *text = sp_json_get_string_or (question, "text", "");
   gboolean radio = !g_str_equal (kind, "multiple");
   JsonArray *options = obj_array (question, "options");
-  GStrv chosen = g_hash_table_lookup (self->answers, obj_string (question, "id"));
+  GStrv chosen = g_hash_table_lookup (self->answers, sp_json_get_string_or (question, "id", ""));
   g_autofree char *heading = g_strdup_printf (_("Question %u of %u"), number, n_questions);
   GtkWidget *group, *label;
   GtkCheckButton *first = NULL;
@@ -583,7 +560,7 @@ build_question (SpSelfcheckPage *self,
                         "accessible-role", radio ? GTK_ACCESSIBLE_ROLE_RADIO_GROUP : GTK_ACCESSIBLE_ROLE_GROUP,
                         NULL);
   gtk_widget_add_css_class (group, "card");
-  g_object_set_data_full (G_OBJECT (group), "question-id", g_strdup (obj_string (question, "id")), g_free);
+  g_object_set_data_full (G_OBJECT (group), "question-id", g_strdup (sp_json_get_string_or (question, "id", "")), g_free);
   if (radio)
     g_object_set_data (G_OBJECT (group), "radio", GINT_TO_POINTER (1));
 
@@ -621,8 +598,8 @@ build_question (SpSelfcheckPage *self,
   for (guint o = 0; o < array_length (options); o++)
     {
       JsonObject *option = json_array_get_object_element (options, o);
-      const char *option_id = obj_string (option, "id");
-      const char *option_label = obj_string (option, "label");
+      const char *option_id = sp_json_get_string_or (option, "id", "");
+      const char *option_label = sp_json_get_string_or (option, "label", "");
       /* Grouped check buttons draw as radio buttons: say so to screen readers too. */
       GtkWidget *button = g_object_new (GTK_TYPE_CHECK_BUTTON,
                                         "accessible-role", radio ? GTK_ACCESSIBLE_ROLE_RADIO
@@ -702,7 +679,7 @@ show_step (SpSelfcheckPage *self,
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
 
   label = gtk_label_new (NULL);
-  title = g_strdup_printf ("%s %s", obj_string (s->area, "code"), obj_string (s->area, "title"));
+  title = g_strdup_printf ("%s %s", sp_json_get_string_or (s->area, "code", ""), sp_json_get_string_or (s->area, "title", ""));
   gtk_label_set_label (GTK_LABEL (label), title);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
@@ -711,7 +688,7 @@ show_step (SpSelfcheckPage *self,
   g_clear_pointer (&title, g_free);
 
   label = gtk_label_new (NULL);
-  title = g_strdup_printf ("%s %s", obj_string (s->competence, "code"), obj_string (s->competence, "title"));
+  title = g_strdup_printf ("%s %s", sp_json_get_string_or (s->competence, "code", ""), sp_json_get_string_or (s->competence, "title", ""));
   gtk_label_set_label (GTK_LABEL (label), title);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
@@ -720,7 +697,7 @@ show_step (SpSelfcheckPage *self,
                                   GTK_ACCESSIBLE_PROPERTY_LEVEL, 2, -1);
   gtk_box_append (GTK_BOX (box), label);
 
-  description = obj_string (s->competence, "description");
+  description = sp_json_get_string_or (s->competence, "description", "");
   if (*description != '\0')
     {
       label = gtk_label_new (description);
@@ -919,9 +896,9 @@ fill_recommendations (SpSelfcheckPage *self)
     {
       SpCompetenceRecommendation *rec = g_ptr_array_index (recs, i);
       SpCompetenceLevel *level = sp_competence_score_get (self->score, rec->competence_code);
-      const char *title = rec->training != NULL ? obj_string (rec->training, "title") : rec->training_id;
-      const char *url = rec->training != NULL ? obj_string (rec->training, "url") : "";
-      const char *provider = rec->training != NULL ? obj_string (rec->training, "provider") : "";
+      const char *title = rec->training != NULL ? sp_json_get_string_or (rec->training, "title", "") : rec->training_id;
+      const char *url = rec->training != NULL ? sp_json_get_string_or (rec->training, "url", "") : "";
+      const char *provider = rec->training != NULL ? sp_json_get_string_or (rec->training, "provider", "") : "";
       g_autoptr(GString) subtitle = g_string_new (NULL);
       GtkWidget *row = adw_action_row_new ();
 
@@ -1007,11 +984,11 @@ show_result (SpSelfcheckPage *self)
   if (previous_levels != NULL)
     /* Translators: e.g. "DigComp, version 1 · compared with 2025" */
     subtitle = g_strdup_printf (_("%s, version %d · compared with %d"),
-                                obj_string (catalogue, "title"), obj_int (catalogue, "version"),
+                                sp_json_get_string_or (catalogue, "title", ""), (int) sp_json_get_int_or (catalogue, "version", 0),
                                 previous->year);
   else
     subtitle = g_strdup_printf (_("%s, version %d"),
-                                obj_string (catalogue, "title"), obj_int (catalogue, "version"));
+                                sp_json_get_string_or (catalogue, "title", ""), (int) sp_json_get_int_or (catalogue, "version", 0));
   gtk_label_set_label (self->result_subtitle, subtitle);
 
   for (int level = SP_COMPETENCE_LEVEL_MIN; level <= SP_COMPETENCE_LEVEL_MAX; level++)
@@ -1146,9 +1123,9 @@ send_submission (SpSelfcheckPage *self,
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "catalogue");
-  json_builder_add_string_value (builder, obj_string (catalogue, "id"));
+  json_builder_add_string_value (builder, sp_json_get_string_or (catalogue, "id", ""));
   json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, obj_int (catalogue, "version"));
+  json_builder_add_int_value (builder, (int) sp_json_get_int_or (catalogue, "version", 0));
   json_builder_set_member_name (builder, "org_unit");
   json_builder_add_string_value (builder, org_unit);
   json_builder_set_member_name (builder, "year");
@@ -1216,7 +1193,7 @@ on_submit_clicked (SpSelfcheckPage *self)
                                     ", the organisational unit “%s”, the year %d and your levels for %u competences.\n\n"
                                     "Your answers, your name and your user account are not sent. The server stores no time and no address with it, and HR only sees groups of at least five people.",
                                     n_levels),
-                          obj_string (catalogue, "id"), obj_int (catalogue, "version"),
+                          sp_json_get_string_or (catalogue, "id", ""), (int) sp_json_get_int_or (catalogue, "version", 0),
                           org_unit, self->run->year, n_levels);
 
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "sp-json-util.h"
 #include "sp-competence-catalogue.h"
 
 #include "sp-change.h"
@@ -22,32 +23,6 @@ member (JsonObject *object,
         const char *name)
 {
   return object ? json_object_get_member (object, name) : NULL;
-}
-
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gboolean
-member_is_int (JsonObject *object,
-               const char *name,
-               gint64     *value)
-{
-  JsonNode *node = member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_INT64)
-    return FALSE;
-  *value = json_node_get_int (node);
-  return TRUE;
 }
 
 static JsonArray *
@@ -149,9 +124,9 @@ validate_option (JsonObject  *option,
 
   if (option == NULL)
     return invalid (error, where, _("expected an object"));
-  if (!nonempty (member_string (option, "label")))
+  if (!nonempty (sp_json_get_string (option, "label")))
     return invalid (error, where, _("an answer option needs a label"));
-  if (!member_is_int (option, "points", &points))
+  if (!sp_json_get_int (option, "points", &points))
     return invalid (error, where, _("“points” must be an integer"));
   if (points < 0 || points > MAX_POINTS)
     return invalid (error, where, _("points must be between 0 and %d"), MAX_POINTS);
@@ -173,11 +148,11 @@ validate_question (JsonObject  *question,
 
   if (question == NULL)
     return invalid (error, where, _("expected an object"));
-  kind = member_string (question, "kind");
+  kind = sp_json_get_string (question, "kind");
   if (g_strcmp0 (kind, "self") != 0 && g_strcmp0 (kind, "single") != 0 &&
       g_strcmp0 (kind, "multiple") != 0)
     return invalid (error, where, _("“kind” must be “self”, “single” or “multiple”"));
-  if (!nonempty (member_string (question, "text")))
+  if (!nonempty (sp_json_get_string (question, "text")))
     return invalid (error, where, _("a question needs a text"));
   options = member_array (question, "options");
   n = options ? json_array_get_length (options) : 0;
@@ -205,14 +180,14 @@ validate_recommendation (JsonObject  *rec,
 
   if (rec == NULL)
     return invalid (error, where, _("expected an object"));
-  if (!member_is_int (rec, "min_level", &min_level) ||
-      !member_is_int (rec, "max_level", &max_level))
+  if (!sp_json_get_int (rec, "min_level", &min_level) ||
+      !sp_json_get_int (rec, "max_level", &max_level))
     return invalid (error, where, _("“min_level” and “max_level” must be integers"));
   if (min_level < 1 || min_level > N_LEVELS || max_level < 1 || max_level > N_LEVELS)
     return invalid (error, where, _("levels must be between 1 and %d"), N_LEVELS);
   if (min_level > max_level)
     return invalid (error, where, _("“min_level” is greater than “max_level”"));
-  if (!sp_id_is_valid (member_string (rec, "training")))
+  if (!sp_id_is_valid (sp_json_get_string (rec, "training")))
     return invalid (error, where, _("“training” must name a training item id"));
   return TRUE;
 }
@@ -234,14 +209,14 @@ sp_competence_catalogue_validate (JsonNode  *catalogue,
     return invalid (error, NULL, _("A catalogue must be a JSON object"));
   root = json_node_get_object (catalogue);
 
-  if (!key_is_valid (member_string (root, "id")))
+  if (!key_is_valid (sp_json_get_string (root, "id")))
     return invalid (error, "id", _("expected 1 to %d characters of a-z, 0-9, “-” and “_”"),
                     SP_COMPETENCE_KEY_MAX_LEN);
-  if (!member_is_int (root, "version", &version) || version < 1 || version > 1000000)
+  if (!sp_json_get_int (root, "version", &version) || version < 1 || version > 1000000)
     return invalid (error, "version", _("expected a positive integer"));
-  if (!nonempty (member_string (root, "title")))
+  if (!nonempty (sp_json_get_string (root, "title")))
     return invalid (error, "title", _("a catalogue needs a title"));
-  status = member_string (root, "status");
+  status = sp_json_get_string (root, "status");
   if (member (root, "status") != NULL && g_strcmp0 (status, "draft") != 0 &&
       g_strcmp0 (status, "published") != 0)
     return invalid (error, "status", _("expected “draft” or “published”"));
@@ -274,14 +249,14 @@ sp_competence_catalogue_validate (JsonNode  *catalogue,
 
       if (area == NULL)
         return invalid (error, aw, _("expected an object"));
-      acode = member_string (area, "code");
+      acode = sp_json_get_string (area, "code");
       if (!code_is_valid (acode))
         return invalid (error, aw, _("“code” must be 1 to %d characters of letters, digits and dots"),
                         SP_COMPETENCE_CODE_MAX_LEN);
       if (g_hash_table_contains (area_codes, acode))
         return invalid (error, aw, _("duplicate area code “%s”"), acode);
       g_hash_table_add (area_codes, (gpointer) acode);
-      if (!nonempty (member_string (area, "title")))
+      if (!nonempty (sp_json_get_string (area, "title")))
         return invalid (error, aw, _("an area needs a title"));
 
       competences = member_array (area, "competences");
@@ -297,14 +272,14 @@ sp_competence_catalogue_validate (JsonNode  *catalogue,
 
           if (competence == NULL)
             return invalid (error, cw, _("expected an object"));
-          code = member_string (competence, "code");
+          code = sp_json_get_string (competence, "code");
           if (!code_is_valid (code))
             return invalid (error, cw, _("“code” must be 1 to %d characters of letters, digits and dots"),
                             SP_COMPETENCE_CODE_MAX_LEN);
           if (g_hash_table_contains (codes, code))
             return invalid (error, cw, _("duplicate competence code “%s”"), code);
           g_hash_table_add (codes, (gpointer) code);
-          if (!nonempty (member_string (competence, "title")))
+          if (!nonempty (sp_json_get_string (competence, "title")))
             return invalid (error, cw, _("a competence needs a title"));
 
           questions = member_array (competence, "questions");
@@ -343,7 +318,7 @@ copy_string (JsonObject *to,
              const char *from_name,
              const char *to_name)
 {
-  const char *value = member_string (from, from_name);
+  const char *value = sp_json_get_string (from, from_name);
 
   json_object_set_string_member (to, to_name, value ? value : "");
 }
@@ -398,9 +373,9 @@ sp_competence_catalogue_to_changes (JsonNode    *catalogue,
     return NULL;
 
   root = json_node_get_object (catalogue);
-  key = member_string (root, "id");
-  member_is_int (root, "version", &version);
-  status = status_override ? status_override : member_string (root, "status");
+  key = sp_json_get_string (root, "id");
+  sp_json_get_int (root, "version", &version);
+  status = status_override ? status_override : sp_json_get_string (root, "status");
   if (status == NULL)
     status = "published";
   cat_id = sp_competence_catalogue_row_id (key, version);
@@ -421,7 +396,7 @@ sp_competence_catalogue_to_changes (JsonNode    *catalogue,
   for (guint a = 0; a < json_array_get_length (areas); a++)
     {
       JsonObject *area = element_object (areas, a);
-      const char *acode = member_string (area, "code");
+      const char *acode = sp_json_get_string (area, "code");
       JsonArray *competences = member_array (area, "competences");
       g_autofree char *area_id = g_strdup_printf ("%s.a.%s", cat_id, acode);
 
@@ -439,7 +414,7 @@ sp_competence_catalogue_to_changes (JsonNode    *catalogue,
       for (guint c = 0; c < json_array_get_length (competences); c++)
         {
           JsonObject *competence = element_object (competences, c);
-          const char *code = member_string (competence, "code");
+          const char *code = sp_json_get_string (competence, "code");
           JsonArray *questions = member_array (competence, "questions");
           JsonArray *recs = member_array (competence, "recommendations");
           g_autofree char *comp_id = g_strdup_printf ("%s.c.%s", cat_id, code);
@@ -482,7 +457,7 @@ sp_competence_catalogue_to_changes (JsonNode    *catalogue,
                   g_autofree char *oid = g_strdup_printf ("%s.o.%u", qid, o + 1);
                   gint64 points = 0;
 
-                  member_is_int (option, "points", &points);
+                  sp_json_get_int (option, "points", &points);
                   fields = json_object_new ();
                   json_object_set_string_member (fields, "question_id", qid);
                   copy_string (fields, option, "label", "label");
@@ -505,8 +480,8 @@ sp_competence_catalogue_to_changes (JsonNode    *catalogue,
               g_autofree char *rid = g_strdup_printf ("%s.r.%s.%u", cat_id, code, r + 1);
               gint64 min_level = 1, max_level = N_LEVELS;
 
-              member_is_int (rec, "min_level", &min_level);
-              member_is_int (rec, "max_level", &max_level);
+              sp_json_get_int (rec, "min_level", &min_level);
+              sp_json_get_int (rec, "max_level", &max_level);
               fields = json_object_new ();
               json_object_set_string_member (fields, "catalogue_id", cat_id);
               json_object_set_string_member (fields, "competence_code", code);
@@ -568,7 +543,7 @@ put_string (JsonObject *to,
             JsonObject *fields,
             const char *field)
 {
-  const char *value = member_string (fields, field);
+  const char *value = sp_json_get_string (fields, field);
 
   json_object_set_string_member (to, name, value ? value : "");
 }
@@ -580,7 +555,7 @@ field_int (JsonObject *fields,
 {
   gint64 value;
 
-  return member_is_int (fields, field, &value) ? value : fallback;
+  return sp_json_get_int (fields, field, &value) ? value : fallback;
 }
 
 /* Adds @node to the array stored under @key in @groups (created as needed). */
@@ -688,7 +663,7 @@ sp_competence_catalogue_export_db (SpDb        *db,
                                       correct && JSON_NODE_HOLDS_VALUE (correct) &&
                                       json_node_get_value_type (correct) == G_TYPE_BOOLEAN &&
                                       json_node_get_boolean (correct));
-      group_add (options_by_q, member_string (row->fields, "question_id"), o);
+      group_add (options_by_q, sp_json_get_string (row->fields, "question_id"), o);
     }
 
   for (guint i = 0; i < questions->len; i++)
@@ -700,7 +675,7 @@ sp_competence_catalogue_export_db (SpDb        *db,
       put_string (q, "kind", row->fields, "kind");
       put_string (q, "text", row->fields, "text");
       json_object_set_array_member (q, "options", group_take (options_by_q, row->id));
-      group_add (questions_by_c, member_string (row->fields, "competence_code"), q);
+      group_add (questions_by_c, sp_json_get_string (row->fields, "competence_code"), q);
     }
 
   for (guint i = 0; i < recs->len; i++)
@@ -712,21 +687,21 @@ sp_competence_catalogue_export_db (SpDb        *db,
       json_object_set_int_member (r, "max_level", field_int (row->fields, "max_level", N_LEVELS));
       put_string (r, "training", row->fields, "training_id");
       put_string (r, "note", row->fields, "note");
-      group_add (recs_by_c, member_string (row->fields, "competence_code"), r);
+      group_add (recs_by_c, sp_json_get_string (row->fields, "competence_code"), r);
     }
 
   for (guint i = 0; i < competences->len; i++)
     {
       SpDbRow *row = g_ptr_array_index (competences, i);
       JsonObject *c = json_object_new ();
-      const char *code = member_string (row->fields, "code");
+      const char *code = sp_json_get_string (row->fields, "code");
 
       put_string (c, "code", row->fields, "code");
       put_string (c, "title", row->fields, "title");
       put_string (c, "description", row->fields, "description");
       json_object_set_array_member (c, "questions", group_take (questions_by_c, code));
       json_object_set_array_member (c, "recommendations", group_take (recs_by_c, code));
-      group_add (comps_by_a, member_string (row->fields, "area_code"), c);
+      group_add (comps_by_a, sp_json_get_string (row->fields, "area_code"), c);
     }
 
   root = json_object_new ();
@@ -750,7 +725,7 @@ sp_competence_catalogue_export_db (SpDb        *db,
       put_string (a, "code", row->fields, "code");
       put_string (a, "title", row->fields, "title");
       json_object_set_array_member (a, "competences",
-                                    group_take (comps_by_a, member_string (row->fields, "code")));
+                                    group_take (comps_by_a, sp_json_get_string (row->fields, "code")));
       json_array_add_object_element (out_areas, a);
     }
   json_object_set_array_member (root, "areas", out_areas);
@@ -821,7 +796,7 @@ sp_competence_catalogue_new_revision (SpLocalStore  *store,
   if (!(catalogue = sp_competence_catalogue_export_local (store, catalogue_row_id, error)))
     return NULL;
   root = json_node_get_object (catalogue);
-  key = member_string (root, "id");
+  key = sp_json_get_string (root, "id");
 
   db = sp_local_store_get_db (store);
   if (!(stmt = sp_db_prepare (db, "SELECT coalesce(max(revision), 0) FROM competence_catalogue "

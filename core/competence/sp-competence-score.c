@@ -6,23 +6,12 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "sp-json-util.h"
 #include "sp-competence-score.h"
 
 #include "sp-error.h"
 
 /* -- small JSON helpers ---------------------------------------------------- */
-
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
 
 static gint64
 member_int (JsonObject *object,
@@ -102,7 +91,7 @@ sp_competence_question_score (JsonObject         *question,
 
   g_return_val_if_fail (question != NULL, 0);
 
-  kind = member_string (question, "kind");
+  kind = sp_json_get_string (question, "kind");
   multiple = g_strcmp0 (kind, "multiple") == 0;
   options = member_array (question, "options");
 
@@ -115,7 +104,7 @@ sp_competence_question_score (JsonObject         *question,
       if (option == NULL)
         continue;
       points = (int) CLAMP (member_int (option, "points", 0), 0, 1000);
-      picked = strv_has (chosen, member_string (option, "id"));
+      picked = strv_has (chosen, sp_json_get_string (option, "id"));
 
       if (multiple)
         {
@@ -228,8 +217,8 @@ sp_competence_score (JsonNode    *catalogue,
         continue;
 
       al = g_new0 (SpCompetenceAreaLevel, 1);
-      al->code = g_strdup (member_string (area, "code"));
-      al->title = g_strdup (member_string (area, "title"));
+      al->code = g_strdup (sp_json_get_string (area, "code"));
+      al->title = g_strdup (sp_json_get_string (area, "title"));
       g_ptr_array_add (score->areas, al);
 
       for (guint c = 0; competences && c < json_array_get_length (competences); c++)
@@ -243,9 +232,9 @@ sp_competence_score (JsonNode    *catalogue,
             continue;
 
           cl = g_new0 (SpCompetenceLevel, 1);
-          cl->code = g_strdup (member_string (competence, "code"));
+          cl->code = g_strdup (sp_json_get_string (competence, "code"));
           cl->area_code = g_strdup (al->code);
-          cl->title = g_strdup (member_string (competence, "title"));
+          cl->title = g_strdup (sp_json_get_string (competence, "title"));
           g_ptr_array_add (score->competences, cl);
 
           done = finished == NULL ||
@@ -254,7 +243,7 @@ sp_competence_score (JsonNode    *catalogue,
           for (guint q = 0; questions && q < json_array_get_length (questions); q++)
             {
               JsonObject *question = array_object (questions, q);
-              const char *qid = member_string (question, "id");
+              const char *qid = sp_json_get_string (question, "id");
               const char * const *chosen = NULL;
               gboolean answered;
               int qmax = 0;
@@ -358,7 +347,7 @@ find_training (JsonNode   *training,
     {
       JsonObject *item = array_object (items, i);
 
-      if (g_strcmp0 (member_string (item, "id"), id) == 0)
+      if (g_strcmp0 (sp_json_get_string (item, "id"), id) == 0)
         return item;
     }
   return NULL;
@@ -387,7 +376,7 @@ sp_competence_recommend (JsonNode          *catalogue,
         {
           JsonObject *competence = array_object (competences, c);
           JsonArray *recs = member_array (competence, "recommendations");
-          SpCompetenceLevel *cl = sp_competence_score_get (score, member_string (competence, "code"));
+          SpCompetenceLevel *cl = sp_competence_score_get (score, sp_json_get_string (competence, "code"));
 
           if (cl == NULL || cl->level <= 0)
             continue;
@@ -408,8 +397,8 @@ sp_competence_recommend (JsonNode          *catalogue,
               out->level = cl->level;
               out->min_level = (int) min_level;
               out->max_level = (int) max_level;
-              out->training_id = g_strdup (member_string (rec, "training"));
-              out->note = g_strdup (member_string (rec, "note"));
+              out->training_id = g_strdup (sp_json_get_string (rec, "training"));
+              out->note = g_strdup (sp_json_get_string (rec, "note"));
               item = find_training (training, out->training_id);
               if (item != NULL)
                 out->training = json_object_ref (item);

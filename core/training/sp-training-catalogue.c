@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "sp-json-util.h"
 #include "sp-training-catalogue.h"
 
 #include "sp-change.h"
@@ -15,18 +16,6 @@
 static const char * const text_members[] = {
   "title", "kind", "provider", "url", "starts", "ends", "track", "description",
 };
-
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
 
 static gboolean
 date_is_valid (const char *s)
@@ -52,14 +41,14 @@ sp_training_item_validate (JsonObject  *item,
 
   g_return_val_if_fail (item != NULL, FALSE);
 
-  id = member_string (item, "id");
+  id = sp_json_get_string (item, "id");
   if (!sp_id_is_valid (id))
     {
       g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
                    _("id: expected 1 to 64 characters of letters, digits and “._:-”"));
       return FALSE;
     }
-  title = member_string (item, "title");
+  title = sp_json_get_string (item, "title");
   while (title != NULL && g_ascii_isspace (*title))
     title++;
   if (title == NULL || *title == '\0')
@@ -67,7 +56,7 @@ sp_training_item_validate (JsonObject  *item,
       g_set_error (error, SP_ERROR, SP_ERROR_INVALID, _("%s: a training item needs a title"), id);
       return FALSE;
     }
-  kind = member_string (item, "kind");
+  kind = sp_json_get_string (item, "kind");
   if (g_strcmp0 (kind, "literature") != 0 && g_strcmp0 (kind, "course") != 0 &&
       g_strcmp0 (kind, "tutorial") != 0 && g_strcmp0 (kind, "elearning") != 0)
     {
@@ -83,7 +72,7 @@ sp_training_item_validate (JsonObject  *item,
       g_set_error (error, SP_ERROR, SP_ERROR_INVALID, _("%s: “level” must be 1 to 5"), id);
       return FALSE;
     }
-  if (!date_is_valid (member_string (item, "starts")) || !date_is_valid (member_string (item, "ends")))
+  if (!date_is_valid (sp_json_get_string (item, "starts")) || !date_is_valid (sp_json_get_string (item, "ends")))
     {
       g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
                    _("%s: dates must be written YYYY-MM-DD"), id);
@@ -134,7 +123,7 @@ sp_training_catalogue_to_changes (JsonNode  *items,
           g_prefix_error (error, "[%u] ", i);
           return NULL;
         }
-      id = member_string (item, "id");
+      id = sp_json_get_string (item, "id");
       if (g_hash_table_contains (ids, id))
         {
           g_set_error (error, SP_ERROR, SP_ERROR_INVALID, _("[%u]: duplicate id “%s”"), i, id);
@@ -145,7 +134,7 @@ sp_training_catalogue_to_changes (JsonNode  *items,
       fields = json_object_new ();
       for (guint m = 0; m < G_N_ELEMENTS (text_members); m++)
         {
-          const char *value = member_string (item, text_members[m]);
+          const char *value = sp_json_get_string (item, text_members[m]);
 
           json_object_set_string_member (fields, text_members[m], value ? value : "");
         }
@@ -191,7 +180,7 @@ sp_training_item_to_json (const char *id,
   json_object_set_string_member (item, "id", id);
   for (guint m = 0; m < G_N_ELEMENTS (text_members); m++)
     {
-      const char *value = member_string (fields, text_members[m]);
+      const char *value = sp_json_get_string (fields, text_members[m]);
 
       json_object_set_string_member (item, text_members[m], value ? value : "");
     }

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "sp-json-util.h"
 #include "sp-route-competence.h"
 
 #include "sp-competence-catalogue.h"
@@ -31,32 +32,6 @@
 #define YEAR_MIN          2000
 
 /* -- helpers ------------------------------------------------------------- */
-
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gboolean
-member_int (JsonObject *object,
-            const char *name,
-            gint64     *value)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_INT64)
-    return FALSE;
-  *value = json_node_get_int (node);
-  return TRUE;
-}
 
 static gboolean
 parse_int (const char *text,
@@ -146,10 +121,10 @@ catalogue_list_work (SpServer     *server,
       root = json_node_get_object (full);
 
       entry = json_object_new ();
-      json_object_set_string_member (entry, "id", member_string (root, "id"));
+      json_object_set_string_member (entry, "id", sp_json_get_string (root, "id"));
       json_object_set_int_member (entry, "version", json_object_get_int_member (root, "version"));
-      json_object_set_string_member (entry, "title", member_string (root, "title"));
-      json_object_set_string_member (entry, "description", member_string (root, "description"));
+      json_object_set_string_member (entry, "title", sp_json_get_string (root, "title"));
+      json_object_set_string_member (entry, "description", sp_json_get_string (root, "description"));
       competences = json_array_new ();
       areas = json_object_get_array_member (root, "areas");
       for (guint a = 0; a < json_array_get_length (areas); a++)
@@ -162,8 +137,8 @@ catalogue_list_work (SpServer     *server,
               JsonObject *comp = json_array_get_object_element (comps, c);
               JsonObject *short_comp = json_object_new ();
 
-              json_object_set_string_member (short_comp, "code", member_string (comp, "code"));
-              json_object_set_string_member (short_comp, "title", member_string (comp, "title"));
+              json_object_set_string_member (short_comp, "code", sp_json_get_string (comp, "code"));
+              json_object_set_string_member (short_comp, "title", sp_json_get_string (comp, "title"));
               json_array_add_object_element (competences, short_comp);
             }
         }
@@ -234,7 +209,7 @@ catalogue_codes (SpStorage   *storage,
                                                        "competences");
 
       for (guint c = 0; c < json_array_get_length (comps); c++)
-        g_hash_table_add (codes, g_strdup (member_string (json_array_get_object_element (comps, c),
+        g_hash_table_add (codes, g_strdup (sp_json_get_string (json_array_get_object_element (comps, c),
                                                           "code")));
     }
 
@@ -267,14 +242,14 @@ submission_work (SpServer     *server,
     return invalid (error, "expected a JSON object");
   root = json_node_get_object (body);
 
-  catalogue = member_string (root, "catalogue");
+  catalogue = sp_json_get_string (root, "catalogue");
   if (catalogue == NULL || *catalogue == '\0')
     return invalid (error, "catalogue: expected a catalogue id");
-  if (!member_int (root, "version", &version) || version < 1)
+  if (!sp_json_get_int (root, "version", &version) || version < 1)
     return invalid (error, "version: expected a positive integer");
-  if (!member_int (root, "year", &year) || year < YEAR_MIN || year > year_max ())
+  if (!sp_json_get_int (root, "year", &year) || year < YEAR_MIN || year > year_max ())
     return invalid (error, "year: expected a year such as 2026");
-  org_unit_raw = member_string (root, "org_unit");
+  org_unit_raw = sp_json_get_string (root, "org_unit");
   if (org_unit_raw == NULL)
     return invalid (error, "org_unit: expected a string");
   org_unit = normalize_org_unit (org_unit_raw);

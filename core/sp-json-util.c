@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+#define G_LOG_DOMAIN "sp-json-util"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sp-json-util.h"
+
+const char *
+sp_json_get_string (JsonObject *object,
+                    const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+gboolean
+sp_json_get_int (JsonObject *object,
+                 const char *name,
+                 gint64     *value)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+  *value = json_node_get_int (node);
+  return TRUE;
+}
+
+const char *
+sp_json_get_string_or (JsonObject *object,
+                       const char *name,
+                       const char *fallback)
+{
+  const char *value = sp_json_get_string (object, name);
+
+  return value != NULL ? value : fallback;
+}
+
+gint64
+sp_json_get_int_or (JsonObject *object,
+                    const char *name,
+                    gint64      fallback)
+{
+  gint64 value;
+
+  return sp_json_get_int (object, name, &value) ? value : fallback;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Typed, forgiving member access for JSON documents that are validated by
+ * their caller (catalogues, API bodies). @object may be NULL. */
+
+/* The string member @name, or NULL when missing or not a string. */
+const char *sp_json_get_string (JsonObject *object,
+                                const char *name);
+/* TRUE and *value when the member @name is a JSON integer. */
+gboolean    sp_json_get_int    (JsonObject *object,
+                                const char *name,
+                                gint64     *value);
+
+/* The same with a fallback for missing or mistyped members. */
+const char *sp_json_get_string_or (JsonObject *object,
+                                   const char *name,
+                                   const char *fallback);
+gint64      sp_json_get_int_or    (JsonObject *object,
+                                   const char *name,
+                                   gint64      fallback);
+
+G_END_DECLS
