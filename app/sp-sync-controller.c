@@ -180,11 +180,14 @@ sp_sync_controller_describe_error (const GError *error)
       error->domain == G_IO_ERROR || error->domain == G_RESOLVER_ERROR)
     {
       const char *reason = error->message;
+      const char *core_format = _("Cannot reach the server: %s");
+      const char *core_reason = strstr (core_format, "%s");
 
-      /* The core's "Cannot reach the server: <GIO reason>" would repeat
-       * what this message already says. */
-      if (g_str_has_prefix (reason, "Cannot reach the server: "))
-        reason += strlen ("Cannot reach the server: ");
+      /* The core's "Cannot reach the server: <GIO reason>" (in whatever
+       * language) would repeat what this message already says. */
+      if (core_reason != NULL &&
+          strncmp (reason, core_format, core_reason - core_format) == 0)
+        reason += core_reason - core_format;
       /* Translators: %s is the technical reason */
       return g_strdup_printf (_("Server not reachable: %s"), reason);
     }

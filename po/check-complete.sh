@@ -18,9 +18,9 @@ msgfmt --check -o /dev/null "$po"
 # count (work in progress of others is not part of the project yet).
 source_files () {
   if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-    git -C "$src" ls-files -- 'app/*.c' 'ui/*.ui'
+    git -C "$src" ls-files -- 'app/*.c' 'ui/*.ui' 'core/*.c'
   else
-    (cd "$src" && find app ui -name '*.c' -o -name '*.ui' 2>/dev/null)
+    (cd "$src" && find app ui core -name '*.c' -o -name '*.ui' 2>/dev/null)
   fi
 }
 unlisted=$(source_files | sort | while read -r file; do
