@@ -224,10 +224,21 @@ static const char client_v3[] =
   "  changed TEXT"
   ");";
 
+/* v4: anonymous training demand changes waiting to be sent (local-only,
+ * like training_mark: item, state and +1/-1, nothing else). */
+static const char client_v4[] =
+  "CREATE TABLE training_demand_queue ("
+  "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  item_id TEXT NOT NULL,"
+  "  state TEXT NOT NULL CHECK (state IN ('planned', 'done')),"
+  "  delta INTEGER NOT NULL CHECK (delta IN (-1, 1))"
+  ");";
+
 static const SpMigration client_migrations[] = {
   { 1, client_v1 },
   { 2, client_v2 },
   { 3, client_v3 },
+  { 4, client_v4 },
 };
 
 /* ------------------------------------------------------------------------

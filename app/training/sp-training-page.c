@@ -17,7 +17,7 @@
 
 /* The training catalogue. Marks (planned/done) live in the local-only
  * table training_mark; the anonymous demand deltas for the server wait in
- * the local-only queue training_demand_queue until the server took them,
+ * the local-only queue training_demand_queue (client migration 4) until the server took them,
  * so marking works offline and nothing is counted twice or lost. Neither
  * table syncs. */
 
@@ -45,7 +45,6 @@ struct _SpTrainingPage
 
   gboolean               roles_trainer;
   gboolean               server_trainer;
-  gboolean               queue_ready;
   gboolean               flushing;
   guint                  retry_source;
   GCancellable          *cancellable;
@@ -138,25 +137,6 @@ load_marks (SpTrainingPage *self)
 }
 
 static gboolean
-ensure_queue (SpTrainingPage  *self,
-              GError         **error)
-{
-  if (self->queue_ready)
-    return TRUE;
-  /* Local-only like training_mark: item, state and +1/-1, nothing else. */
-  if (!sp_db_exec (sp_local_store_get_db (self->store),
-                   "CREATE TABLE IF NOT EXISTS training_demand_queue ("
-                   "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-                   "  item_id TEXT NOT NULL,"
-                   "  state TEXT NOT NULL CHECK (state IN ('planned', 'done')),"
-                   "  delta INTEGER NOT NULL CHECK (delta IN (-1, 1)))",
-                   error))
-    return FALSE;
-  self->queue_ready = TRUE;
-  return TRUE;
-}
-
-static gboolean
 enqueue (SpTrainingPage  *self,
          const char      *item_id,
          const char      *state,
@@ -197,7 +177,7 @@ set_mark (SpTrainingPage  *self,
 
   if (g_strcmp0 (old, state) == 0)
     return TRUE;
-  if (!ensure_queue (self, error) || !sp_db_begin (db, error))
+  if (!sp_db_begin (db, error))
     return FALSE;
 
   if (state != NULL)
@@ -346,7 +326,7 @@ flush_queue (SpTrainingPage *self)
   QueueSend *send;
   sqlite3_stmt *stmt;
 
-  if (self->flushing || self->store == NULL || !ensure_queue (self, &error))
+  if (self->flushing || self->store == NULL)
     return;
 
   stmt = sp_db_prepare (sp_local_store_get_db (self->store),
