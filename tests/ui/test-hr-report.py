@@ -91,7 +91,7 @@ def ensure_submissions(port):
 def app_root():
     def look():
         for a in tree.root.applications():
-            if re.search("stadtpult|harness", a.name or "", re.I):
+            if re.search("stadtpult", a.name or "", re.I):
                 return a
         return None
     return wait_for("the Stadtpult application on the accessibility bus", look, 60)
@@ -144,7 +144,7 @@ def main():
     app_log = open(os.path.join(TMP, "app.log"), "w")
     profile = os.path.join(TMP, "profile")
     os.makedirs(profile, exist_ok=True)
-    args = [APP, "--profile", profile] if "harness" not in os.path.basename(APP) else [APP, os.path.join(profile, "h.db")]
+    args = [APP, "--profile", profile]
     procs.append(subprocess.Popen(args, stdout=app_log, stderr=subprocess.STDOUT, env=env))
     app = app_root()
 

@@ -62,7 +62,7 @@ def main():
     env["SP_HARNESS_LOGIN"] = env["STADTPULT_DEMO_LOGIN"]
     profile = os.path.join(TMP, "profile")
     os.makedirs(profile, exist_ok=True)
-    args = [APP, "--profile", profile] if "harness" not in os.path.basename(APP) else [APP, os.path.join(profile, "h.db")]
+    args = [APP, "--profile", profile]
     procs.append(subprocess.Popen(args, stdout=open(os.path.join(TMP, "app.log"), "w"),
                                   stderr=subprocess.STDOUT, env=env))
     app = app_root()
