@@ -13,20 +13,13 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { CHROMIUM, CHROMIUM_ARGS, WCAG_TAGS, loadModules, startServer as spawnServer, apiRequest } from "./web-helpers.mjs";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { randomUUID } from "node:crypto";
 
 const SERVER = process.env.STADTPULT_SERVER;
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
-const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const STAFF = { user: "mitarbeiter", password: "mitarbeiter" };
 const HR = { user: "personal", password: "personal" };
 const TRAINER = { user: "schulung", password: "schulung" };
@@ -36,50 +29,12 @@ let chromium, AxeBuilder;
 let dir, server, serverLog = "", base, browser;
 let catalogue, training;
 
-async function loadModules() {
-  try {
-    const { chromium } = await import("playwright-core");
-    const { default: AxeBuilder } = await import("@axe-core/playwright");
-    return { chromium, AxeBuilder };
-  } catch (err) {
-    throw new Error(`tests/web needs its npm modules: run \`make check\` or \`npm ci\` in tests/web (${err.message})`);
-  }
-}
-
 function startServer() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(SERVER, ["--demo", "--db", join(dir, "selfcheck.db"), "--port", "0", "--bind", "127.0.0.1"],
-                        { stdio: ["ignore", "pipe", "pipe"] });
-    const timer = setTimeout(() => reject(new Error(`server did not print its listening line in 30 s:\n${serverLog}`)), 30000);
-    child.stderr.on("data", (d) => { serverLog += d; });
-    child.on("error", (err) => { clearTimeout(timer); reject(err); });
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited early (${code ?? signal}):\n${serverLog}`));
-    });
-    createInterface({ input: child.stdout }).on("line", (line) => {
-      serverLog += line + "\n";
-      const m = /listening on (http:\/\/\S+?)\/?$/.exec(line.trim());
-      if (m) {
-        clearTimeout(timer);
-        child.removeAllListeners("exit");
-        resolve({ child, url: m[1] });
-      }
-    });
-  });
+  return spawnServer(SERVER, join(dir, "selfcheck.db"), (text) => { serverLog += text; });
 }
 
-async function api(path, { method = "GET", token, body } = {}) {
-  const headers = { Accept: "application/json" };
-  if (token)
-    headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined)
-    headers["Content-Type"] = "application/json";
-  const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, json, text };
+function api(path, options) {
+  return apiRequest(base, path, options);
 }
 
 async function login({ user, password }) {

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: EUPL-1.2
+//
+// Shared by the browser tests: Chromium launch flags, the WCAG tags that
+// axe-core checks, loading the npm modules, starting the built sync server
+// on a free port and calling its JSON API.
+
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+
+export const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+export const CHROMIUM_ARGS = [
+  "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+export const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+export async function loadModules() {
+  try {
+    const { chromium } = await import("playwright-core");
+    const { default: AxeBuilder } = await import("@axe-core/playwright");
+    return { chromium, AxeBuilder };
+  } catch (err) {
+    throw new Error(`tests/web needs its npm modules: run \`make check\` or \`npm ci\` in tests/web (${err.message})`);
+  }
+}
+
+/** Starts `server --demo --db dbPath --port 0`; resolves with { child, url } once it
+ *  listens. Everything it prints goes to onLog. */
+export function startServer(server, dbPath, onLog) {
+  let log = "";
+  const note = (text) => { log += text; onLog(text); };
+  return new Promise((resolve, reject) => {
+    const child = spawn(server, ["--demo", "--db", dbPath, "--port", "0", "--bind", "127.0.0.1"],
+                        { stdio: ["ignore", "pipe", "pipe"] });
+    const timer = setTimeout(() => reject(new Error(`server did not print its listening line in 30 s:\n${log}`)), 30000);
+    child.stderr.on("data", (d) => note(String(d)));
+    child.on("error", (err) => { clearTimeout(timer); reject(err); });
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited early (${code ?? signal}):\n${log}`));
+    });
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      note(line + "\n");
+      const m = /listening on (http:\/\/\S+?)\/?$/.exec(line.trim());
+      if (m) {
+        clearTimeout(timer);
+        child.removeAllListeners("exit");
+        resolve({ child, url: m[1] });
+      }
+    });
+  });
+}
+
+/** A JSON API call against base; returns { status, json, text }. */
+export async function apiRequest(base, path, { method = "GET", token, body } = {}) {
+  const headers = { Accept: "application/json" };
+  if (token)
+    headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined)
+    headers["Content-Type"] = "application/json";
+  const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, json, text };
+}
