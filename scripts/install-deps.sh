@@ -28,10 +28,11 @@ build_pkgs=(
   libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libsecret-1-dev libsodium-dev
   gettext desktop-file-utils appstream glib-networking
   sqlite3 curl ca-certificates make
+  libstemmer-dev openthesaurus-de-text trans-de-en wngerman espeak-ng
 )
 test_pkgs=(
   xvfb python3-dogtail python3-pyatspi at-spi2-core dbus-x11 gnome-keyring
-  imagemagick x11-apps libsecret-tools curl chromium
+  imagemagick x11-apps libsecret-tools curl chromium wrk
 )
 
 pkgs=("${build_pkgs[@]}")
