@@ -203,6 +203,70 @@ static const SpEntity training_item_entity = {
   .policy = SP_CONFLICT_FIELD_LWW,
 };
 
+/* FAQ and bot content (core/faq/): curated answers for the chat bot and
+ * the voice bot, and the office hours that decide the hand-off to staff. */
+static const char * const faq_language_values[] = { "de", "en", NULL };
+static const char * const faq_status_values[] = { "draft", "published", NULL };
+static const char * const bot_hours_kind_values[] = { "weekly", "closure", NULL };
+
+static const SpField faq_fields[] = {
+  { .name = "question",     .type = SP_FIELD_TEXT, .max_len = 1000 },
+  { .name = "alternatives", .type = SP_FIELD_STRV, .max_len = 1000, .max_items = 50 },
+  { .name = "answer_short", .type = SP_FIELD_TEXT, .max_len = 1000 },
+  { .name = "answer",       .type = SP_FIELD_TEXT, .max_len = 20000 },
+  { .name = "keywords",     .type = SP_FIELD_STRV, .max_len = 100, .max_items = 50 },
+  { .name = "service_id",   .type = SP_FIELD_TEXT, .max_len = 64 },
+  { .name = "leika",        .type = SP_FIELD_TEXT, .max_len = 64 },
+  { .name = "office",       .type = SP_FIELD_TEXT, .max_len = 500 },
+  { .name = "language",     .type = SP_FIELD_ENUM, .max_len = 8,
+    .enum_values = faq_language_values },
+  { .name = "status",       .type = SP_FIELD_ENUM, .max_len = 32,
+    .enum_values = faq_status_values },
+  { .name = "valid_until",  .type = SP_FIELD_TEXT, .max_len = 10 },
+};
+
+static const SpEntity faq_entity = {
+  .name = "faq",
+  .fields = faq_fields,
+  .n_fields = G_N_ELEMENTS (faq_fields),
+  .read_roles = "staff",
+  .write_roles = "admin,editor",
+  .policy = SP_CONFLICT_FIELD_LWW,
+};
+
+static const SpField bot_hours_fields[] = {
+  { .name = "kind",    .type = SP_FIELD_ENUM, .max_len = 16,
+    .enum_values = bot_hours_kind_values },
+  { .name = "weekday", .type = SP_FIELD_INT },
+  { .name = "day",     .type = SP_FIELD_TEXT, .max_len = 10 },
+  { .name = "opens",   .type = SP_FIELD_TEXT, .max_len = 5 },
+  { .name = "closes",  .type = SP_FIELD_TEXT, .max_len = 5 },
+  { .name = "note",    .type = SP_FIELD_TEXT, .max_len = 500 },
+};
+
+static const SpEntity bot_hours_entity = {
+  .name = "bot_hours",
+  .fields = bot_hours_fields,
+  .n_fields = G_N_ELEMENTS (bot_hours_fields),
+  .read_roles = "staff",
+  .write_roles = "admin,editor",
+  .policy = SP_CONFLICT_FIELD_LWW,
+};
+
+static const SpField bot_setting_fields[] = {
+  { .name = "key",   .type = SP_FIELD_TEXT, .max_len = 64 },
+  { .name = "value", .type = SP_FIELD_TEXT, .max_len = 2000 },
+};
+
+static const SpEntity bot_setting_entity = {
+  .name = "bot_setting",
+  .fields = bot_setting_fields,
+  .n_fields = G_N_ELEMENTS (bot_setting_fields),
+  .read_roles = "staff",
+  .write_roles = "admin,editor",
+  .policy = SP_CONFLICT_FIELD_LWW,
+};
+
 static const SpEntity * const registry[] = {
   &service_entity,
   &conflict_entity,
@@ -213,6 +277,9 @@ static const SpEntity * const registry[] = {
   &competence_option_entity,
   &competence_recommendation_entity,
   &training_item_entity,
+  &faq_entity,
+  &bot_hours_entity,
+  &bot_setting_entity,
 };
 
 static const char * const known_roles[] = {
