@@ -10,7 +10,7 @@
  * Bump VERSION whenever the shell's file list changes.
  */
 
-const VERSION = "v1";
+const VERSION = "v2";
 const PREFIX = "stadtpult-";
 const SHELL_CACHE = `${PREFIX}shell-${VERSION}`;
 const DATA_CACHE = `${PREFIX}data-${VERSION}`;
@@ -24,6 +24,8 @@ const SHELL = [
   "/icon.svg",
   "/icon-192.png",
   "/icon-512.png",
+  "/bot/widget.js",
+  "/bot/widget.css",
 ];
 
 /* Public, cacheable API answers (never anything behind a staff login). */
