@@ -7,12 +7,8 @@
 #include <adwaita.h>
 #include <math.h>
 
+#include "sp-bar-chart.h"
 #include "sp-hr-chart.h"
-
-#define MARGIN        12
-#define LEGEND_HEIGHT 24
-#define AXIS_WIDTH    24
-#define LABEL_HEIGHT  34
 
 typedef struct {
   char   *code;
@@ -39,24 +35,6 @@ bar_clear (Bar *bar)
   g_clear_pointer (&bar->title, g_free);
 }
 
-static PangoLayout *
-make_layout (cairo_t    *cr,
-             const char *text,
-             double      size,
-             gboolean    bold)
-{
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *font = pango_font_description_from_string ("Sans");
-
-  pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
-  if (bold)
-    pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
-  pango_layout_set_font_description (layout, font);
-  pango_font_description_free (font);
-  pango_layout_set_text (layout, text, -1);
-  return layout;
-}
-
 void
 sp_hr_chart_render (SpHrChart *self,
                     cairo_t   *cr,
@@ -65,11 +43,12 @@ sp_hr_chart_render (SpHrChart *self,
                     gboolean   print)
 {
   gboolean dark = !print && adw_style_manager_get_dark (adw_style_manager_get_default ());
-  GdkRGBA fg = { 0, 0, 0, 1 }, current, before;
-  double x0 = MARGIN + AXIS_WIDTH, x1 = width - MARGIN;
-  double y0 = MARGIN + LEGEND_HEIGHT, y1 = height - MARGIN - LABEL_HEIGHT;
-  double slot, unit;
+  GdkRGBA fg = { 0, 0, 0, 1 }, colors[2];
   g_autofree char *legend_now = NULL, *legend_before = NULL;
+  g_autofree const char **codes = NULL;
+  g_autofree double *values = NULL;
+  const char *legend[2];
+  SpBarChartData data = { 0 };
 
   g_return_if_fail (SP_IS_HR_CHART (self));
 
@@ -77,103 +56,34 @@ sp_hr_chart_render (SpHrChart *self,
     gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &fg);
   /* Blue bars with at least 3:1 contrast to the background; the previous
    * year lighter but still visible, and told apart by the legend too. */
-  gdk_rgba_parse (&current, dark ? "#99c1f1" : "#1a5fb4");
-  gdk_rgba_parse (&before, dark ? "#5e5c64" : "#9a9996");
+  sp_bar_chart_series_color (0, dark, &colors[0]);
+  gdk_rgba_parse (&colors[1], dark ? "#5e5c64" : "#9a9996");
 
-  if (self->bars->len == 0 || x1 - x0 < 40 || y1 - y0 < 40)
-    return;
+  legend_now = g_strdup_printf ("%s %" G_GINT64_FORMAT, self->group ? self->group : "", self->year);
+  legend_before = g_strdup_printf ("%" G_GINT64_FORMAT, self->year - 1);
+  legend[0] = legend_now;
+  legend[1] = legend_before;
 
-  slot = (x1 - x0) / self->bars->len;
-  unit = (y1 - y0) / 5.0;
-
-  /* Legend */
-  {
-    g_autoptr(PangoLayout) a = NULL, b = NULL;
-    int tw, th;
-    double x = x0;
-
-    legend_now = g_strdup_printf ("%s %" G_GINT64_FORMAT, self->group ? self->group : "", self->year);
-    legend_before = g_strdup_printf ("%" G_GINT64_FORMAT, self->year - 1);
-    a = make_layout (cr, legend_now, 12, FALSE);
-    b = make_layout (cr, legend_before, 12, FALSE);
-
-    gdk_cairo_set_source_rgba (cr, &current);
-    cairo_rectangle (cr, x, MARGIN + 3, 12, 12);
-    cairo_fill (cr);
-    x += 16;
-    pango_layout_get_pixel_size (a, &tw, &th);
-    gdk_cairo_set_source_rgba (cr, &fg);
-    cairo_move_to (cr, x, MARGIN + 9 - th / 2.0);
-    pango_cairo_show_layout (cr, a);
-    x += tw + 16;
-
-    gdk_cairo_set_source_rgba (cr, &before);
-    cairo_rectangle (cr, x, MARGIN + 3, 12, 12);
-    cairo_fill (cr);
-    x += 16;
-    gdk_cairo_set_source_rgba (cr, &fg);
-    cairo_move_to (cr, x, MARGIN + 9 - th / 2.0);
-    pango_cairo_show_layout (cr, b);
-  }
-
-  /* Axis 0..5 with gridlines */
-  cairo_set_line_width (cr, 1);
-  for (int level = 0; level <= 5; level++)
-    {
-      double y = y1 - level * unit;
-      g_autofree char *text = g_strdup_printf ("%d", level);
-      g_autoptr(PangoLayout) layout = make_layout (cr, text, 11, FALSE);
-      int tw, th;
-
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, level == 0 ? 0.6 : 0.18);
-      cairo_move_to (cr, x0, (int) y + 0.5);
-      cairo_line_to (cr, x1, (int) y + 0.5);
-      cairo_stroke (cr);
-
-      pango_layout_get_pixel_size (layout, &tw, &th);
-      gdk_cairo_set_source_rgba (cr, &fg);
-      cairo_move_to (cr, x0 - tw - 6, y - th / 2.0);
-      pango_cairo_show_layout (cr, layout);
-    }
-
+  codes = g_new0 (const char *, self->bars->len + 1);
+  values = g_new0 (double, 2 * self->bars->len + 1);
   for (guint i = 0; i < self->bars->len; i++)
     {
       Bar *bar = &g_array_index (self->bars, Bar, i);
-      double sx = x0 + i * slot;
-      double bw = MAX (2, (slot - 6) / 2);
-      g_autoptr(PangoLayout) label = make_layout (cr, bar->code, slot < 26 ? 9 : 11, FALSE);
-      int tw, th;
 
-      if (!isnan (bar->mean))
-        {
-          gdk_cairo_set_source_rgba (cr, &current);
-          cairo_rectangle (cr, sx + 3, y1 - bar->mean * unit, bw, bar->mean * unit);
-          cairo_fill (cr);
-        }
-      if (!isnan (bar->previous))
-        {
-          gdk_cairo_set_source_rgba (cr, &before);
-          cairo_rectangle (cr, sx + 3 + bw, y1 - bar->previous * unit, bw, bar->previous * unit);
-          cairo_fill (cr);
-        }
-
-      pango_layout_get_pixel_size (label, &tw, &th);
-      gdk_cairo_set_source_rgba (cr, &fg);
-      if (tw > slot - 2)
-        {
-          /* Narrow slots: the code written upwards-slanted. */
-          cairo_save (cr);
-          cairo_move_to (cr, sx + slot / 2 - 4, y1 + 4 + tw * 0.7);
-          cairo_rotate (cr, -G_PI / 4);
-          pango_cairo_show_layout (cr, label);
-          cairo_restore (cr);
-        }
-      else
-        {
-          cairo_move_to (cr, sx + (slot - tw) / 2, y1 + 4);
-          pango_cairo_show_layout (cr, label);
-        }
+      codes[i] = bar->code;
+      values[2 * i] = bar->mean;
+      values[2 * i + 1] = bar->previous;
     }
+
+  data.n_series = 2;
+  data.series_labels = legend;
+  data.series_colors = colors;
+  data.n_categories = self->bars->len;
+  data.category_labels = codes;
+  data.values = values;
+  data.max = 5;
+  data.n_ticks = 5;
+  sp_bar_chart_render (cr, width, height, &data, &fg);
 }
 
 static void
