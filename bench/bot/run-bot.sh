@@ -1,0 +1,159 @@
+#!/bin/bash
+# SPDX-License-Identifier: EUPL-1.2
+# bench/bot: the Stadtpult FAQ matcher vs. NLP.js (node-nlp), one run:
+# accuracy on the labelled questions, in-process speed and POST
+# /api/v1/bot/ask over HTTP (wrk), for the Berlin catalogue (560 services)
+# and a synthetic one (10 000 entries). Usage: bench/bot/run-bot.sh
+# (or `make bench-bot`).
+# Env: BUILD_DIR (default build), SP_BOT_DLDB (tests/data/berlin-dldb),
+# SP_BOT_QUESTIONS (bench/bot/questions-berlin.json), SP_BOT_ENTRIES (10000;
+# 0 skips the large catalogue), SP_BOT_REPS (our timed passes, 20),
+# SP_BOT_NLPJS_REPS (5) and SP_BOT_NLPJS_BIG_REPS (1): NLP.js' passes,
+# SP_BOT_WRK_DURATION (10s), SP_BOT_WRK_CONNECTIONS (8),
+# SP_BOT_WRK_THREADS (1), SP_BOT_HTTP (1; 0 skips the HTTP part).
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+build="${BUILD_DIR:-build}"
+case "$build" in /*) ;; *) build="$root/$build" ;; esac
+
+dldb="${SP_BOT_DLDB:-$root/tests/data/berlin-dldb}"
+questions="${SP_BOT_QUESTIONS:-$here/questions-berlin.json}"
+entries="${SP_BOT_ENTRIES:-10000}"
+reps="${SP_BOT_REPS:-20}"
+export SP_BOT_NLPJS_REPS="${SP_BOT_NLPJS_REPS:-5}"
+export SP_BOT_NLPJS_BIG_REPS="${SP_BOT_NLPJS_BIG_REPS:-1}"
+duration="${SP_BOT_WRK_DURATION:-10s}"
+connections="${SP_BOT_WRK_CONNECTIONS:-8}"
+threads="${SP_BOT_WRK_THREADS:-1}"
+http="${SP_BOT_HTTP:-1}"
+export SP_SOURCE_ROOT="$root"
+
+[ -f "$dldb/services_de.json" ] || { echo "bench-bot: no DLDB export at $dldb" >&2; exit 1; }
+
+if [ ! -f "$build/build.ninja" ]; then
+  meson setup "$build" "$root"
+fi
+ninja -C "$build" sync-server/stadtpult-server bench/bot/bench-bot
+server="$build/sync-server/stadtpult-server"
+bench="$build/bench/bot/bench-bot"
+
+command -v node >/dev/null || { echo "bench-bot: node (>= 20) is needed for the NLP.js reference" >&2; exit 1; }
+if ! cmp -s "$here/nlpjs/package-lock.json" "$here/nlpjs/node_modules/.stadtpult-lock" 2>/dev/null; then
+  (cd "$here/nlpjs" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$here/nlpjs/package-lock.json" "$here/nlpjs/node_modules/.stadtpult-lock"
+fi
+if [ "$http" = 1 ] && ! command -v wrk >/dev/null; then
+  echo "bench-bot: wrk not found (apt-get install wrk): skipping the HTTP part" >&2
+  http=0
+fi
+
+tmp="$(mktemp -d)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+mkdir -p "$tmp/http" "$tmp/models"
+
+n_real="$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).data.length)' "$dldb/services_de.json")"
+big=""
+if [ "$entries" -gt "$n_real" ]; then
+  big="$tmp/dldb-$entries"
+  "$bench" --dldb "$dldb" --synthetic "$entries" --write-catalogue "$big"
+fi
+
+# one JSON string per line, for wrk's Lua
+node -e 'for (const x of JSON.parse(require("fs").readFileSync(process.argv[1]))) console.log(JSON.stringify(x.q))' \
+  "$questions" > "$tmp/questions.lines"
+
+echo "== NLP.js in-process ==" >&2
+SP_BOT_DLDB="$dldb" SP_BOT_DLDB_BIG="$big" SP_BOT_QUESTIONS="$questions" SP_BOT_MODEL_DIR="$tmp/models" \
+  node "$here/nlpjs/bench.js" bench > "$tmp/nlpjs.json"
+
+# wait_listening LOGFILE PID: prints the base URL once the process printed
+# "listening on http://..."
+wait_listening() {
+  for _ in $(seq 1 1200); do
+    if url="$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$1" 2>/dev/null | head -n1)" && [ -n "$url" ]; then
+      echo "$url"
+      return 0
+    fi
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.5
+  done
+  return 1
+}
+
+# run_wrk WHO SIZE URL
+run_wrk() {
+  local body='{"question":"Wie melde ich meine Wohnung an?","session":"bench-warmup"}'
+  local code
+  code="$(curl -s -o "$tmp/smoke.json" -w '%{http_code}' -H 'Content-Type: application/json' \
+    --data "$body" "${3}api/v1/bot/ask" || true)"
+  if [ "$code" != 200 ]; then
+    echo "bench-bot: $1 $2: POST /api/v1/bot/ask answered $code: $(head -c 300 "$tmp/smoke.json" 2>/dev/null); skipped" >&2
+    return 0
+  fi
+  echo "$1 $2 entries: $(head -c 200 "$tmp/smoke.json")" >&2
+  SP_BOT_WRK_QUESTIONS="$tmp/questions.lines" SP_BOT_WRK_OUT="$tmp/http/warmup.json" \
+    wrk -t "$threads" -c "$connections" -d 2s -s "$here/ask.lua" "$3" > /dev/null
+  SP_BOT_WRK_QUESTIONS="$tmp/questions.lines" SP_BOT_WRK_OUT="$tmp/http/$1-$2.json" \
+    wrk -t "$threads" -c "$connections" -d "$duration" --latency -s "$here/ask.lua" "$3" >&2
+}
+
+stop_pid() {
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+if [ "$http" = 1 ]; then
+  set -- "$n_real" "$dldb"
+  [ -n "$big" ] && set -- "$@" "$entries" "$big"
+  while [ $# -gt 0 ]; do
+    size="$1" dir="$2"
+    shift 2
+
+    echo "== Stadtpult HTTP, $size entries ==" >&2
+    db="$tmp/ours-$size.db"
+    if "$server" import dldb "$dir" --db "$db" > "$tmp/import-$size.log" 2>&1; then
+      "$server" --db "$db" --port 0 > "$tmp/ours-$size.log" 2>&1 &
+      pid=$!
+      pids+=("$pid")
+      if url="$(wait_listening "$tmp/ours-$size.log" "$pid")"; then
+        run_wrk ours "$size" "$url"
+      else
+        echo "bench-bot: stadtpult-server did not start: $(tail -n 3 "$tmp/ours-$size.log")" >&2
+      fi
+      stop_pid "$pid"
+    else
+      echo "bench-bot: 'stadtpult-server import dldb' failed, our HTTP part is skipped:" >&2
+      tail -n 5 "$tmp/import-$size.log" >&2
+    fi
+
+    echo "== NLP.js HTTP, $size entries ==" >&2
+    SP_BOT_MODEL_DIR="$tmp/models" node "$here/nlpjs/bench.js" serve "$dir" > "$tmp/nlpjs-$size.log" 2>&1 &
+    pid=$!
+    pids+=("$pid")
+    if url="$(wait_listening "$tmp/nlpjs-$size.log" "$pid")"; then
+      run_wrk nlpjs "$size" "$url"
+    else
+      echo "bench-bot: the NLP.js server did not start: $(tail -n 3 "$tmp/nlpjs-$size.log")" >&2
+    fi
+    stop_pid "$pid"
+  done
+fi
+
+echo "== Stadtpult in-process ==" >&2
+"$bench" --dldb "$dldb" --questions "$questions" --synthetic "$entries" --reps "$reps" \
+  --reference "$tmp/nlpjs.json" --http-dir "$tmp/http" --json "$tmp/ours.json"
+
+echo
+echo "nlp.js raw: $(cat "$tmp/nlpjs.json")"
+for f in "$tmp"/http/*-*.json; do
+  [ -e "$f" ] && [ "$(basename "$f")" != warmup.json ] && echo "wrk $(basename "$f" .json): $(cat "$f")"
+done
+echo "wrk: -t $threads -c $connections -d $duration; in-process passes: stadtpult $reps, nlp.js $SP_BOT_NLPJS_REPS (560) / $SP_BOT_NLPJS_BIG_REPS (large)"
+echo "machine: $(nproc) cores, $(uname -sr), node $(node --version), load average $(cut -d' ' -f1-3 /proc/loadavg)"

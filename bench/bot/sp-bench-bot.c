@@ -1,0 +1,481 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+#define G_LOG_DOMAIN "sp-bench-bot"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sp-bot-eval.h"
+#include "sp-json-util.h"
+#include "sp-matcher.h"
+
+/* bench/bot: the FAQ matcher in-process over a DLDB catalogue.
+ *
+ *   accuracy     the labelled questions (bench/bot/questions-berlin.json)
+ *                against the real catalogue (560 services) and against the
+ *                real catalogue plus synthetic entries (--synthetic, 10 000)
+ *   speed        queries per second and p50/p99 latency of
+ *                sp_matcher_query (question, 5), one thread, the question
+ *                set repeated --reps times after one untimed pass
+ *
+ * With --reference (the JSON of bench/bot/nlpjs/bench.js) and --http-dir
+ * (wrk results written by bench/bot/run-bot.sh) it prints the whole table.
+ * --write-catalogue DIR writes the synthetic catalogue as a DLDB export
+ * (for the server import and NLP.js) and exits. */
+
+static char *dldb_dir;
+static char *questions_path;
+static char *reference;
+static char *http_dir;
+static char *json_out;
+static char *write_dir;
+static int synthetic = 10000;
+static int seed = 4242;
+static int reps = 20;
+static gboolean show_misses;
+
+static GOptionEntry entries[] = {
+  { "dldb", 0, 0, G_OPTION_ARG_FILENAME, &dldb_dir, "DLDB export (default: tests/data/berlin-dldb)", "DIR" },
+  { "questions", 0, 0, G_OPTION_ARG_FILENAME, &questions_path, "Labelled questions (default: bench/bot/questions-berlin.json)", "FILE" },
+  { "synthetic", 0, 0, G_OPTION_ARG_INT, &synthetic, "Entries of the large catalogue (10000; 0: skip)", "N" },
+  { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Seed of the synthetic catalogue (4242)", "N" },
+  { "reps", 0, 0, G_OPTION_ARG_INT, &reps, "Timed passes over the questions (20)", "N" },
+  { "reference", 0, 0, G_OPTION_ARG_FILENAME, &reference, "JSON of the NLP.js run", "FILE" },
+  { "http-dir", 0, 0, G_OPTION_ARG_FILENAME, &http_dir, "wrk results (ours-N.json, nlpjs-N.json)", "DIR" },
+  { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_out, "Write our results as JSON", "FILE" },
+  { "write-catalogue", 0, 0, G_OPTION_ARG_FILENAME, &write_dir, "Write the synthetic catalogue as a DLDB export and exit", "DIR" },
+  { "misses", 0, 0, G_OPTION_ARG_NONE, &show_misses, "List wrong answers on the real catalogue", NULL },
+  { NULL }
+};
+
+typedef struct {
+  guint      size;
+  double     build_s;
+  SpBotScore score;
+  guint      queries;
+  double     qps;
+  double     p50_us;
+  double     p99_us;
+} Result;
+
+static void
+die (const char *what,
+     GError     *error)
+{
+  g_printerr ("bench-bot: %s: %s\n", what, error ? error->message : "failed");
+  exit (1);
+}
+
+static double
+now_s (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int
+cmp_double (gconstpointer a,
+            gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+percentile (GArray *sorted,
+            double  p)
+{
+  guint i;
+
+  if (sorted->len == 0)
+    return 0;
+  i = (guint) (p * (sorted->len - 1) + 0.5);
+  return g_array_index (sorted, double, MIN (i, sorted->len - 1));
+}
+
+static void
+run (GPtrArray *catalogue,
+     GPtrArray *questions,
+     Result    *result)
+{
+  g_autoptr(SpMatcher) matcher = NULL;
+  g_autoptr(GArray) lat = g_array_sized_new (FALSE, FALSE, sizeof (double), questions->len * reps);
+  g_autoptr(GPtrArray) misses = show_misses ? g_ptr_array_new_with_free_func (g_free) : NULL;
+  double t0, total;
+
+  result->size = catalogue->len;
+  t0 = now_s ();
+  matcher = sp_bot_matcher_new (catalogue);
+  result->build_s = now_s () - t0;
+
+  sp_bot_score (matcher, questions, &result->score, misses);
+  if (misses != NULL && catalogue->len == (guint) synthetic)
+    g_clear_pointer (&misses, g_ptr_array_unref);
+  for (guint i = 0; misses != NULL && i < misses->len; i++)
+    g_printerr ("miss: %s\n", (char *) g_ptr_array_index (misses, i));
+
+  /* timed passes (the scoring pass above warmed caches up) */
+  t0 = now_s ();
+  for (int r = 0; r < reps; r++)
+    for (guint i = 0; i < questions->len; i++)
+      {
+        SpBotQuestion *question = g_ptr_array_index (questions, i);
+        double a = now_s ();
+        GArray *matches = sp_matcher_query (matcher, question->q, 5);
+        double b = now_s ();
+
+        g_array_unref (matches);
+        g_array_append_val (lat, (double) { (b - a) * 1e6 });
+      }
+  total = now_s () - t0;
+  g_array_sort (lat, cmp_double);
+  result->queries = lat->len;
+  result->qps = lat->len / total;
+  result->p50_us = percentile (lat, 0.50);
+  result->p99_us = percentile (lat, 0.99);
+  g_printerr ("stadtpult %u entries: built in %.2f s, %u queries, %.0f q/s, p50 %.1f us, p99 %.1f us\n",
+              result->size, result->build_s, result->queries, result->qps,
+              result->p50_us, result->p99_us);
+}
+
+/* --- JSON in and out ------------------------------------------------------ */
+
+static void
+add_score (JsonBuilder      *b,
+           const SpBotScore *s)
+{
+  json_builder_begin_object (b);
+#define INT(name) json_builder_set_member_name (b, #name); json_builder_add_int_value (b, s->name);
+  INT (n) INT (n_in) INT (n_oos) INT (top1) INT (top1_ok) INT (rank1_ok)
+  INT (refused_in) INT (refused_oos)
+#undef INT
+  json_builder_set_member_name (b, "kind_n");
+  json_builder_begin_array (b);
+  for (guint k = 0; k < SP_BOT_N_KINDS; k++)
+    json_builder_add_int_value (b, s->kind_n[k]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "kind_ok");
+  json_builder_begin_array (b);
+  for (guint k = 0; k < SP_BOT_N_KINDS; k++)
+    json_builder_add_int_value (b, s->kind_ok[k]);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+static void
+write_results (const Result *results,
+               guint         n)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "threshold");
+  json_builder_add_double_value (b, sp_matcher_threshold ());
+  json_builder_set_member_name (b, "sizes");
+  json_builder_begin_object (b);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("%u", results[i].size);
+
+      json_builder_set_member_name (b, key);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "build_s");
+      json_builder_add_double_value (b, results[i].build_s);
+      json_builder_set_member_name (b, "score");
+      add_score (b, &results[i].score);
+      json_builder_set_member_name (b, "queries");
+      json_builder_add_int_value (b, results[i].queries);
+      json_builder_set_member_name (b, "qps");
+      json_builder_add_double_value (b, results[i].qps);
+      json_builder_set_member_name (b, "p50_us");
+      json_builder_add_double_value (b, results[i].p50_us);
+      json_builder_set_member_name (b, "p99_us");
+      json_builder_add_double_value (b, results[i].p99_us);
+      json_builder_end_object (b);
+    }
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  if (!json_generator_to_file (gen, json_out, &error))
+    die ("--json", error);
+}
+
+static JsonNode *
+read_json (const char *path)
+{
+  g_autofree char *text = NULL;
+
+  if (path == NULL || !g_file_get_contents (path, &text, NULL, NULL))
+    return NULL;
+  return json_from_string (text, NULL);
+}
+
+/* The object for catalogue @size in the reference ({"sizes":{"560":{..}}}). */
+static JsonObject *
+ref_size (JsonNode *ref,
+          guint     size)
+{
+  g_autofree char *key = g_strdup_printf ("%u", size);
+  JsonObject *root = ref && JSON_NODE_HOLDS_OBJECT (ref) ? json_node_get_object (ref) : NULL;
+  JsonObject *sizes;
+
+  if (root == NULL || !json_object_has_member (root, "sizes"))
+    return NULL;
+  sizes = json_object_get_object_member (root, "sizes");
+  return sizes && json_object_has_member (sizes, key) ?
+    json_object_get_object_member (sizes, key) : NULL;
+}
+
+static double
+get_double (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  return node && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_double (node) : -1;
+}
+
+static gboolean
+ref_score (JsonObject *size,
+           SpBotScore *s)
+{
+  JsonObject *o = size && json_object_has_member (size, "score") ?
+    json_object_get_object_member (size, "score") : NULL;
+  JsonArray *kn, *ko;
+
+  memset (s, 0, sizeof *s);
+  if (o == NULL)
+    return FALSE;
+#define INT(name) s->name = sp_json_get_int_or (o, #name, 0);
+  INT (n) INT (n_in) INT (n_oos) INT (top1) INT (top1_ok) INT (rank1_ok)
+  INT (refused_in) INT (refused_oos)
+#undef INT
+  kn = json_object_get_array_member (o, "kind_n");
+  ko = json_object_get_array_member (o, "kind_ok");
+  for (guint k = 0; k < SP_BOT_N_KINDS && kn && ko; k++)
+    {
+      s->kind_n[k] = json_array_get_int_element (kn, k);
+      s->kind_ok[k] = json_array_get_int_element (ko, k);
+    }
+  return TRUE;
+}
+
+/* --- the table ------------------------------------------------------------ */
+
+static char *
+fmt_rate (guint part,
+          guint whole)
+{
+  return whole ? g_strdup_printf ("%.3f", (double) part / whole) : g_strdup ("-");
+}
+
+static void
+print_accuracy (const Result *ours,
+                JsonObject   *ref)
+{
+  SpBotScore r;
+  gboolean have_ref = ref_score (ref, &r);
+  const SpBotScore *o = &ours->score;
+  struct { const char *label; guint op, ow, rp, rw; } rows[] = {
+    { "top-1 (expected entry answered), in scope", o->top1, o->n_in, r.top1, r.n_in },
+    { "top-1 incl. acceptable alternatives", o->top1_ok, o->n_in, r.top1_ok, r.n_in },
+    { "first rank acceptable, threshold ignored", o->rank1_ok, o->n_in, r.rank1_ok, r.n_in },
+    { "refused, out of scope (higher is better)", o->refused_oos, o->n_oos, r.refused_oos, r.n_oos },
+    { "false refusals, in scope (lower is better)", o->refused_in, o->n_in, r.refused_in, r.n_in },
+  };
+
+  g_print ("| metric (%u entries) | stadtpult | nlp.js |\n|---|---:|---:|\n", ours->size);
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autofree char *a = fmt_rate (rows[i].op, rows[i].ow);
+      g_autofree char *b = have_ref ? fmt_rate (rows[i].rp, rows[i].rw) : g_strdup ("-");
+
+      g_print ("| %s | %s | %s |\n", rows[i].label, a, b);
+    }
+  for (guint k = 0; k < SP_BOT_N_KINDS; k++)
+    {
+      g_autofree char *a = fmt_rate (o->kind_ok[k], o->kind_n[k]);
+      g_autofree char *b = have_ref ? fmt_rate (r.kind_ok[k], r.kind_n[k]) : g_strdup ("-");
+
+      g_print ("| %s: %s (%u questions) | %s | %s |\n", sp_bot_kind_name (k),
+               k == SP_BOT_KIND_OOS ? "refused" : "answered acceptably",
+               o->kind_n[k], a, b);
+    }
+  {
+    /* one number: right answers plus right refusals over all questions */
+    g_autofree char *a = fmt_rate (o->top1_ok + o->refused_oos, o->n);
+    g_autofree char *b = have_ref ? fmt_rate (r.top1_ok + r.refused_oos, r.n) : g_strdup ("-");
+
+    g_print ("| overall (acceptable answers + refusals of out of scope) | %s | %s |\n", a, b);
+  }
+}
+
+static void
+print_speed_row (guint       size,
+                 const char *path,
+                 double      oq,
+                 double      o50,
+                 double      o99,
+                 double      rq,
+                 double      r50,
+                 double      r99)
+{
+  g_autofree char *oqs = oq > 0 ? g_strdup_printf ("%.0f", oq) : g_strdup ("-");
+  g_autofree char *o50s = o50 > 0 ? g_strdup_printf ("%.0f", o50) : g_strdup ("-");
+  g_autofree char *o99s = o99 > 0 ? g_strdup_printf ("%.0f", o99) : g_strdup ("-");
+  g_autofree char *rqs = rq > 0 ? g_strdup_printf ("%.0f", rq) : g_strdup ("-");
+  g_autofree char *r50s = r50 > 0 ? g_strdup_printf ("%.0f", r50) : g_strdup ("-");
+  g_autofree char *r99s = r99 > 0 ? g_strdup_printf ("%.0f", r99) : g_strdup ("-");
+  g_autofree char *ratio = oq > 0 && rq > 0 ?
+    g_strdup_printf ("%.1fx%s", oq / rq, oq / rq >= 20 ? "" : " (< 20x)") : g_strdup ("-");
+
+  g_print ("| %u | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+           size, path, oqs, o50s, o99s, rqs, r50s, r99s, ratio);
+}
+
+static JsonNode *
+read_http (const char *who,
+           guint       size)
+{
+  g_autofree char *name = g_strdup_printf ("%s-%u.json", who, size);
+  g_autofree char *path = http_dir ? g_build_filename (http_dir, name, NULL) : NULL;
+
+  return read_json (path);
+}
+
+static void
+print_table (const Result *results,
+             guint         n,
+             guint         n_questions)
+{
+  g_autoptr(JsonNode) ref = read_json (reference);
+  JsonObject *ref_root = ref && JSON_NODE_HOLDS_OBJECT (ref) ? json_node_get_object (ref) : NULL;
+
+  g_print ("\nbench/bot: %u labelled questions (%s), matcher threshold %.2f",
+           n_questions, questions_path, sp_matcher_threshold ());
+  if (ref_root)
+    g_print (", NLP.js %s (node-nlp), threshold %.2f",
+             sp_json_get_string_or (ref_root, "version", "?"), get_double (ref_root, "threshold"));
+  g_print ("\n\nAccuracy\n\n");
+  for (guint i = 0; i < n; i++)
+    {
+      print_accuracy (&results[i], ref_size (ref, results[i].size));
+      g_print ("\n");
+    }
+
+  g_print ("Speed (queries/s; latency in microseconds; in-process: one thread, the question set %d times;\n"
+           "HTTP: wrk POST /api/v1/bot/ask)\n\n", reps);
+  g_print ("| entries | path | stadtpult q/s | p50 | p99 | nlp.js q/s | p50 | p99 | ratio (q/s) |\n"
+           "|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *r = ref_size (ref, results[i].size);
+      g_autoptr(JsonNode) ho = read_http ("ours", results[i].size);
+      g_autoptr(JsonNode) hr = read_http ("nlpjs", results[i].size);
+      JsonObject *hoo = ho && JSON_NODE_HOLDS_OBJECT (ho) ? json_node_get_object (ho) : NULL;
+      JsonObject *hro = hr && JSON_NODE_HOLDS_OBJECT (hr) ? json_node_get_object (hr) : NULL;
+
+      print_speed_row (results[i].size, "in-process", results[i].qps, results[i].p50_us,
+                       results[i].p99_us, get_double (r, "qps"), get_double (r, "p50_us"),
+                       get_double (r, "p99_us"));
+      print_speed_row (results[i].size, "HTTP", get_double (hoo, "rps"), get_double (hoo, "p50_us"),
+                       get_double (hoo, "p99_us"), get_double (hro, "rps"),
+                       get_double (hro, "p50_us"), get_double (hro, "p99_us"));
+    }
+  g_print ("\n");
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *r = ref_size (ref, results[i].size);
+      double train = get_double (r, "train_s");
+
+      g_print ("index build %u entries: stadtpult %.2f s", results[i].size, results[i].build_s);
+      if (train >= 0)
+        g_print (", nlp.js training %.1f s", train);
+      g_print ("\n");
+    }
+  for (guint i = 0; i < n && http_dir; i++)
+    for (guint w = 0; w < 2; w++)
+      {
+        g_autoptr(JsonNode) h = read_http (w ? "nlpjs" : "ours", results[i].size);
+        JsonObject *ho = h && JSON_NODE_HOLDS_OBJECT (h) ? json_node_get_object (h) : NULL;
+
+        if (ho == NULL)
+          g_print ("HTTP %s %u: not run\n", w ? "nlp.js" : "stadtpult", results[i].size);
+        else if (get_double (ho, "non2xx") > 0 || get_double (ho, "errors") > 0)
+          g_print ("HTTP %s %u: %.0f requests, %.0f non-2xx, %.0f socket errors\n",
+                   w ? "nlp.js" : "stadtpult", results[i].size, get_double (ho, "requests"),
+                   get_double (ho, "non2xx"), get_double (ho, "errors"));
+      }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("- FAQ matcher benchmark");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) real = NULL;
+  g_autoptr(GPtrArray) questions = NULL;
+  const char *root = g_getenv ("SP_SOURCE_ROOT");
+  Result results[2];
+  guint n_results = 0;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    die ("options", error);
+  if (root == NULL)
+    root = ".";
+  if (dldb_dir == NULL)
+    dldb_dir = g_build_filename (root, "tests", "data", "berlin-dldb", NULL);
+  if (questions_path == NULL)
+    questions_path = g_build_filename (root, "bench", "bot", "questions-berlin.json", NULL);
+  if (reps < 1 || synthetic < 0)
+    die ("need --reps >= 1 and --synthetic >= 0", NULL);
+
+  real = sp_bot_load_dldb (dldb_dir, &error);
+  if (real == NULL)
+    die ("catalogue", error);
+
+  if (write_dir != NULL)
+    {
+      g_autoptr(GPtrArray) big = sp_bot_synthesize (real, MAX ((guint) synthetic, real->len), seed);
+
+      if (!sp_bot_write_dldb (big, write_dir, &error))
+        die ("--write-catalogue", error);
+      g_printerr ("wrote %u entries to %s\n", big->len, write_dir);
+      return 0;
+    }
+
+  questions = sp_bot_load_questions (questions_path, &error);
+  if (questions == NULL)
+    die ("questions", error);
+
+  if (sp_lexicon_get_default (&error) == NULL)
+    die ("lexicon", error);
+
+  run (real, questions, &results[n_results++]);
+  if ((guint) synthetic > real->len)
+    {
+      g_autoptr(GPtrArray) big = sp_bot_synthesize (real, synthetic, seed);
+
+      run (big, questions, &results[n_results++]);
+    }
+
+  if (json_out != NULL)
+    write_results (results, n_results);
+  print_table (results, n_results, questions->len);
+  return 0;
+}
