@@ -1,0 +1,887 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+#define G_LOG_DOMAIN "sp-lexicon"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libstemmer.h>
+#include <string.h>
+
+#include "sp-lexicon.h"
+
+#include "sp-text.h"
+
+#define OPENTHESAURUS_PATH "/usr/share/openthesaurus-de/openthesaurus.txt"
+#define TRANS_DE_EN_PATH   "/usr/share/trans/de-en"
+#define NGERMAN_PATH       "/usr/share/dict/ngerman"
+
+/* Synsets larger than this are too generic to expand with. */
+#define THESAURUS_MAX_SYNSET    14
+#define THESAURUS_MAX_PER_TERM  24
+#define TRANSLATIONS_MAX        16
+
+#define WEIGHT_CURATED_SYNONYM  0.85f
+#define WEIGHT_THESAURUS        0.45f
+
+/* Values of words_de: which spellings the word list has. */
+#define WORD_LOWER  1   /* verb, adjective, ...: "melden" */
+#define WORD_NOUN   2   /* capitalised: "Meldung" */
+
+struct _SpLexicon
+{
+  GStringChunk *strings;
+  GHashTable   *stop_de;       /* folded word -> itself */
+  GHashTable   *stop_en;
+  GHashTable   *words_de;      /* plain word -> WORD_* flags */
+  GHashTable   *synonyms;      /* stem key -> GArray of SpLexiconTerm */
+  GHashTable   *translations;  /* folded English phrase -> GArray of SpLexiconTerm */
+  gboolean      has_wordlist;
+  gboolean      has_thesaurus;
+  gboolean      has_translations;
+};
+
+/* --- stemming ----------------------------------------------------------- */
+
+typedef struct {
+  struct sb_stemmer *de;
+  struct sb_stemmer *en;
+} Stemmers;
+
+static void
+stemmers_free (gpointer data)
+{
+  Stemmers *s = data;
+
+  if (s->de != NULL)
+    sb_stemmer_delete (s->de);
+  if (s->en != NULL)
+    sb_stemmer_delete (s->en);
+  g_free (s);
+}
+
+/* libstemmer is not thread-safe: one pair of stemmers per thread. */
+static GPrivate stemmers_key = G_PRIVATE_INIT (stemmers_free);
+
+static Stemmers *
+get_stemmers (void)
+{
+  Stemmers *s = g_private_get (&stemmers_key);
+
+  if (s == NULL)
+    {
+      s = g_new0 (Stemmers, 1);
+      s->de = sb_stemmer_new ("german", "UTF_8");
+      s->en = sb_stemmer_new ("english", "UTF_8");
+      g_private_set (&stemmers_key, s);
+    }
+  return s;
+}
+
+char *
+sp_lexicon_stem (SpLexicon  *self,
+                 const char *lang,
+                 const char *word)
+{
+  Stemmers *s = get_stemmers ();
+  gboolean en = lang != NULL && g_str_equal (lang, "en");
+  struct sb_stemmer *st = en ? s->en : s->de;
+  const sb_symbol *out;
+  gsize len = strlen (word);
+
+  /* Digits and very short words are kept as they are. */
+  if (st == NULL || len < 3 || g_ascii_isdigit (word[0]))
+    return en ? g_strdup (word) : sp_text_plain (word);
+  out = sb_stemmer_stem (st, (const sb_symbol *) word, (int) len);
+  if (out == NULL)
+    return g_strdup (word);
+  if (en)
+    return g_strndup ((const char *) out, sb_stemmer_length (st));
+  {
+    g_autofree char *stem = g_strndup ((const char *) out, sb_stemmer_length (st));
+    return sp_text_plain (stem);
+  }
+}
+
+/* Stem keys of all words of @phrase joined by spaces; NULL if empty. */
+static char *
+stem_phrase (SpLexicon  *self,
+             const char *lang,
+             const char *phrase,
+             guint      *n_words)
+{
+  g_auto(GStrv) tokens = sp_text_tokenize (phrase);
+  GString *out = g_string_new (NULL);
+  guint n = 0;
+
+  for (guint i = 0; tokens[i] != NULL; i++)
+    {
+      g_autofree char *key = sp_lexicon_stem (self, lang, tokens[i]);
+
+      if (out->len > 0)
+        g_string_append_c (out, ' ');
+      g_string_append (out, key);
+      n++;
+    }
+  if (n_words != NULL)
+    *n_words = n;
+  if (n == 0)
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* --- files --------------------------------------------------------------- */
+
+static const char *
+find_data_dir (void)
+{
+  static char *dir = NULL;
+  static gsize once = 0;
+
+  if (g_once_init_enter (&once))
+    {
+      const char *env = g_getenv ("STADTPULT_DATA_DIR");
+      g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func (g_free);
+
+      if (env != NULL && *env != '\0')
+        {
+          /* Either the faq folder itself or a datadir holding faq/. */
+          g_ptr_array_add (candidates, g_build_filename (env, "faq", NULL));
+          g_ptr_array_add (candidates, g_strdup (env));
+        }
+      env = g_getenv ("SP_SOURCE_ROOT");
+      if (env != NULL && *env != '\0')
+        g_ptr_array_add (candidates, g_build_filename (env, "data", "faq", NULL));
+      g_ptr_array_add (candidates, g_build_filename (PKGDATADIR, "faq", NULL));
+      /* Uninstalled builds: the source tree (SOURCE_PUBLIC_DIR is
+       * <source>/sync-server/public). */
+      g_ptr_array_add (candidates, g_build_filename (SOURCE_PUBLIC_DIR, "..", "..",
+                                                    "data", "faq", NULL));
+      for (guint i = 0; i < candidates->len; i++)
+        {
+          g_autofree char *probe = g_build_filename (candidates->pdata[i],
+                                                     "stopwords-de.txt", NULL);
+
+          if (g_file_test (probe, G_FILE_TEST_IS_REGULAR))
+            {
+              dir = g_strdup (candidates->pdata[i]);
+              break;
+            }
+        }
+      g_once_init_leave (&once, 1);
+    }
+  return dir;
+}
+
+/* Calls @line_func for every line that is not empty and not a '#' comment,
+ * stripped. */
+static gboolean
+for_each_line (const char  *path,
+               void       (*line_func) (SpLexicon *self, char *line),
+               SpLexicon   *self,
+               GError     **error)
+{
+  g_autoptr(GMappedFile) file = g_mapped_file_new (path, FALSE, error);
+  const char *p, *end;
+
+  if (file == NULL)
+    return FALSE;
+  p = g_mapped_file_get_contents (file);
+  end = p + g_mapped_file_get_length (file);
+  while (p < end)
+    {
+      const char *nl = memchr (p, '\n', end - p);
+      gsize len = (nl != NULL ? nl : end) - p;
+      char buf[4096];
+
+      if (len > 0 && len < sizeof buf && p[0] != '#')
+        {
+          memcpy (buf, p, len);
+          buf[len] = '\0';
+          g_strstrip (buf);
+          if (buf[0] != '\0')
+            line_func (self, buf);
+        }
+      p = nl != NULL ? nl + 1 : end;
+    }
+  return TRUE;
+}
+
+static void
+add_stopword (GHashTable *set,
+              GStringChunk *strings,
+              const char *line)
+{
+  g_auto(GStrv) tokens = sp_text_tokenize (line);
+
+  for (guint i = 0; tokens[i] != NULL; i++)
+    {
+      char *w = g_string_chunk_insert_const (strings, tokens[i]);
+      g_hash_table_add (set, w);
+    }
+}
+
+static void
+stop_de_line (SpLexicon *self,
+              char      *line)
+{
+  add_stopword (self->stop_de, self->strings, line);
+}
+
+static void
+stop_en_line (SpLexicon *self,
+              char      *line)
+{
+  add_stopword (self->stop_en, self->strings, line);
+}
+
+/* Adds @term with @weight to the list of @key, unless present. */
+static void
+add_expansion (SpLexicon  *self,
+               GHashTable *table,
+               const char *key,
+               const char *term,
+               float       weight,
+               guint       max)
+{
+  GArray *list;
+  SpLexiconTerm t;
+
+  if (g_str_equal (key, term))
+    return;
+  list = g_hash_table_lookup (table, key);
+  if (list == NULL)
+    {
+      list = g_array_new (FALSE, FALSE, sizeof (SpLexiconTerm));
+      g_hash_table_insert (table, g_string_chunk_insert_const (self->strings, key), list);
+    }
+  for (guint i = 0; i < list->len; i++)
+    {
+      SpLexiconTerm *o = &g_array_index (list, SpLexiconTerm, i);
+
+      if (g_str_equal (o->term, term))
+        {
+          o->weight = MAX (o->weight, weight);
+          return;
+        }
+    }
+  if (list->len >= max)
+    return;
+  t.term = g_string_chunk_insert_const (self->strings, term);
+  t.weight = weight;
+  g_array_append_val (list, t);
+}
+
+/* synonyms-de.txt: "a; b; c" is a set of equivalent terms; "a => b; c"
+ * expands a to b and c only. Terms may be phrases. */
+static void
+synonyms_line (SpLexicon *self,
+               char      *line)
+{
+  char *arrow = strstr (line, "=>");
+  g_auto(GStrv) sources = NULL;
+  g_auto(GStrv) targets = NULL;
+  g_autoptr(GPtrArray) src_keys = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) dst_keys = g_ptr_array_new_with_free_func (g_free);
+
+  if (arrow != NULL)
+    {
+      *arrow = '\0';
+      sources = g_strsplit (line, ";", -1);
+      targets = g_strsplit (arrow + 2, ";", -1);
+    }
+  else
+    {
+      sources = g_strsplit (line, ";", -1);
+      targets = g_strdupv (sources);
+    }
+  for (guint i = 0; sources[i] != NULL; i++)
+    {
+      char *k = stem_phrase (self, "de", sources[i], NULL);
+      if (k != NULL)
+        g_ptr_array_add (src_keys, k);
+    }
+  for (guint i = 0; targets[i] != NULL; i++)
+    {
+      char *k = stem_phrase (self, "de", targets[i], NULL);
+      if (k != NULL)
+        g_ptr_array_add (dst_keys, k);
+    }
+  for (guint i = 0; i < src_keys->len; i++)
+    for (guint j = 0; j < dst_keys->len; j++)
+      add_expansion (self, self->synonyms, src_keys->pdata[i], dst_keys->pdata[j],
+                     WEIGHT_CURATED_SYNONYM, 64);
+}
+
+/* en-de.txt: "english phrase => German; German phrase". */
+static void
+en_de_line (SpLexicon *self,
+            char      *line)
+{
+  char *arrow = strstr (line, "=>");
+  g_autofree char *en = NULL;
+  g_auto(GStrv) targets = NULL;
+  float weight = 1.0f;
+
+  if (arrow == NULL)
+    return;
+  *arrow = '\0';
+  {
+    g_auto(GStrv) tokens = sp_text_tokenize (line);
+    en = g_strjoinv (" ", tokens);
+  }
+  if (*en == '\0')
+    return;
+  targets = g_strsplit (arrow + 2, ";", -1);
+  for (guint i = 0; targets[i] != NULL; i++)
+    {
+      g_autofree char *k = stem_phrase (self, "de", targets[i], NULL);
+
+      if (k == NULL)
+        continue;
+      add_expansion (self, self->translations, en, k, weight, 64);
+      weight = MAX (0.7f, weight - 0.05f);
+    }
+}
+
+/* --- system dictionaries -------------------------------------------------- */
+
+static void
+ngerman_line (SpLexicon *self,
+              char      *line)
+{
+  g_autofree char *folded = NULL;
+  g_autofree char *plain = NULL;
+  gpointer old;
+  guint flags;
+
+  if (strchr (line, ' ') != NULL || strchr (line, '\'') != NULL || strlen (line) < 2)
+    return;
+  folded = sp_text_fold (line);
+  if (strchr (folded, ' ') != NULL || *folded == '\0')
+    return;
+  plain = sp_text_plain (folded);
+  flags = g_unichar_isupper (g_utf8_get_char (line)) ? WORD_NOUN : WORD_LOWER;
+  old = g_hash_table_lookup (self->words_de, plain);
+  if (old != NULL)
+    flags |= GPOINTER_TO_UINT (old);
+  g_hash_table_replace (self->words_de,
+                        g_string_chunk_insert_const (self->strings, plain),
+                        GUINT_TO_POINTER (flags));
+}
+
+/* Removes annotations: "{m}", "[adm.]", "(ugs.)", "/Abk./", "<...>". */
+static void
+strip_annotations (char *s)
+{
+  char *w = s;
+  int depth = 0;
+  gboolean in_slash = FALSE;
+
+  for (char *r = s; *r != '\0'; r++)
+    {
+      if (*r == '{' || *r == '[' || *r == '(' || *r == '<')
+        depth++;
+      else if ((*r == '}' || *r == ']' || *r == ')' || *r == '>') && depth > 0)
+        depth--;
+      else if (*r == '/' && depth == 0 && (r == s || r[-1] == ' ' || in_slash))
+        in_slash = !in_slash;
+      else if (depth == 0 && !in_slash)
+        *w++ = *r;
+    }
+  *w = '\0';
+  g_strstrip (s);
+}
+
+static void
+thesaurus_line (SpLexicon *self,
+                char      *line)
+{
+  g_auto(GStrv) terms = g_strsplit (line, ";", -1);
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  guint n = g_strv_length (terms);
+
+  if (n < 2 || n > THESAURUS_MAX_SYNSET)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      g_auto(GStrv) tokens = NULL;
+
+      strip_annotations (terms[i]);
+      tokens = sp_text_tokenize (terms[i]);
+      /* Single words only, and no stop words. */
+      if (tokens[0] == NULL || tokens[1] != NULL ||
+          g_hash_table_contains (self->stop_de, tokens[0]) || strlen (tokens[0]) < 3)
+        continue;
+      g_ptr_array_add (keys, sp_lexicon_stem (self, "de", tokens[0]));
+    }
+  for (guint i = 0; i < keys->len; i++)
+    for (guint j = 0; j < keys->len; j++)
+      if (i != j)
+        add_expansion (self, self->synonyms, keys->pdata[i], keys->pdata[j],
+                       WEIGHT_THESAURUS, THESAURUS_MAX_PER_TERM);
+}
+
+/* Cleans one English alternative: drops "to " of verbs, "sth.", "sb.",
+ * annotations; NULL unless 1..3 plain words remain. */
+static char *
+clean_english (char *alt)
+{
+  g_auto(GStrv) tokens = NULL;
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+  char *joined;
+
+  strip_annotations (alt);
+  tokens = sp_text_tokenize (alt);
+  for (guint i = 0; tokens[i] != NULL; i++)
+    {
+      const char *t = tokens[i];
+
+      if (i == 0 && g_str_equal (t, "to") && tokens[1] != NULL)
+        continue;
+      if (g_str_equal (t, "sth") || g_str_equal (t, "sb") || g_str_equal (t, "one") ||
+          g_str_equal (t, "oneself") || g_str_equal (t, "s"))
+        continue;
+      g_ptr_array_add (kept, (gpointer) t);
+    }
+  if (kept->len == 0 || kept->len > 3)
+    return NULL;
+  g_ptr_array_add (kept, NULL);
+  joined = g_strjoinv (" ", (char **) kept->pdata);
+  return joined;
+}
+
+/* Cleans one German alternative; NULL unless 1..2 words remain. */
+static char *
+clean_german (SpLexicon *self,
+              char      *alt)
+{
+  g_auto(GStrv) tokens = NULL;
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+  GString *out;
+
+  strip_annotations (alt);
+  tokens = sp_text_tokenize (alt);
+  for (guint i = 0; tokens[i] != NULL; i++)
+    {
+      const char *t = tokens[i];
+
+      if (g_str_equal (t, "etw") || g_str_equal (t, "jdm") || g_str_equal (t, "jdn") ||
+          g_str_equal (t, "jds") || g_str_equal (t, "sich") ||
+          g_hash_table_contains (self->stop_de, t))
+        continue;
+      g_ptr_array_add (kept, (gpointer) t);
+    }
+  if (kept->len == 0 || kept->len > 2)
+    return NULL;
+  out = g_string_new (NULL);
+  for (guint i = 0; i < kept->len; i++)
+    {
+      g_autofree char *k = sp_lexicon_stem (self, "de", kept->pdata[i]);
+
+      if (out->len > 0)
+        g_string_append_c (out, ' ');
+      g_string_append (out, k);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+trans_line (SpLexicon *self,
+            char      *line)
+{
+  char *sep = strstr (line, " :: ");
+  g_auto(GStrv) de_senses = NULL;
+  g_auto(GStrv) en_senses = NULL;
+
+  if (sep == NULL)
+    return;
+  *sep = '\0';
+  de_senses = g_strsplit (line, "|", -1);
+  en_senses = g_strsplit (sep + 4, "|", -1);
+  for (guint s = 0; de_senses[s] != NULL && en_senses[s] != NULL; s++)
+    {
+      g_auto(GStrv) de_alts = NULL;
+      g_auto(GStrv) en_alts = NULL;
+      g_autoptr(GPtrArray) de_keys = g_ptr_array_new_with_free_func (g_free);
+
+      /* Example sentences (later senses with many words) carry little. */
+      if (s > 0 && strchr (en_senses[s], ' ') != NULL &&
+          g_strv_length (de_senses) > 1 && strlen (en_senses[s]) > 40)
+        continue;
+      de_alts = g_strsplit (de_senses[s], ";", -1);
+      en_alts = g_strsplit (en_senses[s], ";", -1);
+      for (guint i = 0; de_alts[i] != NULL; i++)
+        {
+          char *k = clean_german (self, de_alts[i]);
+          if (k != NULL)
+            g_ptr_array_add (de_keys, k);
+        }
+      for (guint j = 0; en_alts[j] != NULL; j++)
+        {
+          g_autofree char *en = clean_english (en_alts[j]);
+
+          if (en == NULL || g_hash_table_contains (self->stop_en, en))
+            continue;
+          for (guint i = 0; i < de_keys->len; i++)
+            {
+              const char *de = de_keys->pdata[i];
+              /* Headword senses and single, short words first. */
+              float w = 0.9f - 0.1f * MIN (s, 3) - 0.05f * MIN (i, 3) -
+                        (strchr (de, ' ') != NULL ? 0.1f : 0.0f) -
+                        (strlen (de) > 14 ? 0.05f : 0.0f);
+              add_expansion (self, self->translations, en, de, w, TRANSLATIONS_MAX);
+            }
+        }
+    }
+}
+
+static int
+term_cmp_weight (gconstpointer a,
+                 gconstpointer b)
+{
+  const SpLexiconTerm *x = a, *y = b;
+
+  return (x->weight < y->weight) - (x->weight > y->weight);
+}
+
+static void
+sort_lists (GHashTable *table)
+{
+  GHashTableIter it;
+  gpointer value;
+
+  g_hash_table_iter_init (&it, table);
+  while (g_hash_table_iter_next (&it, NULL, &value))
+    g_array_sort (value, term_cmp_weight);
+}
+
+static void
+free_array (gpointer data)
+{
+  g_array_unref (data);
+}
+
+static gboolean
+load_system_file (SpLexicon   *self,
+                  const char  *path,
+                  void       (*line_func) (SpLexicon *self, char *line),
+                  const char  *package)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_warning ("%s is missing (Debian package %s): the FAQ matcher works without it",
+                 path, package);
+      return FALSE;
+    }
+  if (!for_each_line (path, line_func, self, &error))
+    {
+      g_warning ("Cannot read %s: %s", path, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+SpLexicon *
+sp_lexicon_new (const char  *data_dir,
+                gboolean     system_dicts,
+                GError     **error)
+{
+  g_autoptr(SpLexicon) self = g_new0 (SpLexicon, 1);
+  static const struct {
+    const char *name;
+    void (*func) (SpLexicon *, char *);
+  } curated[] = {
+    { "stopwords-de.txt", stop_de_line },
+    { "stopwords-en.txt", stop_en_line },
+    { "synonyms-de.txt", synonyms_line },
+    { "en-de.txt", en_de_line },
+  };
+
+  self->strings = g_string_chunk_new (1 << 16);
+  self->stop_de = g_hash_table_new (g_str_hash, g_str_equal);
+  self->stop_en = g_hash_table_new (g_str_hash, g_str_equal);
+  self->words_de = g_hash_table_new (g_str_hash, g_str_equal);
+  self->synonyms = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, free_array);
+  self->translations = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, free_array);
+
+  if (data_dir == NULL)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                   "The FAQ language files (stopwords-de.txt ...) were not found");
+      return NULL;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (curated); i++)
+    {
+      g_autofree char *path = g_build_filename (data_dir, curated[i].name, NULL);
+
+      if (!for_each_line (path, curated[i].func, self, error))
+        return NULL;
+    }
+  if (system_dicts)
+    {
+      self->has_wordlist = load_system_file (self, NGERMAN_PATH, ngerman_line, "wngerman");
+      self->has_thesaurus = load_system_file (self, OPENTHESAURUS_PATH, thesaurus_line,
+                                              "openthesaurus-de-text");
+      self->has_translations = load_system_file (self, TRANS_DE_EN_PATH, trans_line,
+                                                 "trans-de-en");
+    }
+  sort_lists (self->synonyms);
+  sort_lists (self->translations);
+  return g_steal_pointer (&self);
+}
+
+static SpLexicon *default_lexicon;
+
+SpLexicon *
+sp_lexicon_get_default (GError **error)
+{
+  static GMutex lock;
+  static GError *load_error;
+  static gboolean tried;
+  SpLexicon *result;
+
+  g_mutex_lock (&lock);
+  if (!tried)
+    {
+      tried = TRUE;
+      default_lexicon = sp_lexicon_new (find_data_dir (), TRUE, &load_error);
+    }
+  result = default_lexicon;
+  if (result == NULL && error != NULL)
+    *error = g_error_copy (load_error);
+  g_mutex_unlock (&lock);
+  return result;
+}
+
+void
+sp_lexicon_free (SpLexicon *self)
+{
+  if (self == NULL || self == default_lexicon)
+    return;
+  g_clear_pointer (&self->stop_de, g_hash_table_unref);
+  g_clear_pointer (&self->stop_en, g_hash_table_unref);
+  g_clear_pointer (&self->words_de, g_hash_table_unref);
+  g_clear_pointer (&self->synonyms, g_hash_table_unref);
+  g_clear_pointer (&self->translations, g_hash_table_unref);
+  g_clear_pointer (&self->strings, g_string_chunk_free);
+  g_free (self);
+}
+
+gboolean
+sp_lexicon_has_wordlist (SpLexicon *self)
+{
+  return self->has_wordlist;
+}
+
+gboolean
+sp_lexicon_has_thesaurus (SpLexicon *self)
+{
+  return self->has_thesaurus;
+}
+
+gboolean
+sp_lexicon_has_translations (SpLexicon *self)
+{
+  return self->has_translations;
+}
+
+gboolean
+sp_lexicon_is_stopword (SpLexicon  *self,
+                        const char *lang,
+                        const char *word)
+{
+  if (lang != NULL && g_str_equal (lang, "en"))
+    return g_hash_table_contains (self->stop_en, word);
+  return g_hash_table_contains (self->stop_de, word);
+}
+
+gboolean
+sp_lexicon_is_german_word (SpLexicon  *self,
+                           const char *word)
+{
+  g_autofree char *plain = sp_text_plain (word);
+
+  return g_hash_table_contains (self->words_de, plain) ||
+         g_hash_table_contains (self->stop_de, word);
+}
+
+gboolean
+sp_lexicon_is_english_word (SpLexicon  *self,
+                            const char *word)
+{
+  return g_hash_table_contains (self->translations, word) ||
+         g_hash_table_contains (self->stop_en, word);
+}
+
+const GArray *
+sp_lexicon_synonyms (SpLexicon  *self,
+                     const char *stem_key)
+{
+  return g_hash_table_lookup (self->synonyms, stem_key);
+}
+
+const GArray *
+sp_lexicon_translate_en (SpLexicon  *self,
+                         const char *english)
+{
+  return g_hash_table_lookup (self->translations, english);
+}
+
+/* --- compounds ------------------------------------------------------------ */
+
+#define SPLIT_MAX_LEN 48
+
+/* Flags of @plain[0..len) as a word (word list or the index's words). */
+static guint
+word_flags (SpLexicon  *self,
+            GHashTable *known,
+            const char *plain,
+            gsize       len)
+{
+  char buf[SPLIT_MAX_LEN + 4];
+  guint flags = 0;
+
+  memcpy (buf, plain, len);
+  buf[len] = '\0';
+  flags = GPOINTER_TO_UINT (g_hash_table_lookup (self->words_de, buf));
+  if (known != NULL && g_hash_table_contains (known, buf))
+    flags |= WORD_NOUN | WORD_LOWER;
+  return flags;
+}
+
+static gboolean
+is_stop_part (SpLexicon  *self,
+              const char *plain,
+              gsize       len)
+{
+  char buf[SPLIT_MAX_LEN + 4];
+
+  memcpy (buf, plain, len);
+  buf[len] = '\0';
+  return g_hash_table_contains (self->stop_de, buf);
+}
+
+/* Cost of @plain[0..len) as a compound part, < 0 if it is none. A verb
+ * stem ("wohn" of wohnen) may be a modifier. */
+static double
+part_cost (SpLexicon  *self,
+           GHashTable *known,
+           const char *plain,
+           gsize       len,
+           gboolean    head)
+{
+  guint flags;
+
+  if (len < 3 || is_stop_part (self, plain, len))
+    return -1;
+  flags = word_flags (self, known, plain, len);
+  if (head)
+    {
+      /* The head decides the word class: a noun (or an index word). */
+      if ((flags & WORD_NOUN) == 0 || len < 4)
+        return -1;
+      return 1.0;
+    }
+  if (flags != 0)
+    return len == 3 ? 1.6 : 1.0;
+  if (len >= 4 && len + 2 <= SPLIT_MAX_LEN)
+    {
+      char buf[SPLIT_MAX_LEN + 4];
+
+      memcpy (buf, plain, len);
+      memcpy (buf + len, "en", 3);
+      if (GPOINTER_TO_UINT (g_hash_table_lookup (self->words_de, buf)) & WORD_LOWER)
+        return 1.3;
+      buf[len + 1] = '\0';  /* "...e": Schule -> Schul */
+      if (g_hash_table_contains (self->words_de, buf))
+        return 1.3;
+    }
+  return -1;
+}
+
+GStrv
+sp_lexicon_split_compound (SpLexicon  *self,
+                           const char *word,
+                           GHashTable *known)
+{
+  g_autofree char *plain = sp_text_plain (word);
+  gsize n = strlen (plain);
+  double best[SPLIT_MAX_LEN + 1];
+  int from[SPLIT_MAX_LEN + 1];     /* start of the last part ending here */
+  int link_start[SPLIT_MAX_LEN + 1]; /* end of the previous part (before a linker) */
+  static const char * const linkers[] = { "", "s", "es", "n", "en", "e", "er" };
+  GPtrArray *parts;
+  int pos;
+
+  if (n < 7 || n > SPLIT_MAX_LEN)
+    return NULL;
+  for (gsize i = 0; i <= n; i++)
+    {
+      best[i] = G_MAXDOUBLE;
+      from[i] = -1;
+      link_start[i] = -1;
+    }
+  best[0] = 0;
+  /* best[i]: cheapest cover of plain[0..i) by parts, where the cover may end
+   * in a linking element (for all but i == n). */
+  for (gsize j = 0; j < n; j++)
+    {
+      if (best[j] == G_MAXDOUBLE)
+        continue;
+      for (gsize i = j + 3; i <= n; i++)
+        {
+          gboolean head = i == n;
+          double c;
+
+          if (j == 0 && i == n)
+            continue;  /* the word itself is no split */
+          c = part_cost (self, known, plain + j, i - j, head);
+          if (c < 0)
+            continue;
+          if (head)
+            {
+              if (best[j] + c < best[n])
+                {
+                  best[n] = best[j] + c;
+                  from[n] = j;
+                  link_start[n] = j;
+                }
+              continue;
+            }
+          /* A modifier, then optionally a linking element. */
+          for (guint l = 0; l < G_N_ELEMENTS (linkers); l++)
+            {
+              gsize ll = strlen (linkers[l]);
+              gsize k = i + ll;
+
+              if (k >= n || strncmp (plain + i, linkers[l], ll) != 0)
+                continue;
+              if (best[j] + c + 0.05 * ll < best[k])
+                {
+                  best[k] = best[j] + c + 0.05 * ll;
+                  from[k] = j;
+                  link_start[k] = i;
+                }
+            }
+        }
+    }
+  if (from[n] < 0)
+    return NULL;
+  parts = g_ptr_array_new ();
+  pos = n;
+  while (pos > 0)
+    {
+      int start = from[pos];
+      int end = pos == (int) n ? (int) n : link_start[pos];
+
+      g_ptr_array_insert (parts, 0, g_strndup (plain + start, end - start));
+      pos = start;
+    }
+  g_ptr_array_add (parts, NULL);
+  return (GStrv) g_ptr_array_free (parts, FALSE);
+}

@@ -1,0 +1,1285 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+#define G_LOG_DOMAIN "sp-matcher"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "sp-matcher.h"
+
+#include "sp-text.h"
+
+/* Fields of a document and their BM25F weights and length normalisation. */
+enum { FIELD_TITLE, FIELD_ALT, FIELD_KEYWORDS, FIELD_EXTRA, N_FIELDS };
+
+static const double field_weight[N_FIELDS] = { 3.0, 2.5, 2.0, 0.7 };
+static const double field_b[N_FIELDS] = { 0.6, 0.6, 0.5, 0.75 };
+#define BM25_K1 1.2
+
+/* Weights of index terms derived from a word, relative to the word. */
+#define W_PART      0.6f   /* a part of a compound */
+#define W_DERIVED   0.7f   /* Anmeldung ~ anmelden */
+#define W_BIGRAM    0.5f   /* two neighbouring words */
+
+/* Weights of query expansions. */
+#define Q_DERIVED   0.8f
+#define Q_PART      0.7f
+#define Q_TYPO1     0.8f
+#define Q_TYPO2     0.6f
+#define Q_SEPARATED 1.0f
+#define Q_VERB_ALONE 0.5f
+#define Q_EN_SELF   0.6f
+#define Q_BIGRAM    0.5f
+
+#define MAX_SLOTS   32
+#define MAX_ALTS    24
+
+#define CONFIDENCE_THRESHOLD 0.5
+
+typedef struct {
+  char  *id;
+  char  *lang;
+  char  *text[N_FIELDS];   /* alternatives and keywords joined by '\n' */
+} Doc;
+
+typedef struct {
+  guint32 doc;
+  float   score;
+} Posting;
+
+typedef struct {
+  const char *key;
+  guint32     first;      /* into postings */
+  guint32     n;
+  float       max_score;
+} Term;
+
+typedef struct {
+  const char *word;       /* folded surface form */
+  guint32     freq;       /* documents containing it */
+} Surface;
+
+typedef struct {
+  guint64 hash;
+  guint32 word;           /* index into surfaces */
+} DeleteKey;
+
+struct _SpMatcher
+{
+  SpLexicon    *lexicon;
+  GPtrArray    *docs;          /* Doc */
+  gboolean      built;
+
+  GStringChunk *strings;
+  GHashTable   *terms;         /* key -> GUINT_TO_POINTER (index + 1) */
+  GArray       *term_list;     /* Term */
+  Posting      *postings;
+  guint         n_postings;
+  GHashTable   *surface_index; /* folded word -> GUINT_TO_POINTER (index + 1) */
+  GArray       *surfaces;      /* Surface */
+  GHashTable   *known_plain;   /* plain surface words (compound splitting) */
+  DeleteKey    *deletes;
+  guint         n_deletes;
+  double        unknown_score; /* what a word unknown to the index would score */
+};
+
+/* --- documents ------------------------------------------------------------ */
+
+SpMatcher *
+sp_matcher_new (SpLexicon *lexicon)
+{
+  SpMatcher *self = g_new0 (SpMatcher, 1);
+
+  self->lexicon = lexicon != NULL ? lexicon : sp_lexicon_get_default (NULL);
+  self->docs = g_ptr_array_new ();
+  self->strings = g_string_chunk_new (1 << 16);
+  self->terms = g_hash_table_new (g_str_hash, g_str_equal);
+  self->term_list = g_array_new (FALSE, FALSE, sizeof (Term));
+  self->surface_index = g_hash_table_new (g_str_hash, g_str_equal);
+  self->surfaces = g_array_new (FALSE, FALSE, sizeof (Surface));
+  self->known_plain = g_hash_table_new (g_str_hash, g_str_equal);
+  return self;
+}
+
+static void
+doc_free (gpointer data)
+{
+  Doc *doc = data;
+
+  g_free (doc->id);
+  g_free (doc->lang);
+  for (guint f = 0; f < N_FIELDS; f++)
+    g_free (doc->text[f]);
+  g_free (doc);
+}
+
+void
+sp_matcher_free (SpMatcher *self)
+{
+  if (self == NULL)
+    return;
+  g_ptr_array_set_free_func (self->docs, doc_free);
+  g_ptr_array_unref (self->docs);
+  g_hash_table_unref (self->terms);
+  g_array_unref (self->term_list);
+  g_free (self->postings);
+  g_hash_table_unref (self->surface_index);
+  g_array_unref (self->surfaces);
+  g_hash_table_unref (self->known_plain);
+  g_free (self->deletes);
+  g_string_chunk_free (self->strings);
+  g_free (self);
+}
+
+void
+sp_matcher_add (SpMatcher        *self,
+                const SpMatchDoc *doc)
+{
+  Doc *d;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (!self->built);
+  g_return_if_fail (doc != NULL && doc->id != NULL);
+
+  d = g_new0 (Doc, 1);
+  d->id = g_strdup (doc->id);
+  d->lang = g_strdup (doc->lang != NULL && g_str_equal (doc->lang, "en") ? "en" : "de");
+  d->text[FIELD_TITLE] = g_strdup (doc->title != NULL ? doc->title : "");
+  d->text[FIELD_ALT] = doc->alternatives != NULL ?
+    g_strjoinv ("\n", (char **) doc->alternatives) : g_strdup ("");
+  d->text[FIELD_KEYWORDS] = doc->keywords != NULL ?
+    g_strjoinv ("\n", (char **) doc->keywords) : g_strdup ("");
+  d->text[FIELD_EXTRA] = g_strdup (doc->extra != NULL ? doc->extra : "");
+  g_ptr_array_add (self->docs, d);
+}
+
+guint
+sp_matcher_size (SpMatcher *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->docs->len;
+}
+
+/* --- analysis shared by documents and questions --------------------------- */
+
+static const char * const verb_particles[] = {
+  "an", "ab", "auf", "aus", "ein", "um", "zu", "mit", "nach", "vor", "weg",
+  "zurueck", "her", "hin", "los", "fest", "frei", "fort", "bei", "nieder",
+  "teil", "statt", "dar", "zusammen", "weiter", "wieder", "hinzu", "vorbei",
+  "ueber", "unter", "durch", "heraus", "herunter", "hoch", "kennen",
+};
+
+static gboolean
+is_particle (const char *w)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (verb_particles); i++)
+    if (g_str_equal (w, verb_particles[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* "anmeldung" ~ "anmeld": the noun in -ung and its verb share a stem once
+ * -ung is off; short words keep -ung in Snowball's stem. */
+static char *
+derived_key (const char *key)
+{
+  gsize n = strlen (key);
+
+  if (n >= 7 && g_str_has_suffix (key, "ung"))
+    return g_strndup (key, n - 3);
+  return NULL;
+}
+
+static inline guint64
+hash64 (const char *s,
+        gsize       len)
+{
+  guint64 h = 1469598103934665603ull;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      h ^= (guchar) s[i];
+      h *= 1099511628211ull;
+    }
+  return h;
+}
+
+static guint
+max_typos (gsize len)
+{
+  if (len >= 9)
+    return 2;
+  if (len >= 5)
+    return 1;
+  return 0;
+}
+
+/* Calls @func for every string made from @word by deleting up to @max
+ * characters (the word itself included), possibly repeated. */
+static void
+for_each_delete (const char *word,
+                 gsize       len,
+                 guint       max,
+                 void      (*func) (const char *s, gsize len, gpointer data),
+                 gpointer    data)
+{
+  char buf[64];
+
+  if (len >= sizeof buf)
+    return;
+  func (word, len, data);
+  if (max == 0)
+    return;
+  for (gsize i = 0; i < len; i++)
+    {
+      memcpy (buf, word, i);
+      memcpy (buf + i, word + i + 1, len - i - 1);
+      buf[len - 1] = '\0';
+      if (i > 0 && word[i] == word[i - 1])
+        continue;  /* same string as the previous deletion */
+      for_each_delete (buf, len - 1, max - 1, func, data);
+    }
+}
+
+/* --- building -------------------------------------------------------------- */
+
+typedef struct {
+  float tf[N_FIELDS];
+} TermFreq;
+
+typedef struct {
+  SpMatcher  *self;
+  GHashTable *tf;        /* key -> TermFreq* for the current document */
+  GHashTable *seen;      /* surface words of the current document */
+  double      len[N_FIELDS];
+  guint       field;
+} DocAnalysis;
+
+static const char *
+intern (SpMatcher  *self,
+        const char *s)
+{
+  return g_string_chunk_insert_const (self->strings, s);
+}
+
+static void
+add_occurrence (DocAnalysis *a,
+                const char  *key,
+                float        weight)
+{
+  TermFreq *tf = g_hash_table_lookup (a->tf, key);
+
+  if (tf == NULL)
+    {
+      tf = g_new0 (TermFreq, 1);
+      g_hash_table_insert (a->tf, (gpointer) intern (a->self, key), tf);
+    }
+  tf->tf[a->field] += weight;
+}
+
+static void
+note_surface (SpMatcher  *self,
+              GHashTable *seen,
+              const char *word)
+{
+  gpointer idx;
+
+  if (seen != NULL && g_hash_table_contains (seen, word))
+    return;
+  idx = g_hash_table_lookup (self->surface_index, word);
+  if (idx == NULL)
+    {
+      Surface s = { intern (self, word), 0 };
+
+      g_array_append_val (self->surfaces, s);
+      idx = GUINT_TO_POINTER (self->surfaces->len);
+      g_hash_table_insert (self->surface_index, (gpointer) s.word, idx);
+    }
+  if (seen != NULL)
+    {
+      g_array_index (self->surfaces, Surface, GPOINTER_TO_UINT (idx) - 1).freq++;
+      g_hash_table_add (seen, (gpointer) intern (self, word));
+    }
+}
+
+/* Indexes one word of a document: its stem, the derivation, compound parts. */
+static void
+analyse_doc_word (DocAnalysis *a,
+                  const char  *lang,
+                  const char  *word,
+                  char       **key_out)
+{
+  SpMatcher *self = a->self;
+  g_autofree char *key = sp_lexicon_stem (self->lexicon, lang, word);
+
+  note_surface (self, a->seen, word);
+  add_occurrence (a, key, 1.0f);
+  a->len[a->field] += 1.0;
+  if (g_str_equal (lang, "de"))
+    {
+      g_autofree char *der = derived_key (key);
+      g_auto(GStrv) parts = NULL;
+
+      if (der != NULL)
+        add_occurrence (a, der, W_DERIVED);
+      parts = sp_lexicon_split_compound (self->lexicon, word, self->known_plain);
+      for (guint i = 0; parts != NULL && parts[i] != NULL; i++)
+        {
+          g_autofree char *pk = sp_lexicon_stem (self->lexicon, "de", parts[i]);
+          g_autofree char *pder = derived_key (pk);
+
+          note_surface (self, a->seen, parts[i]);
+          add_occurrence (a, pk, W_PART);
+          if (pder != NULL)
+            add_occurrence (a, pder, W_PART * W_DERIVED);
+        }
+    }
+  *key_out = g_steal_pointer (&key);
+}
+
+static void
+analyse_doc_field (DocAnalysis *a,
+                   const char  *lang,
+                   const char  *text)
+{
+  g_autoptr(GArray) ends = NULL;
+  g_auto(GStrv) tokens = sp_text_tokenize_clauses (text, &ends);
+  g_autofree char *prev = NULL;
+
+  for (guint i = 0; tokens[i] != NULL; i++)
+    {
+      char *key = NULL;
+
+      if (sp_lexicon_is_stopword (a->self->lexicon, lang, tokens[i]) ||
+          (strlen (tokens[i]) < 2 && !g_ascii_isdigit (tokens[i][0])))
+        continue;
+      analyse_doc_word (a, lang, tokens[i], &key);
+      if (prev != NULL)
+        {
+          g_autofree char *bigram = g_strconcat (prev, " ", key, NULL);
+          add_occurrence (a, bigram, W_BIGRAM);
+        }
+      g_free (prev);
+      prev = key;
+      if (g_array_index (ends, gboolean, i))
+        g_clear_pointer (&prev, g_free);
+    }
+}
+
+typedef struct {
+  guint32 term;
+  guint32 doc;
+  float   score;
+} RawPosting;
+
+static int
+raw_posting_cmp (gconstpointer a,
+                 gconstpointer b)
+{
+  const RawPosting *x = a, *y = b;
+
+  if (x->term != y->term)
+    return x->term < y->term ? -1 : 1;
+  return x->doc < y->doc ? -1 : (x->doc > y->doc);
+}
+
+static int
+delete_key_cmp (gconstpointer a,
+                gconstpointer b)
+{
+  const DeleteKey *x = a, *y = b;
+
+  return x->hash < y->hash ? -1 : (x->hash > y->hash);
+}
+
+typedef struct {
+  GArray  *out;
+  guint32  word;
+} DeleteCollect;
+
+static void
+collect_delete (const char *s,
+                gsize       len,
+                gpointer    data)
+{
+  DeleteCollect *c = data;
+  DeleteKey k = { hash64 (s, len), c->word };
+
+  g_array_append_val (c->out, k);
+}
+
+static guint32
+term_id (SpMatcher  *self,
+         const char *key)
+{
+  gpointer idx = g_hash_table_lookup (self->terms, key);
+
+  if (idx == NULL)
+    {
+      Term t = { intern (self, key), 0, 0, 0 };
+
+      g_array_append_val (self->term_list, t);
+      idx = GUINT_TO_POINTER (self->term_list->len);
+      g_hash_table_insert (self->terms, (gpointer) t.key, idx);
+    }
+  return GPOINTER_TO_UINT (idx) - 1;
+}
+
+void
+sp_matcher_build (SpMatcher *self)
+{
+  guint n_docs;
+  g_autoptr(GArray) raw = g_array_new (FALSE, FALSE, sizeof (RawPosting));
+  g_autoptr(GPtrArray) doc_tfs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
+  g_autoptr(GArray) doc_lens = g_array_new (FALSE, TRUE, sizeof (double) * N_FIELDS);
+  double avg_len[N_FIELDS] = { 0, };
+  g_autoptr(GArray) dels = g_array_new (FALSE, FALSE, sizeof (DeleteKey));
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (!self->built);
+
+  n_docs = self->docs->len;
+
+  /* Pass 1: the index's own words, so that compounds split against them. */
+  for (guint d = 0; d < n_docs; d++)
+    {
+      Doc *doc = self->docs->pdata[d];
+
+      for (guint f = 0; f < N_FIELDS; f++)
+        {
+          g_auto(GStrv) tokens = sp_text_tokenize (doc->text[f]);
+
+          for (guint i = 0; tokens[i] != NULL; i++)
+            if (strlen (tokens[i]) >= 3 && !sp_lexicon_is_stopword (self->lexicon, doc->lang, tokens[i]))
+              {
+                g_autofree char *plain = sp_text_plain (tokens[i]);
+                g_hash_table_add (self->known_plain, (gpointer) intern (self, plain));
+              }
+        }
+    }
+
+  /* Pass 2: term frequencies per field. */
+  for (guint d = 0; d < n_docs; d++)
+    {
+      Doc *doc = self->docs->pdata[d];
+      DocAnalysis a = { self, NULL, NULL, { 0, }, 0 };
+      g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+      a.tf = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+      a.seen = seen;
+      for (guint f = 0; f < N_FIELDS; f++)
+        {
+          a.field = f;
+          analyse_doc_field (&a, doc->lang, doc->text[f]);
+          avg_len[f] += a.len[f];
+        }
+      g_ptr_array_add (doc_tfs, a.tf);
+      g_array_append_vals (doc_lens, a.len, 1);
+    }
+  for (guint f = 0; f < N_FIELDS; f++)
+    avg_len[f] = n_docs > 0 ? MAX (avg_len[f] / n_docs, 1.0) : 1.0;
+
+  /* Pass 3: BM25F scores per (term, document). */
+  for (guint d = 0; d < n_docs; d++)
+    {
+      GHashTable *tf = doc_tfs->pdata[d];
+      const double *len = &g_array_index (doc_lens, double, d * N_FIELDS);
+      GHashTableIter it;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&it, tf);
+      while (g_hash_table_iter_next (&it, &key, &value))
+        {
+          TermFreq *t = value;
+          double pseudo = 0;
+          RawPosting p;
+
+          for (guint f = 0; f < N_FIELDS; f++)
+            if (t->tf[f] > 0)
+              pseudo += field_weight[f] * t->tf[f] /
+                        (1.0 - field_b[f] + field_b[f] * len[f] / avg_len[f]);
+          p.term = term_id (self, key);
+          p.doc = d;
+          p.score = (float) pseudo;  /* idf applied below */
+          g_array_append_val (raw, p);
+        }
+    }
+  g_array_sort (raw, raw_posting_cmp);
+  self->n_postings = raw->len;
+  self->postings = g_new (Posting, MAX (raw->len, 1));
+  for (guint i = 0; i < raw->len; )
+    {
+      RawPosting *r = &g_array_index (raw, RawPosting, i);
+      Term *t = &g_array_index (self->term_list, Term, r->term);
+      guint j = i;
+      double idf;
+
+      while (j < raw->len && g_array_index (raw, RawPosting, j).term == r->term)
+        j++;
+      t->first = i;
+      t->n = j - i;
+      idf = log (1.0 + (n_docs - t->n + 0.5) / (t->n + 0.5));
+      for (guint k = i; k < j; k++)
+        {
+          RawPosting *q = &g_array_index (raw, RawPosting, k);
+          double s = idf * q->score * (BM25_K1 + 1.0) / (BM25_K1 + q->score);
+
+          self->postings[k].doc = q->doc;
+          self->postings[k].score = (float) s;
+          t->max_score = MAX (t->max_score, (float) s);
+        }
+      i = j;
+    }
+  /* A word of the question that no document has would have scored like a
+   * rare title word. */
+  self->unknown_score = log (1.0 + (n_docs + 0.5) / 1.5) * field_weight[FIELD_TITLE] *
+                        (BM25_K1 + 1.0) / (BM25_K1 + field_weight[FIELD_TITLE]);
+
+  /* Typo index: deletion neighbourhoods of the surface words. */
+  for (guint w = 0; w < self->surfaces->len; w++)
+    {
+      const Surface *s = &g_array_index (self->surfaces, Surface, w);
+      gsize len = strlen (s->word);
+      DeleteCollect c = { dels, w };
+
+      if (max_typos (len) > 0)
+        for_each_delete (s->word, len, max_typos (len), collect_delete, &c);
+    }
+  g_array_sort (dels, delete_key_cmp);
+  self->n_deletes = dels->len;
+  self->deletes = (DeleteKey *) g_array_free (g_steal_pointer (&dels), FALSE);
+  self->built = TRUE;
+}
+
+/* --- queries ----------------------------------------------------------------- */
+
+typedef struct {
+  guint32 term;
+  float   weight;
+} Alt;
+
+/* One way to match a word of the question: alternatives of which the best
+ * counts. A word is a group of slots: its main slot, then the slots of its
+ * compound parts (which together stand in for the word), or one bonus slot
+ * of a phrase. */
+typedef enum { SLOT_MAIN, SLOT_PART, SLOT_BONUS } SlotKind;
+
+typedef struct {
+  Alt       alts[MAX_ALTS];
+  guint     n_alts;
+  SlotKind  kind;
+  float     importance;   /* weight of the word in the question (main slot) */
+} Slot;
+
+typedef struct {
+  SpMatcher  *self;
+  const char *lang;
+  Slot        slots[MAX_SLOTS];
+  guint       n_slots;
+  guint       n_terms;
+  guint       n_known;
+} Query;
+
+static gint32
+lookup_term (SpMatcher  *self,
+             const char *key)
+{
+  gpointer idx = g_hash_table_lookup (self->terms, key);
+
+  return idx != NULL ? (gint32) GPOINTER_TO_UINT (idx) - 1 : -1;
+}
+
+static void
+slot_add (Slot       *slot,
+          gint32      term,
+          float       weight)
+{
+  if (term < 0)
+    return;
+  for (guint i = 0; i < slot->n_alts; i++)
+    if (slot->alts[i].term == (guint32) term)
+      {
+        slot->alts[i].weight = MAX (slot->alts[i].weight, weight);
+        return;
+      }
+  if (slot->n_alts < MAX_ALTS)
+    {
+      slot->alts[slot->n_alts].term = term;
+      slot->alts[slot->n_alts].weight = weight;
+      slot->n_alts++;
+    }
+}
+
+/* Adds a German stem key, its derivation and its synonyms. */
+static void
+slot_add_key (Query      *q,
+              Slot       *slot,
+              const char *key,
+              float       weight,
+              gboolean    synonyms)
+{
+  SpMatcher *self = q->self;
+  g_autofree char *der = derived_key (key);
+  const GArray *syn;
+
+  slot_add (slot, lookup_term (self, key), weight);
+  if (der != NULL)
+    slot_add (slot, lookup_term (self, der), weight * Q_DERIVED);
+  if (!synonyms)
+    return;
+  syn = sp_lexicon_synonyms (self->lexicon, key);
+  for (guint i = 0; syn != NULL && i < syn->len; i++)
+    {
+      const SpLexiconTerm *t = &g_array_index (syn, SpLexiconTerm, i);
+
+      if (strchr (t->term, ' ') == NULL)
+        slot_add_key (q, slot, t->term, weight * t->weight, FALSE);
+      else
+        {
+          /* A phrase: each of its words stands for the whole. */
+          g_auto(GStrv) words = g_strsplit (t->term, " ", -1);
+
+          for (guint j = 0; words[j] != NULL; j++)
+            slot_add_key (q, slot, words[j], weight * t->weight * 0.9f, FALSE);
+        }
+    }
+}
+
+static Slot *
+new_slot (Query *q)
+{
+  Slot *slot;
+
+  if (q->n_slots >= MAX_SLOTS)
+    return NULL;
+  slot = &q->slots[q->n_slots++];
+  memset (slot, 0, sizeof *slot);
+  return slot;
+}
+
+typedef struct {
+  SpMatcher  *self;
+  const char *word;
+  gsize       len;
+  guint       max;
+  guint       best_dist;
+  guint32     best_freq;
+  gint32      best_word;
+} TypoSearch;
+
+static void
+typo_probe (const char *s,
+            gsize       len,
+            gpointer    data)
+{
+  TypoSearch *ts = data;
+  SpMatcher *self = ts->self;
+  guint64 h = hash64 (s, len);
+  gsize lo = 0, hi = self->n_deletes;
+
+  while (lo < hi)
+    {
+      gsize mid = (lo + hi) / 2;
+
+      if (self->deletes[mid].hash < h)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  for (; lo < self->n_deletes && self->deletes[lo].hash == h; lo++)
+    {
+      guint32 w = self->deletes[lo].word;
+      const Surface *sf = &g_array_index (self->surfaces, Surface, w);
+      guint dist = sp_text_edit_distance (ts->word, sf->word, ts->max);
+      guint allowed = MIN (ts->max, max_typos (strlen (sf->word)));
+
+      if (dist > allowed || dist == 0)
+        continue;
+      if (dist < ts->best_dist || (dist == ts->best_dist && sf->freq > ts->best_freq))
+        {
+          ts->best_dist = dist;
+          ts->best_freq = sf->freq;
+          ts->best_word = (gint32) w;
+        }
+    }
+}
+
+/* The index word closest to @word within the typo budget, or NULL. */
+static const char *
+correct_typo (SpMatcher  *self,
+              const char *word,
+              guint      *dist_out)
+{
+  TypoSearch ts = { self, word, strlen (word), max_typos (strlen (word)), G_MAXUINT, 0, -1 };
+
+  if (ts.max == 0 || self->n_deletes == 0)
+    return NULL;
+  for_each_delete (word, ts.len, ts.max, typo_probe, &ts);
+  if (ts.best_word < 0)
+    return NULL;
+  *dist_out = ts.best_dist;
+  return g_array_index (self->surfaces, Surface, ts.best_word).word;
+}
+
+/* One German content word of the question. */
+static void
+add_german_word (Query      *q,
+                 const char *word,
+                 const char *alt_word,     /* nullable: separable verb form */
+                 float       weight)
+{
+  SpMatcher *self = q->self;
+  g_autofree char *key = sp_lexicon_stem (self->lexicon, "de", word);
+  Slot *slot = new_slot (q);
+  gboolean exact;
+
+  if (slot == NULL)
+    return;
+  q->n_terms++;
+  if (alt_word != NULL)
+    {
+      g_autofree char *akey = sp_lexicon_stem (self->lexicon, "de", alt_word);
+
+      slot_add_key (q, slot, akey, Q_SEPARATED, TRUE);
+      slot_add_key (q, slot, key, Q_VERB_ALONE, TRUE);
+    }
+  else
+    slot_add_key (q, slot, key, 1.0f, TRUE);
+
+  exact = lookup_term (self, key) >= 0;
+  if (!exact && slot->n_alts == 0 && !sp_lexicon_is_german_word (self->lexicon, word))
+    {
+      guint dist = 0;
+      const char *fixed = correct_typo (self, word, &dist);
+
+      if (fixed != NULL)
+        {
+          g_autofree char *fkey = sp_lexicon_stem (self->lexicon, "de", fixed);
+          slot_add_key (q, slot, fkey, dist == 1 ? Q_TYPO1 : Q_TYPO2, TRUE);
+        }
+    }
+  if (!exact)
+    {
+      g_auto(GStrv) parts = sp_lexicon_split_compound (self->lexicon, word, self->known_plain);
+      guint n_parts = parts != NULL ? g_strv_length (parts) : 0;
+
+      for (guint i = 0; i < n_parts; i++)
+        {
+          g_autofree char *pk = sp_lexicon_stem (self->lexicon, "de", parts[i]);
+          Slot *ps = new_slot (q);
+
+          if (ps == NULL)
+            break;
+          slot_add_key (q, ps, pk, Q_PART, TRUE);
+          ps->kind = SLOT_PART;
+        }
+    }
+  slot->importance = weight;
+}
+
+static gboolean
+is_separable_prefix_of (const char *word,
+                        const char *particle)
+{
+  return g_str_has_prefix (word, particle) && strlen (word) > strlen (particle) + 3;
+}
+
+/* "angemeldet" -> "anmelden", "gemeldet" -> "melden", "anzumelden" ->
+ * "anmelden": NULL if @word is none of these. */
+static char *
+participle_base (const char *word)
+{
+  gsize n = strlen (word);
+
+  for (guint i = 0; i < G_N_ELEMENTS (verb_particles); i++)
+    {
+      const char *p = verb_particles[i];
+      gsize pl = strlen (p);
+
+      if (!is_separable_prefix_of (word, p))
+        continue;
+      if (g_str_has_prefix (word + pl, "zu") && n > pl + 5)
+        return g_strconcat (p, word + pl + 2, NULL);
+      if (g_str_has_prefix (word + pl, "ge") && n > pl + 5 && word[n - 1] == 't')
+        {
+          g_autofree char *stem = g_strndup (word + pl + 2, n - pl - 2 - (word[n - 2] == 'e' ? 2 : 1));
+          return g_strconcat (p, stem, "en", NULL);
+        }
+    }
+  if (g_str_has_prefix (word, "ge") && n > 6 && word[n - 1] == 't')
+    {
+      g_autofree char *stem = g_strndup (word + 2, n - 2 - (word[n - 2] == 'e' ? 2 : 1));
+      return g_strconcat (stem, "en", NULL);
+    }
+  return NULL;
+}
+
+static void
+analyse_german (Query  *q,
+                GStrv   tokens,
+                GArray *ends)
+{
+  SpMatcher *self = q->self;
+  guint n = g_strv_length (tokens);
+  g_autofree char **separated = g_new0 (char *, n + 1);
+  guint clause_start = 0;
+
+  /* Separable verbs: "melde ... an" -> "anmelde". */
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > clause_start && g_array_index (ends, gboolean, i) && is_particle (tokens[i]))
+        for (guint j = clause_start; j < i; j++)
+          {
+            g_autofree char *cand = NULL;
+            g_autofree char *key = NULL;
+
+            if (separated[j] != NULL || is_particle (tokens[j]) ||
+                sp_lexicon_is_stopword (self->lexicon, "de", tokens[j]) ||
+                strlen (tokens[j]) < 3)
+              continue;
+            cand = g_strconcat (tokens[i], tokens[j], NULL);
+            key = sp_lexicon_stem (self->lexicon, "de", cand);
+            if (lookup_term (self, key) >= 0 || sp_lexicon_is_german_word (self->lexicon, cand))
+              separated[j] = g_steal_pointer (&cand);
+          }
+      if (g_array_index (ends, gboolean, i))
+        clause_start = i + 1;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *w = tokens[i];
+      g_autofree char *base = NULL;
+      g_autofree char *key = NULL;
+
+      if (sp_lexicon_is_stopword (self->lexicon, "de", w) ||
+          (strlen (w) < 2 && !g_ascii_isdigit (w[0])))
+        continue;
+      key = sp_lexicon_stem (self->lexicon, "de", w);
+      if (separated[i] == NULL && lookup_term (self, key) < 0 &&
+          (base = participle_base (w)) != NULL)
+        {
+          g_autofree char *bkey = sp_lexicon_stem (self->lexicon, "de", base);
+
+          if (lookup_term (self, bkey) >= 0)
+            separated[i] = g_steal_pointer (&base);
+        }
+      add_german_word (q, w, separated[i], 1.0f);
+    }
+  for (guint i = 0; i < n; i++)
+    g_free (separated[i]);
+}
+
+/* English: tries phrases of up to three words, then single words, against
+ * the English -> German dictionary. */
+static const GArray *
+translate (SpMatcher  *self,
+           const char *word)
+{
+  const GArray *tr = sp_lexicon_translate_en (self->lexicon, word);
+  gsize n = strlen (word);
+  char buf[64];
+
+  if (tr != NULL || n < 4 || n >= sizeof buf - 2)
+    return tr;
+  /* Plurals and verb forms: documents -> document, applying -> apply,
+   * registered -> register, lost -> (dictionary has it). */
+  if (g_str_has_suffix (word, "ies"))
+    {
+      memcpy (buf, word, n - 3);
+      memcpy (buf + n - 3, "y", 2);
+      if ((tr = sp_lexicon_translate_en (self->lexicon, buf)) != NULL)
+        return tr;
+    }
+  if (g_str_has_suffix (word, "s") || g_str_has_suffix (word, "d"))
+    {
+      memcpy (buf, word, n - 1);
+      buf[n - 1] = '\0';
+      if ((tr = sp_lexicon_translate_en (self->lexicon, buf)) != NULL)
+        return tr;
+    }
+  if (g_str_has_suffix (word, "es") || g_str_has_suffix (word, "ed"))
+    {
+      memcpy (buf, word, n - 2);
+      buf[n - 2] = '\0';
+      if ((tr = sp_lexicon_translate_en (self->lexicon, buf)) != NULL)
+        return tr;
+    }
+  if (g_str_has_suffix (word, "ing") && n > 5)
+    {
+      memcpy (buf, word, n - 3);
+      buf[n - 3] = '\0';
+      if ((tr = sp_lexicon_translate_en (self->lexicon, buf)) != NULL)
+        return tr;
+      memcpy (buf + n - 3, "e", 2);
+      if ((tr = sp_lexicon_translate_en (self->lexicon, buf)) != NULL)
+        return tr;
+    }
+  return NULL;
+}
+
+static void
+slot_add_translations (Query        *q,
+                       Slot         *slot,
+                       const GArray *tr)
+{
+  for (guint i = 0; i < tr->len; i++)
+    {
+      const SpLexiconTerm *t = &g_array_index (tr, SpLexiconTerm, i);
+
+      if (strchr (t->term, ' ') == NULL)
+        slot_add_key (q, slot, t->term, t->weight, TRUE);
+      else
+        {
+          g_auto(GStrv) words = g_strsplit (t->term, " ", -1);
+
+          for (guint j = 0; words[j] != NULL; j++)
+            slot_add_key (q, slot, words[j], t->weight * 0.9f, FALSE);
+        }
+    }
+}
+
+static void
+analyse_english (Query *q,
+                 GStrv  tokens)
+{
+  SpMatcher *self = q->self;
+  guint n = g_strv_length (tokens);
+
+  for (guint i = 0; i < n; )
+    {
+      guint used = 0;
+
+      /* Longest dictionary phrase first ("identity card", "driving licence"). */
+      for (guint len = MIN (3, n - i); len >= 2 && used == 0; len--)
+        {
+          g_autofree char *phrase = NULL;
+          const GArray *tr;
+          char **sub = g_new0 (char *, len + 1);
+
+          for (guint k = 0; k < len; k++)
+            sub[k] = tokens[i + k];
+          phrase = g_strjoinv (" ", sub);
+          g_free (sub);
+          if (sp_lexicon_is_stopword (self->lexicon, "en", tokens[i]))
+            break;
+          tr = sp_lexicon_translate_en (self->lexicon, phrase);
+          if (tr != NULL)
+            {
+              Slot *slot = new_slot (q);
+
+              if (slot == NULL)
+                return;
+              q->n_terms++;
+              slot_add_translations (q, slot, tr);
+              slot->importance = 1.0f;
+              used = len;
+            }
+        }
+      if (used == 0)
+        {
+          const char *w = tokens[i];
+
+          used = 1;
+          if (!sp_lexicon_is_stopword (self->lexicon, "en", w) && strlen (w) >= 2)
+            {
+              const GArray *tr = translate (self, w);
+              Slot *slot = new_slot (q);
+              g_autofree char *key = NULL;
+
+              if (slot == NULL)
+                return;
+              q->n_terms++;
+              if (tr != NULL)
+                slot_add_translations (q, slot, tr);
+              /* The word itself, for names and loan words ("Visum", "Hotel"). */
+              key = sp_lexicon_stem (self->lexicon, "de", w);
+              slot_add (slot, lookup_term (self, key), tr != NULL ? Q_EN_SELF : 1.0f);
+              slot->importance = 1.0f;
+            }
+        }
+      i += used;
+    }
+}
+
+static const char *
+detect_language_tokens (SpMatcher *self,
+                        GStrv      tokens)
+{
+  double en = 0, de = 0;
+
+  for (guint i = 0; tokens[i] != NULL; i++)
+    {
+      const char *w = tokens[i];
+      gboolean sde = sp_lexicon_is_stopword (self->lexicon, "de", w);
+      gboolean sen = sp_lexicon_is_stopword (self->lexicon, "en", w);
+
+      if (sen && !sde)
+        en += 1;
+      else if (sde && !sen)
+        de += 1;
+      else if (!sde && !sen)
+        {
+          gboolean gde = sp_lexicon_is_german_word (self->lexicon, w) ||
+                         g_hash_table_contains (self->surface_index, w);
+          gboolean gen = sp_lexicon_is_english_word (self->lexicon, w);
+
+          if (gen && !gde)
+            en += 0.7;
+          else if (gde && !gen)
+            de += 0.7;
+        }
+    }
+  return en > de ? "en" : "de";
+}
+
+const char *
+sp_matcher_detect_language (SpMatcher  *self,
+                            const char *question)
+{
+  g_auto(GStrv) tokens = NULL;
+
+  g_return_val_if_fail (self != NULL, "de");
+  tokens = sp_text_tokenize (question);
+  return detect_language_tokens (self, tokens);
+}
+
+/* Phrase bonus: neighbouring content words that are neighbours in a
+ * document too. */
+static void
+add_bigram_slots (Query *q)
+{
+  guint n = q->n_slots;
+
+  for (guint i = 0; i + 1 < n; i++)
+    {
+      Slot *a = &q->slots[i], *b = &q->slots[i + 1];
+
+      if (a->n_alts == 0 || b->n_alts == 0 || a->kind != SLOT_MAIN || b->kind != SLOT_MAIN)
+        continue;
+      /* Only the best alternatives of each side, to keep this cheap. */
+      for (guint x = 0; x < MIN (a->n_alts, 3); x++)
+        for (guint y = 0; y < MIN (b->n_alts, 3); y++)
+          {
+            const Term *ta = &g_array_index (q->self->term_list, Term, a->alts[x].term);
+            const Term *tb = &g_array_index (q->self->term_list, Term, b->alts[y].term);
+            char buf[160];
+            gint32 t;
+
+            if (strlen (ta->key) + strlen (tb->key) + 2 > sizeof buf)
+              continue;
+            g_snprintf (buf, sizeof buf, "%s %s", ta->key, tb->key);
+            t = lookup_term (q->self, buf);
+            if (t >= 0)
+              {
+                Slot *s = new_slot (q);
+
+                if (s == NULL)
+                  return;
+                slot_add (s, t, Q_BIGRAM * MIN (a->alts[x].weight, b->alts[y].weight));
+                s->kind = SLOT_BONUS;
+              }
+          }
+    }
+}
+
+static int
+match_cmp (gconstpointer a,
+           gconstpointer b)
+{
+  const SpMatch *x = a, *y = b;
+
+  if (x->score != y->score)
+    return x->score < y->score ? 1 : -1;
+  return strcmp (x->id, y->id);
+}
+
+static double
+sigmoid (double x)
+{
+  return 1.0 / (1.0 + exp (-x));
+}
+
+GArray *
+sp_matcher_query_full (SpMatcher   *self,
+                       const char  *question,
+                       guint        max,
+                       SpMatchInfo *info)
+{
+  GArray *result = g_array_new (FALSE, FALSE, sizeof (SpMatch));
+  g_autoptr(GArray) ends = NULL;
+  g_auto(GStrv) tokens = NULL;
+  Query *q;
+  g_autofree float *acc = NULL;
+  g_autofree float *slot_best = NULL;
+  g_autofree float *main_best = NULL;
+  g_autofree float *part_sum = NULL;
+  g_autofree float *cover = NULL;
+  g_autofree guint32 *touched = NULL;
+  g_autofree guint32 *group_touched = NULL;
+  guint n_touched = 0;
+  double qmax = 0, n_words = 0;
+  guint n_docs;
+
+  g_return_val_if_fail (self != NULL, result);
+  g_return_val_if_fail (self->built, result);
+
+  tokens = sp_text_tokenize_clauses (question, &ends);
+  q = g_new0 (Query, 1);
+  q->self = self;
+  q->lang = detect_language_tokens (self, tokens);
+  if (g_str_equal (q->lang, "en"))
+    analyse_english (q, tokens);
+  else
+    analyse_german (q, tokens, ends);
+  add_bigram_slots (q);
+
+  n_docs = self->docs->len;
+  acc = g_new0 (float, n_docs + 1);
+  cover = g_new0 (float, n_docs + 1);
+  main_best = g_new0 (float, n_docs + 1);
+  part_sum = g_new0 (float, n_docs + 1);
+  slot_best = g_new0 (float, n_docs + 1);
+  touched = g_new (guint32, n_docs + 1);
+  group_touched = g_new (guint32, n_docs + 1);
+
+  for (guint s = 0; s < q->n_slots; )
+    {
+      guint g_end = s + 1;
+      guint n_gt = 0;
+      double main_max = 0, parts_max = 0, ideal = 0, gmax;
+      float importance = q->slots[s].kind == SLOT_BONUS ? 0 : q->slots[s].importance;
+
+      while (g_end < q->n_slots && q->slots[g_end].kind == SLOT_PART)
+        g_end++;
+      for (guint k = s; k < g_end; k++)
+        {
+          Slot *slot = &q->slots[k];
+          float *best = k == s ? main_best : slot_best;
+          double slot_max = 0;
+          guint first_new = n_gt;
+
+          for (guint a = 0; a < slot->n_alts; a++)
+            {
+              const Term *t = &g_array_index (self->term_list, Term, slot->alts[a].term);
+              float w = slot->alts[a].weight;
+
+              slot_max = MAX (slot_max, w * t->max_score);
+              if (k == s)
+                ideal = MAX (ideal, t->max_score);
+              for (guint j = t->first; j < t->first + t->n; j++)
+                {
+                  const Posting *p = &self->postings[j];
+                  float v = w * p->score;
+
+                  if (main_best[p->doc] == 0 && part_sum[p->doc] == 0 && slot_best[p->doc] == 0)
+                    group_touched[n_gt++] = p->doc;
+                  if (v > best[p->doc])
+                    best[p->doc] = v;
+                }
+            }
+          if (k == s)
+            main_max = slot_max;
+          else
+            {
+              parts_max += slot_max;
+              /* Move this part's best into the sum of parts. */
+              for (guint i = 0; i < n_gt; i++)
+                {
+                  guint32 d = group_touched[i];
+
+                  part_sum[d] += slot_best[d];
+                  slot_best[d] = 0;
+                }
+              (void) first_new;
+            }
+        }
+      gmax = MAX (main_max, parts_max);
+      if (q->slots[s].kind != SLOT_BONUS)
+        {
+          /* The word's ideal: its best index term at full weight, or a rare
+           * title word when the index does not know it at all. */
+          if (gmax <= 0)
+            ideal = self->unknown_score;
+          else
+            {
+              ideal = MAX (ideal, gmax);
+              q->n_known++;
+            }
+          qmax += importance * ideal;
+          n_words += importance;
+        }
+      for (guint i = 0; i < n_gt; i++)
+        {
+          guint32 d = group_touched[i];
+          float v = MAX (main_best[d], part_sum[d]);
+
+          if (acc[d] == 0 && cover[d] == 0)
+            touched[n_touched++] = d;
+          if (q->slots[s].kind == SLOT_BONUS)
+            acc[d] += v;
+          else
+            {
+              acc[d] += importance * v;
+              cover[d] += importance * (float) MIN (v / gmax, 1.0);
+            }
+          main_best[d] = part_sum[d] = 0;
+        }
+      s = g_end;
+    }
+
+  if (n_touched > 0 && max > 0)
+    {
+      g_autoptr(GArray) all = g_array_sized_new (FALSE, FALSE, sizeof (SpMatch), n_touched);
+      double s1, s2, ratio, margin, coverage, conf;
+
+      for (guint i = 0; i < n_touched; i++)
+        {
+          guint32 d = touched[i];
+          SpMatch m = { ((Doc *) self->docs->pdata[d])->id, acc[d], cover[d] };
+
+          g_array_append_val (all, m);
+        }
+      g_array_sort (all, match_cmp);
+      s1 = g_array_index (all, SpMatch, 0).score;
+      s2 = all->len > 1 ? g_array_index (all, SpMatch, 1).score : 0;
+      ratio = qmax > 0 ? MIN (s1 / qmax, 1.5) : 0;
+      margin = s1 > 0 ? (s1 - s2) / s1 : 0;
+      coverage = n_words > 0 ? MIN (g_array_index (all, SpMatch, 0).confidence / n_words, 1.0) : 0;
+      conf = sigmoid (6.0 * (ratio - 0.45) + 3.0 * (coverage - 0.5) + 2.0 * (margin - 0.1));
+      for (guint i = 0; i < MIN (max, all->len); i++)
+        {
+          SpMatch m = g_array_index (all, SpMatch, i);
+
+          m.confidence = conf * (s1 > 0 ? m.score / s1 : 0);
+          if (i > 0)
+            m.confidence = MIN (m.confidence, conf * 0.95);
+          g_array_append_val (result, m);
+        }
+    }
+
+  if (info != NULL)
+    {
+      info->lang = q->lang;
+      info->n_terms = q->n_terms;
+      info->n_known = q->n_known;
+    }
+  g_free (q);
+  return result;
+}
+
+GArray *
+sp_matcher_query (SpMatcher  *self,
+                  const char *question,
+                  guint       max)
+{
+  return sp_matcher_query_full (self, question, max, NULL);
+}
+
+double
+sp_matcher_threshold (void)
+{
+  return CONFIDENCE_THRESHOLD;
+}

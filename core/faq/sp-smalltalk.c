@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+#define G_LOG_DOMAIN "sp-smalltalk"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "sp-smalltalk.h"
+
+#include "sp-text.h"
+
+typedef struct {
+  const char  *phrase;  /* folded, words separated by single spaces */
+  SpSmalltalk  kind;
+  const char  *lang;
+} Phrase;
+
+/* Whole-message phrases. Fillers ("bitte", "nochmal", "!") around them
+ * are allowed, see filler_words. */
+static const Phrase phrases[] = {
+  { "hallo", SP_SMALLTALK_GREETING, "de" },
+  { "hallo zusammen", SP_SMALLTALK_GREETING, "de" },
+  { "halloechen", SP_SMALLTALK_GREETING, "de" },
+  { "guten tag", SP_SMALLTALK_GREETING, "de" },
+  { "guten morgen", SP_SMALLTALK_GREETING, "de" },
+  { "guten abend", SP_SMALLTALK_GREETING, "de" },
+  { "moin", SP_SMALLTALK_GREETING, "de" },
+  { "moin moin", SP_SMALLTALK_GREETING, "de" },
+  { "servus", SP_SMALLTALK_GREETING, "de" },
+  { "gruess gott", SP_SMALLTALK_GREETING, "de" },
+  { "gruess dich", SP_SMALLTALK_GREETING, "de" },
+  { "gruezi", SP_SMALLTALK_GREETING, "de" },
+  { "tag", SP_SMALLTALK_GREETING, "de" },
+  { "tach", SP_SMALLTALK_GREETING, "de" },
+  { "na", SP_SMALLTALK_GREETING, "de" },
+  { "hey", SP_SMALLTALK_GREETING, "en" },
+  { "hi", SP_SMALLTALK_GREETING, "en" },
+  { "hello", SP_SMALLTALK_GREETING, "en" },
+  { "hello there", SP_SMALLTALK_GREETING, "en" },
+  { "good morning", SP_SMALLTALK_GREETING, "en" },
+  { "good afternoon", SP_SMALLTALK_GREETING, "en" },
+  { "good evening", SP_SMALLTALK_GREETING, "en" },
+
+  { "danke", SP_SMALLTALK_THANKS, "de" },
+  { "danke schoen", SP_SMALLTALK_THANKS, "de" },
+  { "danke sehr", SP_SMALLTALK_THANKS, "de" },
+  { "dankeschoen", SP_SMALLTALK_THANKS, "de" },
+  { "vielen dank", SP_SMALLTALK_THANKS, "de" },
+  { "herzlichen dank", SP_SMALLTALK_THANKS, "de" },
+  { "besten dank", SP_SMALLTALK_THANKS, "de" },
+  { "danke fuer die hilfe", SP_SMALLTALK_THANKS, "de" },
+  { "vielen dank fuer die hilfe", SP_SMALLTALK_THANKS, "de" },
+  { "danke das hilft", SP_SMALLTALK_THANKS, "de" },
+  { "super danke", SP_SMALLTALK_THANKS, "de" },
+  { "prima danke", SP_SMALLTALK_THANKS, "de" },
+  { "dank dir", SP_SMALLTALK_THANKS, "de" },
+  { "merci", SP_SMALLTALK_THANKS, "de" },
+  { "thx", SP_SMALLTALK_THANKS, "en" },
+  { "thanks", SP_SMALLTALK_THANKS, "en" },
+  { "thank you", SP_SMALLTALK_THANKS, "en" },
+  { "thank you very much", SP_SMALLTALK_THANKS, "en" },
+  { "thanks a lot", SP_SMALLTALK_THANKS, "en" },
+  { "many thanks", SP_SMALLTALK_THANKS, "en" },
+  { "cheers", SP_SMALLTALK_THANKS, "en" },
+
+  { "tschuess", SP_SMALLTALK_BYE, "de" },
+  { "tschau", SP_SMALLTALK_BYE, "de" },
+  { "ciao", SP_SMALLTALK_BYE, "de" },
+  { "auf wiedersehen", SP_SMALLTALK_BYE, "de" },
+  { "auf wiederhoeren", SP_SMALLTALK_BYE, "de" },
+  { "bis dann", SP_SMALLTALK_BYE, "de" },
+  { "bis bald", SP_SMALLTALK_BYE, "de" },
+  { "schoenen tag noch", SP_SMALLTALK_BYE, "de" },
+  { "ade", SP_SMALLTALK_BYE, "de" },
+  { "bye", SP_SMALLTALK_BYE, "en" },
+  { "bye bye", SP_SMALLTALK_BYE, "en" },
+  { "goodbye", SP_SMALLTALK_BYE, "en" },
+  { "good bye", SP_SMALLTALK_BYE, "en" },
+  { "see you", SP_SMALLTALK_BYE, "en" },
+
+  { "ja", SP_SMALLTALK_YES, "de" },
+  { "jawohl", SP_SMALLTALK_YES, "de" },
+  { "ja genau", SP_SMALLTALK_YES, "de" },
+  { "genau", SP_SMALLTALK_YES, "de" },
+  { "richtig", SP_SMALLTALK_YES, "de" },
+  { "stimmt", SP_SMALLTALK_YES, "de" },
+  { "gerne", SP_SMALLTALK_YES, "de" },
+  { "ja gerne", SP_SMALLTALK_YES, "de" },
+  { "jo", SP_SMALLTALK_YES, "de" },
+  { "jep", SP_SMALLTALK_YES, "de" },
+  { "ok", SP_SMALLTALK_YES, "de" },
+  { "okay", SP_SMALLTALK_YES, "de" },
+  { "einverstanden", SP_SMALLTALK_YES, "de" },
+  { "yes", SP_SMALLTALK_YES, "en" },
+  { "yes please", SP_SMALLTALK_YES, "en" },
+  { "yeah", SP_SMALLTALK_YES, "en" },
+  { "yep", SP_SMALLTALK_YES, "en" },
+  { "sure", SP_SMALLTALK_YES, "en" },
+  { "correct", SP_SMALLTALK_YES, "en" },
+
+  { "nein", SP_SMALLTALK_NO, "de" },
+  { "nee", SP_SMALLTALK_NO, "de" },
+  { "noe", SP_SMALLTALK_NO, "de" },
+  { "nein danke", SP_SMALLTALK_NO, "de" },
+  { "lieber nicht", SP_SMALLTALK_NO, "de" },
+  { "falsch", SP_SMALLTALK_NO, "de" },
+  { "no", SP_SMALLTALK_NO, "en" },
+  { "nope", SP_SMALLTALK_NO, "en" },
+  { "no thanks", SP_SMALLTALK_NO, "en" },
+  { "no thank you", SP_SMALLTALK_NO, "en" },
+};
+
+/* Words that may surround a phrase without changing what it means. */
+static const char * const filler_words[] = {
+  "bitte", "nochmal", "noch", "mal", "auch", "so", "sehr", "ganz", "erstmal",
+  "please", "again", "very", "much", "oh", "ah", "aeh", "also", "und", "and",
+  "liebe", "lieber", "bot", "chatbot",
+};
+
+/* Requests for a person, found anywhere in a message. Each entry is a set
+ * of words that must all occur (folded, prefix match for German
+ * inflection). */
+typedef struct {
+  const char *words[4];
+  const char *lang;
+} HumanPattern;
+
+static const HumanPattern human_patterns[] = {
+  { { "mitarbeiter", NULL }, "de" },
+  { { "mitarbeiterin", NULL }, "de" },
+  { { "sachbearbeiter", NULL }, "de" },
+  { { "menschen", "sprechen", NULL }, "de" },
+  { { "menschen", "reden", NULL }, "de" },
+  { { "mensch", "sprechen", NULL }, "de" },
+  { { "mensch", "reden", NULL }, "de" },
+  { { "echten", "person", NULL }, "de" },
+  { { "person", "sprechen", NULL }, "de" },
+  { { "jemandem", "sprechen", NULL }, "de" },
+  { { "jemand", "sprechen", NULL }, "de" },
+  { { "kollegen", "sprechen", NULL }, "de" },
+  { { "durchstellen", NULL }, "de" },
+  { { "verbinden", "mich", NULL }, "de" },
+  { { "persoenlich", "sprechen", NULL }, "de" },
+  { { "kein", "bot", NULL }, "de" },
+  { { "keinen", "bot", NULL }, "de" },
+  { { "human", NULL }, "en" },
+  { { "real", "person", NULL }, "en" },
+  { { "speak", "person", NULL }, "en" },
+  { { "talk", "person", NULL }, "en" },
+  { { "agent", NULL }, "en" },
+  { { "operator", NULL }, "en" },
+  { { "representative", NULL }, "en" },
+  { { "staff", "member", NULL }, "en" },
+  { { "someone", "talk", NULL }, "en" },
+  { { "somebody", "talk", NULL }, "en" },
+};
+
+static const char * const english_markers[] = {
+  "the", "a", "an", "i", "you", "to", "is", "do", "how", "what", "where", "my",
+  "can", "please", "with", "want", "need", "would", "like", "speak", "talk",
+};
+
+static gboolean
+is_filler (const char *w)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (filler_words); i++)
+    if (g_str_equal (w, filler_words[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+has_word (GStrv        tokens,
+          const char  *word)
+{
+  for (guint i = 0; tokens[i] != NULL; i++)
+    if (g_str_equal (tokens[i], word))
+      return TRUE;
+  return FALSE;
+}
+
+static const char *
+guess_lang (GStrv tokens)
+{
+  guint en = 0;
+
+  for (guint i = 0; tokens[i] != NULL; i++)
+    for (guint j = 0; j < G_N_ELEMENTS (english_markers); j++)
+      if (g_str_equal (tokens[i], english_markers[j]))
+        en++;
+  return en > 0 ? "en" : "de";
+}
+
+/* The tokens without fillers, joined by spaces. */
+static char *
+core_of (GStrv tokens)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; tokens[i] != NULL; i++)
+    {
+      if (is_filler (tokens[i]))
+        continue;
+      if (out->len > 0)
+        g_string_append_c (out, ' ');
+      g_string_append (out, tokens[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+SpSmalltalk
+sp_smalltalk_classify (const char  *text,
+                       const char **lang_out)
+{
+  g_auto(GStrv) tokens = sp_text_tokenize (text);
+  g_autofree char *core = NULL;
+  const char *lang = guess_lang (tokens);
+  guint n = g_strv_length (tokens);
+
+  if (lang_out != NULL)
+    *lang_out = lang;
+  if (n == 0)
+    return SP_SMALLTALK_NONE;
+
+  /* A request for a person wins, also inside a longer message, as long as
+   * the message is short enough to be about that. */
+  if (n <= 12)
+    for (guint i = 0; i < G_N_ELEMENTS (human_patterns); i++)
+      {
+        const HumanPattern *p = &human_patterns[i];
+        gboolean all = TRUE;
+
+        for (guint j = 0; p->words[j] != NULL && all; j++)
+          all = has_word (tokens, p->words[j]);
+        if (all)
+          {
+            if (lang_out != NULL)
+              *lang_out = p->lang;
+            return SP_SMALLTALK_HUMAN;
+          }
+      }
+
+  core = core_of (tokens);
+  if (*core == '\0')
+    return SP_SMALLTALK_NONE;
+  for (guint i = 0; i < G_N_ELEMENTS (phrases); i++)
+    if (g_str_equal (core, phrases[i].phrase))
+      {
+        if (lang_out != NULL)
+          *lang_out = phrases[i].lang;
+        return phrases[i].kind;
+      }
+  /* Greeting + a name or a second greeting word ("hallo bot", "hi there"). */
+  if (n <= 3)
+    for (guint i = 0; i < G_N_ELEMENTS (phrases); i++)
+      if (phrases[i].kind == SP_SMALLTALK_GREETING &&
+          g_str_equal (tokens[0], phrases[i].phrase) &&
+          (has_word (tokens, "there") || has_word (tokens, "zusammen") ||
+           has_word (tokens, "leute") || has_word (tokens, "everyone")))
+        {
+          if (lang_out != NULL)
+            *lang_out = phrases[i].lang;
+          return SP_SMALLTALK_GREETING;
+        }
+  return SP_SMALLTALK_NONE;
+}
+
+const char *
+sp_smalltalk_to_string (SpSmalltalk kind)
+{
+  switch (kind)
+    {
+    case SP_SMALLTALK_GREETING: return "greeting";
+    case SP_SMALLTALK_THANKS: return "thanks";
+    case SP_SMALLTALK_HUMAN: return "human";
+    case SP_SMALLTALK_BYE: return "bye";
+    case SP_SMALLTALK_YES: return "yes";
+    case SP_SMALLTALK_NO: return "no";
+    case SP_SMALLTALK_NONE:
+    default:
+      return "none";
+    }
+}
