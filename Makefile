@@ -6,16 +6,17 @@
 # Helpers:
 #   make stop    stop what `make demo` started
 #   make bench   run the sync benchmark (bench/run-sync.sh)
+#   make bench-bot  run the FAQ matcher benchmark against NLP.js (bench/bot/run-bot.sh)
 #   make build   configure (once) and compile into $(BUILD)
 #   make clean   stop the demo, remove the build and demo directories
 
 BUILD ?= build
 MESON ?= meson
 
-.PHONY: demo check stop bench build deps test-deps clean help
+.PHONY: demo check stop bench bench-bot build deps test-deps clean help
 
 help:
-	@sed -n '3,10p' Makefile | sed 's/^# //'
+	@sed -n '3,11p' Makefile | sed 's/^# //'
 
 deps:
 	scripts/install-deps.sh
@@ -44,6 +45,10 @@ stop:
 bench: deps
 	$(MAKE) --no-print-directory build
 	BUILD_DIR="$(BUILD)" bash bench/run-sync.sh
+
+bench-bot: deps
+	$(MAKE) --no-print-directory build
+	BUILD_DIR="$(BUILD)" bash bench/bot/run-bot.sh
 
 clean: stop
 	rm -rf "$(BUILD)" demo
