@@ -19,6 +19,7 @@
 #include "sp-route-training.h"
 #include "sp-route-static.h"
 #include "sp-route-sync.h"
+#include "sp-bot-cors.h"
 
 /* Latency histogram buckets (seconds), Prometheus style. */
 static const double duration_buckets[] = {
@@ -780,6 +781,7 @@ _sp_server_new (SpStorage       *storage,
   sp_route_services_register (self);
   sp_route_competence_register (self);
   sp_route_training_register (self);
+  sp_bot_cors_register (self);
 
   return self;
 }
