@@ -6,9 +6,8 @@
 #include <glib/gi18n.h>
 
 #include "sp-entity.h"
+#include "sp-form.h"
 #include "sp-service-editor.h"
-
-#define LEIKA_DIGITS 14
 
 struct _SpServiceEditor
 {
@@ -60,53 +59,6 @@ static guint signals[N_SIGNALS];
 static const char * const status_values[] = { "draft", "published", NULL };
 
 static void
-show_toast (SpServiceEditor *self,
-            const char      *title)
-{
-  GtkWidget *overlay;
-
-  /* The window's overlay, so that toasts of all pages queue up together. */
-  overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  if (overlay == NULL)
-    {
-      g_message ("%s", title);
-      return;
-    }
-
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (title));
-}
-
-static char *
-text_view_get_text (GtkTextView *view)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-}
-
-static char *
-entry_get_trimmed (GtkEntry *entry)
-{
-  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
-}
-
-/* LeiKa keys are often written in groups ("99 050 012 261 000"): keep the
- * digits and drop spaces. */
-static char *
-normalize_leika (const char *text)
-{
-  GString *s = g_string_new (NULL);
-
-  for (const char *p = text; *p; p++)
-    if (!g_ascii_isspace (*p))
-      g_string_append_c (s, *p);
-
-  return g_string_free (s, FALSE);
-}
-
-static void
 set_string_take (JsonObject *object,
                  const char *member,
                  char       *value)
@@ -120,15 +72,15 @@ static JsonObject *
 collect_fields (SpServiceEditor *self)
 {
   JsonObject *fields = json_object_new ();
-  g_autofree char *leika_raw = entry_get_trimmed (self->leika_entry);
-  g_autofree char *documents = text_view_get_text (self->documents_view);
+  g_autofree char *leika_raw = sp_form_entry_get_trimmed (self->leika_entry);
+  g_autofree char *documents = sp_form_text_view_get_text (self->documents_view);
   g_auto(GStrv) lines = g_strsplit (documents, "\n", -1);
   JsonArray *docs = json_array_new ();
   guint status = gtk_drop_down_get_selected (self->status_dropdown);
 
-  set_string_take (fields, "name", entry_get_trimmed (self->name_entry));
-  set_string_take (fields, "leika", normalize_leika (leika_raw));
-  set_string_take (fields, "description", text_view_get_text (self->description_view));
+  set_string_take (fields, "name", sp_form_entry_get_trimmed (self->name_entry));
+  set_string_take (fields, "leika", sp_form_normalize_leika (leika_raw));
+  set_string_take (fields, "description", sp_form_text_view_get_text (self->description_view));
 
   for (guint i = 0; lines[i] != NULL; i++)
     {
@@ -138,10 +90,10 @@ collect_fields (SpServiceEditor *self)
     }
   json_object_set_array_member (fields, "documents", docs);
 
-  set_string_take (fields, "fees", entry_get_trimmed (self->fees_entry));
-  set_string_take (fields, "office", entry_get_trimmed (self->office_entry));
-  set_string_take (fields, "opening_hours", entry_get_trimmed (self->hours_entry));
-  set_string_take (fields, "online_url", entry_get_trimmed (self->url_entry));
+  set_string_take (fields, "fees", sp_form_entry_get_trimmed (self->fees_entry));
+  set_string_take (fields, "office", sp_form_entry_get_trimmed (self->office_entry));
+  set_string_take (fields, "opening_hours", sp_form_entry_get_trimmed (self->hours_entry));
+  set_string_take (fields, "online_url", sp_form_entry_get_trimmed (self->url_entry));
   json_object_set_string_member (fields, "status",
                                  status < G_N_ELEMENTS (status_values) - 1 ? status_values[status] : "draft");
 
@@ -195,70 +147,6 @@ normalize_row (JsonObject *row)
   return fields;
 }
 
-static char *
-node_to_string (JsonNode *node)
-{
-  if (node == NULL)
-    return g_strdup ("null");
-  return json_to_string (node, FALSE);
-}
-
-/* Members of @now that differ from @before (all of them without @before). */
-static JsonObject *
-diff_fields (JsonObject *before,
-             JsonObject *now)
-{
-  JsonObject *changes = json_object_new ();
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *node;
-
-  json_object_iter_init (&iter, now);
-  while (json_object_iter_next (&iter, &name, &node))
-    {
-      g_autofree char *a = NULL;
-      g_autofree char *b = NULL;
-
-      if (before != NULL)
-        {
-          a = node_to_string (json_object_get_member (before, name));
-          b = node_to_string (node);
-        }
-      if (before == NULL || g_strcmp0 (a, b) != 0)
-        json_object_set_member (changes, name, json_node_copy (node));
-    }
-
-  return changes;
-}
-
-static void
-set_field_error (GtkWidget  *widget,
-                 GtkLabel   *error_label,
-                 const char *message)
-{
-  gboolean invalid = message != NULL;
-
-  gtk_label_set_text (error_label, message ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (error_label), invalid);
-
-  if (invalid)
-    {
-      gtk_widget_add_css_class (widget, "error");
-      gtk_accessible_update_state (GTK_ACCESSIBLE (widget),
-                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
-                                   -1);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message,
-                                      -1);
-    }
-  else
-    {
-      gtk_widget_remove_css_class (widget, "error");
-      gtk_accessible_reset_state (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_STATE_INVALID);
-      gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
-    }
-}
-
 static gboolean
 is_web_link (const char *text)
 {
@@ -287,20 +175,7 @@ check_name (JsonObject *fields)
 static const char *
 check_leika (JsonObject *fields)
 {
-  const char *leika = json_object_get_string_member (fields, "leika");
-  guint n = 0;
-
-  if (*leika == '\0')
-    return NULL;
-
-  for (const char *p = leika; *p; p++, n++)
-    if (!g_ascii_isdigit (*p))
-      return _("A LeiKa key consists of 14 digits, for example 99050012261000.");
-
-  if (n != LEIKA_DIGITS)
-    return _("A LeiKa key consists of 14 digits, for example 99050012261000.");
-
-  return NULL;
+  return sp_form_check_leika (json_object_get_string_member (fields, "leika"));
 }
 
 static const char *
@@ -328,9 +203,9 @@ sp_service_editor_validate (SpServiceEditor *self,
   leika_msg = check_leika (fields);
   url_msg = check_url (fields);
 
-  set_field_error (GTK_WIDGET (self->name_entry), self->name_error, name_msg);
-  set_field_error (GTK_WIDGET (self->leika_entry), self->leika_error, leika_msg);
-  set_field_error (GTK_WIDGET (self->url_entry), self->url_error, url_msg);
+  sp_form_set_field_error (GTK_WIDGET (self->name_entry), self->name_error, name_msg);
+  sp_form_set_field_error (GTK_WIDGET (self->leika_entry), self->leika_error, leika_msg);
+  sp_form_set_field_error (GTK_WIDGET (self->url_entry), self->url_error, url_msg);
 
   if (focus)
     {
@@ -348,9 +223,9 @@ sp_service_editor_validate (SpServiceEditor *self,
 static void
 clear_errors (SpServiceEditor *self)
 {
-  set_field_error (GTK_WIDGET (self->name_entry), self->name_error, NULL);
-  set_field_error (GTK_WIDGET (self->leika_entry), self->leika_error, NULL);
-  set_field_error (GTK_WIDGET (self->url_entry), self->url_error, NULL);
+  sp_form_set_field_error (GTK_WIDGET (self->name_entry), self->name_error, NULL);
+  sp_form_set_field_error (GTK_WIDGET (self->leika_entry), self->leika_error, NULL);
+  sp_form_set_field_error (GTK_WIDGET (self->url_entry), self->url_error, NULL);
 }
 
 static void
@@ -412,35 +287,16 @@ on_field_changed (SpServiceEditor *self)
     return;
 
   now = collect_fields (self);
-  changes = diff_fields (self->loaded, now);
+  changes = sp_form_diff_fields (self->loaded, now);
   set_dirty (self, json_object_get_size (changes) > 0);
 
   /* Clear an error as soon as the field is fixed; new errors show on save. */
   if (gtk_widget_get_visible (GTK_WIDGET (self->name_error)) && check_name (now) == NULL)
-    set_field_error (GTK_WIDGET (self->name_entry), self->name_error, NULL);
+    sp_form_set_field_error (GTK_WIDGET (self->name_entry), self->name_error, NULL);
   if (gtk_widget_get_visible (GTK_WIDGET (self->leika_error)) && check_leika (now) == NULL)
-    set_field_error (GTK_WIDGET (self->leika_entry), self->leika_error, NULL);
+    sp_form_set_field_error (GTK_WIDGET (self->leika_entry), self->leika_error, NULL);
   if (gtk_widget_get_visible (GTK_WIDGET (self->url_error)) && check_url (now) == NULL)
-    set_field_error (GTK_WIDGET (self->url_entry), self->url_error, NULL);
-}
-
-/* Setting the same text again would move the cursor: skip it. */
-static void
-entry_set_text (GtkEntry   *entry,
-                const char *text)
-{
-  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (entry)), text) != 0)
-    gtk_editable_set_text (GTK_EDITABLE (entry), text);
-}
-
-static void
-text_view_set_text (GtkTextView *view,
-                    const char  *text)
-{
-  g_autofree char *current = text_view_get_text (view);
-
-  if (g_strcmp0 (current, text) != 0)
-    gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), text, -1);
+    sp_form_set_field_error (GTK_WIDGET (self->url_entry), self->url_error, NULL);
 }
 
 static void
@@ -459,14 +315,14 @@ fill_form (SpServiceEditor *self,
     }
 
   self->loading = TRUE;
-  entry_set_text (self->name_entry, json_object_get_string_member (fields, "name"));
-  entry_set_text (self->leika_entry, json_object_get_string_member (fields, "leika"));
-  text_view_set_text (self->description_view, json_object_get_string_member (fields, "description"));
-  text_view_set_text (self->documents_view, docs_text->str);
-  entry_set_text (self->fees_entry, json_object_get_string_member (fields, "fees"));
-  entry_set_text (self->office_entry, json_object_get_string_member (fields, "office"));
-  entry_set_text (self->hours_entry, json_object_get_string_member (fields, "opening_hours"));
-  entry_set_text (self->url_entry, json_object_get_string_member (fields, "online_url"));
+  sp_form_entry_set_text (self->name_entry, json_object_get_string_member (fields, "name"));
+  sp_form_entry_set_text (self->leika_entry, json_object_get_string_member (fields, "leika"));
+  sp_form_text_view_set_text (self->description_view, json_object_get_string_member (fields, "description"));
+  sp_form_text_view_set_text (self->documents_view, docs_text->str);
+  sp_form_entry_set_text (self->fees_entry, json_object_get_string_member (fields, "fees"));
+  sp_form_entry_set_text (self->office_entry, json_object_get_string_member (fields, "office"));
+  sp_form_entry_set_text (self->hours_entry, json_object_get_string_member (fields, "opening_hours"));
+  sp_form_entry_set_text (self->url_entry, json_object_get_string_member (fields, "online_url"));
   gtk_drop_down_set_selected (self->status_dropdown, published ? 1 : 0);
   self->loading = FALSE;
 
@@ -556,7 +412,7 @@ sp_service_editor_refresh (SpServiceEditor *self)
   if (self->dirty)
     return TRUE;
 
-  changes = diff_fields (self->loaded, fields);
+  changes = sp_form_diff_fields (self->loaded, fields);
   if (json_object_get_size (changes) == 0)
     return TRUE;
 
@@ -583,7 +439,7 @@ sp_service_editor_save (SpServiceEditor *self)
     return FALSE;
 
   now = collect_fields (self);
-  changes = diff_fields (self->row_id ? self->loaded : NULL, now);
+  changes = sp_form_diff_fields (self->row_id ? self->loaded : NULL, now);
 
   if (self->row_id != NULL && json_object_get_size (changes) == 0)
     {
@@ -596,7 +452,7 @@ sp_service_editor_save (SpServiceEditor *self)
     {
       g_autofree char *msg = g_strdup_printf (_("Could not save the service: %s"), error->message);
       g_warning ("%s", msg);
-      show_toast (self, msg);
+      sp_form_show_toast (GTK_WIDGET (self), msg);
       return FALSE;
     }
 
@@ -610,7 +466,7 @@ sp_service_editor_save (SpServiceEditor *self)
   fill_form (self, fields);
   set_dirty (self, FALSE);
 
-  show_toast (self, _("Service saved"));
+  sp_form_show_toast (GTK_WIDGET (self), _("Service saved"));
   g_signal_emit (self, signals[SAVED], 0, id);
 
   return TRUE;
@@ -625,7 +481,7 @@ sp_service_editor_revert (SpServiceEditor *self)
 
   id = g_strdup (self->row_id);
   if (!sp_service_editor_load (self, id) && id != NULL)
-    show_toast (self, _("The service no longer exists"));
+    sp_form_show_toast (GTK_WIDGET (self), _("The service no longer exists"));
 }
 
 void
@@ -687,12 +543,12 @@ on_delete_response (AdwMessageDialog *dialog,
   if (!sp_local_store_delete (self->store, SP_ENTITY_SERVICE, id, &error))
     {
       g_autofree char *msg = g_strdup_printf (_("Could not delete the service: %s"), error->message);
-      show_toast (self, msg);
+      sp_form_show_toast (GTK_WIDGET (self), msg);
       return;
     }
 
   sp_service_editor_load (self, NULL);
-  show_toast (self, _("Service deleted"));
+  sp_form_show_toast (GTK_WIDGET (self), _("Service deleted"));
   g_signal_emit (self, signals[DELETED], 0, id);
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sp-training-catalogue.h"
+#include "sp-form.h"
 #include "sp-training-editor.h"
 
 const char * const sp_training_kinds[] = { "course", "elearning", "tutorial", "literature", NULL };
@@ -72,19 +73,6 @@ show_error (SpTrainingEditor *self,
 }
 
 static gboolean
-valid_date (const char *text)
-{
-  int y, m, d;
-  char tail;
-
-  if (*text == '\0')
-    return TRUE;
-  if (strlen (text) != 10 || sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-    return FALSE;
-  return g_date_valid_dmy (d, m, y);
-}
-
-static gboolean
 valid_code (const char *code)
 {
   if (*code == '\0' || strlen (code) > 16)
@@ -141,12 +129,12 @@ save_action (GtkWidget  *widget,
       show_error (self, _("The link must start with https:// or http://."), GTK_WIDGET (self->url_entry));
       return;
     }
-  if (!valid_date (starts))
+  if (!sp_form_valid_date (starts))
     {
       show_error (self, _("Enter the start as a date like 2026-03-31, or leave it empty."), GTK_WIDGET (self->starts_entry));
       return;
     }
-  if (!valid_date (ends))
+  if (!sp_form_valid_date (ends))
     {
       show_error (self, _("Enter the end as a date like 2026-03-31, or leave it empty."), GTK_WIDGET (self->ends_entry));
       return;
