@@ -58,19 +58,18 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$tmp/http" "$tmp/models"
 
-n_real="$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).data.length)' "$dldb/services_de.json")"
+"$bench" --dldb "$dldb" --synthetic "$entries" --write-catalogue "$tmp/cat"
+n_real="$(ls "$tmp/cat" | sed -n 's/^entries-\([0-9]*\)\.json$/\1/p' | sort -n | head -n1)"
 big=""
-if [ "$entries" -gt "$n_real" ]; then
-  big="$tmp/dldb-$entries"
-  "$bench" --dldb "$dldb" --synthetic "$entries" --write-catalogue "$big"
-fi
+[ "$entries" -gt "$n_real" ] && big="$tmp/cat/entries-$entries.json"
 
 # one JSON string per line, for wrk's Lua
 node -e 'for (const x of JSON.parse(require("fs").readFileSync(process.argv[1]))) console.log(JSON.stringify(x.q))' \
   "$questions" > "$tmp/questions.lines"
 
 echo "== NLP.js in-process ==" >&2
-SP_BOT_DLDB="$dldb" SP_BOT_DLDB_BIG="$big" SP_BOT_QUESTIONS="$questions" SP_BOT_MODEL_DIR="$tmp/models" \
+SP_BOT_ENTRIES="$tmp/cat/entries-$n_real.json" SP_BOT_ENTRIES_BIG="$big" SP_BOT_QUESTIONS="$questions" \
+  SP_BOT_MODEL_DIR="$tmp/models" \
   node "$here/nlpjs/bench.js" bench > "$tmp/nlpjs.json"
 
 # wait_listening LOGFILE PID: prints the base URL once the process printed
@@ -111,7 +110,7 @@ stop_pid() {
 
 if [ "$http" = 1 ]; then
   set -- "$n_real" "$dldb"
-  [ -n "$big" ] && set -- "$@" "$entries" "$big"
+  [ -n "$big" ] && set -- "$@" "$entries" "$tmp/cat/dldb-$entries"
   while [ $# -gt 0 ]; do
     size="$1" dir="$2"
     shift 2
@@ -134,7 +133,8 @@ if [ "$http" = 1 ]; then
     fi
 
     echo "== NLP.js HTTP, $size entries ==" >&2
-    SP_BOT_MODEL_DIR="$tmp/models" node "$here/nlpjs/bench.js" serve "$dir" > "$tmp/nlpjs-$size.log" 2>&1 &
+    SP_BOT_MODEL_DIR="$tmp/models" node "$here/nlpjs/bench.js" serve "$tmp/cat/entries-$size.json" \
+      > "$tmp/nlpjs-$size.log" 2>&1 &
     pid=$!
     pids+=("$pid")
     if url="$(wait_listening "$tmp/nlpjs-$size.log" "$pid")"; then

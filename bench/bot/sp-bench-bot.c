@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,8 +26,10 @@
  *
  * With --reference (the JSON of bench/bot/nlpjs/bench.js) and --http-dir
  * (wrk results written by bench/bot/run-bot.sh) it prints the whole table.
- * --write-catalogue DIR writes the synthetic catalogue as a DLDB export
- * (for the server import and NLP.js) and exits. */
+ * --write-catalogue DIR writes DIR/entries-560.json and
+ * DIR/entries-10000.json (what NLP.js trains on) and the synthetic
+ * catalogue as a DLDB export DIR/dldb-10000 (for the server import), and
+ * exits. */
 
 static char *dldb_dir;
 static char *questions_path;
@@ -48,7 +51,7 @@ static GOptionEntry entries[] = {
   { "reference", 0, 0, G_OPTION_ARG_FILENAME, &reference, "JSON of the NLP.js run", "FILE" },
   { "http-dir", 0, 0, G_OPTION_ARG_FILENAME, &http_dir, "wrk results (ours-N.json, nlpjs-N.json)", "DIR" },
   { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_out, "Write our results as JSON", "FILE" },
-  { "write-catalogue", 0, 0, G_OPTION_ARG_FILENAME, &write_dir, "Write the synthetic catalogue as a DLDB export and exit", "DIR" },
+  { "write-catalogue", 0, 0, G_OPTION_ARG_FILENAME, &write_dir, "Write the catalogues for NLP.js and the server import and exit", "DIR" },
   { "misses", 0, 0, G_OPTION_ARG_NONE, &show_misses, "List wrong answers on the real catalogue", NULL },
   { NULL }
 };
@@ -451,11 +454,22 @@ main (int   argc,
 
   if (write_dir != NULL)
     {
-      g_autoptr(GPtrArray) big = sp_bot_synthesize (real, MAX ((guint) synthetic, real->len), seed);
+      g_autofree char *small = g_strdup_printf ("%s/entries-%u.json", write_dir, real->len);
 
-      if (!sp_bot_write_dldb (big, write_dir, &error))
+      if (g_mkdir_with_parents (write_dir, 0755) != 0 ||
+          !sp_bot_write_entries (real, small, &error))
         die ("--write-catalogue", error);
-      g_printerr ("wrote %u entries to %s\n", big->len, write_dir);
+      if ((guint) synthetic > real->len)
+        {
+          g_autoptr(GPtrArray) big = sp_bot_synthesize (real, synthetic, seed);
+          g_autofree char *entries_path = g_strdup_printf ("%s/entries-%u.json", write_dir, big->len);
+          g_autofree char *dldb = g_strdup_printf ("%s/dldb-%u", write_dir, big->len);
+
+          if (!sp_bot_write_entries (big, entries_path, &error) ||
+              !sp_bot_write_dldb (big, dldb, &error))
+            die ("--write-catalogue", error);
+        }
+      g_printerr ("wrote the catalogues (%u and %d entries) to %s\n", real->len, synthetic, write_dir);
       return 0;
     }
 

@@ -9,7 +9,12 @@
 #include <string.h>
 
 #include "sp-bot-eval.h"
+#include "sp-change.h"
+#include "sp-faq-import.h"
 #include "sp-json-util.h"
+
+/* FAQ row ids of a DLDB import: "dldb.faq.<service id>" */
+#define DLDB_FAQ_PREFIX "dldb.faq."
 
 static void
 entry_free (gpointer data)
@@ -34,108 +39,41 @@ question_free (gpointer data)
   g_free (question);
 }
 
-/* The "data" array of a DLDB export file. */
-static JsonNode *
-load_data (const char  *dir,
-           const char  *file,
-           JsonArray  **data,
-           GError     **error)
-{
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
-  JsonObject *object;
-
-  if (!json_parser_load_from_file (parser, path, error))
-    return NULL;
-  root = json_parser_get_root (parser);
-  object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  if (object == NULL || !json_object_has_member (object, "data") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "data")))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s: no \"data\" array", path);
-      return NULL;
-    }
-  *data = json_object_get_array_member (object, "data");
-  return json_node_copy (root);
-}
-
 GPtrArray *
 sp_bot_load_dldb (const char  *dir,
                   GError     **error)
 {
-  g_autoptr(JsonNode) services_root = NULL;
-  g_autoptr(JsonNode) topics_root = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (entry_free);
-  g_autoptr(GHashTable) topics_of = NULL;   /* service id -> GPtrArray of names */
-  JsonArray *services, *topics;
 
   g_return_val_if_fail (dir != NULL, NULL);
 
-  services_root = load_data (dir, "services_de.json", &services, error);
-  if (services_root == NULL)
+  /* the import's own conversion: what `stadtpult-server import dldb` stores */
+  changes = sp_faq_import_dldb (dir, NULL, error);
+  if (changes == NULL)
     return NULL;
-  topics_root = load_data (dir, "topic_de.json", &topics, error);
-  if (topics_root == NULL)
-    return NULL;
-
-  topics_of = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                     (GDestroyNotify) g_ptr_array_unref);
-  for (guint i = 0; i < json_array_get_length (topics); i++)
+  for (guint i = 0; i < changes->len; i++)
     {
-      JsonObject *topic = json_array_get_object_element (topics, i);
-      const char *name = sp_json_get_string (topic, "name");
-      JsonObject *relation = json_object_has_member (topic, "relation") ?
-        json_object_get_object_member (topic, "relation") : NULL;
-      JsonArray *list;
-
-      if (name == NULL || relation == NULL || !json_object_has_member (relation, "services"))
-        continue;
-      list = json_object_get_array_member (relation, "services");
-      for (guint k = 0; k < json_array_get_length (list); k++)
-        {
-          const char *sid = sp_json_get_string (json_array_get_object_element (list, k), "id");
-          GPtrArray *names;
-
-          if (sid == NULL)
-            continue;
-          names = g_hash_table_lookup (topics_of, sid);
-          if (names == NULL)
-            {
-              names = g_ptr_array_new_with_free_func (g_free);
-              g_hash_table_insert (topics_of, g_strdup (sid), names);
-            }
-          if (!g_ptr_array_find_with_equal_func (names, name, g_str_equal, NULL))
-            g_ptr_array_add (names, g_strdup (name));
-        }
-    }
-
-  for (guint i = 0; i < json_array_get_length (services); i++)
-    {
-      JsonObject *service = json_array_get_object_element (services, i);
-      const char *id = sp_json_get_string (service, "id");
-      const char *name = sp_json_get_string (service, "name");
-      GPtrArray *names;
+      SpChange *change = g_ptr_array_index (changes, i);
+      const char *question = sp_json_get_string (change->fields, "question");
+      JsonNode *keywords = json_object_get_member (change->fields, "keywords");
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
       SpBotEntry *entry;
 
-      if (id == NULL || name == NULL)
+      if (g_strcmp0 (change->entity, SP_ENTITY_FAQ) != 0 || question == NULL ||
+          !g_str_has_prefix (change->id, DLDB_FAQ_PREFIX))
         continue;
-      entry = g_new0 (SpBotEntry, 1);
-      entry->id = g_strdup (id);
-      entry->title = g_strstrip (g_strdup (name));
-      names = g_hash_table_lookup (topics_of, id);
-      if (names != NULL)
+      if (keywords != NULL && JSON_NODE_HOLDS_ARRAY (keywords))
         {
-          GStrvBuilder *builder = g_strv_builder_new ();
+          JsonArray *list = json_node_get_array (keywords);
 
-          for (guint k = 0; k < names->len; k++)
-            g_strv_builder_add (builder, g_ptr_array_index (names, k));
-          entry->keywords = g_strv_builder_end (builder);
-          g_strv_builder_unref (builder);
+          for (guint k = 0; k < json_array_get_length (list); k++)
+            g_strv_builder_add (builder, json_array_get_string_element (list, k));
         }
-      else
-        entry->keywords = g_new0 (char *, 1);
+      entry = g_new0 (SpBotEntry, 1);
+      entry->id = g_strdup (change->id + strlen (DLDB_FAQ_PREFIX));
+      entry->title = g_strdup (question);
+      entry->keywords = g_strv_builder_end (builder);
       g_ptr_array_add (entries, entry);
     }
 
@@ -384,6 +322,38 @@ sp_bot_write_dldb (GPtrArray   *entries,
          write_json (topics, dir, "topic_de.json", error) &&
          write_json (empty, dir, "locations_de.json", error) &&
          write_json (empty, dir, "authority_de.json", error);
+}
+
+gboolean
+sp_bot_write_entries (GPtrArray   *entries,
+                      const char  *path,
+                      GError     **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_array (b);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      SpBotEntry *entry = g_ptr_array_index (entries, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_string_value (b, entry->id);
+      json_builder_set_member_name (b, "title");
+      json_builder_add_string_value (b, entry->title);
+      json_builder_set_member_name (b, "keywords");
+      json_builder_begin_array (b);
+      for (guint k = 0; entry->keywords[k] != NULL; k++)
+        json_builder_add_string_value (b, entry->keywords[k]);
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (generator, root);
+  return json_generator_to_file (generator, path, error);
 }
 
 SpMatcher *

@@ -49,8 +49,11 @@ typedef struct {
   guint kind_ok[SP_BOT_N_KINDS]; /* in scope: answered acceptably; oos: refused */
 } SpBotScore;
 
-/* Entries of a DLDB export dir (services_de.json + topic_de.json), in the
- * order of services_de.json. GPtrArray of SpBotEntry, NULL with @error. */
+/* Entries of a DLDB export dir, as `stadtpult-server import dldb` makes
+ * them (sp_faq_import_dldb(): FAQ question = service name, keywords = the
+ * topics listing the service and their parents), id = the DLDB service id,
+ * in the order of services_de.json. GPtrArray of SpBotEntry, NULL with
+ * @error. */
 GPtrArray  *sp_bot_load_dldb        (const char  *dir,
                                      GError     **error);
 /* The first @real->len entries are @real; the rest are made up from them,
@@ -59,9 +62,15 @@ GPtrArray  *sp_bot_synthesize       (GPtrArray   *real,
                                      guint        n,
                                      guint32      seed);
 /* Writes @entries as a DLDB export (services_de.json, topic_de.json,
- * locations_de.json, authority_de.json) into @dir. */
+ * locations_de.json, authority_de.json) into @dir: flat topics, so that
+ * importing it gives back the same keywords. */
 gboolean    sp_bot_write_dldb       (GPtrArray   *entries,
                                      const char  *dir,
+                                     GError     **error);
+/* Writes @entries as a JSON array of {"id","title","keywords"} (what the
+ * NLP.js reference trains on). */
+gboolean    sp_bot_write_entries    (GPtrArray   *entries,
+                                     const char  *path,
                                      GError     **error);
 /* A built matcher over @entries (title = name, keywords = topic names). */
 SpMatcher  *sp_bot_matcher_new      (GPtrArray   *entries);

@@ -5,11 +5,12 @@
 // title and keywords our matcher gets), in German and, the same text, in
 // English (so English questions, language-guessed, reach a model too).
 //
-//   node bench.js bench        accuracy + in-process speed, JSON on stdout
-//   node bench.js serve DIR    POST /api/v1/bot/ask on 127.0.0.1:PORT
+//   node bench.js bench          accuracy + in-process speed, JSON on stdout
+//   node bench.js serve ENTRIES  POST /api/v1/bot/ask on 127.0.0.1:PORT
 //
-// Env: SP_BOT_DLDB (real DLDB export), SP_BOT_DLDB_BIG (synthetic one, may
-// be unset), SP_BOT_QUESTIONS (labelled set), SP_BOT_NLPJS_REPS (timed
+// Env: SP_BOT_ENTRIES (entries-560.json of `bench-bot --write-catalogue`),
+// SP_BOT_ENTRIES_BIG (entries-10000.json, may be unset), SP_BOT_QUESTIONS
+// (labelled set), SP_BOT_NLPJS_REPS (timed
 // passes at 560 entries, 5), SP_BOT_NLPJS_BIG_REPS (at 10 000, 1),
 // SP_BOT_PORT (serve, 0), SP_BOT_MODEL_DIR (trained models are saved there
 // by bench and loaded by serve, so the big catalogue is trained once).
@@ -22,22 +23,10 @@ const { NlpManager } = require('node-nlp');
 
 const KINDS = ['de', 'de-typo', 'en', 'oos'];
 
-function loadDldb(dir) {
-  const services = JSON.parse(fs.readFileSync(path.join(dir, 'services_de.json'), 'utf8')).data;
-  const topics = JSON.parse(fs.readFileSync(path.join(dir, 'topic_de.json'), 'utf8')).data;
-  const topicsOf = new Map();
-  for (const topic of topics) {
-    if (typeof topic.name !== 'string' || !topic.relation || !Array.isArray(topic.relation.services)) continue;
-    for (const s of topic.relation.services) {
-      if (typeof s.id !== 'string') continue;
-      if (!topicsOf.has(s.id)) topicsOf.set(s.id, []);
-      const list = topicsOf.get(s.id);
-      if (!list.includes(topic.name)) list.push(topic.name);
-    }
-  }
-  return services
-    .filter((s) => typeof s.id === 'string' && typeof s.name === 'string')
-    .map((s) => ({ id: s.id, title: s.name.trim(), keywords: topicsOf.get(s.id) || [] }));
+// [{"id","title","keywords":[..]}] written by `bench-bot --write-catalogue`:
+// the entries our matcher indexes, from the same DLDB import code.
+function loadEntries(file) {
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
 function newManager() {
@@ -126,11 +115,11 @@ async function bench() {
   const questions = JSON.parse(fs.readFileSync(process.env.SP_BOT_QUESTIONS, 'utf8'));
   const version = require('node-nlp/package.json').version;
   const modelDir = process.env.SP_BOT_MODEL_DIR;
-  const runs = [[process.env.SP_BOT_DLDB, Number(process.env.SP_BOT_NLPJS_REPS || 5)]];
-  if (process.env.SP_BOT_DLDB_BIG) runs.push([process.env.SP_BOT_DLDB_BIG, Number(process.env.SP_BOT_NLPJS_BIG_REPS || 1)]);
+  const runs = [[process.env.SP_BOT_ENTRIES, Number(process.env.SP_BOT_NLPJS_REPS || 5)]];
+  if (process.env.SP_BOT_ENTRIES_BIG) runs.push([process.env.SP_BOT_ENTRIES_BIG, Number(process.env.SP_BOT_NLPJS_BIG_REPS || 1)]);
   const out = { version, node: process.version, threshold: null, sizes: {} };
-  for (const [dir, reps] of runs) {
-    const entries = loadDldb(dir);
+  for (const [file, reps] of runs) {
+    const entries = loadEntries(file);
     process.stderr.write(`nlp.js: training ${entries.length} intents ...\n`);
     const { manager, trainS } = await train(entries);
     out.threshold = threshold(manager);
@@ -159,8 +148,8 @@ function readBody(req, limit) {
   });
 }
 
-async function serve(dir) {
-  const entries = loadDldb(dir);
+async function serve(file) {
+  const entries = loadEntries(file);
   const titles = new Map(entries.map((e) => [e.id, e.title]));
   const model = process.env.SP_BOT_MODEL_DIR &&
     path.join(process.env.SP_BOT_MODEL_DIR, `nlpjs-${entries.length}.model`);
