@@ -13,6 +13,7 @@
 #include "sp-auth.h"
 #include "sp-demo.h"
 #include "sp-competence-seed.h"
+#include "sp-route-handoff.h"
 #include "sp-server-private.h"
 #include "sp-storage.h"
 
@@ -22,6 +23,7 @@ static const char usage_text[] =
   "Usage:\n"
   "  stadtpult-server [--db FILE] [--port N] [--bind ADDR] [--demo]\n"
   "                   [--tls-cert FILE --tls-key FILE] [--public-dir DIR]\n"
+  "                   [--handoff-retention-days N]\n"
   "  stadtpult-server user add NAME --role ROLE[,ROLE] --password-file FILE [--db FILE]\n"
   "  stadtpult-server import catalogue|training FILE [--db FILE]\n"
   "  stadtpult-server export catalogue ID [--version N] [--db FILE]\n"
@@ -224,6 +226,7 @@ cmd_serve (int    argc,
   g_autofree char *public_dir = NULL;
   g_autofree char *uri = NULL;
   gint port = 8080;
+  gint handoff_retention_days = SP_HANDOFF_RETENTION_DAYS_DEFAULT;
   gboolean demo = FALSE;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
@@ -240,6 +243,7 @@ cmd_serve (int    argc,
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "TLS certificate (PEM), needs --tls-key", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "TLS private key (PEM), needs --tls-cert", "FILE" },
     { "public-dir", 0, 0, G_OPTION_ARG_FILENAME, &public_dir, "Directory of the citizen web pages", "DIR" },
+    { "handoff-retention-days", 0, 0, G_OPTION_ARG_INT, &handoff_retention_days, "Days closed bot hand-offs and their contact data are kept (default: 30)", "N" },
     { NULL }
   };
 
@@ -262,6 +266,10 @@ cmd_serve (int    argc,
 
   if (port < 0 || port > 65535)
     return usage_error ("--port must be between 0 and 65535");
+
+  if (handoff_retention_days < 1 || handoff_retention_days > 3650)
+    return usage_error ("--handoff-retention-days must be between 1 and 3650");
+  sp_route_handoff_set_retention_days ((guint) handoff_retention_days);
 
   if ((tls_cert == NULL) != (tls_key == NULL))
     return usage_error ("--tls-cert and --tls-key must be given together");

@@ -17,6 +17,7 @@
 #include "sp-route-services.h"
 #include "sp-route-competence.h"
 #include "sp-route-training.h"
+#include "sp-route-handoff.h"
 #include "sp-route-static.h"
 #include "sp-route-sync.h"
 #include "sp-bot-cors.h"
@@ -360,6 +361,8 @@ _sp_server_shutdown (SpServer *self)
 
   /* No new connections; let running work (a push in a transaction) end. */
   soup_server_disconnect (self->soup);
+  /* Held long-polls answer now instead of after 25 s. */
+  sp_route_handoff_shutdown (self);
   while ((g_atomic_int_get (&self->in_flight) > 0 ||
           g_atomic_int_get (&self->live_messages) > 0) &&
          g_get_monotonic_time () < deadline)
@@ -781,6 +784,7 @@ _sp_server_new (SpStorage       *storage,
   sp_route_services_register (self);
   sp_route_competence_register (self);
   sp_route_training_register (self);
+  sp_route_handoff_register (self);
   sp_bot_cors_register (self);
 
   return self;

@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 
 #include "sp-change.h"
+#include "sp-office-hours.h"
 
 G_BEGIN_DECLS
 
@@ -193,6 +194,80 @@ gboolean     sp_storage_training_demand_add (SpStorage         *self,
                                              GError           **error);
 /* {"items":[{"item","title","planned","done"}]} for items with demand. */
 JsonNode    *sp_storage_training_demand    (SpStorage          *self,
+                                            GError            **error);
+
+/* -- bot hand-off (sync-server/faq/sp-route-handoff.c) ---------------------- */
+
+/* The office hours from the live `bot_hours` rows (see
+ * core/faq/sp-office-hours.h); invalid rows are skipped. */
+SpOfficeHours *sp_storage_office_hours     (SpStorage          *self,
+                                            GError            **error);
+/* The value of bot setting @key (row "bot_setting.KEY", else any live row
+ * with that key), NULL when unset. */
+char        *sp_storage_bot_setting        (SpStorage          *self,
+                                            const char         *key);
+
+/* A new conversation @id (the citizen's 128-bit random handle) of @kind
+ * "chat"|"callback" on @channel "chat"|"voice", state "waiting"; @question
+ * becomes its first citizen message. @contact (callbacks, given with
+ * consent) may be NULL. Times are unix seconds. */
+gboolean     sp_storage_handoff_create     (SpStorage          *self,
+                                            const char         *id,
+                                            const char         *kind,
+                                            const char         *channel,
+                                            const char         *language,
+                                            const char         *question,
+                                            const char         *contact,
+                                            gint64              now,
+                                            GError            **error);
+/* Appends a message from @sender "citizen"|"staff"|"bot" (@staff_user for
+ * staff); a staff message makes the conversation "active" and assigns it
+ * to @staff_user. Returns the message id; 0 with SP_ERROR_NOT_FOUND
+ * (unknown conversation), SP_ERROR_RATE_LIMITED (@sender wrote
+ * @max_per_minute messages in the last minute; 0 = no limit), or 0 without
+ * error when the conversation is closed (nothing stored). *state (optional)
+ * gets the state afterwards. */
+gint64       sp_storage_handoff_add_message (SpStorage         *self,
+                                             const char        *id,
+                                             const char        *sender,
+                                             const char        *staff_user,
+                                             const char        *text,
+                                             gint64             now,
+                                             guint              max_per_minute,
+                                             char             **state,
+                                             GError           **error);
+/* The citizen's view: {"messages":[{"id","sender","text","created"}],
+ * "state"} with the messages after id @after. SP_ERROR_NOT_FOUND. */
+JsonNode    *sp_storage_handoff_messages   (SpStorage          *self,
+                                            const char         *id,
+                                            gint64              after,
+                                            GError            **error);
+/* The staff inbox: {"conversations":[{"id","kind","channel","state",
+ * "language","question","contact","assignee","created","updated",
+ * "messages","unanswered","last_message":{..}|null}]}. @state NULL (all),
+ * "waiting", "active", "closed" or "open" (waiting and active); waiting
+ * ones oldest first, then active and closed ones newest first. With @ids
+ * (NULL-terminated) exactly those conversations that still exist. */
+JsonNode    *sp_storage_handoff_list       (SpStorage          *self,
+                                            const char         *state,
+                                            const char * const *ids,
+                                            GError            **error);
+/* One conversation as in the list plus "transcript": every message with
+ * "staff_user". SP_ERROR_NOT_FOUND. */
+JsonNode    *sp_storage_handoff_get        (SpStorage          *self,
+                                            const char         *id,
+                                            GError            **error);
+/* Closes @id (closing a closed one changes nothing; *was_closed tells).
+ * SP_ERROR_NOT_FOUND. */
+gboolean     sp_storage_handoff_close      (SpStorage          *self,
+                                            const char         *id,
+                                            gint64              now,
+                                            gboolean           *was_closed,
+                                            GError            **error);
+/* Deletes closed conversations last changed before @closed_before, with
+ * their messages and contact data. Returns how many, -1 on failure. */
+gint64       sp_storage_handoff_purge      (SpStorage          *self,
+                                            gint64              closed_before,
                                             GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpPrincipal, sp_principal_free)

@@ -682,8 +682,22 @@ sp_office_hours_next_open (SpOfficeHours *self,
             return g_date_time_ref (local);
 
           /* An opening time inside the spring-forward gap becomes the first
-           * valid time after it; keep it only if it is really open. */
+           * valid time after it (GLib moves it there); keep it only if it
+           * is really open. A time that occurs twice when the clocks go
+           * back is taken at its first occurrence. */
           candidate = local_time_on (&date, iv->opens);
+          if (candidate != NULL)
+            {
+              g_autoptr(GDateTime) earlier = g_date_time_add_hours (candidate, -1);
+
+              if (g_date_time_get_day_of_month (earlier) == g_date_time_get_day_of_month (candidate) &&
+                  g_date_time_get_hour (earlier) * 60 + g_date_time_get_minute (earlier) == iv->opens &&
+                  g_date_time_compare (earlier, local) >= 0)
+                {
+                  g_date_time_unref (candidate);
+                  candidate = g_steal_pointer (&earlier);
+                }
+            }
           if (candidate != NULL &&
               g_date_time_compare (candidate, local) >= 0 &&
               sp_office_hours_is_open (self, candidate))
