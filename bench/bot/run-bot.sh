@@ -10,7 +10,9 @@
 # 0 skips the large catalogue), SP_BOT_REPS (our timed passes, 20),
 # SP_BOT_NLPJS_REPS (5) and SP_BOT_NLPJS_BIG_REPS (1): NLP.js' passes,
 # SP_BOT_WRK_DURATION (10s), SP_BOT_WRK_CONNECTIONS (8),
-# SP_BOT_WRK_THREADS (1), SP_BOT_HTTP (1; 0 skips the HTTP part).
+# SP_BOT_WRK_THREADS (1), SP_BOT_HTTP (1; 0 skips the HTTP part),
+# SP_BOT_FAQ (data/faq/demo-jena.json) + SP_BOT_FAQ_QUESTIONS
+# (bench/bot/questions-jena.json): accuracy on the demo FAQ, when both exist.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -20,6 +22,8 @@ case "$build" in /*) ;; *) build="$root/$build" ;; esac
 
 dldb="${SP_BOT_DLDB:-$root/tests/data/berlin-dldb}"
 questions="${SP_BOT_QUESTIONS:-$here/questions-berlin.json}"
+faq="${SP_BOT_FAQ:-$root/data/faq/demo-jena.json}"
+faq_questions="${SP_BOT_FAQ_QUESTIONS:-$here/questions-jena.json}"
 entries="${SP_BOT_ENTRIES:-10000}"
 reps="${SP_BOT_REPS:-20}"
 export SP_BOT_NLPJS_REPS="${SP_BOT_NLPJS_REPS:-5}"
@@ -58,7 +62,12 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$tmp/http" "$tmp/models"
 
-"$bench" --dldb "$dldb" --synthetic "$entries" --write-catalogue "$tmp/cat"
+# the Jena demo FAQ and its question set: a second, small accuracy table
+faq_args=()
+if [ -f "$faq" ] && [ -f "$faq_questions" ]; then
+  faq_args=(--faq "$faq" --faq-questions "$faq_questions")
+fi
+"$bench" --dldb "$dldb" --synthetic "$entries" --write-catalogue "$tmp/cat" "${faq_args[@]}"
 n_real="$(ls "$tmp/cat" | sed -n 's/^entries-\([0-9]*\)\.json$/\1/p' | sort -n | head -n1)"
 big=""
 [ "$entries" -gt "$n_real" ] && big="$tmp/cat/entries-$entries.json"
@@ -68,6 +77,9 @@ node -e 'for (const x of JSON.parse(require("fs").readFileSync(process.argv[1]))
   "$questions" > "$tmp/questions.lines"
 
 echo "== NLP.js in-process ==" >&2
+if [ ${#faq_args[@]} -gt 0 ]; then
+  export SP_BOT_FAQ_ENTRIES="$tmp/cat/entries-faq.json" SP_BOT_FAQ_QUESTIONS="$faq_questions"
+fi
 SP_BOT_ENTRIES="$tmp/cat/entries-$n_real.json" SP_BOT_ENTRIES_BIG="$big" SP_BOT_QUESTIONS="$questions" \
   SP_BOT_MODEL_DIR="$tmp/models" \
   node "$here/nlpjs/bench.js" bench > "$tmp/nlpjs.json"
@@ -148,7 +160,7 @@ fi
 
 echo "== Stadtpult in-process ==" >&2
 "$bench" --dldb "$dldb" --questions "$questions" --synthetic "$entries" --reps "$reps" \
-  --reference "$tmp/nlpjs.json" --http-dir "$tmp/http" --json "$tmp/ours.json"
+  --reference "$tmp/nlpjs.json" --http-dir "$tmp/http" --json "$tmp/ours.json" "${faq_args[@]}"
 
 echo
 echo "nlp.js raw: $(cat "$tmp/nlpjs.json")"

@@ -37,6 +37,8 @@ static char *reference;
 static char *http_dir;
 static char *json_out;
 static char *write_dir;
+static char *faq_path;
+static char *faq_questions_path;
 static int synthetic = 10000;
 static int seed = 4242;
 static int reps = 20;
@@ -52,6 +54,8 @@ static GOptionEntry entries[] = {
   { "http-dir", 0, 0, G_OPTION_ARG_FILENAME, &http_dir, "wrk results (ours-N.json, nlpjs-N.json)", "DIR" },
   { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_out, "Write our results as JSON", "FILE" },
   { "write-catalogue", 0, 0, G_OPTION_ARG_FILENAME, &write_dir, "Write the catalogues for NLP.js and the server import and exit", "DIR" },
+  { "faq", 0, 0, G_OPTION_ARG_FILENAME, &faq_path, "FAQ file (import faq format) for a second accuracy table", "FILE" },
+  { "faq-questions", 0, 0, G_OPTION_ARG_FILENAME, &faq_questions_path, "Labelled questions for --faq", "FILE" },
   { "misses", 0, 0, G_OPTION_ARG_NONE, &show_misses, "List wrong answers on the real catalogue", NULL },
   { NULL }
 };
@@ -286,12 +290,13 @@ fmt_rate (guint part,
 }
 
 static void
-print_accuracy (const Result *ours,
-                JsonObject   *ref)
+print_accuracy (const char       *title,
+                const SpBotScore *ours_score,
+                JsonObject       *ref)
 {
   SpBotScore r;
   gboolean have_ref = ref_score (ref, &r);
-  const SpBotScore *o = &ours->score;
+  const SpBotScore *o = ours_score;
   struct { const char *label; guint op, ow, rp, rw; } rows[] = {
     { "top-1 (expected entry answered), in scope", o->top1, o->n_in, r.top1, r.n_in },
     { "top-1 incl. acceptable alternatives", o->top1_ok, o->n_in, r.top1_ok, r.n_in },
@@ -300,7 +305,7 @@ print_accuracy (const Result *ours,
     { "false refusals, in scope (lower is better)", o->refused_in, o->n_in, r.refused_in, r.n_in },
   };
 
-  g_print ("| metric (%u entries) | stadtpult | nlp.js |\n|---|---:|---:|\n", ours->size);
+  g_print ("| %s | stadtpult | nlp.js |\n|---|---:|---:|\n", title);
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     {
       g_autofree char *a = fmt_rate (rows[i].op, rows[i].ow);
@@ -360,9 +365,11 @@ read_http (const char *who,
 }
 
 static void
-print_table (const Result *results,
-             guint         n,
-             guint         n_questions)
+print_table (const Result     *results,
+             guint             n,
+             guint             n_questions,
+             const SpBotScore *faq_score,
+             guint             faq_size)
 {
   g_autoptr(JsonNode) ref = read_json (reference);
   JsonObject *ref_root = ref && JSON_NODE_HOLDS_OBJECT (ref) ? json_node_get_object (ref) : NULL;
@@ -375,7 +382,19 @@ print_table (const Result *results,
   g_print ("\n\nAccuracy\n\n");
   for (guint i = 0; i < n; i++)
     {
-      print_accuracy (&results[i], ref_size (ref, results[i].size));
+      g_autofree char *title = g_strdup_printf ("metric (%u entries)", results[i].size);
+
+      print_accuracy (title, &results[i].score, ref_size (ref, results[i].size));
+      g_print ("\n");
+    }
+  if (faq_score != NULL)
+    {
+      g_autofree char *title = g_strdup_printf ("%s (%u FAQ entries, %u questions)",
+                                                faq_path, faq_size, faq_score->n);
+      JsonObject *rf = ref_root && json_object_has_member (ref_root, "faq") ?
+        json_object_get_object_member (ref_root, "faq") : NULL;
+
+      print_accuracy (title, faq_score, rf);
       g_print ("\n");
     }
 
@@ -435,6 +454,8 @@ main (int   argc,
   const char *root = g_getenv ("SP_SOURCE_ROOT");
   Result results[2];
   guint n_results = 0;
+  g_autoptr(GPtrArray) faq = NULL;
+  SpBotScore faq_score;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -451,6 +472,8 @@ main (int   argc,
   real = sp_bot_load_dldb (dldb_dir, &error);
   if (real == NULL)
     die ("catalogue", error);
+  if (faq_path != NULL && (faq = sp_bot_load_faq (faq_path, &error)) == NULL)
+    die ("--faq", error);
 
   if (write_dir != NULL)
     {
@@ -467,6 +490,13 @@ main (int   argc,
 
           if (!sp_bot_write_entries (big, entries_path, &error) ||
               !sp_bot_write_dldb (big, dldb, &error))
+            die ("--write-catalogue", error);
+        }
+      if (faq != NULL)
+        {
+          g_autofree char *faq_entries = g_build_filename (write_dir, "entries-faq.json", NULL);
+
+          if (!sp_bot_write_entries (faq, faq_entries, &error))
             die ("--write-catalogue", error);
         }
       g_printerr ("wrote the catalogues (%u and %d entries) to %s\n", real->len, synthetic, write_dir);
@@ -488,8 +518,24 @@ main (int   argc,
       run (big, questions, &results[n_results++]);
     }
 
+  if (faq != NULL && faq_questions_path != NULL)
+    {
+      g_autoptr(GPtrArray) fq = sp_bot_load_questions (faq_questions_path, &error);
+      g_autoptr(SpMatcher) fm = NULL;
+      g_autoptr(GPtrArray) misses = show_misses ? g_ptr_array_new_with_free_func (g_free) : NULL;
+
+      if (fq == NULL)
+        die ("--faq-questions", error);
+      fm = sp_bot_matcher_new (faq);
+      sp_bot_score (fm, fq, &faq_score, misses);
+      for (guint i = 0; misses != NULL && i < misses->len; i++)
+        g_printerr ("faq miss: %s\n", (char *) g_ptr_array_index (misses, i));
+    }
+
   if (json_out != NULL)
     write_results (results, n_results);
-  print_table (results, n_results, questions->len);
+  print_table (results, n_results, questions->len,
+               faq != NULL && faq_questions_path != NULL ? &faq_score : NULL,
+               faq != NULL ? faq->len : 0);
   return 0;
 }

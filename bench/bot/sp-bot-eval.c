@@ -23,7 +23,9 @@ entry_free (gpointer data)
 
   g_free (entry->id);
   g_free (entry->title);
+  g_strfreev (entry->alternatives);
   g_strfreev (entry->keywords);
+  g_free (entry->lang);
   g_free (entry);
 }
 
@@ -37,6 +39,24 @@ question_free (gpointer data)
   g_strfreev (question->also);
   g_free (question->kind);
   g_free (question);
+}
+
+/* A STRV field of an imported row; never NULL. */
+static GStrv
+field_strv (SpChange   *change,
+            const char *name)
+{
+  JsonNode *node = json_object_get_member (change->fields, name);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *list = json_node_get_array (node);
+
+      for (guint k = 0; k < json_array_get_length (list); k++)
+        g_strv_builder_add (builder, json_array_get_string_element (list, k));
+    }
+  return g_strv_builder_end (builder);
 }
 
 GPtrArray *
@@ -56,24 +76,17 @@ sp_bot_load_dldb (const char  *dir,
     {
       SpChange *change = g_ptr_array_index (changes, i);
       const char *question = sp_json_get_string (change->fields, "question");
-      JsonNode *keywords = json_object_get_member (change->fields, "keywords");
-      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
       SpBotEntry *entry;
 
       if (g_strcmp0 (change->entity, SP_ENTITY_FAQ) != 0 || question == NULL ||
           !g_str_has_prefix (change->id, DLDB_FAQ_PREFIX))
         continue;
-      if (keywords != NULL && JSON_NODE_HOLDS_ARRAY (keywords))
-        {
-          JsonArray *list = json_node_get_array (keywords);
-
-          for (guint k = 0; k < json_array_get_length (list); k++)
-            g_strv_builder_add (builder, json_array_get_string_element (list, k));
-        }
       entry = g_new0 (SpBotEntry, 1);
       entry->id = g_strdup (change->id + strlen (DLDB_FAQ_PREFIX));
       entry->title = g_strdup (question);
-      entry->keywords = g_strv_builder_end (builder);
+      entry->alternatives = g_new0 (char *, 1);
+      entry->keywords = field_strv (change, "keywords");
+      entry->lang = g_strdup ("de");
       g_ptr_array_add (entries, entry);
     }
 
@@ -82,6 +95,55 @@ sp_bot_load_dldb (const char  *dir,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    "%s: no services", dir);
       return NULL;
+    }
+  return g_steal_pointer (&entries);
+}
+
+GPtrArray *
+sp_bot_load_faq (const char  *path,
+                 GError     **error)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GHashTable) file_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (entry_free);
+  JsonArray *array;
+
+  if (!g_file_get_contents (path, &data, &len, error))
+    return NULL;
+  changes = sp_faq_import_parse (data, len, error);
+  if (changes == NULL)
+    return NULL;
+  /* row id -> the file's own id, which the question sets refer to */
+  root = json_from_string (data, error);
+  if (root == NULL)
+    return NULL;
+  array = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      const char *id = sp_json_get_string (json_array_get_object_element (array, i), "id");
+
+      if (id != NULL)
+        g_hash_table_insert (file_ids, sp_faq_import_id (id), g_strdup (id));
+    }
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      SpChange *change = g_ptr_array_index (changes, i);
+      const char *file_id = g_hash_table_lookup (file_ids, change->id);
+      SpBotEntry *entry;
+
+      if (g_strcmp0 (change->entity, SP_ENTITY_FAQ) != 0)
+        continue;
+      entry = g_new0 (SpBotEntry, 1);
+      entry->id = g_strdup (file_id ? file_id : change->id);
+      entry->title = g_strdup (sp_json_get_string_or (change->fields, "question", ""));
+      entry->alternatives = field_strv (change, "alternatives");
+      entry->keywords = field_strv (change, "keywords");
+      entry->lang = g_strdup (sp_json_get_string_or (change->fields, "language", "de"));
+      g_ptr_array_add (entries, entry);
     }
   return g_steal_pointer (&entries);
 }
@@ -144,7 +206,9 @@ sp_bot_synthesize (GPtrArray *real,
           base = g_ptr_array_index (real, i);
           entry->id = g_strdup (base->id);
           entry->title = g_strdup (base->title);
+          entry->alternatives = g_strdupv (base->alternatives);
           entry->keywords = g_strdupv (base->keywords);
+          entry->lang = g_strdup (base->lang);
           g_ptr_array_add (entries, entry);
           continue;
         }
@@ -183,7 +247,9 @@ sp_bot_synthesize (GPtrArray *real,
         }
       entry->id = g_strdup_printf ("9%06u", i);
       entry->title = name;
+      entry->alternatives = g_new0 (char *, 1);
       entry->keywords = g_strv_builder_end (kw);
+      entry->lang = g_strdup ("de");
       g_ptr_array_add (entries, entry);
     }
   return g_steal_pointer (&entries);
@@ -343,11 +409,18 @@ sp_bot_write_entries (GPtrArray   *entries,
       json_builder_add_string_value (b, entry->id);
       json_builder_set_member_name (b, "title");
       json_builder_add_string_value (b, entry->title);
+      json_builder_set_member_name (b, "alternatives");
+      json_builder_begin_array (b);
+      for (guint k = 0; entry->alternatives[k] != NULL; k++)
+        json_builder_add_string_value (b, entry->alternatives[k]);
+      json_builder_end_array (b);
       json_builder_set_member_name (b, "keywords");
       json_builder_begin_array (b);
       for (guint k = 0; entry->keywords[k] != NULL; k++)
         json_builder_add_string_value (b, entry->keywords[k]);
       json_builder_end_array (b);
+      json_builder_set_member_name (b, "lang");
+      json_builder_add_string_value (b, entry->lang);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -367,8 +440,9 @@ sp_bot_matcher_new (GPtrArray *entries)
       SpMatchDoc doc = {
         .id = entry->id,
         .title = entry->title,
+        .alternatives = (const char * const *) entry->alternatives,
         .keywords = (const char * const *) entry->keywords,
-        .lang = "de",
+        .lang = entry->lang,
       };
 
       sp_matcher_add (matcher, &doc);

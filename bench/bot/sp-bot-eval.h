@@ -13,9 +13,11 @@ G_BEGIN_DECLS
 
 /* One catalogue entry: exactly what the matcher (and NLP.js) gets. */
 typedef struct {
-  char  *id;        /* DLDB service id */
-  char  *title;     /* service name */
-  GStrv  keywords;  /* names of the topics that list the service */
+  char  *id;            /* DLDB service id, or the FAQ file's "id" */
+  char  *title;         /* service name, or the FAQ question */
+  GStrv  alternatives;  /* FAQ alternatives; never NULL */
+  GStrv  keywords;      /* topics listing the service, or FAQ keywords; never NULL */
+  char  *lang;          /* "de" or "en" */
 } SpBotEntry;
 
 /* One labelled question (bench/bot/questions-*.json). */
@@ -56,6 +58,10 @@ typedef struct {
  * @error. */
 GPtrArray  *sp_bot_load_dldb        (const char  *dir,
                                      GError     **error);
+/* Entries of an FAQ file in the format of `stadtpult-server import faq`
+ * (parsed by sp_faq_import_parse()), id = the file's "id". */
+GPtrArray  *sp_bot_load_faq         (const char  *path,
+                                     GError     **error);
 /* The first @real->len entries are @real; the rest are made up from them,
  * deterministically for @seed (see bench/bot/README.md, "synthetic"). */
 GPtrArray  *sp_bot_synthesize       (GPtrArray   *real,
@@ -67,12 +73,12 @@ GPtrArray  *sp_bot_synthesize       (GPtrArray   *real,
 gboolean    sp_bot_write_dldb       (GPtrArray   *entries,
                                      const char  *dir,
                                      GError     **error);
-/* Writes @entries as a JSON array of {"id","title","keywords"} (what the
- * NLP.js reference trains on). */
+/* Writes @entries as a JSON array of {"id","title","alternatives",
+ * "keywords","lang"} (what the NLP.js reference trains on). */
 gboolean    sp_bot_write_entries    (GPtrArray   *entries,
                                      const char  *path,
                                      GError     **error);
-/* A built matcher over @entries (title = name, keywords = topic names). */
+/* A built matcher over @entries (SpMatchDoc title, alternatives, keywords, lang). */
 SpMatcher  *sp_bot_matcher_new      (GPtrArray   *entries);
 
 /* GPtrArray of SpBotQuestion, NULL with @error. */

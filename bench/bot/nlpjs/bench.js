@@ -2,7 +2,8 @@
 // bench/bot reference: NLP.js (node-nlp NlpManager) trained on the same
 // catalogue entries as the Stadtpult matcher: one intent per service, its
 // utterances the service name and the names of its topics (exactly the
-// title and keywords our matcher gets), in German and, the same text, in
+// title and keywords our matcher gets; for an FAQ file also the
+// alternatives), in German and, the same text, in
 // English (so English questions, language-guessed, reach a model too).
 //
 //   node bench.js bench          accuracy + in-process speed, JSON on stdout
@@ -12,7 +13,8 @@
 // SP_BOT_ENTRIES_BIG (entries-10000.json, may be unset), SP_BOT_QUESTIONS
 // (labelled set), SP_BOT_NLPJS_REPS (timed
 // passes at 560 entries, 5), SP_BOT_NLPJS_BIG_REPS (at 10 000, 1),
-// SP_BOT_PORT (serve, 0), SP_BOT_MODEL_DIR (trained models are saved there
+// SP_BOT_FAQ_ENTRIES + SP_BOT_FAQ_QUESTIONS (entries-faq.json and its
+// labelled set: a second accuracy table), SP_BOT_PORT (serve, 0), SP_BOT_MODEL_DIR (trained models are saved there
 // by bench and loaded by serve, so the big catalogue is trained once).
 'use strict';
 
@@ -43,6 +45,7 @@ async function train(entries) {
   for (const e of entries) {
     for (const lang of ['de', 'en']) {
       manager.addDocument(lang, e.title, e.id);
+      for (const a of e.alternatives || []) manager.addDocument(lang, a, e.id);
       for (const k of e.keywords) manager.addDocument(lang, k, e.id);
     }
   }
@@ -131,6 +134,12 @@ async function bench() {
     out.sizes[entries.length] = { train_s: trainS, score: s, ...sp,
       rss_mib: process.memoryUsage().rss / 1048576 };
     if (modelDir) fs.writeFileSync(path.join(modelDir, `nlpjs-${entries.length}.model`), manager.export(true));
+  }
+  if (process.env.SP_BOT_FAQ_ENTRIES && process.env.SP_BOT_FAQ_QUESTIONS) {
+    const entries = loadEntries(process.env.SP_BOT_FAQ_ENTRIES);
+    const faqQuestions = JSON.parse(fs.readFileSync(process.env.SP_BOT_FAQ_QUESTIONS, 'utf8'));
+    const { manager, trainS } = await train(entries);
+    out.faq = { size: entries.length, train_s: trainS, score: await score(manager, faqQuestions) };
   }
   process.stdout.write(JSON.stringify(out) + '\n');
 }
