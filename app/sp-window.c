@@ -8,6 +8,9 @@
 #include "competence/sp-catalogue-editor-page.h"
 #include "competence/sp-selfcheck-page.h"
 #include "conflicts/sp-conflicts-page.h"
+#include "faq/sp-bot-kpi-page.h"
+#include "faq/sp-handoff-page.h"
+#include "faq/sp-office-hours-page.h"
 #include "hr/sp-hr-page.h"
 #include "services/sp-services-page.h"
 #include "training/sp-training-page.h"
@@ -55,6 +58,9 @@ static const SpFeature features[] = {
   { "training",   N_("Training"),               "x-office-address-book-symbolic", NULL },
   { "catalogues", N_("Competence catalogues"),  "view-list-symbolic",        "hr,trainer" },
   { "hr",         N_("HR report"),              "x-office-spreadsheet-symbolic", "hr" },
+  { "handoff",    N_("Hand-offs"),              "mail-unread-symbolic",      "editor" },
+  { "office-hours", N_("Office hours"),         "alarm-symbolic",            "editor" },
+  { "bot-kpi",    N_("Bot KPIs"),               "utilities-system-monitor-symbolic", NULL },
 };
 
 G_DEFINE_FINAL_TYPE (SpWindow, sp_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -286,6 +292,23 @@ create_feature_page (SpWindow        *self,
   if (g_str_equal (feature->name, "hr"))
     return sp_hr_page_new (self->store, get_server_access,
                            g_object_ref (self->controller), g_object_unref);
+  if (g_str_equal (feature->name, "handoff"))
+    {
+      GtkWidget *page = sp_handoff_page_new (get_server_access,
+                                             g_object_ref (self->controller), g_object_unref);
+
+      /* Live updates follow the sign-in and the network. */
+      g_signal_connect_object (self->controller, "notify::signed-in",
+                               G_CALLBACK (sp_handoff_page_refresh), page, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->controller, "notify::online",
+                               G_CALLBACK (sp_handoff_page_refresh), page, G_CONNECT_SWAPPED);
+      return page;
+    }
+  if (g_str_equal (feature->name, "office-hours"))
+    return sp_office_hours_page_new (self->store);
+  if (g_str_equal (feature->name, "bot-kpi"))
+    return sp_bot_kpi_page_new (get_server_access,
+                                g_object_ref (self->controller), g_object_unref);
   g_assert_not_reached ();
 }
 
@@ -309,6 +332,49 @@ create_sidebar_row (const SpFeature *feature)
   gtk_box_append (GTK_BOX (box), label);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   return row;
+}
+
+static void
+on_page_badge_changed (GtkWidget  *page,
+                       GParamSpec *pspec,
+                       GtkWidget  *row)
+{
+  GtkWidget *badge = g_object_get_data (G_OBJECT (row), "sp-badge");
+  guint count = 0;
+
+  g_object_get (page, "badge-count", &count, NULL);
+  if (count > 0)
+    {
+      g_autofree char *number = g_strdup_printf ("%u", count);
+      g_autofree char *description =
+        g_strdup_printf (ngettext ("%u waiting", "%u waiting", count), count);
+
+      gtk_label_set_label (GTK_LABEL (badge), number);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+    }
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+  gtk_widget_set_visible (badge, count > 0);
+}
+
+/* Pages with a "badge-count" property get a count badge on their row. */
+static void
+add_sidebar_badge (GtkWidget *row,
+                   GtkWidget *page)
+{
+  GtkWidget *badge;
+
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (page), "badge-count") == NULL)
+    return;
+  badge = gtk_label_new (NULL);
+  gtk_widget_add_css_class (badge, "sidebar-badge");
+  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row))), badge);
+  g_object_set_data (G_OBJECT (row), "sp-badge", badge);
+  g_signal_connect_object (page, "notify::badge-count",
+                           G_CALLBACK (on_page_badge_changed), row, 0);
+  on_page_badge_changed (page, NULL, row);
 }
 
 /* Show each feature to the roles it is for; leave a page that is hidden. */
@@ -370,7 +436,10 @@ sp_window_constructed (GObject *object)
       gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), child);
       page = gtk_stack_add_titled (self->stack, scroller, features[i].name, _(features[i].title));
       gtk_stack_page_set_icon_name (page, features[i].icon_name);
-      gtk_list_box_insert (self->sidebar, create_sidebar_row (&features[i]),
+      GtkWidget *row = create_sidebar_row (&features[i]);
+
+      add_sidebar_badge (row, child);
+      gtk_list_box_insert (self->sidebar, row,
                            gtk_list_box_row_get_index (self->conflicts_row));
       if (g_str_equal (features[i].name, "training"))
         self->training_page = child;
