@@ -21,6 +21,7 @@
 #include "sp-route-static.h"
 #include "sp-route-sync.h"
 #include "sp-bot-cors.h"
+#include "sp-route-bot.h"
 
 /* Latency histogram buckets (seconds), Prometheus style. */
 static const double duration_buckets[] = {
@@ -649,6 +650,8 @@ _sp_server_metrics_text (SpServer *self)
 
   g_mutex_unlock (&self->metrics_lock);
 
+  sp_route_bot_metrics (self, out);
+
   g_string_append (out,
                    "# HELP stadtpult_rows Rows stored per entity (including tombstones).\n"
                    "# TYPE stadtpult_rows gauge\n");
@@ -786,6 +789,7 @@ _sp_server_new (SpStorage       *storage,
   sp_route_training_register (self);
   sp_route_handoff_register (self);
   sp_bot_cors_register (self);
+  sp_route_bot_register (self);
 
   return self;
 }
