@@ -13,6 +13,7 @@
 #include "sp-auth.h"
 #include "sp-demo.h"
 #include "sp-competence-seed.h"
+#include "sp-faq-cmd.h"
 #include "sp-route-handoff.h"
 #include "sp-server-private.h"
 #include "sp-storage.h"
@@ -27,6 +28,8 @@ static const char usage_text[] =
   "  stadtpult-server user add NAME --role ROLE[,ROLE] --password-file FILE [--db FILE]\n"
   "  stadtpult-server import catalogue|training FILE [--db FILE]\n"
   "  stadtpult-server export catalogue ID [--version N] [--db FILE]\n"
+  "  stadtpult-server import faq FILE [--db FILE]\n"
+  "  stadtpult-server import dldb DIR [--db FILE]\n"
   "\n"
   "Roles: admin, editor, hr, kita, trainer, staff (everyone is staff).\n"
   "Run “stadtpult-server --help” or “stadtpult-server user add --help” for details.\n";
@@ -323,6 +326,11 @@ cmd_serve (int    argc,
           g_printerr ("stadtpult-server: cannot load the demo self-check submissions: %s\n", error->message);
           g_clear_error (&error);
         }
+      if (!sp_faq_demo_load (storage, &loaded, &error))
+        {
+          g_printerr ("stadtpult-server: cannot load the demo FAQ: %s\n", error->message);
+          g_clear_error (&error);
+        }
     }
 
   server = _sp_server_new (storage, public_dir ? public_dir : default_public_dir (), certificate);
@@ -382,6 +390,9 @@ main (int    argc,
         {
           if (argc >= 3 && (strcmp (argv[2], "catalogue") == 0 || strcmp (argv[2], "training") == 0))
             return sp_competence_cmd (argc - 1, argv + 1);
+          if (argc >= 3 && strcmp (argv[1], "import") == 0 &&
+              (strcmp (argv[2], "faq") == 0 || strcmp (argv[2], "dldb") == 0))
+            return sp_faq_cmd (argc - 1, argv + 1);
         }
 
       {

@@ -196,6 +196,69 @@ gboolean     sp_storage_training_demand_add (SpStorage         *self,
 JsonNode    *sp_storage_training_demand    (SpStorage          *self,
                                             GError            **error);
 
+/* -- bot (sync-server/faq/) ------------------------------------------------ */
+
+/* The highest version of any row of the bot's content (faq, service,
+ * bot_hours, bot_setting): changes whenever that content may have
+ * changed. Cheap (one indexed max per table). -1 on failure. */
+gint64       sp_storage_bot_content_version (SpStorage        *self);
+/* Every stored row of @entity (tombstones as op "delete" without fields),
+ * as SpChange with id, version, hlc and all fields; unordered. */
+GPtrArray   *sp_storage_bot_rows           (SpStorage          *self,
+                                            const char         *entity,
+                                            GError            **error);  /* SpChange */
+
+/* One unanswered question to log: @text_norm groups (the folded text),
+ * @text is shown (already stripped of personal data), @count adds. */
+typedef struct {
+  char   *text_norm;
+  char   *text;
+  char   *language;
+  guint   count;
+  gint64  first_seen;     /* unix seconds */
+  gint64  last_seen;
+} SpBotUnanswered;
+
+void         sp_bot_unanswered_free        (SpBotUnanswered *item);
+
+/* Per day ("YYYY-MM-DD") and channel ("chat"|"voice") counters to add. */
+typedef struct {
+  char   day[11];
+  char   channel[8];
+  gint64 interactions;
+  gint64 answered;
+  gint64 handoffs;
+  gint64 unanswered;
+  gint64 callbacks;
+} SpBotKpiDelta;
+
+/* Adds the counters and unanswered questions (grouped by text_norm: count
+ * added, last_seen raised, a "done"/"dismissed" entry asked again stays as
+ * it is) in one transaction. Either array may be NULL. */
+gboolean     sp_storage_bot_record         (SpStorage          *self,
+                                            GArray             *kpis,        /* SpBotKpiDelta */
+                                            GPtrArray          *unanswered,  /* SpBotUnanswered */
+                                            GError            **error);
+/* {"questions":[{"id","text","language","count","first_seen","last_seen",
+ * "state"}]} with @state (NULL = all), most asked first, at most @limit. */
+JsonNode    *sp_storage_bot_unanswered     (SpStorage          *self,
+                                            const char         *state,
+                                            guint               limit,
+                                            GError            **error);
+/* Sets the state ("open"|"done"|"dismissed"); SP_ERROR_NOT_FOUND for an
+ * unknown id. */
+gboolean     sp_storage_bot_unanswered_set_state (SpStorage    *self,
+                                                  gint64        id,
+                                                  const char   *state,
+                                                  GError      **error);
+/* {"days":[{"day","channel","interactions","answered","handoffs",
+ * "unanswered","callbacks"}]} for @from..@to (inclusive, "YYYY-MM-DD",
+ * either may be NULL), ordered by day and channel. */
+JsonNode    *sp_storage_bot_kpi            (SpStorage          *self,
+                                            const char         *from,
+                                            const char         *to,
+                                            GError            **error);
+
 /* -- bot hand-off (sync-server/faq/sp-route-handoff.c) ---------------------- */
 
 /* The office hours from the live `bot_hours` rows (see
@@ -272,5 +335,6 @@ gint64       sp_storage_handoff_purge      (SpStorage          *self,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpPrincipal, sp_principal_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpReportRow, sp_report_row_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpBotUnanswered, sp_bot_unanswered_free)
 
 G_END_DECLS
