@@ -362,7 +362,7 @@ _sp_server_shutdown (SpServer *self)
 
   /* No new connections; let running work (a push in a transaction) end. */
   soup_server_disconnect (self->soup);
-  /* Held long-polls answer now instead of after 25 s. */
+  /* Held long-polls must not keep the shutdown waiting. */
   sp_route_handoff_shutdown (self);
   while ((g_atomic_int_get (&self->in_flight) > 0 ||
           g_atomic_int_get (&self->live_messages) > 0) &&

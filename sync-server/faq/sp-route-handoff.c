@@ -380,7 +380,7 @@ park (Waiter *waiter)
 {
   gint64 remaining = waiter->deadline - g_get_monotonic_time ();
 
-  if (remaining <= 0 || waiter->route->shutting_down)
+  if (remaining <= 0)
     {
       waiter->final = TRUE;
       start_query (waiter);
@@ -506,7 +506,7 @@ query_done (GObject      *source_object,
   node = g_task_propagate_pointer (G_TASK (result), &error);
   _sp_server_release (route->server);
 
-  if (waiter->finished)
+  if (waiter->finished || route->shutting_down)
     {
       waiter_free (waiter);
       return;
@@ -531,7 +531,7 @@ query_done (GObject      *source_object,
       ready = TRUE;
     }
 
-  if (ready || waiter->final || route->shutting_down)
+  if (ready || waiter->final)
     waiter_reply (waiter, SOUP_STATUS_OK, node);
   else if (route->seq != waiter->seq_at_query)
     start_query (waiter);       /* something changed while we looked */
@@ -553,7 +553,7 @@ start_query (Waiter *waiter)
       if (!waiter->reset && waiter->ids == NULL)
         {
           /* Nothing new for the inbox: no need to ask the storage. */
-          if (waiter->final || route->shutting_down)
+          if (waiter->final)
             {
               JsonObject *o = json_object_new ();
 
@@ -701,13 +701,15 @@ sp_route_handoff_shutdown (SpServer *server)
   if ((route = route_get (server)) == NULL)
     return;
 
+  /* The server has closed every connection already (soup_server_
+   * disconnect): drop the held requests without an answer, so that their
+   * messages go away now; clients poll again when the server is back. */
   route->shutting_down = TRUE;
   g_clear_handle_id (&route->purge_id, g_source_remove);
   while ((waiter = g_queue_peek_head (&route->parked)) != NULL)
     {
       unpark (waiter);
-      waiter->final = TRUE;
-      start_query (waiter);
+      waiter_free (waiter);
     }
 }
 

@@ -39,7 +39,8 @@ G_BEGIN_DECLS
 #define SP_HANDOFF_RETENTION_DAYS_DEFAULT 30
 
 void   sp_route_handoff_register          (SpServer    *server);
-/* Answers every held long-poll at once (before the server shuts down). */
+/* Drops every held long-poll (the server has closed the connections) so
+ * that shutting down does not wait for them. */
 void   sp_route_handoff_shutdown          (SpServer    *server);
 /* Days closed conversations are kept (1..3650); call before
  * sp_route_handoff_register (i.e. before _sp_server_new). */
