@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 #include <libstemmer.h>
+#include <math.h>
 #include <string.h>
 
 #include "sp-lexicon.h"
@@ -35,6 +36,11 @@ struct _SpLexicon
   GHashTable   *words_de;      /* plain word -> WORD_* flags */
   GHashTable   *synonyms;      /* stem key -> GArray of SpLexiconTerm */
   GHashTable   *translations;  /* folded English phrase -> GArray of SpLexiconTerm */
+  GPtrArray    *curated_words; /* folded single words of synonyms-de.txt */
+  GHashTable   *background;    /* stem key -> entries of trans-de-en using it */
+  GHashTable   *fold_cache;    /* folded word -> stem key (loading only) */
+  guint         background_n;
+  GHashTable   *curated_set;
   gboolean      has_wordlist;
   gboolean      has_thesaurus;
   gboolean      has_translations;
@@ -300,8 +306,24 @@ synonyms_line (SpLexicon *self,
   for (guint i = 0; sources[i] != NULL; i++)
     {
       char *k = stem_phrase (self, "de", sources[i], NULL);
+      g_auto(GStrv) words = sp_text_tokenize (sources[i]);
+
       if (k != NULL)
         g_ptr_array_add (src_keys, k);
+      /* Known to compound splitting and typo correction. */
+      for (guint j = 0; words[j] != NULL; j++)
+        if (strlen (words[j]) >= 3 && !g_hash_table_contains (self->curated_set, words[j]) &&
+            !g_hash_table_contains (self->stop_de, words[j]))
+          {
+            char *w = g_string_chunk_insert_const (self->strings, words[j]);
+            g_autofree char *plain = sp_text_plain (w);
+
+            g_hash_table_add (self->curated_set, w);
+            g_ptr_array_add (self->curated_words, w);
+            g_hash_table_insert (self->words_de,
+                                 g_string_chunk_insert_const (self->strings, plain),
+                                 GUINT_TO_POINTER (WORD_NOUN | WORD_LOWER));
+          }
     }
   for (guint i = 0; targets[i] != NULL; i++)
     {
@@ -488,6 +510,38 @@ clean_german (SpLexicon *self,
   return g_string_free (out, FALSE);
 }
 
+/* Counts the German words of one dictionary entry: how common a word is
+ * in general language, independent of the FAQ index. */
+static void
+count_background (SpLexicon  *self,
+                  const char *german)
+{
+  g_auto(GStrv) tokens = sp_text_tokenize (german);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  self->background_n++;
+  for (guint i = 0; tokens[i] != NULL; i++)
+    {
+      const char *key = g_hash_table_lookup (self->fold_cache, tokens[i]);
+      gpointer count;
+
+      if (key == NULL)
+        {
+          g_autofree char *k = sp_lexicon_stem (self, "de", tokens[i]);
+
+          key = g_string_chunk_insert_const (self->strings, k);
+          g_hash_table_insert (self->fold_cache,
+                               g_string_chunk_insert_const (self->strings, tokens[i]),
+                               (gpointer) key);
+        }
+      if (!g_hash_table_add (seen, (gpointer) key))
+        continue;
+      count = g_hash_table_lookup (self->background, key);
+      g_hash_table_insert (self->background, (gpointer) key,
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
+    }
+}
+
 static void
 trans_line (SpLexicon *self,
             char      *line)
@@ -499,6 +553,7 @@ trans_line (SpLexicon *self,
   if (sep == NULL)
     return;
   *sep = '\0';
+  count_background (self, line);
   de_senses = g_strsplit (line, "|", -1);
   en_senses = g_strsplit (sep + 4, "|", -1);
   for (guint s = 0; de_senses[s] != NULL && en_senses[s] != NULL; s++)
@@ -608,6 +663,10 @@ sp_lexicon_new (const char  *data_dir,
   self->words_de = g_hash_table_new (g_str_hash, g_str_equal);
   self->synonyms = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, free_array);
   self->translations = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, free_array);
+  self->curated_words = g_ptr_array_new ();
+  self->curated_set = g_hash_table_new (g_str_hash, g_str_equal);
+  self->background = g_hash_table_new (g_str_hash, g_str_equal);
+  self->fold_cache = g_hash_table_new (g_str_hash, g_str_equal);
 
   if (data_dir == NULL)
     {
@@ -632,6 +691,7 @@ sp_lexicon_new (const char  *data_dir,
     }
   sort_lists (self->synonyms);
   sort_lists (self->translations);
+  g_clear_pointer (&self->fold_cache, g_hash_table_unref);
   return g_steal_pointer (&self);
 }
 
@@ -668,6 +728,10 @@ sp_lexicon_free (SpLexicon *self)
   g_clear_pointer (&self->words_de, g_hash_table_unref);
   g_clear_pointer (&self->synonyms, g_hash_table_unref);
   g_clear_pointer (&self->translations, g_hash_table_unref);
+  g_clear_pointer (&self->curated_words, g_ptr_array_unref);
+  g_clear_pointer (&self->curated_set, g_hash_table_unref);
+  g_clear_pointer (&self->background, g_hash_table_unref);
+  g_clear_pointer (&self->fold_cache, g_hash_table_unref);
   g_clear_pointer (&self->strings, g_string_chunk_free);
   g_free (self);
 }
@@ -716,6 +780,25 @@ sp_lexicon_is_english_word (SpLexicon  *self,
 {
   return g_hash_table_contains (self->translations, word) ||
          g_hash_table_contains (self->stop_en, word);
+}
+
+double
+sp_lexicon_commonness (SpLexicon  *self,
+                       const char *stem_key)
+{
+  guint df;
+
+  if (self->background_n == 0)
+    return 0;
+  df = GPOINTER_TO_UINT (g_hash_table_lookup (self->background, stem_key));
+  /* 0 for rare words, 1 for the most common ones. */
+  return CLAMP (log1p (df) / log1p (self->background_n / 50.0), 0.0, 1.0);
+}
+
+GPtrArray *
+sp_lexicon_curated_words (SpLexicon *self)
+{
+  return self->curated_words;
 }
 
 const GArray *

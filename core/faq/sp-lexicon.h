@@ -72,6 +72,15 @@ const GArray *sp_lexicon_synonyms         (SpLexicon   *self,
 const GArray *sp_lexicon_translate_en     (SpLexicon   *self,
                                            const char  *english);
 
+/* How common a German stem key is in general language (how many entries
+ * of the German-English dictionary use it), 0 (rare or unknown) .. 1
+ * (everyday word like "Haus", "geben"). 0 without the dictionary. */
+double       sp_lexicon_commonness        (SpLexicon   *self,
+                                           const char  *stem_key);
+/* The single words of the curated synonym list (folded), which the matcher
+ * also accepts as typo targets ("Knöllchen", "gestohlen"). */
+GPtrArray   *sp_lexicon_curated_words     (SpLexicon   *self);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpLexicon, sp_lexicon_free)
 
 G_END_DECLS

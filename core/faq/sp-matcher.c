@@ -32,11 +32,20 @@ static const double field_b[N_FIELDS] = { 0.6, 0.6, 0.5, 0.75 };
 #define Q_VERB_ALONE 0.5f
 #define Q_EN_SELF   0.6f
 #define Q_BIGRAM    0.5f
+#define Q_STRONG    0.75f  /* expansions at least this faithful count as the word */
+
+#define COMMON_DISCOUNT 0.6f
 
 #define MAX_SLOTS   32
 #define MAX_ALTS    24
 
-#define CONFIDENCE_THRESHOLD 0.5
+/* Confidence model (see sp_matcher_query_full()). */
+#define CONF_RATIO     4.3
+#define CONF_COVERAGE -1.0
+#define CONF_MARGIN    1.8
+#define CONF_MASS      1.6
+#define CONF_BIAS     -3.7
+#define CONFIDENCE_THRESHOLD 0.35
 
 typedef struct {
   char  *id;
@@ -54,11 +63,13 @@ typedef struct {
   guint32     first;      /* into postings */
   guint32     n;
   float       max_score;
+  float       ideal;      /* score of a document titled with just this term */
 } Term;
 
 typedef struct {
-  const char *word;       /* folded surface form */
+  const char *word;       /* folded surface form, or a stem key */
   guint32     freq;       /* documents containing it */
+  gboolean    is_key;     /* word is an index term (stem key) itself */
 } Surface;
 
 typedef struct {
@@ -170,6 +181,24 @@ static const char * const verb_particles[] = {
   "teil", "statt", "dar", "zusammen", "weiter", "wieder", "hinzu", "vorbei",
   "ueber", "unter", "durch", "heraus", "herunter", "hoch", "kennen",
 };
+
+/* Words that open a new clause: a verb particle right before one of them
+ * ends its clause ("wie melde ich mich ab, wenn ..." without the comma). */
+static const char * const clause_openers[] = {
+  "wenn", "weil", "dass", "ob", "damit", "als", "nachdem", "bevor", "obwohl",
+  "sobald", "falls", "und", "oder", "aber", "sondern", "denn", "was", "wie", "wo",
+  "wann", "warum", "wer", "welche", "welcher", "welches", "wohin", "woher", "bis",
+  "seit", "seitdem", "waehrend", "um", "ohne", "bitte", "danke",
+};
+
+static gboolean
+opens_clause (const char *w)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (clause_openers); i++)
+    if (g_str_equal (w, clause_openers[i]))
+      return TRUE;
+  return FALSE;
+}
 
 static gboolean
 is_particle (const char *w)
@@ -291,7 +320,7 @@ note_surface (SpMatcher  *self,
   idx = g_hash_table_lookup (self->surface_index, word);
   if (idx == NULL)
     {
-      Surface s = { intern (self, word), 0 };
+      Surface s = { intern (self, word), 0, FALSE };
 
       g_array_append_val (self->surfaces, s);
       idx = GUINT_TO_POINTER (self->surfaces->len);
@@ -329,11 +358,20 @@ analyse_doc_word (DocAnalysis *a,
         {
           g_autofree char *pk = sp_lexicon_stem (self->lexicon, "de", parts[i]);
           g_autofree char *pder = derived_key (pk);
+          g_auto(GStrv) sub = sp_lexicon_split_compound (self->lexicon, parts[i], self->known_plain);
 
           note_surface (self, a->seen, parts[i]);
           add_occurrence (a, pk, W_PART);
           if (pder != NULL)
             add_occurrence (a, pder, W_PART * W_DERIVED);
+          /* Kinderreisepass -> kinder + reisepass -> reise + pass. */
+          for (guint j = 0; sub != NULL && sub[j] != NULL; j++)
+            {
+              g_autofree char *sk = sp_lexicon_stem (self->lexicon, "de", sub[j]);
+
+              note_surface (self, a->seen, sub[j]);
+              add_occurrence (a, sk, W_PART * W_PART);
+            }
         }
     }
   *key_out = g_steal_pointer (&key);
@@ -418,7 +456,7 @@ term_id (SpMatcher  *self,
 
   if (idx == NULL)
     {
-      Term t = { intern (self, key), 0, 0, 0 };
+      Term t = { intern (self, key), 0, 0, 0, 0 };
 
       g_array_append_val (self->term_list, t);
       idx = GUINT_TO_POINTER (self->term_list->len);
@@ -521,6 +559,8 @@ sp_matcher_build (SpMatcher *self)
       t->first = i;
       t->n = j - i;
       idf = log (1.0 + (n_docs - t->n + 0.5) / (t->n + 0.5));
+      t->ideal = (float) (idf * field_weight[FIELD_TITLE] * (BM25_K1 + 1.0) /
+                          (BM25_K1 + field_weight[FIELD_TITLE]));
       for (guint k = i; k < j; k++)
         {
           RawPosting *q = &g_array_index (raw, RawPosting, k);
@@ -536,6 +576,29 @@ sp_matcher_build (SpMatcher *self)
    * rare title word. */
   self->unknown_score = log (1.0 + (n_docs + 0.5) / 1.5) * field_weight[FIELD_TITLE] *
                         (BM25_K1 + 1.0) / (BM25_K1 + field_weight[FIELD_TITLE]);
+
+  /* Typo targets beyond the documents' words: the curated synonyms'
+   * words, and the index terms themselves (stems). */
+  {
+    GPtrArray *curated = sp_lexicon_curated_words (self->lexicon);
+
+    for (guint i = 0; i < curated->len; i++)
+      note_surface (self, NULL, curated->pdata[i]);
+    for (guint t = 0; t < self->term_list->len; t++)
+      {
+        const Term *term = &g_array_index (self->term_list, Term, t);
+
+        if (strchr (term->key, ' ') == NULL &&
+            !g_hash_table_contains (self->surface_index, term->key))
+          {
+            Surface sf = { term->key, term->n, TRUE };
+
+            g_array_append_val (self->surfaces, sf);
+            g_hash_table_insert (self->surface_index, (gpointer) sf.word,
+                                 GUINT_TO_POINTER (self->surfaces->len));
+          }
+      }
+  }
 
   /* Typo index: deletion neighbourhoods of the surface words. */
   for (guint w = 0; w < self->surfaces->len; w++)
@@ -570,6 +633,7 @@ typedef struct {
   Alt       alts[MAX_ALTS];
   guint     n_alts;
   SlotKind  kind;
+  gboolean  new_composite; /* PART: first part of a new way to spell the word */
   float     importance;   /* weight of the word in the question (main slot) */
 } Slot;
 
@@ -612,6 +676,41 @@ slot_add (Slot       *slot,
     }
 }
 
+static void slot_add_key (Query *q, Slot *slot, const char *key, float weight, gboolean synonyms);
+
+static Slot *
+new_slot (Query *q)
+{
+  Slot *slot;
+
+  if (q->n_slots >= MAX_SLOTS)
+    return NULL;
+  slot = &q->slots[q->n_slots++];
+  memset (slot, 0, sizeof *slot);
+  return slot;
+}
+
+/* Appends one way to say a word in several words (compound parts, a
+ * phrase synonym): the parts' scores add up, and the word counts the best
+ * of its main slot and its composites. */
+static void
+add_composite (Query              *q,
+               const char * const *keys,
+               float               weight,
+               gboolean            synonyms)
+{
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      Slot *ps = new_slot (q);
+
+      if (ps == NULL)
+        return;
+      ps->kind = SLOT_PART;
+      ps->new_composite = i == 0;
+      slot_add_key (q, ps, keys[i], weight, synonyms);
+    }
+}
+
 /* Adds a German stem key, its derivation and its synonyms. */
 static void
 slot_add_key (Query      *q,
@@ -638,25 +737,12 @@ slot_add_key (Query      *q,
         slot_add_key (q, slot, t->term, weight * t->weight, FALSE);
       else
         {
-          /* A phrase: each of its words stands for the whole. */
+          /* A phrase: its words together stand for the word. */
           g_auto(GStrv) words = g_strsplit (t->term, " ", -1);
 
-          for (guint j = 0; words[j] != NULL; j++)
-            slot_add_key (q, slot, words[j], weight * t->weight * 0.9f, FALSE);
+          add_composite (q, (const char * const *) words, weight * t->weight * Q_PART, FALSE);
         }
     }
-}
-
-static Slot *
-new_slot (Query *q)
-{
-  Slot *slot;
-
-  if (q->n_slots >= MAX_SLOTS)
-    return NULL;
-  slot = &q->slots[q->n_slots++];
-  memset (slot, 0, sizeof *slot);
-  return slot;
 }
 
 typedef struct {
@@ -693,7 +779,7 @@ typo_probe (const char *s,
       guint32 w = self->deletes[lo].word;
       const Surface *sf = &g_array_index (self->surfaces, Surface, w);
       guint dist = sp_text_edit_distance (ts->word, sf->word, ts->max);
-      guint allowed = MIN (ts->max, max_typos (strlen (sf->word)));
+      guint allowed = sf->is_key ? ts->max : MIN (ts->max, max_typos (strlen (sf->word)));
 
       if (dist > allowed || dist == 0)
         continue;
@@ -707,20 +793,21 @@ typo_probe (const char *s,
 }
 
 /* The index word closest to @word within the typo budget, or NULL. */
-static const char *
+static const Surface *
 correct_typo (SpMatcher  *self,
               const char *word,
+              guint       max,
               guint      *dist_out)
 {
-  TypoSearch ts = { self, word, strlen (word), max_typos (strlen (word)), G_MAXUINT, 0, -1 };
+  TypoSearch ts = { self, word, strlen (word), max, G_MAXUINT, 0, -1 };
 
-  if (ts.max == 0 || self->n_deletes == 0)
+  if (ts.max == 0 || self->n_deletes == 0 || ts.len < 4)
     return NULL;
   for_each_delete (word, ts.len, ts.max, typo_probe, &ts);
   if (ts.best_word < 0)
     return NULL;
   *dist_out = ts.best_dist;
-  return g_array_index (self->surfaces, Surface, ts.best_word).word;
+  return &g_array_index (self->surfaces, Surface, ts.best_word);
 }
 
 /* One German content word of the question. */
@@ -749,34 +836,45 @@ add_german_word (Query      *q,
     slot_add_key (q, slot, key, 1.0f, TRUE);
 
   exact = lookup_term (self, key) >= 0;
-  if (!exact && slot->n_alts == 0 && !sp_lexicon_is_german_word (self->lexicon, word))
+  if (!exact && slot->n_alts == 0 && sp_lexicon_synonyms (self->lexicon, key) == NULL &&
+      !sp_lexicon_is_german_word (self->lexicon, word))
     {
-      guint dist = 0;
-      const char *fixed = correct_typo (self, word, &dist);
+      guint dist = 0, kdist = 0;
+      const Surface *fixed = correct_typo (self, word, max_typos (strlen (word)), &dist);
+      /* The stem too: "zulasen" -> "zulas" ~ "zulass" (Zulassung). */
+      const Surface *kfixed = strlen (key) >= 5 ?
+        correct_typo (self, key, max_typos (strlen (word)), &kdist) : NULL;
 
-      if (fixed != NULL)
+      if (kfixed != NULL && kfixed->is_key && (fixed == NULL || kdist < dist))
         {
-          g_autofree char *fkey = sp_lexicon_stem (self->lexicon, "de", fixed);
+          slot_add_key (q, slot, kfixed->word, kdist == 1 ? Q_TYPO1 : Q_TYPO2, TRUE);
+        }
+      else if (fixed != NULL)
+        {
+          g_autofree char *fkey = fixed->is_key ? g_strdup (fixed->word) :
+                                  sp_lexicon_stem (self->lexicon, "de", fixed->word);
           slot_add_key (q, slot, fkey, dist == 1 ? Q_TYPO1 : Q_TYPO2, TRUE);
         }
     }
-  if (!exact)
+  if (!exact && slot->n_alts == 0)
     {
       g_auto(GStrv) parts = sp_lexicon_split_compound (self->lexicon, word, self->known_plain);
-      guint n_parts = parts != NULL ? g_strv_length (parts) : 0;
 
-      for (guint i = 0; i < n_parts; i++)
+      if (parts != NULL)
         {
-          g_autofree char *pk = sp_lexicon_stem (self->lexicon, "de", parts[i]);
-          Slot *ps = new_slot (q);
+          for (guint i = 0; parts[i] != NULL; i++)
+            {
+              char *pk = sp_lexicon_stem (self->lexicon, "de", parts[i]);
 
-          if (ps == NULL)
-            break;
-          slot_add_key (q, ps, pk, Q_PART, TRUE);
-          ps->kind = SLOT_PART;
+              g_free (parts[i]);
+              parts[i] = pk;
+            }
+          add_composite (q, (const char * const *) parts, Q_PART, TRUE);
         }
     }
-  slot->importance = weight;
+  /* Everyday words ("Haus", "abgeben") say less about the topic than rare
+   * ones, also when the catalogue happens to use them rarely. */
+  slot->importance = weight * (1.0f - COMMON_DISCOUNT * (float) sp_lexicon_commonness (self->lexicon, key));
 }
 
 static gboolean
@@ -829,7 +927,10 @@ analyse_german (Query  *q,
   /* Separable verbs: "melde ... an" -> "anmelde". */
   for (guint i = 0; i < n; i++)
     {
-      if (i > clause_start && g_array_index (ends, gboolean, i) && is_particle (tokens[i]))
+      gboolean clause_end = g_array_index (ends, gboolean, i) ||
+                            (tokens[i + 1] != NULL && opens_clause (tokens[i + 1]));
+
+      if (i > clause_start && clause_end && is_particle (tokens[i]))
         for (guint j = clause_start; j < i; j++)
           {
             g_autofree char *cand = NULL;
@@ -844,7 +945,7 @@ analyse_german (Query  *q,
             if (lookup_term (self, key) >= 0 || sp_lexicon_is_german_word (self->lexicon, cand))
               separated[j] = g_steal_pointer (&cand);
           }
-      if (g_array_index (ends, gboolean, i))
+      if (clause_end)
         clause_start = i + 1;
     }
 
@@ -935,8 +1036,7 @@ slot_add_translations (Query        *q,
         {
           g_auto(GStrv) words = g_strsplit (t->term, " ", -1);
 
-          for (guint j = 0; words[j] != NULL; j++)
-            slot_add_key (q, slot, words[j], t->weight * 0.9f, FALSE);
+          add_composite (q, (const char * const *) words, t->weight * Q_PART, FALSE);
         }
     }
 }
@@ -1121,6 +1221,7 @@ sp_matcher_query_full (SpMatcher   *self,
   g_autofree guint32 *group_touched = NULL;
   guint n_touched = 0;
   double qmax = 0, n_words = 0;
+  double ratio = 0, margin = 0, coverage = 0, mass = 0;
   guint n_docs;
 
   g_return_val_if_fail (self != NULL, result);
@@ -1149,7 +1250,7 @@ sp_matcher_query_full (SpMatcher   *self,
     {
       guint g_end = s + 1;
       guint n_gt = 0;
-      double main_max = 0, parts_max = 0, ideal = 0, gmax;
+      double main_max = 0, comp_max = 0, comps_max = 0, ideal = 0;
       float importance = q->slots[s].kind == SLOT_BONUS ? 0 : q->slots[s].importance;
 
       while (g_end < q->n_slots && q->slots[g_end].kind == SLOT_PART)
@@ -1167,8 +1268,11 @@ sp_matcher_query_full (SpMatcher   *self,
               float w = slot->alts[a].weight;
 
               slot_max = MAX (slot_max, w * t->max_score);
-              if (k == s)
-                ideal = MAX (ideal, t->max_score);
+              /* Only the word itself and faithful expansions say what the
+               * word could score; a weak one (thesaurus, a part of some
+               * compound) does not make the word known. */
+              if (k == s && w >= Q_STRONG)
+                ideal = MAX (ideal, t->ideal);
               for (guint j = t->first; j < t->first + t->n; j++)
                 {
                   const Posting *p = &self->postings[j];
@@ -1184,37 +1288,48 @@ sp_matcher_query_full (SpMatcher   *self,
             main_max = slot_max;
           else
             {
-              parts_max += slot_max;
-              /* Move this part's best into the sum of parts. */
+              gboolean last = k + 1 == g_end || q->slots[k + 1].new_composite;
+
+              comp_max += slot_max;
+              /* Add this part's best to the sum of its composite; a finished
+               * composite competes with the main slot. */
               for (guint i = 0; i < n_gt; i++)
                 {
                   guint32 d = group_touched[i];
 
                   part_sum[d] += slot_best[d];
                   slot_best[d] = 0;
+                  if (last)
+                    {
+                      main_best[d] = MAX (main_best[d], part_sum[d]);
+                      part_sum[d] = 0;
+                    }
+                }
+              if (last)
+                {
+                  comps_max = MAX (comps_max, comp_max);
+                  comp_max = 0;
                 }
               (void) first_new;
             }
         }
-      gmax = MAX (main_max, parts_max);
+      (void) main_max;
+      (void) comps_max;
       if (q->slots[s].kind != SLOT_BONUS)
         {
-          /* The word's ideal: its best index term at full weight, or a rare
-           * title word when the index does not know it at all. */
-          if (gmax <= 0)
+          /* The word's ideal: a document titled with it, or with a rare
+           * word when the index does not know the word itself. */
+          if (ideal <= 0)
             ideal = self->unknown_score;
           else
-            {
-              ideal = MAX (ideal, gmax);
-              q->n_known++;
-            }
+            q->n_known++;
           qmax += importance * ideal;
           n_words += importance;
         }
       for (guint i = 0; i < n_gt; i++)
         {
           guint32 d = group_touched[i];
-          float v = MAX (main_best[d], part_sum[d]);
+          float v = main_best[d];
 
           if (acc[d] == 0 && cover[d] == 0)
             touched[n_touched++] = d;
@@ -1223,7 +1338,7 @@ sp_matcher_query_full (SpMatcher   *self,
           else
             {
               acc[d] += importance * v;
-              cover[d] += importance * (float) MIN (v / gmax, 1.0);
+              cover[d] += importance * (float) MIN (v / ideal, 1.0);
             }
           main_best[d] = part_sum[d] = 0;
         }
@@ -1233,7 +1348,7 @@ sp_matcher_query_full (SpMatcher   *self,
   if (n_touched > 0 && max > 0)
     {
       g_autoptr(GArray) all = g_array_sized_new (FALSE, FALSE, sizeof (SpMatch), n_touched);
-      double s1, s2, ratio, margin, coverage, conf;
+      double s1, s2, conf;
 
       for (guint i = 0; i < n_touched; i++)
         {
@@ -1247,8 +1362,12 @@ sp_matcher_query_full (SpMatcher   *self,
       s2 = all->len > 1 ? g_array_index (all, SpMatch, 1).score : 0;
       ratio = qmax > 0 ? MIN (s1 / qmax, 1.5) : 0;
       margin = s1 > 0 ? (s1 - s2) / s1 : 0;
-      coverage = n_words > 0 ? MIN (g_array_index (all, SpMatch, 0).confidence / n_words, 1.0) : 0;
-      conf = sigmoid (6.0 * (ratio - 0.45) + 3.0 * (coverage - 0.5) + 2.0 * (margin - 0.1));
+      mass = g_array_index (all, SpMatch, 0).confidence;
+      coverage = n_words > 0 ? MIN (mass / n_words, 1.0) : 0;
+      /* Logistic model of "the top match is right", fitted on labelled
+       * citizen questions (bench/bot) over the Berlin catalogue. */
+      conf = sigmoid (CONF_RATIO * ratio + CONF_COVERAGE * coverage + CONF_MARGIN * margin +
+                      CONF_MASS * MIN (mass, 3.0) + CONF_BIAS);
       for (guint i = 0; i < MIN (max, all->len); i++)
         {
           SpMatch m = g_array_index (all, SpMatch, i);
@@ -1265,6 +1384,10 @@ sp_matcher_query_full (SpMatcher   *self,
       info->lang = q->lang;
       info->n_terms = q->n_terms;
       info->n_known = q->n_known;
+      info->ratio = ratio;
+      info->coverage = coverage;
+      info->margin = margin;
+      info->mass = mass;
     }
   g_free (q);
   return result;

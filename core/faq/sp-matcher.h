@@ -34,6 +34,11 @@ typedef struct {
   const char *lang;        /* "de" or "en" (static strings) */
   guint       n_terms;     /* content words of the question */
   guint       n_known;     /* of them, found in the index (after expansion) */
+  /* The features the confidence is computed from (for the test pane): */
+  double      ratio;       /* top score / best score the question could reach */
+  double      coverage;    /* share of the question's words the top match has */
+  double      margin;      /* (top - second) / top */
+  double      mass;        /* weight of the question's words the top match has */
 } SpMatchInfo;
 
 SpMatcher *sp_matcher_new         (SpLexicon         *lexicon);  /* lexicon must outlive it; NULL: default */
