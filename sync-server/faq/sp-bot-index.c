@@ -406,10 +406,9 @@ sp_bot_indexer_new (SpStorage *storage)
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   self->last_check = g_get_monotonic_time ();
-
-  g_mutex_lock (&self->lock);
-  start_build (self);
-  g_mutex_unlock (&self->lock);
+  /* The first build waits for the first question: servers that never
+   * answer one never load the language resources. */
+  self->first_done = TRUE;
   return self;
 }
 
@@ -441,6 +440,11 @@ sp_bot_indexer_get (SpBotIndexer *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   g_mutex_lock (&self->lock);
+  if (self->current == NULL && !self->building)
+    {
+      self->first_done = FALSE;
+      start_build (self);
+    }
   while (!self->first_done)
     g_cond_wait (&self->cond, &self->lock);
   if (!self->building && now - self->last_check >= SP_BOT_INDEX_CHECK_MS * 1000)

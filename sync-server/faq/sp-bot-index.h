@@ -64,7 +64,9 @@ const char     *sp_bot_index_get_setting   (SpBotIndex   *self,
 
 typedef struct _SpBotIndexer SpBotIndexer;
 
-/* Starts the first build at once. @storage must outlive the indexer. */
+/* @storage must outlive the indexer. The first build starts with the
+ * first sp_bot_indexer_get() (servers that are never asked never load the
+ * language resources). */
 SpBotIndexer   *sp_bot_indexer_new         (SpStorage    *storage);
 /* Waits for a running build. */
 void            sp_bot_indexer_free        (SpBotIndexer *self);
