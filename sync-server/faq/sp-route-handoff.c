@@ -13,6 +13,7 @@
 #include "sp-error.h"
 #include "sp-json-util.h"
 #include "sp-office-hours.h"
+#include "sp-route-bot.h"
 #include "sp-server-private.h"
 
 #define CITIZEN_HANDOFF_PATH   "/api/v1/bot/handoff"
@@ -297,16 +298,14 @@ error_node (const char *slug,
 
 /* -- KPIs ----------------------------------------------------------------------- */
 
+/* Hand-offs and call backs are counted here, where they are created; the
+ * bot's route counts interactions and answers. */
 static void
 count_kpi (SpServer   *server,
            const char *channel,
            gboolean    callback)
 {
-  /* HANDOFF-KPI: counted through the bot-api's KPI helper once it is in
-   * the tree (sync-server/faq/sp-route-bot.h); see the final report. */
-  (void) server;
-  (void) channel;
-  (void) callback;
+  sp_bot_kpi_count (server, channel, callback ? SP_BOT_EVENT_CALLBACK : SP_BOT_EVENT_HANDOFF);
 }
 
 /* -- events and long-polls (main thread) ------------------------------------------- */
@@ -853,7 +852,7 @@ sp_handoff_request_callback (SpServer    *server,
   g_return_val_if_fail (server != NULL, NULL);
   g_return_val_if_fail (g_strv_contains (channels, channel), NULL);
   g_return_val_if_fail (g_strv_contains (languages, language), NULL);
-  g_return_val_if_fail (question != NULL && contact != NULL, NULL);
+  g_return_val_if_fail (contact != NULL, NULL);
 
   if (!take_create_token (route_get (server)))
     {
@@ -863,8 +862,9 @@ sp_handoff_request_callback (SpServer    *server,
     }
 
   id = new_conversation_id ();
+  /* A voice caller may leave no question, only the number. */
   if (!sp_storage_handoff_create (sp_server_get_storage (server), id, "callback", channel,
-                                  language, question, contact, now_unix (), error))
+                                  language, question ? question : "", contact, now_unix (), error))
     return NULL;
   count_kpi (server, channel, TRUE);
   sp_handoff_notify (server, id);

@@ -48,8 +48,8 @@ void   sp_route_handoff_set_retention_days (guint       days);
 
 /* A call back request with consent from another channel (the voice bot):
  * stored, counted in the bot KPIs and shown in the staff inbox at once.
- * @channel "chat"|"voice", @language "de"|"en". Blocking (storage): call it
- * from a worker. Returns the conversation id. */
+ * @channel "chat"|"voice", @language "de"|"en", @question may be NULL.
+ * Blocking (storage): call it from a worker. Returns the conversation id. */
 char  *sp_handoff_request_callback        (SpServer    *server,
                                            const char  *channel,
                                            const char  *language,

@@ -152,8 +152,8 @@ sp_storage_handoff_create (SpStorage   *self,
   if (!step_done (db, stmt, error))
     goto fail;
 
-  /* The question opens the transcript. */
-  if (insert_message (db, id, "citizen", NULL, question, now, error) == 0)
+  /* The question opens the transcript (a voice call back may have none). */
+  if (*question != '\0' && insert_message (db, id, "citizen", NULL, question, now, error) == 0)
     goto fail;
 
   if (!sp_db_commit (db, error))

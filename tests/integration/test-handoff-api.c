@@ -195,6 +195,24 @@ position_of (JsonObject *list,
   return -1;
 }
 
+static gint64
+kpi_of (JsonObject *kpi,
+        const char *channel,
+        const char *counter)
+{
+  JsonArray *days = json_object_get_array_member (kpi, "days");
+  gint64 sum = 0;
+
+  for (guint i = 0; i < json_array_get_length (days); i++)
+    {
+      JsonObject *d = json_array_get_object_element (days, i);
+
+      if (g_strcmp0 (json_object_get_string_member (d, "channel"), channel) == 0)
+        sum += json_object_get_int_member (d, counter);
+    }
+  return sum;
+}
+
 static JsonObject *
 open_conversation (Fixture    *f,
                    const char *question,
@@ -457,6 +475,18 @@ test_handoff (void)
     g_assert_cmpint (json_object_get_int_member (got, "cursor"), >, json_object_get_int_member (reset, "cursor"));
   }
 
+  /* Counted in the bot KPIs of today: two hand-offs (chat), two call
+   * backs (one by chat, one by voice). */
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/bot/kpi?from=%s&to=%s", today, today);
+    g_autoptr(JsonObject) kpi = call (f, "GET", path, f->editor, NULL, 200);
+
+    g_assert_cmpint (kpi_of (kpi, "chat", "handoffs"), ==, 2);
+    g_assert_cmpint (kpi_of (kpi, "chat", "callbacks"), ==, 1);
+    g_assert_cmpint (kpi_of (kpi, "voice", "callbacks"), ==, 1);
+    g_assert_cmpint (kpi_of (kpi, "voice", "handoffs"), ==, 0);
+  }
+
   /* Citizen input checks. */
   {
     g_autofree char *msg_path = g_strdup_printf ("/api/v1/bot/handoff/%s/messages", first);
@@ -543,11 +573,14 @@ test_handoff (void)
     g_free (staff_poll.body);
     g_usleep (700 * 1000);
     g_assert_false (poll_done (&poll));
+    /* Held to its end the poll would keep the server for 24 more
+     * seconds; other start-up work (the bot's language resources) may
+     * take a few seconds on a busy machine. */
     start = g_get_monotonic_time ();
     sp_test_server_kill (f->server, SIGTERM);
-    g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+    g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
     g_thread_join (thread);
-    g_assert_cmpint (poll.returned - start, <, 5 * G_USEC_PER_SEC);
+    g_assert_cmpint (poll.returned - start, <, 20 * G_USEC_PER_SEC);
     g_free (poll.base_url);
     g_free (poll.path);
     g_free (poll.token);
