@@ -1049,6 +1049,28 @@ reply_unknown_conversation (SoupServerMessage *msg)
                                   "No such conversation");
 }
 
+/* The id and the rest of "PREFIX/ID[/rest]"; answers 404 and returns FALSE
+ * for other paths and malformed ids. */
+static gboolean
+conversation_path (SoupServerMessage  *msg,
+                   const char         *path,
+                   const char         *prefix,
+                   char              **id,
+                   const char        **rest)
+{
+  if (!split_id_path (path, prefix, id, rest))
+    {
+      _sp_server_reply_api_not_found (msg);
+      return FALSE;
+    }
+  if (!id_is_valid (*id))
+    {
+      reply_unknown_conversation (msg);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 citizen_handler (SoupServer        *soup,
                  SoupServerMessage *msg,
@@ -1081,16 +1103,8 @@ citizen_handler (SoupServer        *soup,
       return;
     }
 
-  if (!split_id_path (path, CITIZEN_HANDOFF_PATH, &id, &rest))
-    {
-      _sp_server_reply_api_not_found (msg);
-      return;
-    }
-  if (!id_is_valid (id))
-    {
-      reply_unknown_conversation (msg);
-      return;
-    }
+  if (!conversation_path (msg, path, CITIZEN_HANDOFF_PATH, &id, &rest))
+    return;
 
   if (strcmp (rest, "messages") == 0)
     {
@@ -1269,16 +1283,8 @@ staff_handler (SoupServer        *soup,
       return;
     }
 
-  if (!split_id_path (path, STAFF_CONVERSATIONS, &id, &rest))
-    {
-      _sp_server_reply_api_not_found (msg);
-      return;
-    }
-  if (!id_is_valid (id))
-    {
-      reply_unknown_conversation (msg);
-      return;
-    }
+  if (!conversation_path (msg, path, STAFF_CONVERSATIONS, &id, &rest))
+    return;
   q = id_query (id);
 
   if (*rest == '\0')

@@ -69,6 +69,37 @@ sp_storage_bot_setting (SpStorage  *self,
 
 /* -- conversations -------------------------------------------------------- */
 
+/* The writer, locked, in a transaction; NULL (unlocked) on failure. */
+static SpDb *
+write_begin (SpStorage  *self,
+             GError    **error)
+{
+  SpDb *db = _sp_storage_sqlite_lock (self, TRUE);
+
+  if (!sp_db_begin (db, error))
+    {
+      _sp_storage_sqlite_unlock (self, TRUE);
+      return NULL;
+    }
+  return db;
+}
+
+/* Commits when @ok (else, or when that fails, rolls back) and unlocks.
+ * Returns whether the transaction was committed. */
+static gboolean
+write_end (SpStorage  *self,
+           SpDb       *db,
+           gboolean    ok,
+           GError    **error)
+{
+  if (ok && !sp_db_commit (db, error))
+    ok = FALSE;
+  if (!ok)
+    sp_db_rollback (db);
+  _sp_storage_sqlite_unlock (self, TRUE);
+  return ok;
+}
+
 static gboolean
 step_done (SpDb          *db,
            sqlite3_stmt  *stmt,
@@ -128,12 +159,8 @@ sp_storage_handoff_create (SpStorage   *self,
   g_return_val_if_fail (id != NULL && kind != NULL && channel != NULL && language != NULL, FALSE);
   g_return_val_if_fail (question != NULL, FALSE);
 
-  db = _sp_storage_sqlite_lock (self, TRUE);
-  if (!sp_db_begin (db, error))
-    {
-      _sp_storage_sqlite_unlock (self, TRUE);
-      return FALSE;
-    }
+  if (!(db = write_begin (self, error)))
+    return FALSE;
 
   if (!(stmt = sp_db_prepare (db,
                               "INSERT INTO handoff_conversation (id, kind, channel, state, language, "
@@ -156,15 +183,10 @@ sp_storage_handoff_create (SpStorage   *self,
   if (*question != '\0' && insert_message (db, id, "citizen", NULL, question, now, error) == 0)
     goto fail;
 
-  if (!sp_db_commit (db, error))
-    goto fail;
-  _sp_storage_sqlite_unlock (self, TRUE);
-  return TRUE;
+  return write_end (self, db, TRUE, error);
 
 fail:
-  sp_db_rollback (db);
-  _sp_storage_sqlite_unlock (self, TRUE);
-  return FALSE;
+  return write_end (self, db, FALSE, NULL);
 }
 
 /* State of conversation @id (owned by the caller), NULL and
@@ -214,12 +236,8 @@ sp_storage_handoff_add_message (SpStorage   *self,
   g_return_val_if_fail (self != NULL, 0);
   g_return_val_if_fail (id != NULL && sender != NULL && text != NULL, 0);
 
-  db = _sp_storage_sqlite_lock (self, TRUE);
-  if (!sp_db_begin (db, error))
-    {
-      _sp_storage_sqlite_unlock (self, TRUE);
-      return 0;
-    }
+  if (!(db = write_begin (self, error)))
+    return 0;
 
   if (!(current = conversation_state (db, id, error)))
     goto fail;
@@ -227,8 +245,7 @@ sp_storage_handoff_add_message (SpStorage   *self,
   if (strcmp (current, "closed") == 0)
     {
       /* Nothing stored; the caller answers 409. */
-      sp_db_rollback (db);
-      _sp_storage_sqlite_unlock (self, TRUE);
+      write_end (self, db, FALSE, NULL);
       if (state != NULL)
         *state = g_steal_pointer (&current);
       return 0;
@@ -278,17 +295,15 @@ sp_storage_handoff_add_message (SpStorage   *self,
   if (!step_done (db, stmt, error))
     goto fail;
 
-  if (!sp_db_commit (db, error))
-    goto fail;
-  _sp_storage_sqlite_unlock (self, TRUE);
+  if (!write_end (self, db, TRUE, error))
+    return 0;
 
   if (state != NULL)
     *state = g_strdup (strcmp (sender, "staff") == 0 ? "active" : current);
   return message_id;
 
 fail:
-  sp_db_rollback (db);
-  _sp_storage_sqlite_unlock (self, TRUE);
+  write_end (self, db, FALSE, NULL);
   return 0;
 }
 
@@ -573,12 +588,8 @@ sp_storage_handoff_close (SpStorage   *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
 
-  db = _sp_storage_sqlite_lock (self, TRUE);
-  if (!sp_db_begin (db, error))
-    {
-      _sp_storage_sqlite_unlock (self, TRUE);
-      return FALSE;
-    }
+  if (!(db = write_begin (self, error)))
+    return FALSE;
 
   if (!(state = conversation_state (db, id, error)))
     goto fail;
@@ -597,15 +608,10 @@ sp_storage_handoff_close (SpStorage   *self,
         goto fail;
     }
 
-  if (!sp_db_commit (db, error))
-    goto fail;
-  _sp_storage_sqlite_unlock (self, TRUE);
-  return TRUE;
+  return write_end (self, db, TRUE, error);
 
 fail:
-  sp_db_rollback (db);
-  _sp_storage_sqlite_unlock (self, TRUE);
-  return FALSE;
+  return write_end (self, db, FALSE, NULL);
 }
 
 gint64
@@ -619,12 +625,8 @@ sp_storage_handoff_purge (SpStorage   *self,
 
   g_return_val_if_fail (self != NULL, -1);
 
-  db = _sp_storage_sqlite_lock (self, TRUE);
-  if (!sp_db_begin (db, error))
-    {
-      _sp_storage_sqlite_unlock (self, TRUE);
-      return -1;
-    }
+  if (!(db = write_begin (self, error)))
+    return -1;
 
   /* Messages go with their conversation (ON DELETE CASCADE); deleted
    * explicitly as well, so that a database opened without foreign keys
@@ -647,16 +649,9 @@ sp_storage_handoff_purge (SpStorage   *self,
     goto fail;
   n = sqlite3_changes (sp_db_handle (db));
 
-  if (!sp_db_commit (db, error))
-    {
-      n = -1;
-      goto fail;
-    }
-  _sp_storage_sqlite_unlock (self, TRUE);
-  return n;
+  return write_end (self, db, TRUE, error) ? n : -1;
 
 fail:
-  sp_db_rollback (db);
-  _sp_storage_sqlite_unlock (self, TRUE);
+  write_end (self, db, FALSE, NULL);
   return -1;
 }
