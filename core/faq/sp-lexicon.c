@@ -104,6 +104,25 @@ sp_lexicon_stem (SpLexicon  *self,
     return g_strndup ((const char *) out, sb_stemmer_length (st));
   {
     g_autofree char *stem = g_strndup ((const char *) out, sb_stemmer_length (st));
+    gsize sl = strlen (stem);
+
+    /* Snowball takes "-er" off nouns too: Wetter -> wett (= wetten),
+     * Anwohner -> anwohn. A noun in -er whose rest is no noun keeps it;
+     * plurals like Kinder (Kind) still lose it. */
+    if (self != NULL && g_hash_table_size (self->words_de) > 0 && sl >= 3 &&
+        ((len == sl + 2 && g_str_has_suffix (word, "er")) ||
+         (len == sl + 3 && (g_str_has_suffix (word, "ern") || g_str_has_suffix (word, "ers")))) &&
+        strncmp (word, stem, sl) == 0)
+      {
+        g_autofree char *plain_stem = sp_text_plain (stem);
+        g_autofree char *er = g_strndup (word, sl + 2);
+        g_autofree char *plain_er = sp_text_plain (er);
+        guint stem_flags = GPOINTER_TO_UINT (g_hash_table_lookup (self->words_de, plain_stem));
+        guint er_flags = GPOINTER_TO_UINT (g_hash_table_lookup (self->words_de, plain_er));
+
+        if (er_flags != 0 && (stem_flags & WORD_NOUN) == 0)
+          return g_steal_pointer (&plain_er);
+      }
     return sp_text_plain (stem);
   }
 }
@@ -656,6 +675,8 @@ sp_lexicon_new (const char  *data_dir,
     { "synonyms-de.txt", synonyms_line },
     { "en-de.txt", en_de_line },
   };
+  g_autofree char *stop_de = NULL;
+  g_autofree char *stop_en = NULL;
 
   self->strings = g_string_chunk_new (1 << 16);
   self->stop_de = g_hash_table_new (g_str_hash, g_str_equal);
@@ -674,7 +695,18 @@ sp_lexicon_new (const char  *data_dir,
                    "The FAQ language files (stopwords-de.txt ...) were not found");
       return NULL;
     }
-  for (guint i = 0; i < G_N_ELEMENTS (curated); i++)
+  /* Stop words and the word list first: stemming consults the word list,
+   * and every later file is stored as stem keys. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *path = g_build_filename (data_dir, curated[i].name, NULL);
+
+      if (!for_each_line (path, curated[i].func, self, error))
+        return NULL;
+    }
+  if (system_dicts)
+    self->has_wordlist = load_system_file (self, NGERMAN_PATH, ngerman_line, "wngerman");
+  for (guint i = 2; i < G_N_ELEMENTS (curated); i++)
     {
       g_autofree char *path = g_build_filename (data_dir, curated[i].name, NULL);
 
@@ -683,7 +715,6 @@ sp_lexicon_new (const char  *data_dir,
     }
   if (system_dicts)
     {
-      self->has_wordlist = load_system_file (self, NGERMAN_PATH, ngerman_line, "wngerman");
       self->has_thesaurus = load_system_file (self, OPENTHESAURUS_PATH, thesaurus_line,
                                               "openthesaurus-de-text");
       self->has_translations = load_system_file (self, TRANS_DE_EN_PATH, trans_line,
@@ -772,6 +803,18 @@ sp_lexicon_is_german_word (SpLexicon  *self,
 
   return g_hash_table_contains (self->words_de, plain) ||
          g_hash_table_contains (self->stop_de, word);
+}
+
+gboolean
+sp_lexicon_is_verb_form (SpLexicon  *self,
+                         const char *word)
+{
+  g_autofree char *plain = NULL;
+
+  if (g_hash_table_size (self->words_de) == 0)
+    return TRUE;
+  plain = sp_text_plain (word);
+  return (GPOINTER_TO_UINT (g_hash_table_lookup (self->words_de, plain)) & WORD_LOWER) != 0;
 }
 
 gboolean

@@ -46,6 +46,10 @@ gboolean     sp_lexicon_is_stopword       (SpLexicon   *self,
 /* TRUE if @word (folded) is a German word of the word list. */
 gboolean     sp_lexicon_is_german_word    (SpLexicon   *self,
                                            const char  *word);
+/* TRUE if the word list has @word (folded) in lower case: a verb,
+ * adjective ... rather than only a noun. TRUE without a word list. */
+gboolean     sp_lexicon_is_verb_form      (SpLexicon   *self,
+                                           const char  *word);
 /* TRUE if @word (folded) is an English word known to the dictionary. */
 gboolean     sp_lexicon_is_english_word   (SpLexicon   *self,
                                            const char  *word);

@@ -938,7 +938,7 @@ analyse_german (Query  *q,
 
             if (separated[j] != NULL || is_particle (tokens[j]) ||
                 sp_lexicon_is_stopword (self->lexicon, "de", tokens[j]) ||
-                strlen (tokens[j]) < 3)
+                strlen (tokens[j]) < 3 || !sp_lexicon_is_verb_form (self->lexicon, tokens[j]))
               continue;
             cand = g_strconcat (tokens[i], tokens[j], NULL);
             key = sp_lexicon_stem (self->lexicon, "de", cand);
@@ -1202,6 +1202,54 @@ sigmoid (double x)
   return 1.0 / (1.0 + exp (-x));
 }
 
+static Query *
+analyse_question (SpMatcher  *self,
+                  const char *question)
+{
+  g_autoptr(GArray) ends = NULL;
+  g_auto(GStrv) tokens = sp_text_tokenize_clauses (question, &ends);
+  Query *q = g_new0 (Query, 1);
+
+  q->self = self;
+  q->lang = detect_language_tokens (self, tokens);
+  if (g_str_equal (q->lang, "en"))
+    analyse_english (q, tokens);
+  else
+    analyse_german (q, tokens, ends);
+  add_bigram_slots (q);
+  return q;
+}
+
+char *
+sp_matcher_explain (SpMatcher  *self,
+                    const char *question)
+{
+  g_autofree Query *q = NULL;
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (self != NULL && self->built, g_string_free (out, FALSE));
+
+  q = analyse_question (self, question);
+  g_string_append_printf (out, "lang %s\n", q->lang);
+  for (guint s = 0; s < q->n_slots; s++)
+    {
+      const Slot *slot = &q->slots[s];
+
+      g_string_append (out, slot->kind == SLOT_MAIN ? "word" :
+                            slot->kind == SLOT_BONUS ? "  phrase" :
+                            slot->new_composite ? "  parts" : "     +");
+      if (slot->kind == SLOT_MAIN)
+        g_string_append_printf (out, " (%.2f)", slot->importance);
+      g_string_append (out, ":");
+      for (guint a = 0; a < slot->n_alts; a++)
+        g_string_append_printf (out, " %s %.2f",
+                                g_array_index (self->term_list, Term, slot->alts[a].term).key,
+                                slot->alts[a].weight);
+      g_string_append_c (out, '\n');
+    }
+  return g_string_free (out, FALSE);
+}
+
 GArray *
 sp_matcher_query_full (SpMatcher   *self,
                        const char  *question,
@@ -1209,8 +1257,6 @@ sp_matcher_query_full (SpMatcher   *self,
                        SpMatchInfo *info)
 {
   GArray *result = g_array_new (FALSE, FALSE, sizeof (SpMatch));
-  g_autoptr(GArray) ends = NULL;
-  g_auto(GStrv) tokens = NULL;
   Query *q;
   g_autofree float *acc = NULL;
   g_autofree float *slot_best = NULL;
@@ -1227,15 +1273,7 @@ sp_matcher_query_full (SpMatcher   *self,
   g_return_val_if_fail (self != NULL, result);
   g_return_val_if_fail (self->built, result);
 
-  tokens = sp_text_tokenize_clauses (question, &ends);
-  q = g_new0 (Query, 1);
-  q->self = self;
-  q->lang = detect_language_tokens (self, tokens);
-  if (g_str_equal (q->lang, "en"))
-    analyse_english (q, tokens);
-  else
-    analyse_german (q, tokens, ends);
-  add_bigram_slots (q);
+  q = analyse_question (self, question);
 
   n_docs = self->docs->len;
   acc = g_new0 (float, n_docs + 1);

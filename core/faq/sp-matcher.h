@@ -56,6 +56,11 @@ GArray    *sp_matcher_query_full  (SpMatcher         *self,
                                    const char        *question,
                                    guint              max,
                                    SpMatchInfo       *info);     /* nullable */
+/* How the question was read, one line per word: its expansions with their
+ * weights ("wohnung: wohnung 1.00, wohn 0.80 | ..."). For the desktop's
+ * test pane and for debugging; the format is not stable. */
+char      *sp_matcher_explain     (SpMatcher         *self,
+                                   const char        *question);
 /* "de" or "en" (static strings), from stop words and vocabulary. */
 const char *sp_matcher_detect_language (SpMatcher    *self,
                                         const char   *question);
