@@ -22,6 +22,7 @@
 #include "sp-route-sync.h"
 #include "sp-bot-cors.h"
 #include "sp-route-bot.h"
+#include "sp-route-voice.h"
 
 /* Latency histogram buckets (seconds), Prometheus style. */
 static const double duration_buckets[] = {
@@ -790,6 +791,7 @@ _sp_server_new (SpStorage       *storage,
   sp_route_handoff_register (self);
   sp_bot_cors_register (self);
   sp_route_bot_register (self);
+  sp_route_voice_register (self);
 
   return self;
 }
