@@ -9,6 +9,8 @@
 # SP_BOT_QUESTIONS (bench/bot/questions-berlin.json), SP_BOT_ENTRIES (10000;
 # 0 skips the large catalogue), SP_BOT_REPS (our timed passes, 20),
 # SP_BOT_NLPJS_REPS (5) and SP_BOT_NLPJS_BIG_REPS (1): NLP.js' passes,
+# SP_BOT_NLPJS_TIMEOUT (3600: seconds NLP.js may take for the large
+# catalogue, training included),
 # SP_BOT_WRK_DURATION (10s), SP_BOT_WRK_CONNECTIONS (8),
 # SP_BOT_WRK_THREADS (1), SP_BOT_HTTP (1; 0 skips the HTTP part),
 # SP_BOT_FAQ (data/faq/demo-jena.json) + SP_BOT_FAQ_QUESTIONS
@@ -28,6 +30,7 @@ entries="${SP_BOT_ENTRIES:-10000}"
 reps="${SP_BOT_REPS:-20}"
 export SP_BOT_NLPJS_REPS="${SP_BOT_NLPJS_REPS:-5}"
 export SP_BOT_NLPJS_BIG_REPS="${SP_BOT_NLPJS_BIG_REPS:-1}"
+nlpjs_timeout="${SP_BOT_NLPJS_TIMEOUT:-3600}"
 duration="${SP_BOT_WRK_DURATION:-10s}"
 connections="${SP_BOT_WRK_CONNECTIONS:-8}"
 threads="${SP_BOT_WRK_THREADS:-1}"
@@ -76,13 +79,26 @@ big=""
 node -e 'for (const x of JSON.parse(require("fs").readFileSync(process.argv[1]))) console.log(JSON.stringify(x.q))' \
   "$questions" > "$tmp/questions.lines"
 
-echo "== NLP.js in-process ==" >&2
+echo "== NLP.js in-process, $n_real entries ==" >&2
+faq_env=()
 if [ ${#faq_args[@]} -gt 0 ]; then
-  export SP_BOT_FAQ_ENTRIES="$tmp/cat/entries-faq.json" SP_BOT_FAQ_QUESTIONS="$faq_questions"
+  faq_env=(SP_BOT_FAQ_ENTRIES="$tmp/cat/entries-faq.json" SP_BOT_FAQ_QUESTIONS="$faq_questions")
 fi
-SP_BOT_ENTRIES="$tmp/cat/entries-$n_real.json" SP_BOT_ENTRIES_BIG="$big" SP_BOT_QUESTIONS="$questions" \
-  SP_BOT_MODEL_DIR="$tmp/models" \
-  node "$here/nlpjs/bench.js" bench > "$tmp/nlpjs.json"
+env SP_BOT_QUESTIONS="$questions" SP_BOT_MODEL_DIR="$tmp/models" "${faq_env[@]}" \
+  node "$here/nlpjs/bench.js" bench "$tmp/cat/entries-$n_real.json" "$SP_BOT_NLPJS_REPS" \
+  > "$tmp/nlpjs-$n_real.json"
+refs=(--reference "$tmp/nlpjs-$n_real.json")
+if [ -n "$big" ]; then
+  echo "== NLP.js in-process, $entries entries (training limit $nlpjs_timeout s) ==" >&2
+  if SP_BOT_QUESTIONS="$questions" SP_BOT_MODEL_DIR="$tmp/models" timeout "$nlpjs_timeout" \
+       node "$here/nlpjs/bench.js" bench "$big" "$SP_BOT_NLPJS_BIG_REPS" > "$tmp/nlpjs-$entries.json"; then
+    :
+  else
+    echo "bench-bot: NLP.js did not finish $entries entries within $nlpjs_timeout s" >&2
+    echo "{\"sizes\":{\"$entries\":{\"timeout_s\":$nlpjs_timeout}}}" > "$tmp/nlpjs-$entries.json"
+  fi
+  refs+=(--reference "$tmp/nlpjs-$entries.json")
+fi
 
 # wait_listening LOGFILE PID: prints the base URL once the process printed
 # "listening on http://..."
@@ -145,6 +161,10 @@ if [ "$http" = 1 ]; then
     fi
 
     echo "== NLP.js HTTP, $size entries ==" >&2
+    if [ ! -f "$tmp/models/nlpjs-$size.model" ]; then
+      echo "bench-bot: no trained NLP.js model for $size entries: skipped" >&2
+      continue
+    fi
     SP_BOT_MODEL_DIR="$tmp/models" node "$here/nlpjs/bench.js" serve "$tmp/cat/entries-$size.json" \
       > "$tmp/nlpjs-$size.log" 2>&1 &
     pid=$!
@@ -160,10 +180,10 @@ fi
 
 echo "== Stadtpult in-process ==" >&2
 "$bench" --dldb "$dldb" --questions "$questions" --synthetic "$entries" --reps "$reps" \
-  --reference "$tmp/nlpjs.json" --http-dir "$tmp/http" --json "$tmp/ours.json" "${faq_args[@]}"
+  "${refs[@]}" --http-dir "$tmp/http" --json "$tmp/ours.json" "${faq_args[@]}"
 
 echo
-echo "nlp.js raw: $(cat "$tmp/nlpjs.json")"
+for f in "$tmp"/nlpjs-*.json; do echo "nlp.js raw: $(cat "$f")"; done
 for f in "$tmp"/http/*-*.json; do
   [ -e "$f" ] && [ "$(basename "$f")" != warmup.json ] && echo "wrk $(basename "$f" .json): $(cat "$f")"
 done

@@ -25,7 +25,8 @@
  *                sp_matcher_query (question, 5), one thread, the question
  *                set repeated --reps times after one untimed pass
  *
- * With --reference (the JSON of bench/bot/nlpjs/bench.js) and --http-dir
+ * With --reference (the JSON of bench/bot/nlpjs/bench.js, one per
+ * catalogue size) and --http-dir
  * (wrk results written by bench/bot/run-bot.sh) it prints the whole table.
  * --write-catalogue DIR writes DIR/entries-560.json and
  * DIR/entries-10000.json (what NLP.js trains on) and the synthetic
@@ -34,7 +35,7 @@
 
 static char *dldb_dir;
 static char *questions_path;
-static char *reference;
+static char **references;
 static char *http_dir;
 static char *json_out;
 static char *write_dir;
@@ -51,7 +52,7 @@ static GOptionEntry entries[] = {
   { "synthetic", 0, 0, G_OPTION_ARG_INT, &synthetic, "Entries of the large catalogue (10000; 0: skip)", "N" },
   { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Seed of the synthetic catalogue (4242)", "N" },
   { "reps", 0, 0, G_OPTION_ARG_INT, &reps, "Timed passes over the questions (20)", "N" },
-  { "reference", 0, 0, G_OPTION_ARG_FILENAME, &reference, "JSON of the NLP.js run", "FILE" },
+  { "reference", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &references, "JSON of an NLP.js run (repeatable)", "FILE" },
   { "http-dir", 0, 0, G_OPTION_ARG_FILENAME, &http_dir, "wrk results (ours-N.json, nlpjs-N.json)", "DIR" },
   { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_out, "Write our results as JSON", "FILE" },
   { "write-catalogue", 0, 0, G_OPTION_ARG_FILENAME, &write_dir, "Write the catalogues for NLP.js and the server import and exit", "DIR" },
@@ -231,6 +232,47 @@ read_json (const char *path)
   return json_from_string (text, NULL);
 }
 
+/* The NLP.js runs (one file per catalogue size) merged into one object:
+ * {"version","threshold","faq",..,"sizes":{"560":{..},"10000":{..}}}. */
+static JsonNode *
+read_references (void)
+{
+  g_autoptr(JsonObject) merged = json_object_new ();
+  g_autoptr(JsonObject) sizes = json_object_new ();
+  JsonNode *node;
+
+  for (guint i = 0; references != NULL && references[i] != NULL; i++)
+    {
+      g_autoptr(JsonNode) ref = read_json (references[i]);
+      JsonObject *root = ref && JSON_NODE_HOLDS_OBJECT (ref) ? json_node_get_object (ref) : NULL;
+      g_autoptr(GList) members = root ? json_object_get_members (root) : NULL;
+
+      for (GList *l = members; l != NULL; l = l->next)
+        {
+          const char *name = l->data;
+          JsonNode *value = json_object_get_member (root, name);
+
+          if (g_strcmp0 (name, "sizes") == 0 && JSON_NODE_HOLDS_OBJECT (value))
+            {
+              JsonObject *these = json_node_get_object (value);
+              g_autoptr(GList) keys = json_object_get_members (these);
+
+              for (GList *k = keys; k != NULL; k = k->next)
+                json_object_set_member (sizes, k->data,
+                                        json_node_copy (json_object_get_member (these, k->data)));
+            }
+          else if (!json_object_has_member (merged, name) && !JSON_NODE_HOLDS_NULL (value))
+            json_object_set_member (merged, name, json_node_copy (value));
+        }
+    }
+  if (json_object_get_size (merged) == 0 && json_object_get_size (sizes) == 0)
+    return NULL;
+  json_object_set_object_member (merged, "sizes", json_object_ref (sizes));
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (node, merged);
+  return node;
+}
+
 /* The object for catalogue @size in the reference ({"sizes":{"560":{..}}}). */
 static JsonObject *
 ref_size (JsonNode *ref,
@@ -372,12 +414,12 @@ print_table (const Result     *results,
              const SpBotScore *faq_score,
              guint             faq_size)
 {
-  g_autoptr(JsonNode) ref = read_json (reference);
+  g_autoptr(JsonNode) ref = read_references ();
   JsonObject *ref_root = ref && JSON_NODE_HOLDS_OBJECT (ref) ? json_node_get_object (ref) : NULL;
 
   g_print ("\nbench/bot: %u labelled questions (%s), matcher threshold %.2f",
            n_questions, questions_path, sp_matcher_threshold ());
-  if (ref_root)
+  if (ref_root && json_object_has_member (ref_root, "version"))
     g_print (", NLP.js %s (node-nlp), threshold %.2f",
              sp_json_get_string_or (ref_root, "version", "?"), get_double (ref_root, "threshold"));
   g_print ("\n\nAccuracy\n\n");
@@ -423,10 +465,13 @@ print_table (const Result     *results,
     {
       JsonObject *r = ref_size (ref, results[i].size);
       double train = get_double (r, "train_s");
+      double timeout = get_double (r, "timeout_s");
 
       g_print ("index build %u entries: stadtpult %.2f s", results[i].size, results[i].build_s);
       if (train >= 0)
         g_print (", nlp.js training %.1f s", train);
+      else if (timeout >= 0)
+        g_print (", nlp.js training did not finish within %.0f s (no NLP.js numbers)", timeout);
       g_print ("\n");
     }
   for (guint i = 0; i < n && http_dir; i++)

@@ -3,19 +3,18 @@
 // catalogue entries as the Stadtpult matcher: one intent per service, its
 // utterances the service name and the names of its topics (exactly the
 // title and keywords our matcher gets; for an FAQ file also the
-// alternatives), in German and, the same text, in
-// English (so English questions, language-guessed, reach a model too).
+// alternatives), in German and, the same text, in English (so English
+// questions, language-guessed, reach a model too).
 //
-//   node bench.js bench          accuracy + in-process speed, JSON on stdout
-//   node bench.js serve ENTRIES  POST /api/v1/bot/ask on 127.0.0.1:PORT
+//   node bench.js bench ENTRIES REPS  accuracy + in-process speed (REPS
+//                                     timed passes), JSON on stdout
+//   node bench.js serve ENTRIES       POST /api/v1/bot/ask on 127.0.0.1:PORT
 //
-// Env: SP_BOT_ENTRIES (entries-560.json of `bench-bot --write-catalogue`),
-// SP_BOT_ENTRIES_BIG (entries-10000.json, may be unset), SP_BOT_QUESTIONS
-// (labelled set), SP_BOT_NLPJS_REPS (timed
-// passes at 560 entries, 5), SP_BOT_NLPJS_BIG_REPS (at 10 000, 1),
-// SP_BOT_FAQ_ENTRIES + SP_BOT_FAQ_QUESTIONS (entries-faq.json and its
-// labelled set: a second accuracy table), SP_BOT_PORT (serve, 0), SP_BOT_MODEL_DIR (trained models are saved there
-// by bench and loaded by serve, so the big catalogue is trained once).
+// ENTRIES: entries-N.json of `bench-bot --write-catalogue`. Env:
+// SP_BOT_QUESTIONS (labelled set), SP_BOT_FAQ_ENTRIES + SP_BOT_FAQ_QUESTIONS
+// (entries-faq.json and its labelled set: a second accuracy table),
+// SP_BOT_PORT (serve, 0), SP_BOT_MODEL_DIR (bench saves the trained model
+// there and serve loads it, so each catalogue is trained once).
 'use strict';
 
 const fs = require('fs');
@@ -114,32 +113,28 @@ async function speed(manager, questions, reps) {
   return { queries: lat.length, qps: lat.length / total, p50_us: pct(0.5), p99_us: pct(0.99) };
 }
 
-async function bench() {
+async function bench(file, reps) {
   const questions = JSON.parse(fs.readFileSync(process.env.SP_BOT_QUESTIONS, 'utf8'));
   const version = require('node-nlp/package.json').version;
   const modelDir = process.env.SP_BOT_MODEL_DIR;
-  const runs = [[process.env.SP_BOT_ENTRIES, Number(process.env.SP_BOT_NLPJS_REPS || 5)]];
-  if (process.env.SP_BOT_ENTRIES_BIG) runs.push([process.env.SP_BOT_ENTRIES_BIG, Number(process.env.SP_BOT_NLPJS_BIG_REPS || 1)]);
   const out = { version, node: process.version, threshold: null, sizes: {} };
-  for (const [file, reps] of runs) {
-    const entries = loadEntries(file);
-    process.stderr.write(`nlp.js: training ${entries.length} intents ...\n`);
-    const { manager, trainS } = await train(entries);
-    out.threshold = threshold(manager);
-    process.stderr.write(`nlp.js: trained in ${trainS.toFixed(1)} s, scoring ...\n`);
-    const s = await score(manager, questions);
-    const sp = await speed(manager, questions, reps);
-    process.stderr.write(`nlp.js ${entries.length} entries: ${sp.queries} queries, ${sp.qps.toFixed(0)} q/s, ` +
-      `p50 ${sp.p50_us.toFixed(0)} us, p99 ${sp.p99_us.toFixed(0)} us, top-1 ${(s.top1 / s.n_in).toFixed(3)}\n`);
-    out.sizes[entries.length] = { train_s: trainS, score: s, ...sp,
-      rss_mib: process.memoryUsage().rss / 1048576 };
-    if (modelDir) fs.writeFileSync(path.join(modelDir, `nlpjs-${entries.length}.model`), manager.export(true));
-  }
+  const entries = loadEntries(file);
+  process.stderr.write(`nlp.js: training ${entries.length} intents ...\n`);
+  const { manager, trainS } = await train(entries);
+  out.threshold = threshold(manager);
+  process.stderr.write(`nlp.js: trained in ${trainS.toFixed(1)} s, scoring ...\n`);
+  const s = await score(manager, questions);
+  const sp = await speed(manager, questions, reps);
+  process.stderr.write(`nlp.js ${entries.length} entries: ${sp.queries} queries, ${sp.qps.toFixed(0)} q/s, ` +
+    `p50 ${sp.p50_us.toFixed(0)} us, p99 ${sp.p99_us.toFixed(0)} us, top-1 ${(s.top1 / s.n_in).toFixed(3)}\n`);
+  out.sizes[entries.length] = { train_s: trainS, score: s, ...sp,
+    rss_mib: process.memoryUsage().rss / 1048576 };
+  if (modelDir) fs.writeFileSync(path.join(modelDir, `nlpjs-${entries.length}.model`), manager.export(true));
   if (process.env.SP_BOT_FAQ_ENTRIES && process.env.SP_BOT_FAQ_QUESTIONS) {
-    const entries = loadEntries(process.env.SP_BOT_FAQ_ENTRIES);
+    const faqEntries = loadEntries(process.env.SP_BOT_FAQ_ENTRIES);
     const faqQuestions = JSON.parse(fs.readFileSync(process.env.SP_BOT_FAQ_QUESTIONS, 'utf8'));
-    const { manager, trainS } = await train(entries);
-    out.faq = { size: entries.length, train_s: trainS, score: await score(manager, faqQuestions) };
+    const faq = await train(faqEntries);
+    out.faq = { size: faqEntries.length, train_s: faq.trainS, score: await score(faq.manager, faqQuestions) };
   }
   process.stdout.write(JSON.stringify(out) + '\n');
 }
@@ -200,7 +195,8 @@ async function serve(file) {
 }
 
 const mode = process.argv[2];
-const main = mode === 'serve' ? () => serve(process.argv[3]) : bench;
+const main = mode === 'serve' ? () => serve(process.argv[3])
+  : () => bench(process.argv[3], Number(process.argv[4] || 5));
 main().catch((e) => {
   process.stderr.write(`nlp.js bench: ${e.stack || e}\n`);
   process.exit(1);
