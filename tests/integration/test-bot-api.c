@@ -272,6 +272,41 @@ today_is_holiday (void)
 
 /* -- tests ---------------------------------------------------------------------- */
 
+/* Row ids and spoken answers of imported entries (no server needed). */
+static void
+test_import_rules (void)
+{
+  g_autofree char *a = sp_faq_import_id ("kita-platz");
+  g_autofree char *b = sp_faq_import_id ("kita-platz");
+  g_autofree char *c = sp_faq_import_id ("kita-platz ");
+  g_autofree char *uuid = sp_faq_import_id ("6F1C3A52-7D2E-4B8A-9C01-2F3E4D5A6B7C");
+  g_autofree char *s1 = NULL, *s2 = NULL, *s3 = NULL;
+
+  /* stable, a version 5 UUID, different names differ, UUIDs kept */
+  g_assert_cmpstr (a, ==, b);
+  g_assert_true (g_uuid_string_is_valid (a));
+  g_assert_cmpint (a[14], ==, '5');
+  g_assert_cmpstr (a, !=, c);
+  g_assert_cmpstr (uuid, ==, "6f1c3a52-7d2e-4b8a-9c01-2f3e4d5a6b7c");
+
+  /* first sentences, without links and e-mail addresses, at most 300 bytes */
+  s1 = sp_faq_answer_short ("Den Antrag stellen Sie z. B. online: https://www.jena.de/antrag. "
+                            "Er kostet 10 Euro. Fragen an info@jena.de. Mehr steht im Portal.");
+  g_assert_cmpstr (s1, ==, "Den Antrag stellen Sie z. B. online. Er kostet 10 Euro.");
+  s2 = sp_faq_answer_short ("Kurz.");
+  g_assert_cmpstr (s2, ==, "Kurz.");
+  {
+    g_autoptr(GString) longer = g_string_new (NULL);
+
+    for (guint i = 0; i < 80; i++)
+      g_string_append (longer, "Straßenbahn ");
+    s3 = sp_faq_answer_short (longer->str);
+    g_assert_cmpuint (strlen (s3), <=, 300);
+    g_assert_true (g_str_has_suffix (s3, "…"));
+    g_assert_true (g_utf8_validate (s3, -1, NULL));
+  }
+}
+
 static void
 test_import_faq (void)
 {
@@ -739,6 +774,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/bot/import-rules", test_import_rules);
   g_test_add_func ("/bot/import-faq", test_import_faq);
   g_test_add_func ("/bot/import-dldb", test_import_dldb);
   g_test_add_func ("/bot/ask", test_ask);
