@@ -675,6 +675,7 @@ sp_handoff_notify (SpServer   *server,
 {
   HandoffRoute *route;
   Notify *notify;
+  GSource *source;
 
   g_return_if_fail (server != NULL);
   g_return_if_fail (id_is_valid (id));
@@ -685,8 +686,15 @@ sp_handoff_notify (SpServer   *server,
   notify = g_new0 (Notify, 1);
   notify->route = route_ref (route);
   notify->id = g_strdup (id);
-  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, notify_main, notify,
-                              (GDestroyNotify) notify_free);
+
+  /* Always on the main loop's thread, never in the caller's (which
+   * g_main_context_invoke() would do when the context is free, e.g. while
+   * the server shuts down). */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, notify_main, notify, (GDestroyNotify) notify_free);
+  g_source_attach (source, NULL);
+  g_source_unref (source);
 }
 
 void
