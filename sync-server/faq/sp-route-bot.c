@@ -36,6 +36,9 @@
 #define MAX_SESSIONS      20000
 #define FLUSH_INTERVAL    (2 * G_USEC_PER_SEC)
 #define BOT_DATA_KEY      "sp-bot"
+/* Questions queued for the workers at most; more get 429 (a flood must not
+ * queue unbounded work). */
+#define MAX_ASK_IN_FLIGHT 1024
 
 typedef enum {
   OFFER_NONE,
@@ -64,6 +67,7 @@ typedef struct {
   GHashTable   *unanswered;   /* text_norm -> SpBotUnanswered* */
   gint64        last_flush;
   guint64       asked[SP_BOT_KIND_HANDOFF + 1];
+  gint          asks_in_flight;
 } SpBot;
 
 /* -- texts (German / English) -------------------------------------------------- */
@@ -942,6 +946,8 @@ get_string (JsonObject  *o,
   return TRUE;
 }
 
+static JsonNode *ask_answer (SpServer *server, JsonNode *body, GError **error);
+
 static JsonNode *
 ask_work (SpServer     *server,
           SpPrincipal  *principal,
@@ -949,6 +955,18 @@ ask_work (SpServer     *server,
           GHashTable   *query,
           guint        *status,
           GError      **error)
+{
+  SpBot *bot = bot_get (server);
+  JsonNode *node = ask_answer (server, body, error);
+
+  g_atomic_int_dec_and_test (&bot->asks_in_flight);
+  return node;
+}
+
+static JsonNode *
+ask_answer (SpServer  *server,
+            JsonNode  *body,
+            GError   **error)
 {
   g_autofree char *question = NULL;
   const char *raw, *session, *lang, *channel;
@@ -1157,6 +1175,17 @@ ask_handler (SoupServer        *soup,
     }
   if (!(body = sp_server_read_json_body (msg, MAX_ASK_BODY, &error)))
     {
+      sp_server_reply_error (msg, error);
+      return;
+    }
+  if (g_atomic_int_add (&bot_get (server)->asks_in_flight, 1) >= MAX_ASK_IN_FLIGHT)
+    {
+      g_atomic_int_dec_and_test (&bot_get (server)->asks_in_flight);
+      json_node_unref (body);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", "1");
+      g_set_error_literal (&error, SP_ERROR, SP_ERROR_RATE_LIMITED,
+                           "Too many questions at once, please try again in a moment");
       sp_server_reply_error (msg, error);
       return;
     }
