@@ -464,6 +464,61 @@ safe_id (const char *id)
   return TRUE;
 }
 
+/* Key 1 or "ja" -> "yes", key 2 or "nein" -> "no"; rules @name_keys and
+ * @name_words. */
+static void
+yes_no_grammars (Vx         *vx,
+                 const char *name)
+{
+  g_autofree char *keys = g_strconcat (name, "_keys", NULL);
+  g_autofree char *words = g_strconcat (name, "_words", NULL);
+
+  grammar_begin (vx, "dtmf", keys);
+  grammar_item (vx, "1", "yes");
+  grammar_item (vx, "2", "no");
+  grammar_end (vx);
+  grammar_begin (vx, "voice", words);
+  grammar_words (vx, words_yes[vx->lang->idx], "yes");
+  grammar_words (vx, words_no[vx->lang->idx], "no");
+  grammar_end (vx);
+}
+
+/* "Taste N: question" for each topic, N counting from @first_key, each a
+ * prompt of its own (rendered once, shared by every document). */
+static void
+numbered_topics (Vx        *vx,
+                 PromptId   format,
+                 guint      first_key,
+                 GPtrArray *topics,
+                 guint      max)
+{
+  for (guint i = 0; topics != NULL && i < topics->len && i < max; i++)
+    {
+      SpVoiceTopic *topic = g_ptr_array_index (topics, i);
+      g_autofree char *line = g_strdup_printf (ptext (vx, format), first_key + i, topic->question);
+
+      g_string_append (vx->out, "<break time=\"300ms\"/>");
+      vx_audio (vx, line);
+    }
+}
+
+/* The DTMF items of the same topics: key -> "faq:ID". */
+static void
+numbered_topic_keys (Vx        *vx,
+                     guint      first_key,
+                     GPtrArray *topics,
+                     guint      max)
+{
+  for (guint i = 0; topics != NULL && i < topics->len && i < max; i++)
+    {
+      SpVoiceTopic *topic = g_ptr_array_index (topics, i);
+      g_autofree char *key = g_strdup_printf ("%u", first_key + i);
+      g_autofree char *value = g_strconcat ("faq:", topic->id, NULL);
+
+      grammar_item (vx, key, value);
+    }
+}
+
 static void
 noinput_nomatch (Vx         *vx,
                  const char *help,
@@ -524,27 +579,13 @@ menu_form (Vx           *vx,
 
   g_string_append (vx->out, "<prompt bargein=\"true\">");
   vx_audio (vx, ptext (vx, P_MENU_INTRO));
-  for (guint i = 0; i < topics->len; i++)
-    {
-      SpVoiceTopic *topic = g_ptr_array_index (topics, i);
-      g_autofree char *line = g_strdup_printf (ptext (vx, P_MENU_KEY), i + 1, topic->question);
-
-      g_string_append (vx->out, "<break time=\"300ms\"/>");
-      vx_audio (vx, line);
-    }
+  numbered_topics (vx, P_MENU_KEY, 1, topics, MAX_TOPICS);
   g_string_append (vx->out, "<break time=\"300ms\"/>");
   vx_audio (vx, ptext (vx, P_MENU_STAFF));
   g_string_append (vx->out, "</prompt>\n");
 
   grammar_begin (vx, "dtmf", "keys");
-  for (guint i = 0; i < topics->len; i++)
-    {
-      SpVoiceTopic *topic = g_ptr_array_index (topics, i);
-      g_autofree char *key = g_strdup_printf ("%u", i + 1);
-      g_autofree char *value = g_strconcat ("faq:", topic->id, NULL);
-
-      grammar_item (vx, key, value);
-    }
+  numbered_topic_keys (vx, 1, topics, MAX_TOPICS);
   grammar_item (vx, "0", "staff");
   grammar_end (vx);
 
@@ -622,14 +663,7 @@ callback_form (Vx          *vx,
   /* Consent first: nothing is asked for, let alone stored, without it. */
   g_string_append (vx->out, "<field name=\"consent\">\n");
   vx_prompt (vx, ptext (vx, P_CONSENT));
-  grammar_begin (vx, "dtmf", "consent_keys");
-  grammar_item (vx, "1", "yes");
-  grammar_item (vx, "2", "no");
-  grammar_end (vx);
-  grammar_begin (vx, "voice", "consent_words");
-  grammar_words (vx, words_yes[vx->lang->idx], "yes");
-  grammar_words (vx, words_no[vx->lang->idx], "no");
-  grammar_end (vx);
+  yes_no_grammars (vx, "consent");
   noinput_nomatch (vx, ptext (vx, P_CONSENT_HELP), bye);
   g_string_append (vx->out, "<filled><if cond=\"consent == 'no'\">");
   vx_prompt (vx, ptext (vx, P_NO_CONSENT));
@@ -651,14 +685,7 @@ callback_form (Vx          *vx,
                    "<break time=\"300ms\"/>");
   vx_audio (vx, ptext (vx, P_NUMBER_CONFIRM));
   g_string_append (vx->out, "</prompt>\n");
-  grammar_begin (vx, "dtmf", "confirm_keys");
-  grammar_item (vx, "1", "yes");
-  grammar_item (vx, "2", "no");
-  grammar_end (vx);
-  grammar_begin (vx, "voice", "confirm_words");
-  grammar_words (vx, words_yes[vx->lang->idx], "yes");
-  grammar_words (vx, words_no[vx->lang->idx], "no");
-  grammar_end (vx);
+  yes_no_grammars (vx, "confirm");
   noinput_nomatch (vx, ptext (vx, P_NUMBER_CONFIRM), bye);
   vx_printf (vx,
              "<filled>\n"
@@ -810,14 +837,7 @@ answer_document (Vx          *vx,
     {
       g_string_append (vx->out, "<block><prompt bargein=\"true\">");
       vx_audio (vx, ptext (vx, P_SUGGEST_INTRO));
-      for (guint i = 0; i < answer->suggestions->len && i < MAX_SUGGESTIONS; i++)
-        {
-          SpVoiceTopic *s = g_ptr_array_index (answer->suggestions, i);
-          g_autofree char *line = g_strdup_printf (ptext (vx, P_SUGGEST_KEY), i + 3, s->question);
-
-          g_string_append (vx->out, "<break time=\"300ms\"/>");
-          vx_audio (vx, line);
-        }
+      numbered_topics (vx, P_SUGGEST_KEY, 3, answer->suggestions, MAX_SUGGESTIONS);
       g_string_append (vx->out, "</prompt></block>\n");
     }
 
@@ -827,14 +847,7 @@ answer_document (Vx          *vx,
   grammar_item (vx, "1", "repeat");
   grammar_item (vx, "2", "back");
   grammar_item (vx, "0", "staff");
-  for (guint i = 0; answer->suggestions != NULL && i < answer->suggestions->len && i < MAX_SUGGESTIONS; i++)
-    {
-      SpVoiceTopic *s = g_ptr_array_index (answer->suggestions, i);
-      g_autofree char *key = g_strdup_printf ("%u", i + 3);
-      g_autofree char *value = g_strconcat ("faq:", s->id, NULL);
-
-      grammar_item (vx, key, value);
-    }
+  numbered_topic_keys (vx, 3, answer->suggestions, MAX_SUGGESTIONS);
   grammar_end (vx);
   grammar_begin (vx, "voice", "answer_words");
   grammar_words (vx, words_repeat[vx->lang->idx], "repeat");

@@ -100,8 +100,17 @@ async function askByKeyboard(page, question) {
   assert.equal(await focusedId(page), "spw-input", "the question field has the focus");
   await page.keyboard.type(question);
   await page.keyboard.press("Enter");
-  await page.waitForFunction((n) => document.querySelectorAll(".spw-msg--bot").length > n, before, { timeout: 15000 });
+  await page.waitForFunction((n) => document.querySelectorAll(".spw-msg--bot").length > n, before, { timeout: 60000 });
   return (await page.locator(".spw-msg--bot").last().textContent()).trim();
+}
+
+/** Opens the demo page and the chat with the keyboard. */
+async function openChat(page) {
+  await page.goto(base + "/bot/");
+  await page.waitForSelector(".spw-launcher");
+  await page.focus(".spw-launcher");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".spw-panel:not([hidden])");
 }
 
 async function noStorage(page, context, what) {
@@ -125,6 +134,11 @@ before(async () => {
   const login = await api("/api/v1/login", { method: "POST", body: { user: "redaktion", password: "redaktion" } });
   assert.equal(login.status, 200, login.text);
   editor = login.json.token;
+
+  // The first question after a start loads the language resources: do that
+  // before the browser measures anything.
+  const warm = await api("/api/v1/bot/ask", { method: "POST", body: { question: "Hallo", session: "warm-up" } });
+  assert.equal(warm.status, 200, warm.text);
 
   // An FAQ entry whose answer carries markup: it must be shown as text.
   await push("faq", randomUUID(), {
@@ -186,9 +200,10 @@ test("keyboard only: open, ask, follow a suggestion, read links, close with Esca
     assert.notEqual(outline, "none", "the focused field shows a focus ring");
 
     // A question with an answer, a link and related questions.
+    // (the Jena demo FAQ has several parking entries: an answer and related ones)
     const answer = await askByKeyboard(page, "Parken");
-    assert.match(answer, /Bewohnerparkausweis/);
-    const link = page.locator(".spw-msg--bot").last().locator("a[href^='https://www.jena.de/']").first();
+    assert.match(answer, /^Chat-Assistent: .*Park/s, "an answer about parking");
+    const link = page.locator(".spw-msg--bot").last().locator("a[href^='https://']").first();
     assert.equal(await link.count(), 1, "the address in the answer is a link");
     assert.equal(await link.getAttribute("rel"), "noopener noreferrer");
     const suggestions = page.locator(".spw-msg--bot").last().locator("button.spw-suggestion");
@@ -206,7 +221,7 @@ test("keyboard only: open, ask, follow a suggestion, read links, close with Esca
     assert.ok(reached, "the suggestion buttons are reachable with the keyboard");
     const before = await page.locator(".spw-msg--bot").count();
     await page.keyboard.press("Enter");
-    await page.waitForFunction((n) => document.querySelectorAll(".spw-msg--bot").length > n, before, { timeout: 15000 });
+    await page.waitForFunction((n) => document.querySelectorAll(".spw-msg--bot").length > n, before, { timeout: 60000 });
     assert.equal((await page.locator(".spw-msg--you").last().textContent()).replace(/^Sie:\s*/, "").trim(), suggestion);
     assert.equal(await focusedId(page), "spw-input", "after an answer the focus is back in the field");
 
@@ -219,7 +234,7 @@ test("keyboard only: open, ask, follow a suggestion, read links, close with Esca
     // Opening again keeps the conversation.
     await page.keyboard.press("Enter");
     assert.equal(await focusedId(page), "spw-input");
-    assert.match(await page.textContent("#spw-log"), /Bewohnerparkausweis/);
+    assert.ok((await page.textContent("#spw-log")).includes(answer.slice(0, 60)), "the conversation is still there");
 
     await noStorage(page, context, "a conversation");
     const foreign = requests.filter((u) => new URL(u).origin !== base);
@@ -233,10 +248,7 @@ test("keyboard only: open, ask, follow a suggestion, read links, close with Esca
 test("text from the server is shown as text, never run", async () => {
   const { context, page, errors } = await newPage();
   try {
-    await page.goto(base + "/bot/");
-    await page.waitForSelector(".spw-launcher");
-    await page.focus(".spw-launcher");
-    await page.keyboard.press("Enter");
+    await openChat(page);
     let answer = "";
     // The bot's index picks up the new entry within a moment.
     for (let i = 0; i < 20 && !answer.includes("Xylophon-Genehmigung gibt es"); i++) {
@@ -290,10 +302,7 @@ test("out of office hours: a call back request with consent", async () => {
 
   const { context, page, errors } = await newPage();
   try {
-    await page.goto(base + "/bot/");
-    await page.waitForSelector(".spw-launcher");
-    await page.focus(".spw-launcher");
-    await page.keyboard.press("Enter");
+    await openChat(page);
     await askByKeyboard(page, "Mitarbeiter bitte");
     const offer = page.locator(".spw-msg--bot").last().locator("button", { hasText: "Rückruf anfordern" });
     assert.equal(await offer.count(), 1, "out of hours the bot offers a call back");
@@ -344,10 +353,7 @@ test("in office hours: hand-off to staff, the staff's reply appears in the widge
 
   const { context, page, errors, requests } = await newPage();
   try {
-    await page.goto(base + "/bot/");
-    await page.waitForSelector(".spw-launcher");
-    await page.focus(".spw-launcher");
-    await page.keyboard.press("Enter");
+    await openChat(page);
     const question = "Mitarbeiter bitte, ich habe eine Frage zu meinem Bescheid";
     await askByKeyboard(page, question);
     const handoff = page.locator(".spw-msg--bot").last().locator("button", { hasText: "Mit einem Menschen sprechen" });

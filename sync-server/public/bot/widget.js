@@ -487,6 +487,9 @@
 
   function onSubmit(event) {
     event.preventDefault();
+    /* Keep what was typed while an answer is on its way. */
+    if (state.busy)
+      return;
     const text = ui.input.value.trim();
     if (text === "") {
       addMessage("system", t("empty"));
