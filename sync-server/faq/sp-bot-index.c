@@ -95,38 +95,80 @@ faq_is_current (SpChange   *row,
   return is_live (row) && (*until == '\0' || strcmp (until, day) >= 0);
 }
 
+/* What a build reads from the storage (quick), before the slow part. */
+typedef struct {
+  gint64     version;
+  GPtrArray *faqs;
+  GPtrArray *services;
+  GPtrArray *hours;
+  GPtrArray *settings;
+} IndexRows;
+
+static void
+index_rows_free (IndexRows *rows)
+{
+  g_clear_pointer (&rows->faqs, g_ptr_array_unref);
+  g_clear_pointer (&rows->services, g_ptr_array_unref);
+  g_clear_pointer (&rows->hours, g_ptr_array_unref);
+  g_clear_pointer (&rows->settings, g_ptr_array_unref);
+  g_free (rows);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IndexRows, index_rows_free)
+
+static IndexRows *
+index_rows_load (SpStorage  *storage,
+                 GError    **error)
+{
+  g_autoptr(IndexRows) rows = g_new0 (IndexRows, 1);
+
+  /* The version first: a change while loading triggers another build. */
+  if ((rows->version = sp_storage_bot_content_version (storage)) < 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot read the content version");
+      return NULL;
+    }
+  if (!(rows->faqs = sp_storage_bot_rows (storage, SP_ENTITY_FAQ, error)) ||
+      !(rows->services = sp_storage_bot_rows (storage, SP_ENTITY_SERVICE, error)) ||
+      !(rows->hours = sp_storage_bot_rows (storage, "bot_hours", error)) ||
+      !(rows->settings = sp_storage_bot_rows (storage, "bot_setting", error)))
+    return NULL;
+  return g_steal_pointer (&rows);
+}
+
+static SpBotIndex *index_from_rows (IndexRows *rows, const char *day);
+
 SpBotIndex *
 sp_bot_index_build (SpStorage   *storage,
                     const char  *day,
                     GError     **error)
 {
-  g_autoptr(GPtrArray) faqs = NULL, services = NULL, hours = NULL, settings = NULL;
+  g_autoptr(IndexRows) rows = NULL;
+
+  g_return_val_if_fail (storage != NULL, NULL);
+  g_return_val_if_fail (day != NULL, NULL);
+
+  if (!(rows = index_rows_load (storage, error)))
+    return NULL;
+  return index_from_rows (rows, day);
+}
+
+static SpBotIndex *
+index_from_rows (IndexRows  *rows,
+                 const char *day)
+{
+  GPtrArray *faqs = rows->faqs, *services = rows->services;
+  GPtrArray *hours = rows->hours, *settings = rows->settings;
   g_autoptr(GHashTable) service_rows = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) covered = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) linked_keywords = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                                  (GDestroyNotify) g_ptr_array_unref);
   g_autoptr(JsonArray) hour_rows = json_array_new ();
   SpBotIndex *self;
-  gint64 version;
-
-  g_return_val_if_fail (storage != NULL, NULL);
-  g_return_val_if_fail (day != NULL, NULL);
-
-  /* The version first: a change while loading triggers another build. */
-  if ((version = sp_storage_bot_content_version (storage)) < 0)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot read the content version");
-      return NULL;
-    }
-  if (!(faqs = sp_storage_bot_rows (storage, SP_ENTITY_FAQ, error)) ||
-      !(services = sp_storage_bot_rows (storage, SP_ENTITY_SERVICE, error)) ||
-      !(hours = sp_storage_bot_rows (storage, "bot_hours", error)) ||
-      !(settings = sp_storage_bot_rows (storage, "bot_setting", error)))
-    return NULL;
 
   self = g_new0 (SpBotIndex, 1);
   self->ref_count = 1;
-  self->version = version;
+  self->version = rows->version;
   self->day = g_strdup (day);
   self->matcher = sp_matcher_new (NULL);
   self->docs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) bot_doc_free);
@@ -339,8 +381,13 @@ sp_bot_index_get_setting (SpBotIndex *self,
 
 /* -- the live index ------------------------------------------------------ */
 
+/* The indexer is shared with its build thread (reference counted): at
+ * shutdown a build that is still loading the language resources is left
+ * to finish on its own, it only needs the storage while reading rows. */
 struct _SpBotIndexer {
-  SpStorage  *storage;
+  gint        ref_count;
+  SpStorage  *storage;       /* NULL once closed; guarded by storage_lock */
+  GMutex      storage_lock;
   GMutex      lock;
   GCond       cond;
   SpBotIndex *current;
@@ -351,17 +398,34 @@ struct _SpBotIndexer {
   guint       builds;
 };
 
+static void
+indexer_unref (SpBotIndexer *self)
+{
+  if (!g_atomic_int_dec_and_test (&self->ref_count))
+    return;
+  g_clear_pointer (&self->thread, g_thread_unref);
+  g_clear_pointer (&self->current, sp_bot_index_unref);
+  g_mutex_clear (&self->storage_lock);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+  g_free (self);
+}
+
 static gpointer
 build_thread (gpointer data)
 {
   SpBotIndexer *self = data;
   g_autofree char *day = sp_bot_today ();
   g_autoptr(GError) error = NULL;
-  SpBotIndex *index, *old = NULL;
+  g_autoptr(IndexRows) rows = NULL;
+  SpBotIndex *index = NULL, *old = NULL;
 
-  index = sp_bot_index_build (self->storage, day, &error);
-  if (index == NULL)
+  g_mutex_lock (&self->storage_lock);
+  if (self->storage != NULL && !(rows = index_rows_load (self->storage, &error)))
     g_warning ("Cannot build the bot index: %s", error->message);
+  g_mutex_unlock (&self->storage_lock);
+  if (rows != NULL)
+    index = index_from_rows (rows, day);
 
   g_mutex_lock (&self->lock);
   if (index != NULL)
@@ -379,6 +443,7 @@ build_thread (gpointer data)
     g_debug ("bot index: %u entries (content version %" G_GINT64_FORMAT ")",
              sp_bot_index_size (index), index->version);
   g_clear_pointer (&old, sp_bot_index_unref);
+  indexer_unref (self);
   return NULL;
 }
 
@@ -388,46 +453,50 @@ start_build (SpBotIndexer *self)
 {
   if (self->building)
     return;
-  if (self->thread != NULL)
-    g_thread_join (g_steal_pointer (&self->thread));
+  /* A previous build thread has finished its work: let it go. */
+  g_clear_pointer (&self->thread, g_thread_unref);
   self->building = TRUE;
+  g_atomic_int_inc (&self->ref_count);
   self->thread = g_thread_new ("bot-index", build_thread, self);
 }
 
 SpBotIndexer *
-sp_bot_indexer_new (SpStorage *storage)
+sp_bot_indexer_new (SpStorage *storage,
+                    gboolean   build_now)
 {
   SpBotIndexer *self;
 
   g_return_val_if_fail (storage != NULL, NULL);
 
   self = g_new0 (SpBotIndexer, 1);
+  self->ref_count = 1;
   self->storage = storage;
+  g_mutex_init (&self->storage_lock);
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   self->last_check = g_get_monotonic_time ();
-  /* The first build waits for the first question: servers that never
-   * answer one never load the language resources. */
   self->first_done = TRUE;
+  if (build_now)
+    {
+      g_mutex_lock (&self->lock);
+      self->first_done = FALSE;
+      start_build (self);
+      g_mutex_unlock (&self->lock);
+    }
   return self;
 }
 
 void
 sp_bot_indexer_free (SpBotIndexer *self)
 {
-  GThread *thread;
-
   if (self == NULL)
     return;
-  g_mutex_lock (&self->lock);
-  thread = g_steal_pointer (&self->thread);
-  g_mutex_unlock (&self->lock);
-  if (thread != NULL)
-    g_thread_join (thread);
-  g_clear_pointer (&self->current, sp_bot_index_unref);
-  g_mutex_clear (&self->lock);
-  g_cond_clear (&self->cond);
-  g_free (self);
+  /* Waits for a build that is reading the storage, not for one that is
+   * still building. */
+  g_mutex_lock (&self->storage_lock);
+  self->storage = NULL;
+  g_mutex_unlock (&self->storage_lock);
+  indexer_unref (self);
 }
 
 SpBotIndex *

@@ -64,10 +64,12 @@ const char     *sp_bot_index_get_setting   (SpBotIndex   *self,
 
 typedef struct _SpBotIndexer SpBotIndexer;
 
-/* @storage must outlive the indexer. The first build starts with the
- * first sp_bot_indexer_get() (servers that are never asked never load the
- * language resources). */
-SpBotIndexer   *sp_bot_indexer_new         (SpStorage    *storage);
+/* @storage must outlive the indexer. With @build_now the first build
+ * starts at once in the background, else with the first
+ * sp_bot_indexer_get() (a server without FAQ content need not load the
+ * language resources before someone asks). */
+SpBotIndexer   *sp_bot_indexer_new         (SpStorage    *storage,
+                                            gboolean      build_now);
 /* Waits for a running build. */
 void            sp_bot_indexer_free        (SpBotIndexer *self);
 /* The current snapshot (a new reference); starts a rebuild in the

@@ -1362,7 +1362,10 @@ sp_route_bot_register (SpServer *server)
                                            (GDestroyNotify) sp_bot_unanswered_free);
   bot->last_flush = g_get_monotonic_time ();
   bot->last_sweep = g_get_monotonic_time ();
-  bot->indexer = sp_bot_indexer_new (bot->storage);
+  /* With content, load the language resources now, so that the first
+   * citizen does not wait for them. */
+  bot->indexer = sp_bot_indexer_new (bot->storage,
+                                     sp_storage_row_count (bot->storage, "faq") > 0);
   /* Freed with the SoupServer, before the storage is closed. */
   g_object_set_data_full (G_OBJECT (soup), BOT_DATA_KEY, bot, (GDestroyNotify) bot_free);
 
