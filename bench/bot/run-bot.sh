@@ -40,15 +40,15 @@ export SP_SOURCE_ROOT="$root"
 [ -f "$dldb/services_de.json" ] || { echo "bench-bot: no DLDB export at $dldb" >&2; exit 1; }
 
 if [ ! -f "$build/build.ninja" ]; then
-  meson setup "$build" "$root"
+  meson setup "$build" "$root" >&2
 fi
-ninja -C "$build" sync-server/stadtpult-server bench/bot/bench-bot
+ninja -C "$build" sync-server/stadtpult-server bench/bot/bench-bot >&2
 server="$build/sync-server/stadtpult-server"
 bench="$build/bench/bot/bench-bot"
 
 command -v node >/dev/null || { echo "bench-bot: node (>= 20) is needed for the NLP.js reference" >&2; exit 1; }
 if ! cmp -s "$here/nlpjs/package-lock.json" "$here/nlpjs/node_modules/.stadtpult-lock" 2>/dev/null; then
-  (cd "$here/nlpjs" && npm ci --no-audit --no-fund --loglevel=error)
+  (cd "$here/nlpjs" && npm ci --no-audit --no-fund --loglevel=error) >&2
   cp "$here/nlpjs/package-lock.json" "$here/nlpjs/node_modules/.stadtpult-lock"
 fi
 if [ "$http" = 1 ] && ! command -v wrk >/dev/null; then
