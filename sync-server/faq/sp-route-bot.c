@@ -32,6 +32,11 @@
 /* Suggestions below the answer threshold: candidates of at least this
  * share of the threshold (so chatter gets no random suggestions). */
 #define SUGGEST_FACTOR    0.35
+/* Entries shown as related to an answer: at least this share of its score. */
+#define RELATED_FACTOR    0.8
+/* An entry in the question's language may win over a better scored one in
+ * the other language down to this share of its score. */
+#define SAME_LANGUAGE_FACTOR 0.75
 #define SESSION_TTL       (30 * 60 * G_USEC_PER_SEC)
 #define MAX_SESSIONS      20000
 #define FLUSH_INTERVAL    (2 * G_USEC_PER_SEC)
@@ -787,17 +792,34 @@ sp_bot_answer_session (SpServer    *server,
     {
       const SpMatch *top = &g_array_index (matches, SpMatch, 0);
       const SpBotDoc *doc = sp_bot_index_lookup (index, top->id);
+      guint chosen = 0;
+
+      /* An entry in the question's language close behind wins over one in
+       * the other language (an English entry for an English question). */
+      for (guint i = 1; doc != NULL && g_strcmp0 (doc->language, out->lang) != 0 && i < matches->len; i++)
+        {
+          const SpMatch *m = &g_array_index (matches, SpMatch, i);
+          const SpBotDoc *other = sp_bot_index_lookup (index, m->id);
+
+          if (other != NULL && g_strcmp0 (other->language, out->lang) == 0 &&
+              m->score >= SAME_LANGUAGE_FACTOR * top->score)
+            {
+              doc = other;
+              chosen = i;
+              break;
+            }
+        }
 
       if (doc != NULL)
         {
           answer_with_doc (out, doc, top->confidence, voice);
           /* Related entries close behind the answer. */
-          for (guint i = 1; i < matches->len && out->suggestions->len < MAX_SUGGESTIONS - 1; i++)
+          for (guint i = 0; i < matches->len && out->suggestions->len < MAX_SUGGESTIONS - 1; i++)
             {
               const SpMatch *m = &g_array_index (matches, SpMatch, i);
               const SpBotDoc *other = sp_bot_index_lookup (index, m->id);
 
-              if (other != NULL && m->score >= 0.8 * top->score)
+              if (i != chosen && other != NULL && m->score >= RELATED_FACTOR * top->score)
                 {
                   add_suggestion (out, other);
                   g_ptr_array_add (offered, other->match_id);
