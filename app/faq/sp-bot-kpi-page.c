@@ -224,10 +224,9 @@ describe_chart (SpBotKpiPage *self)
         }
       g_string_append_c (text, '\n');
       /* Translators: day, interactions, answered, hand-offs */
-      g_string_append_printf (text, _("%s: %" G_GINT64_FORMAT " interactions, %" G_GINT64_FORMAT
-                                      " answered, %" G_GINT64_FORMAT " hand-offs"),
-                              day->day, day_total (day, F_INTERACTIONS),
-                              day_total (day, F_ANSWERED), day_total (day, F_HANDOFFS));
+      g_string_append_printf (text, _("%s: %d interactions, %d answered, %d hand-offs"),
+                              day->day, (int) day_total (day, F_INTERACTIONS),
+                              (int) day_total (day, F_ANSWERED), (int) day_total (day, F_HANDOFFS));
     }
   if (quiet > 0)
     {
@@ -301,13 +300,13 @@ rebuild (SpBotKpiPage *self)
           sum[f] += g_array_index (self->days, Day, i).values[c][f];
         }
 
-  summary = g_strdup_printf (_("%u days from %s to %s: %" G_GINT64_FORMAT " in the chat, %"
-                               G_GINT64_FORMAT " on the telephone"),
+  /* Translators: number of days, first and last day, interactions in the chat and on the telephone */
+  summary = g_strdup_printf (_("%u days from %s to %s: %d interactions in the chat, %d on the telephone"),
                              self->days->len,
                              g_array_index (self->days, Day, 0).day,
                              g_array_index (self->days, Day, self->days->len - 1).day,
-                             totals[CHANNEL_CHAT][F_INTERACTIONS],
-                             totals[CHANNEL_VOICE][F_INTERACTIONS]);
+                             (int) totals[CHANNEL_CHAT][F_INTERACTIONS],
+                             (int) totals[CHANNEL_VOICE][F_INTERACTIONS]);
   gtk_label_set_label (self->summary_label, summary);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->totals_box))) != NULL)

@@ -215,8 +215,13 @@ update_now (SpOfficeHoursPage *self)
       g_autoptr(GDateTime) closes = sp_office_hours_closes_at (hours, now);
       g_autofree char *time = closes ? g_date_time_format (closes, "%H:%M") : NULL;
 
+      g_autoptr(GDateTime) last_minute = closes ? g_date_time_add_minutes (closes, -1) : NULL;
+
       if (closes != NULL && g_date_time_get_day_of_year (closes) == g_date_time_get_day_of_year (now))
         text = g_strdup_printf (_("Now: open until %s"), time);
+      else if (closes != NULL && g_date_time_get_hour (closes) == 0 && g_date_time_get_minute (closes) == 0 &&
+               g_date_time_get_day_of_year (last_minute) == g_date_time_get_day_of_year (now))
+        text = g_strdup_printf (_("Now: open until %s"), "24:00");
       else if (closes != NULL)
         {
           g_autofree char *day = format_day (closes);
@@ -644,7 +649,7 @@ build_day (SpOfficeHoursPage *self,
   GtkWidget *opens = gtk_entry_new ();
   GtkWidget *closes = gtk_entry_new ();
   GtkWidget *dash = gtk_label_new ("–");
-  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Add"));
+  GtkWidget *button = gtk_button_new_with_label (_("Add"));
   GtkWidget *error = gtk_label_new (NULL);
   g_autofree char *opens_name = g_strdup_printf (_("%s opens"), weekday_name (weekday));
   g_autofree char *closes_name = g_strdup_printf (_("%s closes"), weekday_name (weekday));

@@ -60,8 +60,9 @@ def screenshot(tag):
 
 
 class Server:
-    def __init__(self, db):
+    def __init__(self, db, args=()):
         self.db = db
+        self.args = list(args)  # e.g. ["--demo"]
         self.port = 0
         self.proc = None
         self.log_path = os.path.join(TMP, "server.log")
@@ -69,7 +70,7 @@ class Server:
     def start(self):
         logf = open(self.log_path, "a")
         self.proc = subprocess.Popen(
-            [SERVER, "--db", self.db, "--port", str(self.port), "--bind", "127.0.0.1"],
+            [SERVER, "--db", self.db, "--port", str(self.port), "--bind", "127.0.0.1"] + self.args,
             stdout=subprocess.PIPE, stderr=logf, text=True)
         procs.append(self.proc)
         found = {}
@@ -83,7 +84,7 @@ class Server:
                     found["port"] = int(m.group(1))
 
         threading.Thread(target=reader, daemon=True).start()
-        deadline = time.time() + 30
+        deadline = time.time() + 60  # --demo loads content first
         while "port" not in found:
             if self.proc.poll() is not None:
                 raise AssertionError(f"server exited with {self.proc.returncode}, see {self.log_path}")
@@ -253,6 +254,17 @@ def set_text(parent, name, text, multiline=False):
             rawinput.pressKey("Return")
     time.sleep(0.2)
     return node
+
+
+def open_page(app, name, timeout=60):
+    """Opens a page from the sidebar by its name, like a person would."""
+    def row():
+        for roles in (("list item",), ("page tab",), ("toggle button",), ("label",)):
+            nodes = find_all(app, name, roles)
+            if nodes:
+                return nodes[0]
+        return None
+    click_at(wait_for(f"the “{name}” entry of the sidebar", row, timeout))
 
 
 def press(parent, name):
