@@ -354,7 +354,8 @@ test("in office hours: hand-off to staff, the staff's reply appears in the widge
   const { context, page, errors, requests } = await newPage();
   try {
     await openChat(page);
-    const question = "Mitarbeiter bitte, ich habe eine Frage zu meinem Bescheid";
+    // A question the bot cannot answer: it offers a person.
+    const question = "Ich habe eine Frage zu meinem Bescheid vom Amt für Blorptastik";
     await askByKeyboard(page, question);
     const handoff = page.locator(".spw-msg--bot").last().locator("button", { hasText: "Mit einem Menschen sprechen" });
     assert.equal(await handoff.count(), 1, "in office hours the bot offers a person");
@@ -402,6 +403,14 @@ test("in office hours: hand-off to staff, the staff's reply appears in the widge
     await page.waitForFunction(() => /Gespräch mit den Mitarbeitenden ist beendet/.test(document.querySelector("#spw-log").textContent),
                                null, { timeout: 30000 });
     assert.equal((await page.textContent("label[for=spw-input]")).trim(), "Ihre Frage");
+
+    // Asking for a person outright connects at once, no button to press.
+    assert.equal(await focusedId(page), "spw-input");
+    await askByKeyboard(page, "Mitarbeiter bitte");
+    await page.waitForFunction(() => (document.querySelector("#spw-log").textContent.match(/Sie werden mit einer Mitarbeiterin/g) || []).length === 2);
+    const waiting = await api("/api/v1/handoff/conversations?state=waiting", { token: editor });
+    assert.ok(waiting.json.conversations.some((c) => c.kind === "chat" && c.question === "Mitarbeiter bitte"),
+              `a second conversation waits for staff: ${waiting.text}`);
 
     await noStorage(page, context, "a hand-off");
     assert.deepEqual(requests.filter((u) => new URL(u).origin !== base), [], "no request to another origin");

@@ -167,6 +167,7 @@
     started: false,
     busy: false,
     lastQuestion: "",
+    openQuestion: "",       /* the last question the bot could not answer */
     officeOpen: null,
     nextOpen: null,
     hotline: null,
@@ -543,17 +544,32 @@
       parts.push(h("p", { class: "spw-more" }, h("a", { href }, t("moreInfo"))));
     }
 
-    if (reply.handoff === true) {
+    if (reply.kind === "unknown" || reply.kind === "clarify")
+      state.openQuestion = state.lastQuestion;
+    else if (hasAnswer)
+      state.openQuestion = "";
+
+    /* The citizen asked for a person (or said "ja" to the offer) in office
+     * hours: the bot says it connects, so connect. */
+    const connectNow = reply.kind === "handoff" && reply.handoff === true && state.officeOpen !== false;
+    if (reply.handoff === true && !connectNow) {
       if (state.officeOpen === false)
-        parts.push(actions(h("button", { type: "button", class: "spw-action", onclick: () => renderCallbackForm(state.lastQuestion, "") }, t("callbackOffer"))));
+        parts.push(actions(h("button", { type: "button", class: "spw-action", onclick: () => renderCallbackForm(pendingQuestion(), "") }, t("callbackOffer"))));
       else
         parts.push(actions(h("button", { type: "button", class: "spw-action", onclick: (e) => startHandoff(e.currentTarget) }, t("handoff"))));
     } else if (!hasAnswer && state.officeOpen === false && reply.kind !== "smalltalk") {
-      parts.push(actions(h("button", { type: "button", class: "spw-action", onclick: () => renderCallbackForm(state.lastQuestion, "") }, t("callbackOffer"))));
+      parts.push(actions(h("button", { type: "button", class: "spw-action", onclick: () => renderCallbackForm(pendingQuestion(), "") }, t("callbackOffer"))));
     }
 
     const answer = typeof reply.answer === "string" && reply.answer.trim() !== "" ? reply.answer : t("error");
     addMessage("bot", answer, parts.filter(Boolean));
+    if (connectNow)
+      startHandoff(null);
+  }
+
+  /* What staff should read first: the open question, else the last one. */
+  function pendingQuestion() {
+    return state.openQuestion || state.lastQuestion;
   }
 
   /* -------------------------------------------------------------- */
@@ -569,12 +585,13 @@
     try {
       const reply = await api("handoff", {
         method: "POST",
-        body: { session: state.session, question: state.lastQuestion, lang: state.lang },
+        body: { session: state.session, question: pendingQuestion(), lang: state.lang },
       });
       if (typeof reply.conversation !== "string" || reply.conversation === "")
         throw new ApiError(500, "invalid", "no conversation id");
       state.conversation = reply.conversation;
       state.after = 0;
+      state.openQuestion = "";
       applyLanguage();
       addMessage("system", t("handoffStarting"));
       poll();
@@ -586,7 +603,7 @@
         if (state.nextOpen)
           note.push(t("nextOpen")(formatTime(state.nextOpen)));
         addMessage("system", note.join(" "), actions(
-          h("button", { type: "button", class: "spw-action", onclick: () => renderCallbackForm(state.lastQuestion, "") }, t("callbackOffer"))));
+          h("button", { type: "button", class: "spw-action", onclick: () => renderCallbackForm(pendingQuestion(), "") }, t("callbackOffer"))));
       } else {
         addMessage("system", t("error"));
         if (button)
