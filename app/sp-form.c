@@ -174,6 +174,31 @@ sp_form_check_leika (const char *leika)
 }
 
 void
+sp_form_ask_discard (GtkWidget  *widget,
+                     const char *body,
+                     GCallback   callback,
+                     gpointer    user_data)
+{
+  GtkRoot *root;
+  AdwMessageDialog *dialog;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  root = gtk_widget_get_root (widget);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       _("Discard Changes?"), body));
+  adw_message_dialog_add_responses (dialog,
+                                    "keep", _("_Keep Editing"),
+                                    "discard", _("_Discard Changes"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "keep");
+  adw_message_dialog_set_close_response (dialog, "keep");
+  g_signal_connect (dialog, "response", callback, user_data);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
 sp_form_add_toast (GtkWidget *widget,
                    AdwToast  *toast)
 {

@@ -39,6 +39,14 @@ char       *sp_form_normalize_leika      (const char  *text);
 /* NULL for "" and a valid (normalized) LeiKa key, else the error message. */
 const char *sp_form_check_leika          (const char  *leika);
 
+/* Asks whether to discard edits that cannot be saved (@body says why):
+ * an AdwMessageDialog on @widget's window with the responses "keep"
+ * (default) and "discard"; @callback gets the AdwMessageDialog::response. */
+void        sp_form_ask_discard          (GtkWidget   *widget,
+                                          const char  *body,
+                                          GCallback    callback,
+                                          gpointer     user_data);
+
 /* Adds @toast (consumed) to the window's toast overlay above @widget, so
  * that the toasts of all pages queue up together; logs it without one. */
 void        sp_form_add_toast            (GtkWidget   *widget,

@@ -8,6 +8,8 @@
 #include "competence/sp-catalogue-editor-page.h"
 #include "competence/sp-selfcheck-page.h"
 #include "conflicts/sp-conflicts-page.h"
+#include "faq/sp-faq-page.h"
+#include "faq/sp-unanswered-page.h"
 #include "faq/sp-bot-kpi-page.h"
 #include "faq/sp-handoff-page.h"
 #include "faq/sp-office-hours-page.h"
@@ -39,6 +41,8 @@ struct _SpWindow
   GtkRevealer          *signin_revealer;
   GtkStack             *stack;
   GtkWidget            *training_page;
+  GtkWidget            *faq_page;
+  GtkWidget            *unanswered_page;
 
   guint                 n_conflicts;
 };
@@ -58,6 +62,8 @@ static const SpFeature features[] = {
   { "training",   N_("Training"),               "x-office-address-book-symbolic", NULL },
   { "catalogues", N_("Competence catalogues"),  "view-list-symbolic",        "hr,trainer" },
   { "hr",         N_("HR report"),              "x-office-spreadsheet-symbolic", "hr" },
+  { "faq",        N_("FAQ & Bot"),              "help-faq-symbolic",         NULL },
+  { "unanswered", N_("Questions without answer"), "dialog-question-symbolic", "editor" },
   { "handoff",    N_("Hand-offs"),              "mail-unread-symbolic",      "editor" },
   { "office-hours", N_("Office hours"),         "alarm-symbolic",            "editor" },
   { "bot-kpi",    N_("Bot KPIs"),               "utilities-system-monitor-symbolic", NULL },
@@ -277,6 +283,23 @@ get_server_access (gpointer   user_data,
                                         base_url, token, ca_file);
 }
 
+/* "Create FAQ entry" on an unanswered question: the FAQ page takes it. */
+static void
+on_create_faq (SpWindow   *self,
+               const char *question,
+               const char *unanswered_id)
+{
+  sp_faq_page_take_question (SP_FAQ_PAGE (self->faq_page), question, unanswered_id);
+  sp_window_show_page (self, "faq");
+}
+
+static void
+on_faq_question_answered (SpWindow   *self,
+                          const char *unanswered_id)
+{
+  sp_unanswered_page_mark_done (SP_UNANSWERED_PAGE (self->unanswered_page), unanswered_id);
+}
+
 static GtkWidget *
 create_feature_page (SpWindow        *self,
                      const SpFeature *feature)
@@ -309,6 +332,21 @@ create_feature_page (SpWindow        *self,
   if (g_str_equal (feature->name, "bot-kpi"))
     return sp_bot_kpi_page_new (get_server_access,
                                 g_object_ref (self->controller), g_object_unref);
+  if (g_str_equal (feature->name, "faq"))
+    {
+      self->faq_page = sp_faq_page_new (self->store);
+      g_signal_connect_object (self->faq_page, "question-answered",
+                               G_CALLBACK (on_faq_question_answered), self, G_CONNECT_SWAPPED);
+      return self->faq_page;
+    }
+  if (g_str_equal (feature->name, "unanswered"))
+    {
+      self->unanswered_page = sp_unanswered_page_new (get_server_access,
+                                                      g_object_ref (self->controller), g_object_unref);
+      g_signal_connect_object (self->unanswered_page, "create-faq",
+                               G_CALLBACK (on_create_faq), self, G_CONNECT_SWAPPED);
+      return self->unanswered_page;
+    }
   g_assert_not_reached ();
 }
 
@@ -399,6 +437,8 @@ on_roles_changed (SpWindow *self)
 
   sp_training_page_set_roles (SP_TRAINING_PAGE (self->training_page),
                               sp_sync_controller_get_roles (self->controller));
+  sp_faq_page_set_roles (SP_FAQ_PAGE (self->faq_page),
+                         sp_sync_controller_get_roles (self->controller));
 }
 
 static void

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "sp-entity.h"
+#include "sp-form.h"
 #include "sp-row.h"
 #include "sp-row-list-model.h"
 #include "sp-service-editor.h"
@@ -173,8 +174,6 @@ switch_to (SpServicesPage *self,
         }
       else
         {
-          GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-          AdwMessageDialog *dialog;
           PendingSwitch *p;
 
           /* Stay on the current row until the user decides. */
@@ -183,19 +182,9 @@ switch_to (SpServicesPage *self,
           p = g_new0 (PendingSwitch, 1);
           p->self = g_object_ref (self);
           p->target_id = g_strdup (id);
-
-          dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                               _("Discard Changes?"),
-                                                               _("The service has errors and cannot be saved. Keep editing to fix them, or discard your changes.")));
-          adw_message_dialog_add_responses (dialog,
-                                            "keep", _("_Keep Editing"),
-                                            "discard", _("_Discard Changes"),
-                                            NULL);
-          adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
-          adw_message_dialog_set_default_response (dialog, "keep");
-          adw_message_dialog_set_close_response (dialog, "keep");
-          g_signal_connect (dialog, "response", G_CALLBACK (on_discard_response), p);
-          gtk_window_present (GTK_WINDOW (dialog));
+          sp_form_ask_discard (GTK_WIDGET (self),
+                               _("The service has errors and cannot be saved. Keep editing to fix them, or discard your changes."),
+                               G_CALLBACK (on_discard_response), p);
           return;
         }
     }
