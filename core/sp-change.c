@@ -236,119 +236,23 @@ sp_change_validate_fields (const SpEntity  *entity,
   return g_steal_pointer (&result);
 }
 
+static SpChange *change_from_object (JsonObject  *object,
+                                     gboolean     with_version,
+                                     GError     **error);
+
 SpChange *
 sp_change_from_json (JsonNode  *node,
                      gboolean   with_version,
                      GError   **error)
 {
-  g_autoptr(SpChange) change = NULL;
-  JsonObject *object;
-  const SpEntity *entity;
-  const char *s;
-  JsonNode *fields_node;
-
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
       g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
                    "expected an object, got %s", type_name (node));
       return NULL;
     }
-  object = json_node_get_object (node);
-  change = sp_change_new ();
-
-  if (!(s = get_string_member (object, "change_id", error)))
-    return NULL;
-  if (!sp_id_is_valid (s))
-    {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
-                   "change_id: must be 1 to 64 characters of A-Z a-z 0-9 . _ : -");
-      return NULL;
-    }
-  change->change_id = g_strdup (s);
-
-  if (!(s = get_string_member (object, "entity", error)))
-    return NULL;
-  if (!(entity = sp_entity_lookup (s)))
-    {
-      g_autofree char *shown = g_utf8_make_valid (s, MIN (strlen (s), 64));
-      g_set_error (error, SP_ERROR, SP_ERROR_UNKNOWN_ENTITY,
-                   "entity: unknown entity “%s”", shown);
-      return NULL;
-    }
-  change->entity = g_strdup (s);
-
-  if (!(s = get_string_member (object, "id", error)))
-    return NULL;
-  if (!sp_id_is_valid (s))
-    {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
-                   "id: must be 1 to 64 characters of A-Z a-z 0-9 . _ : -");
-      return NULL;
-    }
-  change->id = g_strdup (s);
-
-  if (!get_int_member (object, "base_version", &change->base_version, error))
-    return NULL;
-
-  if (with_version && !get_int_member (object, "version", &change->version, error))
-    return NULL;
-
-  if (!(s = get_string_member (object, "hlc", error)))
-    return NULL;
-  if (!sp_hlc_is_valid (s))
-    {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
-                   "hlc: expected MMMMMMMMMMMMMMM:CCCC:NODE");
-      return NULL;
-    }
-  change->hlc = g_strdup (s);
-
-  if (!(s = get_string_member (object, "op", error)))
-    return NULL;
-  if (strcmp (s, "upsert") == 0)
-    change->op = SP_OP_UPSERT;
-  else if (strcmp (s, "delete") == 0)
-    change->op = SP_OP_DELETE;
-  else
-    {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
-                   "op: expected \"upsert\" or \"delete\"");
-      return NULL;
-    }
-
-  fields_node = json_object_get_member (object, "fields");
-  if (fields_node == NULL || JSON_NODE_HOLDS_NULL (fields_node))
-    {
-      if (change->op == SP_OP_UPSERT)
-        {
-          g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "fields: missing");
-          return NULL;
-        }
-    }
-  else if (!JSON_NODE_HOLDS_OBJECT (fields_node))
-    {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
-                   "fields: expected an object, got %s", type_name (fields_node));
-      return NULL;
-    }
-  else
-    {
-      g_autoptr(GError) local_error = NULL;
-      JsonObject *validated;
-
-      validated = sp_change_validate_fields (entity, json_node_get_object (fields_node),
-                                             &local_error);
-      if (validated == NULL)
-        {
-          g_set_error (error, SP_ERROR, local_error->code,
-                       "fields.%s", local_error->message);
-          return NULL;
-        }
-      json_object_unref (change->fields);
-      change->fields = validated;
-    }
-
-  return g_steal_pointer (&change);
+  /* the checks of the streaming decoders (check_members below) */
+  return change_from_object (json_node_get_object (node), with_version, error);
 }
 
 JsonNode *
@@ -1166,11 +1070,13 @@ fast_next (FastParser *fp,
 }
 
 /* The "fields" object of a change of @entity, parsed straight into
- * @fields: members the registry does not know are dropped (a newer
- * server), the others validated like sp_change_validate_fields(). */
+ * @fields and validated like sp_change_validate_fields(). Members the
+ * registry does not know fail with SP_ERROR_UNKNOWN_FIELD when @strict (a
+ * push), else they are dropped (a pull from a newer server). */
 static gboolean
 fast_fields (FastParser      *fp,
              const SpEntity  *entity,
+             gboolean         strict,
              JsonObject      *fields,
              GError         **error)
 {
@@ -1196,6 +1102,14 @@ fast_fields (FastParser      *fp,
       if (!fast_member_name (fp))
         return FALSE;
       field = sp_entity_get_field (entity, fp->buf->str);
+      if (field == NULL && strict)
+        {
+          g_autofree char *shown = g_utf8_make_valid (fp->buf->str, MIN (fp->buf->len, 64));
+
+          g_set_error (error, SP_ERROR, SP_ERROR_UNKNOWN_FIELD,
+                       "fields.%s: unknown field of %s", shown, entity->name);
+          return FALSE;
+        }
       if (field == NULL)
         {
           /* not ours: parse (to check the syntax) and drop */
@@ -1229,13 +1143,174 @@ fast_fields (FastParser      *fp,
   return TRUE;
 }
 
-/* One element of "changes" (fp->p at its start). *change is NULL without
- * error for an entity this program does not know. A syntax error returns
- * FALSE with fp->problem set and no @error. */
+/* The checks of one change on its members (NULL when missing), the same
+ * for the tree (sp_change_from_json) and the streaming decoders of pull
+ * pages and push bodies, in this order: change_id, entity, id,
+ * base_version, version (@with_version), hlc, op, fields. @change gets the
+ * values; its fields are already decoded and validated when @fields_done.
+ * An entity this program does not know fails with SP_ERROR_UNKNOWN_ENTITY
+ * when @strict, else sets *skip (then nothing else is checked); unknown
+ * fields fail when @strict, else they are dropped. */
 static gboolean
-fast_pulled_change (FastParser  *fp,
-                    SpChange   **change_out,
+check_members (JsonNode       **members,
+               SpChange        *change,
+               gboolean         fields_done,
+               gboolean         with_version,
+               gboolean         strict,
+               gboolean        *skip,
+               GError         **error)
+{
+  const SpEntity *entity;
+  const char *s;
+
+  *skip = FALSE;
+
+  if (!(s = node_string (members[PM_CHANGE_ID], "change_id", error)))
+    return FALSE;
+  if (!sp_id_is_valid (s))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "change_id: must be 1 to 64 characters of A-Z a-z 0-9 . _ : -");
+      return FALSE;
+    }
+  change->change_id = g_strdup (s);
+
+  if (!(s = node_string (members[PM_ENTITY], "entity", error)))
+    return FALSE;
+  if (!(entity = sp_entity_lookup (s)))
+    {
+      g_autofree char *shown = NULL;
+
+      if (!strict)
+        {
+          *skip = TRUE;   /* an entity this program does not know */
+          return TRUE;
+        }
+      shown = g_utf8_make_valid (s, MIN (strlen (s), 64));
+      g_set_error (error, SP_ERROR, SP_ERROR_UNKNOWN_ENTITY,
+                   "entity: unknown entity “%s”", shown);
+      return FALSE;
+    }
+  change->entity = g_strdup (s);
+
+  if (!(s = node_string (members[PM_ID], "id", error)))
+    return FALSE;
+  if (!sp_id_is_valid (s))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "id: must be 1 to 64 characters of A-Z a-z 0-9 . _ : -");
+      return FALSE;
+    }
+  change->id = g_strdup (s);
+
+  if (!node_int (members[PM_BASE_VERSION], "base_version", &change->base_version, error))
+    return FALSE;
+  if (with_version && !node_int (members[PM_VERSION], "version", &change->version, error))
+    return FALSE;
+
+  if (!(s = node_string (members[PM_HLC], "hlc", error)))
+    return FALSE;
+  if (!sp_hlc_is_valid (s))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "hlc: expected MMMMMMMMMMMMMMM:CCCC:NODE");
+      return FALSE;
+    }
+  change->hlc = g_strdup (s);
+
+  if (!(s = node_string (members[PM_OP], "op", error)))
+    return FALSE;
+  if (strcmp (s, "upsert") == 0)
+    change->op = SP_OP_UPSERT;
+  else if (strcmp (s, "delete") == 0)
+    change->op = SP_OP_DELETE;
+  else
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "op: expected \"upsert\" or \"delete\"");
+      return FALSE;
+    }
+
+  if (!fields_done)
+    {
+      JsonNode *fields_node = members[PM_FIELDS];
+
+      if (fields_node == NULL || JSON_NODE_HOLDS_NULL (fields_node))
+        {
+          if (change->op == SP_OP_UPSERT)
+            {
+              g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "fields: missing");
+              return FALSE;
+            }
+        }
+      else if (!JSON_NODE_HOLDS_OBJECT (fields_node))
+        {
+          g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                       "fields: expected an object, got %s", type_name (fields_node));
+          return FALSE;
+        }
+      else
+        {
+          g_autoptr(GError) local_error = NULL;
+          g_autoptr(JsonObject) known = NULL;
+          JsonObject *validated;
+
+          if (strict)
+            known = json_object_ref (json_node_get_object (fields_node));
+          else
+            {
+              JsonObjectIter iter;
+              const char *name;
+              JsonNode *value;
+
+              known = json_object_new ();
+              json_object_iter_init (&iter, json_node_get_object (fields_node));
+              while (json_object_iter_next (&iter, &name, &value))
+                if (sp_entity_get_field (entity, name) != NULL)
+                  json_object_set_member (known, name, json_node_ref (value));
+            }
+
+          validated = sp_change_validate_fields (entity, known, &local_error);
+          if (validated == NULL)
+            {
+              g_set_error (error, SP_ERROR, local_error->code,
+                           "fields.%s", local_error->message);
+              return FALSE;
+            }
+          json_object_unref (change->fields);
+          change->fields = validated;
+        }
+    }
+
+  return TRUE;
+}
+
+static SpChange *
+change_from_object (JsonObject  *object,
+                    gboolean     with_version,
                     GError     **error)
+{
+  JsonNode *members[PM_N];
+  g_autoptr(SpChange) change = sp_change_new ();
+  gboolean skip;
+
+  for (int i = 0; i < PM_N; i++)
+    members[i] = json_object_get_member (object, page_member_names[i]);
+  if (!check_members (members, change, FALSE, with_version, TRUE, &skip, error))
+    return NULL;
+  return g_steal_pointer (&change);
+}
+
+/* One element of "changes" (fp->p at its start), checked by
+ * check_members(). *change is NULL without error for an entity this
+ * program does not know (not @strict). A syntax error returns FALSE with
+ * fp->problem set and no @error. */
+static gboolean
+fast_change (FastParser  *fp,
+             gboolean     with_version,
+             gboolean     strict,
+             SpChange   **change_out,
+             GError     **error)
 {
   JsonNode *members[PM_N] = { NULL, };
   g_autoptr(SpChange) change = NULL;
@@ -1243,7 +1318,7 @@ fast_pulled_change (FastParser  *fp,
   gboolean fields_done = FALSE;
   gboolean done = FALSE;
   gboolean ok = FALSE;
-  const char *s;
+  gboolean skip = FALSE;
 
   *change_out = NULL;
   fast_ws (fp);
@@ -1287,9 +1362,12 @@ fast_pulled_change (FastParser  *fp,
         {
           /* the usual order: entity before fields, decoded in place */
           g_clear_pointer (&members[PM_FIELDS], json_node_unref);
-          json_object_unref (change->fields);
-          change->fields = json_object_new ();
-          if (!fast_fields (fp, entity, change->fields, error))
+          if (json_object_get_size (change->fields) > 0)
+            {
+              json_object_unref (change->fields);
+              change->fields = json_object_new ();
+            }
+          if (!fast_fields (fp, entity, strict, change->fields, error))
             goto out;
           fields_done = TRUE;
         }
@@ -1320,108 +1398,10 @@ fast_pulled_change (FastParser  *fp,
         goto out;
     }
 
-  /* The same checks, in the same order, as sp_change_from_json (). */
-  if (!(s = node_string (members[PM_CHANGE_ID], "change_id", error)))
+  if (!check_members (members, change, fields_done, with_version, strict, &skip, error))
     goto out;
-  if (!sp_id_is_valid (s))
-    {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
-                   "change_id: must be 1 to 64 characters of A-Z a-z 0-9 . _ : -");
-      goto out;
-    }
-  change->change_id = g_strdup (s);
-
-  if (!(s = node_string (members[PM_ENTITY], "entity", error)))
-    goto out;
-  if (!(entity = sp_entity_lookup (s)))
-    {
-      ok = TRUE;   /* an entity this program does not know: skip it */
-      goto out;
-    }
-  change->entity = g_strdup (s);
-
-  if (!(s = node_string (members[PM_ID], "id", error)))
-    goto out;
-  if (!sp_id_is_valid (s))
-    {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
-                   "id: must be 1 to 64 characters of A-Z a-z 0-9 . _ : -");
-      goto out;
-    }
-  change->id = g_strdup (s);
-
-  if (!node_int (members[PM_BASE_VERSION], "base_version", &change->base_version, error) ||
-      !node_int (members[PM_VERSION], "version", &change->version, error))
-    goto out;
-
-  if (!(s = node_string (members[PM_HLC], "hlc", error)))
-    goto out;
-  if (!sp_hlc_is_valid (s))
-    {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
-                   "hlc: expected MMMMMMMMMMMMMMM:CCCC:NODE");
-      goto out;
-    }
-  change->hlc = g_strdup (s);
-
-  if (!(s = node_string (members[PM_OP], "op", error)))
-    goto out;
-  if (strcmp (s, "upsert") == 0)
-    change->op = SP_OP_UPSERT;
-  else if (strcmp (s, "delete") == 0)
-    change->op = SP_OP_DELETE;
-  else
-    {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
-                   "op: expected \"upsert\" or \"delete\"");
-      goto out;
-    }
-
-  if (!fields_done)
-    {
-      JsonNode *fields_node = members[PM_FIELDS];
-
-      if (fields_node == NULL || JSON_NODE_HOLDS_NULL (fields_node))
-        {
-          if (change->op == SP_OP_UPSERT)
-            {
-              g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "fields: missing");
-              goto out;
-            }
-        }
-      else if (!JSON_NODE_HOLDS_OBJECT (fields_node))
-        {
-          g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
-                       "fields: expected an object, got %s", type_name (fields_node));
-          goto out;
-        }
-      else
-        {
-          g_autoptr(GError) local_error = NULL;
-          g_autoptr(JsonObject) known = json_object_new ();
-          JsonObjectIter iter;
-          const char *name;
-          JsonNode *value;
-          JsonObject *validated;
-
-          json_object_iter_init (&iter, json_node_get_object (fields_node));
-          while (json_object_iter_next (&iter, &name, &value))
-            if (sp_entity_get_field (entity, name) != NULL)
-              json_object_set_member (known, name, json_node_ref (value));
-
-          validated = sp_change_validate_fields (entity, known, &local_error);
-          if (validated == NULL)
-            {
-              g_set_error (error, SP_ERROR, local_error->code,
-                           "fields.%s", local_error->message);
-              goto out;
-            }
-          json_object_unref (change->fields);
-          change->fields = validated;
-        }
-    }
-
-  *change_out = g_steal_pointer (&change);
+  if (!skip)
+    *change_out = g_steal_pointer (&change);
   ok = TRUE;
 
 out:
@@ -1429,6 +1409,158 @@ out:
     if (members[i] != NULL)
       json_node_unref (members[i]);
   return ok;
+}
+
+/* Checks the document as a whole before it is decoded. */
+static gboolean
+fast_document_ok (const char  *data,
+                  gsize        len,
+                  GError     **error)
+{
+  if (data == NULL || len == 0)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "empty document");
+      return FALSE;
+    }
+  if (!g_utf8_validate (data, (gssize) len, NULL))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "document is not valid UTF-8");
+      return FALSE;
+    }
+  if (memchr (data, '\0', len) != NULL)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "document contains a NUL byte");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+fast_syntax_error (FastParser  *fp,
+                   GError     **error)
+{
+  g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "malformed JSON at byte %" G_GSIZE_FORMAT ": %s",
+               (gsize) (fp->p - fp->start), fp->problem ? fp->problem : "syntax error");
+}
+
+GPtrArray *
+sp_change_parse_push_body (const char  *data,
+                           gsize        len,
+                           guint        max_changes,
+                           GError     **error)
+{
+  FastParser fp = { 0 };
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GString) buf = NULL;
+  gboolean done = FALSE;
+
+  if (!fast_document_ok (data, len, error))
+    return NULL;
+
+  buf = g_string_sized_new (256);
+  fp.start = fp.p = data;
+  fp.end = data + len;
+  fp.buf = buf;
+
+  fast_ws (&fp);
+  if (fp.p >= fp.end || *fp.p != '{')
+    {
+      g_autoptr(JsonNode) other = fast_value (&fp, 0);
+
+      if (other == NULL)
+        fast_syntax_error (&fp, error);
+      else
+        g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                     "expected a JSON object {\"changes\": [..]}");
+      return NULL;
+    }
+  fp.p++;
+  fast_ws (&fp);
+  if (fp.p < fp.end && *fp.p == '}')
+    {
+      fp.p++;
+      done = TRUE;
+    }
+
+  while (!done)
+    {
+      gboolean is_changes;
+
+      if (!fast_member_name (&fp))
+        goto syntax;
+      is_changes = strcmp (fp.buf->str, "changes") == 0;
+      fast_ws (&fp);
+
+      if (!is_changes || fp.p >= fp.end || *fp.p != '[')
+        {
+          g_autoptr(JsonNode) value = fast_value (&fp, 1);
+
+          if (value == NULL)
+            goto syntax;
+          if (is_changes)
+            {
+              g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "changes: expected an array");
+              return NULL;
+            }
+        }
+      else
+        {
+          gboolean end = FALSE;
+
+          /* A repeated "changes" member replaces the earlier one. */
+          g_clear_pointer (&changes, g_ptr_array_unref);
+          changes = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_free);
+          fp.p++;
+          fast_ws (&fp);
+          if (fp.p < fp.end && *fp.p == ']')
+            {
+              fp.p++;
+              end = TRUE;
+            }
+          while (!end)
+            {
+              g_autoptr(GError) local_error = NULL;
+              SpChange *change = NULL;
+
+              if (changes->len >= max_changes)
+                {
+                  g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                               "changes: more than %u changes in one request", max_changes);
+                  return NULL;
+                }
+              if (!fast_change (&fp, FALSE, TRUE, &change, &local_error))
+                {
+                  if (local_error == NULL)
+                    fast_syntax_error (&fp, &local_error);
+                  g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                              "changes[%u]: ", changes->len);
+                  return NULL;
+                }
+              g_ptr_array_add (changes, change);
+              if (!fast_next (&fp, ']', &end))
+                goto syntax;
+            }
+        }
+      if (!fast_next (&fp, '}', &done))
+        goto syntax;
+    }
+
+  fast_ws (&fp);
+  if (fp.p < fp.end)
+    {
+      fast_fail (&fp, "trailing data after the document");
+      goto syntax;
+    }
+  if (changes == NULL)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "changes: missing");
+      return NULL;
+    }
+  return g_steal_pointer (&changes);
+
+syntax:
+  fast_syntax_error (&fp, error);
+  return NULL;
 }
 
 gboolean
@@ -1450,21 +1582,8 @@ sp_change_parse_pull_page (const char  *data,
 
   g_return_val_if_fail (changes_out != NULL && cursor_out != NULL && more_out != NULL, FALSE);
 
-  if (data == NULL || len == 0)
-    {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "empty document");
-      return FALSE;
-    }
-  if (!g_utf8_validate (data, (gssize) len, NULL))
-    {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "document is not valid UTF-8");
-      return FALSE;
-    }
-  if (memchr (data, '\0', len) != NULL)
-    {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "document contains a NUL byte");
-      return FALSE;
-    }
+  if (!fast_document_ok (data, len, error))
+    return FALSE;
 
   fp.start = fp.p = data;
   fp.end = data + len;
@@ -1520,7 +1639,7 @@ sp_change_parse_pull_page (const char  *data,
             {
               SpChange *change = NULL;
 
-              if (!fast_pulled_change (&fp, &change, &local_error))
+              if (!fast_change (&fp, TRUE, FALSE, &change, &local_error))
                 {
                   if (local_error == NULL)
                     goto syntax;
@@ -1585,8 +1704,7 @@ sp_change_parse_pull_page (const char  *data,
   return TRUE;
 
 syntax:
-  g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "malformed JSON at byte %" G_GSIZE_FORMAT ": %s",
-               (gsize) (fp.p - fp.start), fp.problem ? fp.problem : "syntax error");
+  fast_syntax_error (&fp, error);
   g_string_free (fp.buf, TRUE);
   return FALSE;
 }

@@ -81,6 +81,18 @@ gboolean        sp_change_parse_pull_page  (const char  *data,
                                             gboolean    *more,
                                             GError     **error);
 
+/* Decode a push body {"changes":[..]} straight into SpChanges (without
+ * "version"), each checked exactly like sp_change_from_json (node, FALSE):
+ * unknown entities and fields are errors here. The whole body is checked
+ * before anything is returned. Malformed JSON fails with SP_ERROR_INVALID
+ * ("malformed JSON at byte N: .."), more than @max_changes changes with
+ * SP_ERROR_INVALID, a bad change with its own code and message prefixed
+ * "changes[i]: ". One streaming decoder with sp_change_parse_pull_page(). */
+GPtrArray      *sp_change_parse_push_body  (const char  *data,
+                                            gsize        len,
+                                            guint        max_changes,
+                                            GError     **error); /* SpChange */
+
 SpChangeResult *sp_change_result_new       (const char     *change_id,
                                             SpResultStatus  status,
                                             gint64          version);
