@@ -19,7 +19,12 @@ struct _SpDb
   GHashTable   *write_stmts;  /* "entity#mask" -> stmt (owned by stmts) */
   gboolean      search_checked;
   GPtrArray    *search_sql;   /* per indexed entity: delete, insert, clear */
+  GHashTable   *search_entities;  /* names of entities with a search index */
+  gboolean      bulk_ok;      /* every trigger only marks fts_pending */
+  gboolean      bulk;         /* triggers off, sp_db_row_write marks rows */
 };
+
+static gsize sqlite_configured;
 
 static void
 finalize_stmt (gpointer data)
@@ -184,6 +189,15 @@ sp_db_open_at_version (const char    *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
+  /* No allocation statistics (nothing reads them): they take a global
+   * mutex around every malloc and free of SQLite, some 5 % of a bulk
+   * write. Only possible before SQLite initializes; harmless after. */
+  if (g_once_init_enter (&sqlite_configured))
+    {
+      sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+      g_once_init_leave (&sqlite_configured, 1);
+    }
+
   db = g_new0 (SpDb, 1);
   db->kind = kind;
   db->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_stmt);
@@ -260,6 +274,7 @@ sp_db_close (SpDb *db)
   g_clear_pointer (&db->write_stmts, g_hash_table_unref);
   g_clear_pointer (&db->stmts, g_hash_table_unref);
   g_clear_pointer (&db->search_sql, g_ptr_array_unref);
+  g_clear_pointer (&db->search_entities, g_hash_table_unref);
   if (db->handle != NULL)
     sqlite3_close_v2 (db->handle);
   g_free (db);
@@ -304,6 +319,46 @@ sp_db_table_exists (SpDb       *db,
   return found;
 }
 
+/* Whether every trigger of the schema is a search marker: one statement
+ * inserting into fts_pending, on an entity table with a search index. Only
+ * then may bulk writes (sp_db_set_bulk_writes) switch triggers off and do
+ * their work themselves; any other trigger keeps them on. */
+static gboolean
+triggers_only_mark (SpDb *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = TRUE;
+
+  if (sqlite3_prepare_v2 (db->handle,
+                          "SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger'",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
+  while (ok && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *table = (const char *) sqlite3_column_text (stmt, 0);
+      const char *sql = (const char *) sqlite3_column_text (stmt, 1);
+      const char *body = sql ? strstr (sql, " BEGIN") : NULL;
+      guint statements = 0;
+
+      if (table == NULL || body == NULL ||
+          !g_hash_table_contains (db->search_entities, table) ||
+          strstr (body, "INSERT INTO fts_pending") == NULL)
+        {
+          ok = FALSE;
+          break;
+        }
+      for (const char *p = body; *p; p++)
+        if (*p == ';')
+          statements++;
+      ok = statements == 1;
+    }
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
 /* Builds, once per connection, the statements that move rows marked in
  * fts_pending into each "<entity>_fts" table, from the FTS table's own
  * column list. */
@@ -317,6 +372,7 @@ check_search_tables (SpDb *db)
     return;
   db->search_checked = TRUE;
   db->search_sql = g_ptr_array_new_with_free_func (g_free);
+  db->search_entities = g_hash_table_new (g_str_hash, g_str_equal);
 
   if (db->kind != SP_SCHEMA_CLIENT || !sp_db_table_exists (db, "fts_pending"))
     return;
@@ -369,7 +425,10 @@ check_search_tables (SpDb *db)
       g_ptr_array_add (db->search_sql,
                        g_strdup_printf ("DELETE FROM fts_pending WHERE entity = '%s'",
                                         entities[i]->name));
+      g_hash_table_add (db->search_entities, (gpointer) entities[i]->name);
     }
+
+  db->bulk_ok = triggers_only_mark (db);
 }
 
 gboolean
@@ -848,10 +907,66 @@ sp_db_row_write (SpDb            *db,
     if (mask & (G_GUINT64_CONSTANT (1) << i))
       bind_field (stmt, idx++, &entity->fields[i], values[i], SQLITE_STATIC);
 
+  /* Bulk writes mark the row for the search index themselves (what the
+   * marker triggers do): by the rowid of an insert, else by its id. */
+  if (db->bulk)
+    sqlite3_set_last_insert_rowid (db->handle, 0);
   rc = sqlite3_step (stmt);
+  if (db->bulk && rc == SQLITE_DONE && g_hash_table_contains (db->search_entities, entity->name))
+    {
+      sqlite3_int64 rowid = sqlite3_last_insert_rowid (db->handle);
+      g_autofree char *by_id = NULL;
+      sqlite3_stmt *mark;
+
+      if (rowid != 0)
+        mark = sp_db_prepare (db, "INSERT INTO fts_pending (entity, row) VALUES (?1, ?2) "
+                                  "ON CONFLICT DO NOTHING", error);
+      else
+        {
+          by_id = g_strdup_printf ("INSERT INTO fts_pending (entity, row) "
+                                   "SELECT ?1, rowid FROM \"%s\" WHERE id = ?3 "
+                                   "ON CONFLICT DO NOTHING", entity->name);
+          mark = sp_db_prepare (db, by_id, error);
+        }
+      if (mark == NULL)
+        {
+          sqlite3_reset (stmt);
+          sqlite3_clear_bindings (stmt);
+          return FALSE;
+        }
+      sqlite3_bind_text (mark, 1, entity->name, -1, SQLITE_STATIC);
+      if (rowid != 0)
+        sqlite3_bind_int64 (mark, 2, rowid);
+      else
+        sqlite3_bind_text (mark, 3, id, -1, SQLITE_STATIC);
+      rc = sqlite3_step (mark);
+      sqlite3_reset (mark);
+    }
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);   /* drop the borrowed pointers */
   if (rc != SQLITE_DONE)
     return sp_db_set_error (db, error);
   return TRUE;
+}
+
+gboolean
+sp_db_set_bulk_writes (SpDb     *db,
+                       gboolean  bulk)
+{
+  int unused = 0;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+
+  check_search_tables (db);
+  bulk = bulk && db->bulk_ok;
+  if (bulk == db->bulk)
+    return bulk;
+
+  /* Switching expires the prepared statements; SQLite prepares them again
+   * on their next step (the cost of a few statements per page). */
+  if (sqlite3_db_config (db->handle, SQLITE_DBCONFIG_ENABLE_TRIGGER, bulk ? 0 : 1,
+                         &unused) != SQLITE_OK)
+    return FALSE;
+  db->bulk = bulk;
+  return bulk;
 }

@@ -123,6 +123,16 @@ SpDbRow      *sp_db_row_read           (SpDb            *db,
                                         const SpEntity  *entity,
                                         const char      *id,
                                         GError         **error);
+/* Bulk writes (a pulled page of thousands of rows): SQL triggers off for
+ * this connection, and sp_db_row_write() marks each written row of an
+ * entity with a search index in fts_pending itself, in the same
+ * transaction, which is all the client schema's triggers do, at a fraction
+ * of their cost per row. Only rows written through sp_db_row_write() are
+ * marked: use it around such writes only, and switch it off again (TRUE
+ * turns it on only when every trigger of the schema is such a marker;
+ * returns whether bulk writes are on now). */
+gboolean      sp_db_set_bulk_writes    (SpDb     *db,
+                                        gboolean  bulk);
 /* Insert or update one row; only the members present in @fields are
  * written on update (a partial update), all on insert. */
 gboolean      sp_db_row_write          (SpDb            *db,

@@ -14,6 +14,9 @@
 #define META_HLC_LAST "hlc_last"
 #define META_CURSOR   "cursor"
 
+/* Pulled pages from this size on are written in bulk (sp_db_set_bulk_writes) */
+#define BULK_MIN_CHANGES 256
+
 struct _SpLocalStore
 {
   GObject  parent_instance;
@@ -1014,6 +1017,11 @@ sp_local_store_apply_pulled (SpLocalStore  *self,
   /* Most pages arrive with an empty outbox: skip the per-row lookups. */
   check_pending = sp_local_store_outbox_count (self) > 0;
 
+  /* A big page (a first sync) marks its rows for the search index without
+   * the per-row triggers; small ones are not worth re-preparing for. */
+  if (changes->len >= BULK_MIN_CHANGES)
+    sp_db_set_bulk_writes (self->db, TRUE);
+
   for (guint i = 0; i < changes->len; i++)
     {
       const SpChange *change = g_ptr_array_index (changes, i);
@@ -1032,6 +1040,7 @@ sp_local_store_apply_pulled (SpLocalStore  *self,
         g_hash_table_add (touched, (gpointer) entity->name);
     }
 
+  sp_db_set_bulk_writes (self->db, FALSE);
   if ((max_hlc != NULL && !persist_clock (self, max_hlc, &local_error)) ||
       (cursor != NULL && !sp_db_meta_set (self->db, META_CURSOR, cursor, &local_error)) ||
       (!self->defer_search && !sp_db_update_search_index (self->db, &local_error)) ||
@@ -1049,6 +1058,7 @@ sp_local_store_apply_pulled (SpLocalStore  *self,
   return TRUE;
 
 failed:
+  sp_db_set_bulk_writes (self->db, FALSE);
   sp_db_rollback (self->db);
   g_propagate_error (error, local_error);
   return FALSE;

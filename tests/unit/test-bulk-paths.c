@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /* The bulk fast paths behave like the row-by-row ones: batched local
- * saves (sp_local_store_begin_batch/end_batch) and pull pages decoded
- * without a JSON tree (sp_change_parse_pull_page). */
+ * saves (sp_local_store_begin_batch/end_batch), big pulled pages written
+ * without the search triggers, and pull pages and push bodies decoded
+ * without a JSON tree (sp_change_parse_pull_page, _parse_push_body). */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -210,6 +211,95 @@ test_parse_page (void)
   g_assert_cmpuint (json_object_get_size (c->fields), ==, 0);
 }
 
+static SpChange *
+pulled (const char *id,
+        gint64      version,
+        const char *name)
+{
+  SpChange *c = sp_change_new ();
+
+  c->change_id = g_strdup_printf ("pc-%s-%" G_GINT64_FORMAT, id, version);
+  c->entity = g_strdup ("service");
+  c->id = g_strdup (id);
+  c->base_version = version;
+  c->version = version;
+  c->hlc = g_strdup (HLC);
+  json_object_set_string_member (c->fields, "name", name);
+  json_object_set_string_member (c->fields, "status", "published");
+  return c;
+}
+
+/* A big pulled page (a first sync) is written without the per-row search
+ * triggers; it must still index exactly what they would, new rows and
+ * updated ones, keep pending local edits, and leave the triggers working
+ * for everything after it. */
+static void
+test_bulk_page (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) small = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_free);
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_free);
+  g_autoptr(GPtrArray) again = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_free);
+  g_autoptr(JsonObject) local = service ("Lokal bearbeitet");
+  g_autoptr(JsonObject) later = service ("Nachher angelegt");
+  g_autofree char *kept = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(SpDbRow) row = NULL;
+
+  /* the client schema's triggers are all search markers: bulk is possible */
+  g_assert_true (sp_db_set_bulk_writes (sp_local_store_get_db (f->store), TRUE));
+  g_assert_false (sp_db_set_bulk_writes (sp_local_store_get_db (f->store), FALSE));
+
+  /* one row from an earlier (small) pull, one with a pending local edit */
+  g_ptr_array_add (small, pulled ("s-upd", 1, "Vorher"));
+  g_assert_true (sp_local_store_apply_pulled (f->store, small, "v1.1", &error));
+  g_assert_no_error (error);
+  kept = sp_local_store_save (f->store, "service", "s-keep", local, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("p%03u", i);
+      g_ptr_array_add (page, pulled (id, 10 + i, "Massenleistung"));
+    }
+  g_ptr_array_add (page, pulled ("s-upd", 400, "Umbenannt"));
+  g_ptr_array_add (page, pulled ("s-keep", 401, "Vom Server"));
+  g_assert_true (sp_local_store_apply_pulled (f->store, page, "v1.401", &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM service"), ==, 302);
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM fts_pending"), ==, 0);
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM service_fts WHERE service_fts MATCH 'massenleistung'"), ==, 300);
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM service_fts WHERE service_fts MATCH 'umbenannt'"), ==, 1);
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM service_fts WHERE service_fts MATCH 'vorher'"), ==, 0);
+  /* the pending local value wins locally, and is what search finds */
+  row = sp_local_store_get (f->store, "service", "s-keep", &error);
+  g_assert_cmpstr (json_object_get_string_member (row->fields, "name"), ==, "Lokal bearbeitet");
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM service_fts WHERE service_fts MATCH 'lokal'"), ==, 1);
+
+  /* deferred: the rows stay marked until the reader indexes them */
+  sp_local_store_set_search_deferred (f->store, TRUE);
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("p%03u", i);
+      g_ptr_array_add (again, pulled (id, 500 + i, "Zweitname"));
+    }
+  g_assert_true (sp_local_store_apply_pulled (f->store, again, "v1.799", &error));
+  g_assert_no_error (error);
+  sp_local_store_set_search_deferred (f->store, FALSE);
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM fts_pending"), ==, 300);
+  g_assert_true (sp_db_update_search_index (sp_local_store_get_db (f->store), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM service_fts WHERE service_fts MATCH 'zweitname'"), ==, 300);
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM service_fts WHERE service_fts MATCH 'massenleistung'"), ==, 0);
+
+  /* the triggers are back for ordinary edits */
+  after = sp_local_store_save (f->store, "service", NULL, later, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM service_fts WHERE service_fts MATCH 'nachher'"), ==, 1);
+}
+
 static void
 expect_page_error (const char *page,
                    int         code,
@@ -246,6 +336,108 @@ test_parse_page_errors (void)
   expect_page_error ("[]", SP_ERROR_INVALID, "malformed");
 }
 
+static void
+expect_push_error (const char *body,
+                   guint       max,
+                   int         code,
+                   const char *needle)
+{
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  changes = sp_change_parse_push_body (body, strlen (body), max, &error);
+  g_assert_null (changes);
+  g_assert_error (error, SP_ERROR, code);
+  if (strstr (error->message, needle) == NULL)
+    g_error ("“%s” not in “%s”", needle, error->message);
+}
+
+#define GOOD "{\"change_id\":\"c1\",\"entity\":\"service\",\"id\":\"s1\",\"base_version\":0," \
+             "\"hlc\":\"" HLC "\",\"op\":\"upsert\",\"fields\":{\"name\":\"Ausweis\"," \
+             "\"documents\":\"Foto\\nAntrag\"}}"
+
+/* Push bodies go through the same streaming decoder as pull pages, with
+ * the push rules: each change as sp_change_from_json() reads it, unknown
+ * entities and fields refused, and errors naming the change. */
+static void
+test_parse_push_body (void)
+{
+  const char *body =
+    "{\"other\":[1,{\"x\":null}],\"changes\":[" GOOD ","
+    /* fields before entity, a version (ignored in a push), a delete */
+    "{\"fields\":{\"status\":\"draft\"},\"change_id\":\"c2\",\"id\":\"s2\",\"version\":9,"
+    "\"entity\":\"service\",\"base_version\":3,\"hlc\":\"" HLC "\",\"op\":\"upsert\"},"
+    "{\"change_id\":\"c3\",\"entity\":\"service\",\"id\":\"s3\",\"base_version\":4,"
+    "\"hlc\":\"" HLC "\",\"op\":\"delete\"}]}";
+  const char *one = GOOD;
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) tree = NULL;
+  g_autoptr(SpChange) expected = NULL;
+  g_autoptr(GString) a = g_string_new (NULL);
+  g_autoptr(GString) b = g_string_new (NULL);
+  SpChange *c;
+
+  changes = sp_change_parse_push_body (body, strlen (body), 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (changes->len, ==, 3);
+
+  /* the same change as the tree decoder makes of it */
+  tree = sp_json_parse (one, -1, &error);
+  expected = sp_change_from_json (tree, FALSE, &error);
+  g_assert_no_error (error);
+  sp_change_append_json (a, expected, FALSE);
+  sp_change_append_json (b, changes->pdata[0], FALSE);
+  g_assert_cmpstr (a->str, ==, b->str);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      ((SpChange *) changes->pdata[0])->fields, "documents")), ==, 2);
+
+  c = changes->pdata[1];
+  g_assert_cmpstr (c->id, ==, "s2");
+  g_assert_cmpint (c->base_version, ==, 3);
+  g_assert_cmpint (c->version, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (c->fields, "status"), ==, "draft");
+  c = changes->pdata[2];
+  g_assert_cmpint (c->op, ==, SP_OP_DELETE);
+
+  /* a repeated "changes" replaces the first */
+  {
+    const char *twice = "{\"changes\":[" GOOD "],\"changes\":[]}";
+    g_autoptr(GPtrArray) none = sp_change_parse_push_body (twice, strlen (twice), 10, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (none->len, ==, 0);
+  }
+
+  expect_push_error ("{\"changes\":[" GOOD ",{\"change_id\":\"c9\",\"entity\":\"service\","
+                     "\"id\":\"s9\",\"base_version\":0,\"hlc\":\"" HLC "\",\"op\":\"upsert\","
+                     "\"fields\":{\"colour\":\"rot\"}}]}", 10,
+                     SP_ERROR_UNKNOWN_FIELD, "changes[1]: fields.colour: unknown field of service");
+  expect_push_error ("{\"changes\":[{\"fields\":{\"colour\":\"rot\"},\"change_id\":\"c9\","
+                     "\"entity\":\"service\",\"id\":\"s9\",\"base_version\":0,\"hlc\":\"" HLC "\","
+                     "\"op\":\"upsert\"}]}", 10,
+                     SP_ERROR_UNKNOWN_FIELD, "changes[0]: fields.colour: unknown field of service");
+  expect_push_error ("{\"changes\":[{\"change_id\":\"c9\",\"entity\":\"spaceship\",\"id\":\"s9\","
+                     "\"base_version\":0,\"hlc\":\"" HLC "\",\"op\":\"upsert\",\"fields\":{}}]}", 10,
+                     SP_ERROR_UNKNOWN_ENTITY, "changes[0]: entity: unknown entity");
+  expect_push_error ("{\"changes\":[" GOOD ",7]}", 10, SP_ERROR_INVALID,
+                     "changes[1]: expected an object, got an integer");
+  expect_push_error ("{\"changes\":[" GOOD ",{\"change_id\":\"c9\"}]}", 10, SP_ERROR_INVALID,
+                     "changes[1]: entity: missing");
+  expect_push_error ("{\"changes\":[{\"change_id\":\"c9\",\"entity\":\"service\",\"id\":\"s9\","
+                     "\"base_version\":-1,\"hlc\":\"" HLC "\",\"op\":\"upsert\",\"fields\":{}}]}", 10,
+                     SP_ERROR_INVALID, "base_version: must not be negative");
+  expect_push_error ("{\"changes\":[" GOOD "," GOOD "]}", 1, SP_ERROR_INVALID,
+                     "more than 1 changes");
+  expect_push_error ("{\"changes\":[" GOOD, 10, SP_ERROR_INVALID, "malformed JSON at byte");
+  expect_push_error ("{\"changes\":7}", 10, SP_ERROR_INVALID, "changes: expected an array");
+  expect_push_error ("{\"other\":[]}", 10, SP_ERROR_INVALID, "changes: missing");
+  expect_push_error ("[]", 10, SP_ERROR_INVALID, "expected a JSON object");
+  expect_push_error ("{\"changes\":[]} []", 10, SP_ERROR_INVALID, "trailing data");
+  expect_push_error ("\xff{}", 10, SP_ERROR_INVALID, "not valid UTF-8");
+  expect_push_error ("", 10, SP_ERROR_INVALID, "empty document");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -256,7 +448,10 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/bulk/batch-cancel", Fixture, NULL, fixture_setup, test_batch_cancel,
               fixture_teardown);
+  g_test_add ("/bulk/pulled-page", Fixture, NULL, fixture_setup, test_bulk_page,
+              fixture_teardown);
   g_test_add_func ("/bulk/parse-page", test_parse_page);
   g_test_add_func ("/bulk/parse-page-errors", test_parse_page_errors);
+  g_test_add_func ("/bulk/parse-push-body", test_parse_push_body);
   return g_test_run ();
 }
