@@ -748,6 +748,7 @@
     ui.callback = { form, question: questionInput, contact: contactInput, consent, heading };
     ui.callbackSlot.replaceChildren(form);
     ui.form.hidden = true;
+    scrollLog();
     if (focusAfter) {
       if (state.hotline === null)
         loadStatus().then(() => {
