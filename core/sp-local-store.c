@@ -29,6 +29,7 @@ struct _SpLocalStore
   gboolean    in_batch;        /* between begin_batch and end_batch */
   GHashTable *batch_touched;   /* entity names changed in the batch */
   gboolean    defer_search;    /* apply_pulled leaves fts_pending to the caller */
+  GHashTable *ack_sql;         /* entity name -> version update of an ack */
 };
 
 G_DEFINE_FINAL_TYPE (SpLocalStore, sp_local_store, G_TYPE_OBJECT)
@@ -48,6 +49,7 @@ sp_local_store_finalize (GObject *object)
   if (self->in_batch)
     sp_local_store_cancel_batch (self);
   g_clear_pointer (&self->batch_touched, g_hash_table_unref);
+  g_clear_pointer (&self->ack_sql, g_hash_table_unref);
   g_clear_pointer (&self->clock, sp_hlc_free);
   g_clear_pointer (&self->db, sp_db_close);
   g_clear_pointer (&self->node_id, g_free);
@@ -79,6 +81,7 @@ static void
 sp_local_store_init (SpLocalStore *self)
 {
   self->batch_touched = g_hash_table_new (g_str_hash, g_str_equal);
+  self->ack_sql = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 }
 
 static char *
@@ -774,6 +777,142 @@ failed:
   return FALSE;
 }
 
+/* Appends @text (outbox columns: ids, HLCs, "upsert"/"delete", all
+ * [A-Za-z0-9._:-] by construction, but escaped all the same) as a JSON
+ * string. */
+static void
+append_json_text (GString    *out,
+                  const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = text ? text : ""; *p; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c == '"' || c == '\\')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, (char) c);
+        }
+      else if (c < 0x20)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_c (out, (char) c);
+    }
+  g_string_append_c (out, '"');
+}
+
+/* Whether @text looks like the JSON object outbox_insert() stored. */
+static gboolean
+is_object_text (const char *text,
+                gsize       len)
+{
+  while (len > 0 && g_ascii_isspace (text[len - 1]))
+    len--;
+  while (len > 0 && g_ascii_isspace (*text))
+    text++, len--;
+  return len >= 2 && text[0] == '{' && text[len - 1] == '}';
+}
+
+guint
+sp_local_store_outbox_take (SpLocalStore  *self,
+                            guint          limit,
+                            GString       *json,
+                            GHashTable    *change_ids,
+                            GError       **error)
+{
+  GError *local_error = NULL;
+  sqlite3_stmt *stmt;
+  gint64 last_seq = -1;
+  gsize len_before;
+  guint n = 0;
+  int rc;
+
+  g_return_val_if_fail (SP_IS_LOCAL_STORE (self), 0);
+  g_return_val_if_fail (json != NULL, 0);
+
+  len_before = json->len;
+
+  /* One write transaction: nothing can coalesce into an entry between
+   * reading it and marking it sent. */
+  if (!sp_db_begin (self->db, error))
+    return 0;
+
+  stmt = sp_db_prepare (self->db,
+                        "SELECT seq, change_id, entity, row_id, base_version, hlc, op, fields "
+                        "FROM outbox ORDER BY seq LIMIT ?1",
+                        &local_error);
+  if (stmt == NULL)
+    goto failed;
+  sqlite3_bind_int64 (stmt, 1, limit ? (gint64) limit : -1);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *change_id = (const char *) sqlite3_column_text (stmt, 1);
+      const char *op = (const char *) sqlite3_column_text (stmt, 6);
+      const char *fields = (const char *) sqlite3_column_text (stmt, 7);
+      int fields_len = sqlite3_column_bytes (stmt, 7);
+
+      last_seq = sqlite3_column_int64 (stmt, 0);
+      if (n > 0)
+        g_string_append_c (json, ',');
+      /* the member order of sp_change_append_json () */
+      g_string_append (json, "{\"change_id\":");
+      append_json_text (json, change_id);
+      g_string_append (json, ",\"entity\":");
+      append_json_text (json, (const char *) sqlite3_column_text (stmt, 2));
+      g_string_append (json, ",\"id\":");
+      append_json_text (json, (const char *) sqlite3_column_text (stmt, 3));
+      g_string_append_printf (json, ",\"base_version\":%" G_GINT64_FORMAT ",\"hlc\":",
+                              (gint64) sqlite3_column_int64 (stmt, 4));
+      append_json_text (json, (const char *) sqlite3_column_text (stmt, 5));
+      g_string_append (json, g_strcmp0 (op, "delete") == 0 ? ",\"op\":\"delete\",\"fields\":"
+                                                          : ",\"op\":\"upsert\",\"fields\":");
+      /* stored by outbox_insert/outbox_update as a JSON object: as it is */
+      if (fields != NULL && is_object_text (fields, (gsize) fields_len))
+        g_string_append_len (json, fields, fields_len);
+      else
+        g_string_append (json, "{}");
+      g_string_append_c (json, '}');
+      if (change_ids != NULL && change_id != NULL)
+        g_hash_table_add (change_ids, g_strdup (change_id));
+      n++;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sp_db_set_error (self->db, &local_error);
+      goto failed;
+    }
+
+  if (n > 0)
+    {
+      stmt = sp_db_prepare (self->db, "UPDATE outbox SET sent = 1 WHERE seq <= ?1 AND sent = 0",
+                            &local_error);
+      if (stmt == NULL)
+        goto failed;
+      sqlite3_bind_int64 (stmt, 1, last_seq);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          sp_db_set_error (self->db, &local_error);
+          goto failed;
+        }
+    }
+
+  if (!sp_db_commit (self->db, &local_error))
+    goto failed;
+  return n;
+
+failed:
+  sp_db_rollback (self->db);
+  g_string_truncate (json, len_before);
+  if (change_ids != NULL)
+    g_hash_table_remove_all (change_ids);
+  g_propagate_error (error, local_error);
+  return 0;
+}
+
 static gboolean
 step_done (SpDb          *db,
            sqlite3_stmt  *stmt,
@@ -785,6 +924,24 @@ step_done (SpDb          *db,
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     return sp_db_set_error (db, error);
   return TRUE;
+}
+
+/* Per entity: the version update of an answered change (row id ?1,
+ * version ?2), cached for the store's lifetime. */
+static const char *
+ack_sql (SpLocalStore   *self,
+         const SpEntity *entity)
+{
+  char *sql = g_hash_table_lookup (self->ack_sql, entity->name);
+
+  if (sql == NULL)
+    {
+      sql = g_strdup_printf ("UPDATE \"%s\" SET version = ?2 WHERE id = ?1 AND version < ?2 "
+                             "AND NOT EXISTS (SELECT 1 FROM outbox WHERE entity = '%s' "
+                             "AND row_id = ?1)", entity->name, entity->name);
+      g_hash_table_insert (self->ack_sql, (gpointer) entity->name, sql);
+    }
+  return sql;
 }
 
 gboolean
@@ -808,23 +965,26 @@ sp_local_store_outbox_ack (SpLocalStore  *self,
       g_autofree char *row_id = NULL;
       const SpEntity *entity;
       sqlite3_stmt *stmt;
-      gboolean others;
+      gint64 seq = 0;
       int rc;
 
+      /* (no DELETE .. RETURNING: it costs SQLite more than this lookup) */
       stmt = sp_db_prepare (self->db,
-                            "SELECT entity, row_id FROM outbox WHERE change_id = ?1",
+                            "SELECT seq, entity, row_id FROM outbox WHERE change_id = ?1",
                             &local_error);
       if (stmt == NULL)
         goto failed;
-      sqlite3_bind_text (stmt, 1, result->change_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 1, result->change_id, -1, SQLITE_STATIC);
       rc = sqlite3_step (stmt);
       if (rc == SQLITE_ROW)
         {
-          entity_name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-          row_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+          seq = sqlite3_column_int64 (stmt, 0);
+          entity_name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+          row_id = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+          rc = SQLITE_DONE;
         }
       sqlite3_reset (stmt);
-      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+      if (rc != SQLITE_DONE)
         {
           sp_db_set_error (self->db, &local_error);
           goto failed;
@@ -832,42 +992,27 @@ sp_local_store_outbox_ack (SpLocalStore  *self,
       if (entity_name == NULL)
         continue;   /* answered before (e.g. a retried push) */
 
-      stmt = sp_db_prepare (self->db, "DELETE FROM outbox WHERE change_id = ?1", &local_error);
+      stmt = sp_db_prepare (self->db, "DELETE FROM outbox WHERE seq = ?1", &local_error);
       if (stmt == NULL)
         goto failed;
-      sqlite3_bind_text (stmt, 1, result->change_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 1, seq);
       if (!step_done (self->db, stmt, &local_error))
         goto failed;
 
       entity = sp_entity_lookup (entity_name);
-      if (entity == NULL)
+      if (entity == NULL || row_id == NULL)
         continue;
       g_hash_table_add (touched, (gpointer) entity->name);
 
-      stmt = sp_db_prepare (self->db,
-                            "SELECT 1 FROM outbox WHERE entity = ?1 AND row_id = ?2 LIMIT 1",
-                            &local_error);
+      /* The row takes the version the server gave, unless newer local
+       * edits of it are still in the outbox. */
+      stmt = sp_db_prepare (self->db, ack_sql (self, entity), &local_error);
       if (stmt == NULL)
         goto failed;
-      sqlite3_bind_text (stmt, 1, entity_name, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 2, row_id, -1, SQLITE_TRANSIENT);
-      others = sqlite3_step (stmt) == SQLITE_ROW;
-      sqlite3_reset (stmt);
-
-      if (!others)
-        {
-          g_autofree char *sql =
-            g_strdup_printf ("UPDATE \"%s\" SET version = ?2 WHERE id = ?1 AND version < ?2",
-                             entity->name);
-
-          stmt = sp_db_prepare (self->db, sql, &local_error);
-          if (stmt == NULL)
-            goto failed;
-          sqlite3_bind_text (stmt, 1, row_id, -1, SQLITE_TRANSIENT);
-          sqlite3_bind_int64 (stmt, 2, result->version);
-          if (!step_done (self->db, stmt, &local_error))
-            goto failed;
-        }
+      sqlite3_bind_text (stmt, 1, row_id, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, result->version);
+      if (!step_done (self->db, stmt, &local_error))
+        goto failed;
     }
 
   if (!sp_db_commit (self->db, &local_error))

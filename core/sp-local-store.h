@@ -73,6 +73,18 @@ GPtrArray    *sp_local_store_outbox_peek     (SpLocalStore  *self,
 gboolean      sp_local_store_outbox_mark_sent(SpLocalStore  *self,
                                               GPtrArray     *changes,
                                               GError       **error);
+/* The push fast path: appends the oldest @limit (0: all) outbox entries to
+ * @json as the JSON change objects of a push body, comma separated (the
+ * text sp_change_append_json() writes; the stored fields go out as they
+ * are, without decoding), adds their change ids (copies) to @change_ids
+ * (optional, a set with g_free keys), and marks them sent, all in one
+ * transaction. Returns how many; 0 with @error set on failure (then @json
+ * is as before). */
+guint         sp_local_store_outbox_take     (SpLocalStore  *self,
+                                              guint          limit,
+                                              GString       *json,
+                                              GHashTable    *change_ids,
+                                              GError       **error);
 /* Removes the answered changes and records the versions the server gave
  * (rows without newer local edits take that version), one transaction. */
 gboolean      sp_local_store_outbox_ack      (SpLocalStore  *self,

@@ -385,43 +385,35 @@ push_with_store (SpSyncClient  *self,
 {
   for (;;)
     {
-      g_autoptr(GPtrArray) batch = NULL;
       g_autoptr(GPtrArray) results = NULL;
       g_autoptr(GString) text = NULL;
       g_autoptr(GBytes) body = NULL;
       gsize body_len;
       g_autoptr(JsonNode) answer = NULL;
       g_autoptr(GHashTable) sent_ids = NULL;
+      g_autoptr(GError) local_error = NULL;
       JsonNode *results_node;
       JsonArray *array;
       guint matched = 0;
+      guint n;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
 
-      batch = sp_local_store_outbox_peek (store, self->push_batch, error);
-      if (batch == NULL)
-        return FALSE;
-      if (batch->len == 0)
-        return TRUE;
-
-      /* From now on these changes may land on the server: later local
-       * edits must not be merged into them. */
-      if (!sp_local_store_outbox_mark_sent (store, batch, error))
-        return FALSE;
-
-      sent_ids = g_hash_table_new (g_str_hash, g_str_equal);
-      text = g_string_sized_new (256 * batch->len + 16);
+      /* The batch straight from the outbox as JSON text, marked sent in
+       * the same transaction: from now on these changes may land on the
+       * server, and later local edits must not be merged into them. */
+      sent_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      text = g_string_sized_new (400 * MIN (self->push_batch, 4096) + 16);
       g_string_append (text, "{\"changes\":[");
-      for (guint i = 0; i < batch->len; i++)
+      n = sp_local_store_outbox_take (store, self->push_batch, text, sent_ids, &local_error);
+      if (local_error != NULL)
         {
-          SpChange *change = g_ptr_array_index (batch, i);
-
-          if (i > 0)
-            g_string_append_c (text, ',');
-          sp_change_append_json (text, change, FALSE);
-          g_hash_table_add (sent_ids, change->change_id);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
         }
+      if (n == 0)
+        return TRUE;
       g_string_append (text, "]}");
       body_len = text->len;
       body = g_bytes_new_take (g_string_free (g_steal_pointer (&text), FALSE), body_len);
@@ -439,13 +431,13 @@ push_with_store (SpSyncClient  *self,
       results = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_result_free);
       for (guint i = 0; i < json_array_get_length (array); i++)
         {
-          g_autoptr(GError) local_error = NULL;
+          g_autoptr(GError) result_error = NULL;
           SpChangeResult *result =
-            sp_change_result_from_json (json_array_get_element (array, i), &local_error);
+            sp_change_result_from_json (json_array_get_element (array, i), &result_error);
 
           if (result == NULL)
             {
-              g_autofree char *what = g_strdup_printf ("results[%u]: %s", i, local_error->message);
+              g_autofree char *what = g_strdup_printf ("results[%u]: %s", i, result_error->message);
               return protocol_error (error, what);
             }
           if (g_hash_table_contains (sent_ids, result->change_id))

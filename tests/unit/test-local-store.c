@@ -254,6 +254,82 @@ test_mark_sent_prevents_coalescing (Fixture       *f,
   }
 }
 
+/* The push fast path sends exactly the changes peek decodes, as the text
+ * sp_change_append_json() writes, and marks them sent like mark_sent. */
+static void
+test_outbox_take (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = save_name (f, NULL, "name", "Anführungszeichen \" und \\ und\nZeile");
+  g_autofree char *other = save_name (f, NULL, "name", "Zweite");
+  g_autofree char *third = save_name (f, NULL, "name", "Dritte");
+  g_autoptr(GPtrArray) before = peek_all (f);
+  g_autoptr(GString) expected = g_string_new (NULL);
+  g_autoptr(GString) json = g_string_new ("[");
+  g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(JsonNode) parsed = NULL;
+  SpChange *sent;
+  guint n;
+
+  g_assert_true (sp_local_store_delete (f->store, "service", third, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&before, g_ptr_array_unref);
+  before = peek_all (f);
+  g_assert_cmpuint (before->len, ==, 4);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      if (i > 0)
+        g_string_append_c (expected, ',');
+      sp_change_append_json (expected, before->pdata[i], FALSE);
+    }
+
+  /* the oldest two */
+  n = sp_local_store_outbox_take (f->store, 2, json, ids, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpstr (json->str + 1, ==, expected->str);
+  g_assert_cmpuint (g_hash_table_size (ids), ==, 2);
+  g_assert_true (g_hash_table_contains (ids, ((SpChange *) before->pdata[0])->change_id));
+  g_string_append_c (json, ']');
+  parsed = sp_json_parse (json->str, json->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (parsed)), ==, 2);
+
+  /* sent now: a later edit of the first row does not merge into it */
+  g_free (save_name (f, id, "name", "Nach dem Senden"));
+  after = peek_all (f);
+  g_assert_cmpuint (after->len, ==, 5);
+  sent = after->pdata[0];
+  g_assert_cmpstr (sent->change_id, ==, ((SpChange *) before->pdata[0])->change_id);
+  g_assert_cmpstr (json_object_get_string_member (sent->fields, "name"), ==,
+                   "Anführungszeichen \" und \\ und\nZeile");
+
+  /* the rest (the delete too); the oldest two go again: answers may be lost */
+  g_string_truncate (json, 0);
+  g_hash_table_remove_all (ids);
+  n = sp_local_store_outbox_take (f->store, 0, json, ids, &error);
+  g_assert_cmpuint (n, ==, 5);
+  g_assert_nonnull (strstr (json->str, "\"op\":\"delete\",\"fields\":{}"));
+
+  /* an empty outbox: nothing, no error */
+  {
+    g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_result_free);
+
+    for (guint i = 0; i < after->len; i++)
+      g_ptr_array_add (results, sp_change_result_new (((SpChange *) after->pdata[i])->change_id,
+                                                     SP_RESULT_APPLIED, 10 + i));
+    g_assert_true (sp_local_store_outbox_ack (f->store, results, &error));
+    g_assert_cmpuint (sp_local_store_outbox_count (f->store), ==, 0);
+    g_string_truncate (json, 0);
+    g_assert_cmpuint (sp_local_store_outbox_take (f->store, 0, json, NULL, &error), ==, 0);
+    g_assert_no_error (error);
+    g_assert_cmpuint (json->len, ==, 0);
+  }
+}
+
 static void
 test_ack_sets_version (Fixture       *f,
                        gconstpointer  data)
@@ -482,6 +558,7 @@ main (int argc, char *argv[])
   ADD ("/local-store/invalid-save", test_invalid_save_changes_nothing);
   ADD ("/local-store/coalescing", test_outbox_coalescing);
   ADD ("/local-store/mark-sent", test_mark_sent_prevents_coalescing);
+  ADD ("/local-store/take", test_outbox_take);
   ADD ("/local-store/ack", test_ack_sets_version);
   ADD ("/local-store/pulled-keeps-pending", test_apply_pulled_keeps_pending_fields);
   ADD ("/local-store/pulled-delete", test_apply_pulled_delete_and_overwrite);
