@@ -400,6 +400,9 @@ ngerman_line (SpLexicon *self,
 
   if (strchr (line, ' ') != NULL || strchr (line, '\'') != NULL || strlen (line) < 2)
     return;
+  /* Abbreviations (BGB, GmbH, BEA) are no compound parts. */
+  if (g_ascii_isupper (line[0]) && g_ascii_isupper (line[1]))
+    return;
   folded = sp_text_fold (line);
   if (strchr (folded, ' ') != NULL || *folded == '\0')
     return;
@@ -892,6 +895,33 @@ is_stop_part (SpLexicon  *self,
   return g_hash_table_contains (self->stop_de, buf);
 }
 
+static gboolean
+is_known_part (GHashTable *known,
+               const char *plain,
+               gsize       len)
+{
+  char buf[SPLIT_MAX_LEN + 4];
+
+  memcpy (buf, plain, len);
+  buf[len] = '\0';
+  return g_hash_table_contains (known, buf);
+}
+
+static double
+part_commonness (SpLexicon  *self,
+                 const char *plain,
+                 gsize       len)
+{
+  char buf[SPLIT_MAX_LEN + 4];
+
+  g_autofree char *key = NULL;
+
+  memcpy (buf, plain, len);
+  buf[len] = '\0';
+  key = sp_lexicon_stem (self, "de", buf);
+  return sp_lexicon_commonness (self, key);
+}
+
 /* Cost of @plain[0..len) as a compound part, < 0 if it is none. A verb
  * stem ("wohn" of wohnen) may be a modifier. */
 static double
@@ -902,19 +932,33 @@ part_cost (SpLexicon  *self,
            gboolean    head)
 {
   guint flags;
+  gboolean is_known;
+  double common, bonus;
 
   if (len < 3 || is_stop_part (self, plain, len))
     return -1;
   flags = word_flags (self, known, plain, len);
+  if (flags == 0 && (head || len < 4))
+    return -1;
+  is_known = known != NULL && flags != 0 && is_known_part (known, plain, len);
+  common = flags != 0 ? part_commonness (self, plain, len) : 0;
+  /* Short parts must be everyday nouns (Amt, Bau) or the index's words,
+   * not names or abbreviations (Bea, Gew). */
+  if (len < 4 && ((flags & WORD_NOUN) == 0 || (!is_known && common < 0.3)))
+    return -1;
+  /* Everyday words and the index's own words make likelier parts:
+   * Standes|amt, not Stande|samt; Hunde|steuer, not Hundes|teuer. */
+  bonus = 0.4 * common + (is_known ? 0.3 : 0.0);
   if (head)
     {
-      /* The head decides the word class: a noun (or an index word). */
-      if ((flags & WORD_NOUN) == 0 || len < 4)
+      /* The word list spells some nouns in lower case only (platz): any
+       * word will do as the head. */
+      if (flags == 0)
         return -1;
-      return 1.0;
+      return (len < 4 ? 1.05 : 1.0) - bonus;
     }
   if (flags != 0)
-    return len == 3 ? 1.6 : 1.0;
+    return (len < 4 ? 1.3 : 1.0) - bonus;
   if (len >= 4 && len + 2 <= SPLIT_MAX_LEN)
     {
       char buf[SPLIT_MAX_LEN + 4];
@@ -941,6 +985,7 @@ sp_lexicon_split_compound (SpLexicon  *self,
   int from[SPLIT_MAX_LEN + 1];     /* start of the last part ending here */
   int link_start[SPLIT_MAX_LEN + 1]; /* end of the previous part (before a linker) */
   static const char * const linkers[] = { "", "s", "es", "n", "en", "e", "er" };
+  static const double linker_cost[] = { 0, 0.05, 0.1, 0.1, 0.1, 0.3, 0.3 };
   GPtrArray *parts;
   int pos;
 
@@ -987,9 +1032,9 @@ sp_lexicon_split_compound (SpLexicon  *self,
 
               if (k >= n || strncmp (plain + i, linkers[l], ll) != 0)
                 continue;
-              if (best[j] + c + 0.05 * ll < best[k])
+              if (best[j] + c + linker_cost[l] < best[k])
                 {
-                  best[k] = best[j] + c + 0.05 * ll;
+                  best[k] = best[j] + c + linker_cost[l];
                   from[k] = j;
                   link_start[k] = i;
                 }

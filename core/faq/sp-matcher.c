@@ -22,6 +22,7 @@ static const double field_b[N_FIELDS] = { 0.6, 0.6, 0.5, 0.75 };
 #define W_PART      0.6f   /* a part of a compound */
 #define W_DERIVED   0.7f   /* Anmeldung ~ anmelden */
 #define W_BIGRAM    0.5f   /* two neighbouring words */
+#define W_REPEAT    0.25f  /* a word again in the same field */
 
 /* Weights of query expansions. */
 #define Q_DERIVED   0.8f
@@ -40,11 +41,10 @@ static const double field_b[N_FIELDS] = { 0.6, 0.6, 0.5, 0.75 };
 #define MAX_ALTS    24
 
 /* Confidence model (see sp_matcher_query_full()). */
-#define CONF_RATIO     4.3
-#define CONF_COVERAGE -1.0
-#define CONF_MARGIN    1.8
-#define CONF_MASS      1.6
-#define CONF_BIAS     -3.7
+#define CONF_RATIO     2.5
+#define CONF_MARGIN    5.2
+#define CONF_MASS      1.4
+#define CONF_BIAS     -2.9
 #define CONFIDENCE_THRESHOLD 0.35
 
 typedef struct {
@@ -305,7 +305,12 @@ add_occurrence (DocAnalysis *a,
       tf = g_new0 (TermFreq, 1);
       g_hash_table_insert (a->tf, (gpointer) intern (a->self, key), tf);
     }
-  tf->tf[a->field] += weight;
+  /* In a short field, saying a word twice ("Reisepass beantragen
+   * (vorläufiger Reisepass)") hardly makes it more about that word. */
+  if (tf->tf[a->field] > 0)
+    tf->tf[a->field] += W_REPEAT * weight;
+  else
+    tf->tf[a->field] = weight;
 }
 
 static void
@@ -473,6 +478,7 @@ sp_matcher_build (SpMatcher *self)
   g_autoptr(GPtrArray) doc_tfs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
   g_autoptr(GArray) doc_lens = g_array_new (FALSE, TRUE, sizeof (double) * N_FIELDS);
   double avg_len[N_FIELDS] = { 0, };
+  double title_one;
   g_autoptr(GArray) dels = g_array_new (FALSE, FALSE, sizeof (DeleteKey));
 
   g_return_if_fail (self != NULL);
@@ -544,6 +550,9 @@ sp_matcher_build (SpMatcher *self)
           g_array_append_val (raw, p);
         }
     }
+  /* The pseudo frequency of a word that is a title of its own. */
+  title_one = field_weight[FIELD_TITLE] /
+              (1.0 - field_b[FIELD_TITLE] + field_b[FIELD_TITLE] / avg_len[FIELD_TITLE]);
   g_array_sort (raw, raw_posting_cmp);
   self->n_postings = raw->len;
   self->postings = g_new (Posting, MAX (raw->len, 1));
@@ -559,8 +568,7 @@ sp_matcher_build (SpMatcher *self)
       t->first = i;
       t->n = j - i;
       idf = log (1.0 + (n_docs - t->n + 0.5) / (t->n + 0.5));
-      t->ideal = (float) (idf * field_weight[FIELD_TITLE] * (BM25_K1 + 1.0) /
-                          (BM25_K1 + field_weight[FIELD_TITLE]));
+      t->ideal = (float) (idf * title_one * (BM25_K1 + 1.0) / (BM25_K1 + title_one));
       for (guint k = i; k < j; k++)
         {
           RawPosting *q = &g_array_index (raw, RawPosting, k);
@@ -573,9 +581,9 @@ sp_matcher_build (SpMatcher *self)
       i = j;
     }
   /* A word of the question that no document has would have scored like a
-   * rare title word. */
-  self->unknown_score = log (1.0 + (n_docs + 0.5) / 1.5) * field_weight[FIELD_TITLE] *
-                        (BM25_K1 + 1.0) / (BM25_K1 + field_weight[FIELD_TITLE]);
+   * rare word that is a whole title. */
+  self->unknown_score = log (1.0 + (n_docs + 0.5) / 1.5) * title_one *
+                        (BM25_K1 + 1.0) / (BM25_K1 + title_one);
 
   /* Typo targets beyond the documents' words: the curated synonyms'
    * words, and the index terms themselves (stems). */
@@ -874,7 +882,16 @@ add_german_word (Query      *q,
     }
   /* Everyday words ("Haus", "abgeben") say less about the topic than rare
    * ones, also when the catalogue happens to use them rarely. */
-  slot->importance = weight * (1.0f - COMMON_DISCOUNT * (float) sp_lexicon_commonness (self->lexicon, key));
+  {
+    double common = sp_lexicon_commonness (self->lexicon, key);
+
+    /* A misspelt word is as common as the word meant. */
+    for (guint i = 0; common == 0 && !exact && i < slot->n_alts; i++)
+      if (slot->alts[i].weight >= Q_STRONG)
+        common = MAX (common, sp_lexicon_commonness (self->lexicon,
+                      g_array_index (self->term_list, Term, slot->alts[i].term).key));
+    slot->importance = weight * (1.0f - COMMON_DISCOUNT * (float) common);
+  }
 }
 
 static gboolean
@@ -1309,8 +1326,8 @@ sp_matcher_query_full (SpMatcher   *self,
               /* Only the word itself and faithful expansions say what the
                * word could score; a weak one (thesaurus, a part of some
                * compound) does not make the word known. */
-              if (k == s && w >= Q_STRONG)
-                ideal = MAX (ideal, t->ideal);
+              if (k == s && w >= Q_STRONG && ideal == 0)
+                ideal = t->ideal;  /* the word itself (or what it means) comes first */
               for (guint j = t->first; j < t->first + t->n; j++)
                 {
                   const Posting *p = &self->postings[j];
@@ -1399,12 +1416,12 @@ sp_matcher_query_full (SpMatcher   *self,
       s1 = g_array_index (all, SpMatch, 0).score;
       s2 = all->len > 1 ? g_array_index (all, SpMatch, 1).score : 0;
       ratio = qmax > 0 ? MIN (s1 / qmax, 1.5) : 0;
-      margin = s1 > 0 ? (s1 - s2) / s1 : 0;
+      margin = qmax > 0 ? MIN ((s1 - s2) / qmax, 1.0) : 0;
       mass = g_array_index (all, SpMatch, 0).confidence;
       coverage = n_words > 0 ? MIN (mass / n_words, 1.0) : 0;
       /* Logistic model of "the top match is right", fitted on labelled
        * citizen questions (bench/bot) over the Berlin catalogue. */
-      conf = sigmoid (CONF_RATIO * ratio + CONF_COVERAGE * coverage + CONF_MARGIN * margin +
+      conf = sigmoid (CONF_RATIO * ratio + CONF_MARGIN * margin +
                       CONF_MASS * MIN (mass, 3.0) + CONF_BIAS);
       for (guint i = 0; i < MIN (max, all->len); i++)
         {

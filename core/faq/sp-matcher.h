@@ -37,7 +37,7 @@ typedef struct {
   /* The features the confidence is computed from (for the test pane): */
   double      ratio;       /* top score / best score the question could reach */
   double      coverage;    /* share of the question's words the top match has */
-  double      margin;      /* (top - second) / top */
+  double      margin;      /* (top - second) / best score the question could reach */
   double      mass;        /* weight of the question's words the top match has */
 } SpMatchInfo;
 
