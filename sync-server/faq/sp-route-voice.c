@@ -1197,7 +1197,16 @@ static void render_next (VoiceRoute *route);
 static void
 render_job_free (RenderJob *job)
 {
-  g_assert (job->waiters == NULL);
+  /* Only at shutdown can requests still wait here: they get no answer. */
+  for (GSList *l = job->waiters; l != NULL; l = l->next)
+    {
+      Waiter *waiter = l->data;
+
+      g_signal_handler_disconnect (waiter->msg, waiter->finished_id);
+      g_object_unref (waiter->msg);
+      g_free (waiter);
+    }
+  g_slist_free (job->waiters);
   g_clear_handle_id (&job->timeout_id, g_source_remove);
   g_clear_object (&job->proc);
   g_clear_object (&job->cancellable);
@@ -1265,6 +1274,13 @@ render_exited (GObject      *source,
   gboolean ok;
 
   ok = g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, NULL, &err_text, &error);
+  if (job->route == NULL)
+    {
+      /* The server shut down meanwhile (see voice_route_free). */
+      g_unlink (job->tmp_path);
+      render_job_free (job);
+      return;
+    }
   if (ok && !job->timed_out)
     {
       /* communicate returns once the pipes close; the exit status may
@@ -1571,10 +1587,27 @@ voice_handler (SoupServer        *soup,
 static void
 voice_route_free (VoiceRoute *route)
 {
-  RenderJob *job;
+  GHashTableIter iter;
+  gpointer value;
 
-  while ((job = g_queue_pop_head (&route->queue)) != NULL)
-    ;
+  /* Queued jobs go with the table; a running espeak-ng is stopped and its
+   * job left to its exit callback, which must not touch the route. Jobs
+   * with waiting requests are done by now: the server waits for every
+   * message before it is freed. */
+  g_queue_clear (&route->queue);
+  g_hash_table_iter_init (&iter, route->jobs);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      RenderJob *job = value;
+
+      if (job->proc == NULL)
+        continue;
+      g_hash_table_iter_steal (&iter);
+      job->route = NULL;
+      g_clear_handle_id (&job->timeout_id, g_source_remove);
+      g_cancellable_cancel (job->cancellable);
+      g_subprocess_force_exit (job->proc);
+    }
   g_clear_pointer (&route->jobs, g_hash_table_unref);
   g_clear_pointer (&route->texts, g_hash_table_unref);
   g_mutex_clear (&route->lock);
