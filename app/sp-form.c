@@ -84,6 +84,25 @@ sp_form_set_field_error (GtkWidget  *widget,
     }
 }
 
+JsonObject *
+sp_form_read_fields (SpLocalStore *store,
+                     const char   *entity,
+                     const char   *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SpDbRow) row = NULL;
+
+  g_return_val_if_fail (SP_IS_LOCAL_STORE (store), NULL);
+  g_return_val_if_fail (entity != NULL && id != NULL, NULL);
+
+  row = sp_local_store_get (store, entity, id, &error);
+  if (error != NULL)
+    g_warning ("Could not read %s %s: %s", entity, id, error->message);
+  if (row == NULL || row->deleted)
+    return NULL;
+  return json_object_ref (row->fields);
+}
+
 static char *
 node_to_string (JsonNode *node)
 {

@@ -4,6 +4,8 @@
 #include <adwaita.h>
 #include <json-glib/json-glib.h>
 
+#include "sp-local-store.h"
+
 G_BEGIN_DECLS
 
 /* Small pieces every editor form of the desktop shares: reading and
@@ -25,6 +27,12 @@ void        sp_form_text_view_set_text   (GtkTextView *view,
 void        sp_form_set_field_error      (GtkWidget   *widget,
                                           GtkLabel    *error_label,
                                           const char  *message);
+
+/* The fields of the row @id of @entity in @store, NULL when it is missing
+ * or deleted (a read error is logged). */
+JsonObject *sp_form_read_fields          (SpLocalStore *store,
+                                          const char   *entity,
+                                          const char   *id);
 
 /* Members of @now that differ from @before (all of them without @before). */
 JsonObject *sp_form_diff_fields          (JsonObject  *before,

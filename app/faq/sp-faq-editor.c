@@ -639,23 +639,14 @@ fill_form (SpFaqEditor *self,
 }
 
 static gboolean
-read_row (SpFaqEditor  *self,
-          const char   *id,
-          JsonObject  **out_fields)
+read_row (SpFaqEditor *self,
+          const char  *id,
+          JsonObject **out_fields)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SpDbRow) row = NULL;
+  g_autoptr(JsonObject) row = sp_form_read_fields (self->store, SP_ENTITY_FAQ, id);
 
-  *out_fields = NULL;
-
-  row = sp_local_store_get (self->store, SP_ENTITY_FAQ, id, &error);
-  if (error != NULL)
-    g_warning ("Could not read FAQ entry %s: %s", id, error->message);
-  if (row == NULL || row->deleted)
-    return FALSE;
-
-  *out_fields = normalize_row (row->fields);
-  return TRUE;
+  *out_fields = row != NULL ? normalize_row (row) : NULL;
+  return row != NULL;
 }
 
 static void
@@ -1020,10 +1011,7 @@ static void
 set_speaking (SpFaqEditor *self,
               gboolean     speaking)
 {
-  gtk_button_set_label (self->speak_button, speaking ? _("Stop") : _("Read Aloud"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->speak_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  speaking ? _("Stop reading") : _("Read aloud"), -1);
+  gtk_button_set_label (self->speak_button, speaking ? _("Stop Reading") : _("Read Aloud"));
 }
 
 static void

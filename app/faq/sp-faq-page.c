@@ -7,6 +7,7 @@
 
 #include "sp-entity.h"
 #include "sp-form.h"
+#include "sp-list-row.h"
 #include "sp-row.h"
 #include "sp-row-list-model.h"
 #include "sp-split-model.h"
@@ -501,46 +502,7 @@ setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            gpointer                  user_data)
 {
-  GtkWidget *box, *vbox, *question, *details, *badge, *pending;
-
-  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  gtk_widget_set_margin_top (box, 4);
-  gtk_widget_set_margin_bottom (box, 4);
-
-  vbox = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  gtk_widget_set_hexpand (vbox, TRUE);
-  gtk_box_append (GTK_BOX (box), vbox);
-
-  question = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (question), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (question), PANGO_ELLIPSIZE_END);
-  gtk_box_append (GTK_BOX (vbox), question);
-
-  details = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (details), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (details), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (details, "dim-label");
-  gtk_widget_add_css_class (details, "caption");
-  gtk_box_append (GTK_BOX (vbox), details);
-
-  badge = gtk_label_new (NULL);
-  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (badge, "caption-heading");
-  gtk_box_append (GTK_BOX (box), badge);
-
-  pending = gtk_image_new_from_icon_name ("emblem-synchronizing-symbolic");
-  gtk_widget_set_valign (pending, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (pending, "dim-label");
-  gtk_widget_set_tooltip_text (pending, _("Saved on this computer, not yet synced"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (pending),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Pending sync"), -1);
-  gtk_box_append (GTK_BOX (box), pending);
-
-  g_object_set_data (G_OBJECT (box), "question", question);
-  g_object_set_data (G_OBJECT (box), "details", details);
-  g_object_set_data (G_OBJECT (box), "badge", badge);
-  g_object_set_data (G_OBJECT (box), "pending", pending);
-  gtk_list_item_set_child (item, box);
+  gtk_list_item_set_child (item, sp_list_row_new ());
 }
 
 static void
@@ -549,26 +511,14 @@ bind_row (GtkSignalListItemFactory *factory,
           gpointer                  user_data)
 {
   SpFaqPage *self = user_data;
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *row_widget = gtk_widget_get_parent (box);
   SpRow *row = gtk_list_item_get_item (item);
-  GtkLabel *question = g_object_get_data (G_OBJECT (box), "question");
-  GtkLabel *details = g_object_get_data (G_OBJECT (box), "details");
-  GtkWidget *badge = g_object_get_data (G_OBJECT (box), "badge");
-  GtkWidget *pending = g_object_get_data (G_OBJECT (box), "pending");
-  const char *question_text = sp_row_get_string (row, "question");
+  const char *question = sp_row_get_string (row, "question");
   const char *valid_until = sp_row_get_string (row, "valid_until");
   gboolean published = g_strcmp0 (sp_row_get_string (row, "status"), "published") == 0;
   gboolean expired = *valid_until != '\0' && g_strcmp0 (valid_until, self->today) < 0;
   gboolean english = g_strcmp0 (sp_row_get_string (row, "language"), "en") == 0;
-  const char *status = expired ? _("Expired") : published ? _("Published") : _("Draft");
-  const char *language = english ? _("English") : _("German");
   g_autofree char *validity = NULL;
-  g_autofree char *details_text = NULL;
-  g_autofree char *accessible = NULL;
-
-  if (*question_text == '\0')
-    question_text = _("Untitled entry");
+  g_autofree char *details = NULL;
 
   if (expired)
     validity = g_strdup_printf (_("expired on %s"), valid_until);
@@ -576,26 +526,15 @@ bind_row (GtkSignalListItemFactory *factory,
     validity = g_strdup_printf (_("valid until %s"), valid_until);
   else
     validity = g_strdup (_("no end date"));
-  details_text = g_strdup_printf ("%s · %s · %s", status, language, validity);
+  details = g_strdup_printf ("%s · %s", english ? _("English") : _("German"), validity);
 
-  gtk_label_set_text (question, question_text);
-  gtk_label_set_text (details, details_text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (question), question_text);
-
-  gtk_label_set_text (GTK_LABEL (badge), expired ? _("Expired") : _("Draft"));
-  gtk_widget_set_visible (badge, expired || !published);
-  gtk_widget_remove_css_class (badge, expired ? "accent" : "error");
-  gtk_widget_add_css_class (badge, expired ? "error" : "accent");
-  gtk_widget_set_visible (pending, sp_row_get_pending (row));
-
-  /* GTK 4.8 names a list row after nothing: give the row widget a name
-   * that says what a sighted user reads in it. */
-  accessible = sp_row_get_pending (row)
-               ? g_strdup_printf (_("%s, %s, pending sync"), question_text, details_text)
-               : g_strdup_printf ("%s, %s", question_text, details_text);
-  if (row_widget != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (row_widget),
-                                    GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  sp_list_row_update (gtk_list_item_get_child (item),
+                      *question != '\0' ? question : _("Untitled entry"),
+                      details,
+                      expired ? _("Expired") : published ? NULL : _("Draft"),
+                      expired ? "error" : "accent",
+                      expired ? _("The bot no longer uses this entry") : published ? NULL : _("Not used by the bot yet"),
+                      sp_row_get_pending (row));
 }
 
 /* Actions */

@@ -286,15 +286,15 @@ on_dismiss_clicked (GtkButton *button,
 
 /* Loading */
 
+/* The visible label names the button (an extra accessible label would be
+ * read out twice with GTK 4.8); the row names the question. */
 static GtkWidget *
 action_button (const char *label,
-               const char *accessible,
                GCallback   callback,
                GtkWidget  *row)
 {
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+  GtkWidget *button = gtk_button_new_with_label (label);
 
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
   g_signal_connect (button, "clicked", callback, row);
   return button;
 }
@@ -337,13 +337,13 @@ question_row (JsonObject *question)
   gtk_widget_add_css_class (meta_label, "caption");
   gtk_box_append (GTK_BOX (box), meta_label);
 
-  create = action_button (_("_Create FAQ Entry"), _("Create FAQ entry"), G_CALLBACK (on_create_clicked), row);
+  create = action_button (_("Create FAQ Entry"), G_CALLBACK (on_create_clicked), row);
   gtk_widget_add_css_class (create, "suggested-action");
   gtk_box_append (GTK_BOX (buttons), create);
   gtk_box_append (GTK_BOX (buttons),
-                  action_button (_("D_one"), _("Done"), G_CALLBACK (on_done_clicked), row));
+                  action_button (_("Done"), G_CALLBACK (on_done_clicked), row));
   gtk_box_append (GTK_BOX (buttons),
-                  action_button (_("_Dismiss"), _("Dismiss"), G_CALLBACK (on_dismiss_clicked), row));
+                  action_button (_("Dismiss"), G_CALLBACK (on_dismiss_clicked), row));
   gtk_widget_set_halign (buttons, GTK_ALIGN_END);
   gtk_box_append (GTK_BOX (box), buttons);
 

@@ -335,19 +335,10 @@ read_row (SpServiceEditor *self,
           const char      *id,
           JsonObject     **out_fields)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SpDbRow) row = NULL;
+  g_autoptr(JsonObject) row = sp_form_read_fields (self->store, SP_ENTITY_SERVICE, id);
 
-  *out_fields = NULL;
-
-  row = sp_local_store_get (self->store, SP_ENTITY_SERVICE, id, &error);
-  if (error != NULL)
-    g_warning ("Could not read service %s: %s", id, error->message);
-  if (row == NULL || row->deleted)
-    return FALSE;
-
-  *out_fields = normalize_row (row->fields);
-  return TRUE;
+  *out_fields = row != NULL ? normalize_row (row) : NULL;
+  return row != NULL;
 }
 
 static void

@@ -7,6 +7,7 @@
 
 #include "sp-entity.h"
 #include "sp-form.h"
+#include "sp-list-row.h"
 #include "sp-row.h"
 #include "sp-row-list-model.h"
 #include "sp-service-editor.h"
@@ -329,50 +330,7 @@ setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            gpointer                  user_data)
 {
-  GtkWidget *box, *vbox, *name, *office, *draft, *pending;
-
-  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  gtk_widget_set_margin_top (box, 4);
-  gtk_widget_set_margin_bottom (box, 4);
-
-  vbox = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  gtk_widget_set_hexpand (vbox, TRUE);
-  gtk_box_append (GTK_BOX (box), vbox);
-
-  name = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (name), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
-  gtk_box_append (GTK_BOX (vbox), name);
-
-  office = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (office), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (office), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (office, "dim-label");
-  gtk_widget_add_css_class (office, "caption");
-  gtk_box_append (GTK_BOX (vbox), office);
-
-  draft = gtk_label_new (_("Draft"));
-  gtk_widget_set_valign (draft, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (draft, "caption-heading");
-  gtk_widget_add_css_class (draft, "accent");
-  gtk_widget_set_tooltip_text (draft, _("Not shown to citizens"));
-  gtk_box_append (GTK_BOX (box), draft);
-
-  pending = gtk_image_new_from_icon_name ("emblem-synchronizing-symbolic");
-  gtk_widget_set_valign (pending, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (pending, "dim-label");
-  gtk_widget_set_tooltip_text (pending, _("Saved on this computer, not yet synced"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (pending),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Pending sync"),
-                                  -1);
-  gtk_box_append (GTK_BOX (box), pending);
-
-  g_object_set_data (G_OBJECT (box), "name", name);
-  g_object_set_data (G_OBJECT (box), "office", office);
-  g_object_set_data (G_OBJECT (box), "draft", draft);
-  g_object_set_data (G_OBJECT (box), "pending", pending);
-
-  gtk_list_item_set_child (item, box);
+  gtk_list_item_set_child (item, sp_list_row_new ());
 }
 
 static void
@@ -380,23 +338,16 @@ bind_row (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
           gpointer                  user_data)
 {
-  GtkWidget *box = gtk_list_item_get_child (item);
   SpRow *row = gtk_list_item_get_item (item);
-  GtkLabel *name = g_object_get_data (G_OBJECT (box), "name");
-  GtkLabel *office = g_object_get_data (G_OBJECT (box), "office");
-  GtkWidget *draft = g_object_get_data (G_OBJECT (box), "draft");
-  GtkWidget *pending = g_object_get_data (G_OBJECT (box), "pending");
-  const char *name_text = sp_row_get_string (row, "name");
-  const char *office_text = sp_row_get_string (row, "office");
+  const char *name = sp_row_get_string (row, "name");
+  gboolean draft = g_strcmp0 (sp_row_get_string (row, "status"), "published") != 0;
 
-  if (name_text == NULL || *name_text == '\0')
-    name_text = _("Untitled service");
-
-  gtk_label_set_text (name, name_text);
-  gtk_label_set_text (office, office_text ? office_text : "");
-  gtk_widget_set_visible (GTK_WIDGET (office), office_text != NULL && *office_text != '\0');
-  gtk_widget_set_visible (draft, g_strcmp0 (sp_row_get_string (row, "status"), "published") != 0);
-  gtk_widget_set_visible (pending, sp_row_get_pending (row));
+  sp_list_row_update (gtk_list_item_get_child (item),
+                      *name != '\0' ? name : _("Untitled service"),
+                      sp_row_get_string (row, "office"),
+                      draft ? _("Draft") : NULL, "accent",
+                      draft ? _("Not shown to citizens") : NULL,
+                      sp_row_get_pending (row));
 }
 
 /* Actions */

@@ -126,10 +126,10 @@ def main():
     faq = page(app, "FAQ & Bot")
 
     # The demo FAQ arrives by sync; every row has a name to read out.
-    wait_for("the synced demo FAQ in the list", lambda: len(list_rows(faq, ", Published · ")) > 3, 60)
+    wait_for("the synced demo FAQ in the list", lambda: len(list_rows(faq, ", German · ")) > 3, 60)
     rows = [n.name for n in find(faq, ("list", "list box"), "FAQ entries").findChildren(
         lambda n: n.roleName == "list item", showingOnly=False) if shown(n)]
-    assert rows and all(re.search(r"^.+, (Published|Draft|Expired) · (German|English) · ", r) for r in rows), rows
+    assert rows and all(re.search(r"^.+, (German|English) · (no end date|valid until|expired on)", r) for r in rows), rows
     log("list rows:", rows[:3])
     # The full-text search finds an entry by a word of its answer.
     set_text(faq, "Search FAQ", "Sperrmüllkarte")
@@ -155,7 +155,9 @@ def main():
     add_with_enter(faq, "Keywords", KEYWORD)
     set_status(faq, "Published")
     rawinput.keyCombo("<Control>s")
-    wait_for("the new entry in the list", lambda: list_rows(faq, "^" + re.escape(QUESTION) + ", Published"), 20)
+    # Published (no "Draft" badge), German, no end date, saved locally.
+    wait_for("the new entry in the list",
+             lambda: list_rows(faq, "^" + re.escape(QUESTION) + ", German · no end date(, pending sync)?$"), 20)
     screenshot("saved")
     log("entry saved")
 
@@ -196,7 +198,7 @@ def main():
     server.start()
     press(app, "Sync now")
     wait_for("the pending mark to go away",
-             lambda: list_rows(faq, "^" + re.escape(QUESTION) + ", Published") and
+             lambda: list_rows(faq, "^" + re.escape(QUESTION) + ", German · no end date$") and
              not list_rows(faq, "^" + re.escape(QUESTION) + r", .*pending sync$"), 60)
     row = wait_for("the entry on the server", lambda: server_faq(port, editor, QUESTION), 30)
     fields = row["fields"]
@@ -224,13 +226,16 @@ def main():
                         (n.name or "").startswith(UNKNOWN_QUESTION + ", Asked 2 times"),
                         showingOnly=False) if shown(n)], 30)[0]
     screenshot("unanswered")
-    create = [n for n in item.findChildren(lambda n: n.roleName == "push button" and n.name == "Create FAQ entry",
-                                           showingOnly=False)][0]
-    create.doActionNamed("click")
-    wait_for("the question taken over into a new entry",
-             lambda: [n for n in find_all(faq, "Question", sp_uitest.TEXT_ROLES)
-                      if n.text == UNKNOWN_QUESTION], 20)
-    find(faq, "label", UNKNOWN_QUESTION, 10)  # the editor's title
+    buttons = item.findChildren(lambda n: n.roleName == "push button", showingOnly=False)
+    log("row buttons:", [b.name for b in buttons])
+    create = [b for b in buttons if (b.name or "").replace("_", "").lower().startswith("create faq entry")]
+    assert create, [b.name for b in buttons]
+    create[0].doActionNamed("click")
+    # The FAQ page opens a new entry with the question (the editor's title)
+    # and asks the test pane, which finds no good answer.
+    find(faq, "label", UNKNOWN_QUESTION, 20)
+    find(faq, "label", "Unsaved changes", 10)
+    wait_for("the test pane's verdict", lambda: labels(faq, r"^The bot would say that it does not know"), 20)
     set_text(faq, "Full answer", "Auf dem Marktplatz ist das Weiden von Tieren nicht erlaubt.")
     rawinput.keyCombo("<Control>s")
     wait_for("the new entry in the list", lambda: list_rows(faq, "^" + re.escape(UNKNOWN_QUESTION) + ", "), 20)
