@@ -131,9 +131,21 @@ run_wrk() {
     wrk -t "$threads" -c "$connections" -d "$duration" --latency -s "$here/ask.lua" "$3" >&2
 }
 
-stop_pid() {
-  kill "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
+# serve_and_wrk WHO SIZE COMMAND...: starts the server COMMAND (it prints
+# "listening on http://..."), runs wrk against it, stops it
+serve_and_wrk() {
+  local who="$1" size="$2" log="$tmp/$1-$2.log" pid url
+  shift 2
+  "$@" > "$log" 2>&1 &
+  pid=$!
+  pids+=("$pid")
+  if url="$(wait_listening "$log" "$pid")"; then
+    run_wrk "$who" "$size" "$url"
+  else
+    echo "bench-bot: the $who server did not start: $(tail -n 3 "$log")" >&2
+  fi
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
 }
 
 if [ "$http" = 1 ]; then
@@ -146,35 +158,19 @@ if [ "$http" = 1 ]; then
     echo "== Stadtpult HTTP, $size entries ==" >&2
     db="$tmp/ours-$size.db"
     if "$server" import dldb "$dir" --db "$db" > "$tmp/import-$size.log" 2>&1; then
-      "$server" --db "$db" --port 0 > "$tmp/ours-$size.log" 2>&1 &
-      pid=$!
-      pids+=("$pid")
-      if url="$(wait_listening "$tmp/ours-$size.log" "$pid")"; then
-        run_wrk ours "$size" "$url"
-      else
-        echo "bench-bot: stadtpult-server did not start: $(tail -n 3 "$tmp/ours-$size.log")" >&2
-      fi
-      stop_pid "$pid"
+      serve_and_wrk ours "$size" "$server" --db "$db" --port 0
     else
       echo "bench-bot: 'stadtpult-server import dldb' failed, our HTTP part is skipped:" >&2
       tail -n 5 "$tmp/import-$size.log" >&2
     fi
 
     echo "== NLP.js HTTP, $size entries ==" >&2
-    if [ ! -f "$tmp/models/nlpjs-$size.model" ]; then
-      echo "bench-bot: no trained NLP.js model for $size entries: skipped" >&2
-      continue
-    fi
-    SP_BOT_MODEL_DIR="$tmp/models" node "$here/nlpjs/bench.js" serve "$tmp/cat/entries-$size.json" \
-      > "$tmp/nlpjs-$size.log" 2>&1 &
-    pid=$!
-    pids+=("$pid")
-    if url="$(wait_listening "$tmp/nlpjs-$size.log" "$pid")"; then
-      run_wrk nlpjs "$size" "$url"
+    if [ -f "$tmp/models/nlpjs-$size.model" ]; then
+      serve_and_wrk nlpjs "$size" env SP_BOT_MODEL_DIR="$tmp/models" \
+        node "$here/nlpjs/bench.js" serve "$tmp/cat/entries-$size.json"
     else
-      echo "bench-bot: the NLP.js server did not start: $(tail -n 3 "$tmp/nlpjs-$size.log")" >&2
+      echo "bench-bot: no trained NLP.js model for $size entries: skipped" >&2
     fi
-    stop_pid "$pid"
   done
 fi
 
