@@ -9,6 +9,7 @@
 #include "sp-bar-chart.h"
 #include "sp-bot-kpi-page.h"
 #include "sp-error.h"
+#include "sp-form.h"
 #include "sp-json-util.h"
 
 /* The figures exist on the server only (counted where the bots answer);
@@ -95,18 +96,6 @@ figure_name (Figure figure)
     }
 }
 
-static void
-add_toast (SpBotKpiPage *self,
-           const char   *text)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
-  else
-    g_message ("%s", text);
-}
-
 static guint
 selected_days (SpBotKpiPage *self)
 {
@@ -127,10 +116,31 @@ static char *
 rate_text (gint64 answered,
            gint64 interactions)
 {
+  char *text;
+
   if (interactions <= 0)
     return g_strdup ("–");
   /* Translators: a percentage, e.g. "87.5 %" */
-  return g_strdup_printf (_("%.1f %%"), 100.0 * answered / interactions);
+  text = g_strdup_printf (_("%.1f %%"), 100.0 * answered / interactions);
+  /* Translators: the decimal separator of numbers shown ("," in German) */
+  g_strdelimit (text, ".", C_("decimal separator", ".")[0]);
+  return text;
+}
+
+/* "2026-11-29" as the UI language writes dates ("29.11.2026"). */
+static char *
+display_day (const char *iso)
+{
+  int y, m, d;
+
+  if (sscanf (iso, "%4d-%2d-%2d", &y, &m, &d) == 3 && g_date_valid_dmy (d, m, y))
+    {
+      g_autoptr(GDateTime) date = g_date_time_new_local (y, m, d, 0, 0, 0);
+
+      /* Translators: a date, see g_date_time_format() */
+      return g_date_time_format (date, _("%Y-%m-%d"));
+    }
+  return g_strdup (iso);
 }
 
 static void
@@ -288,7 +298,7 @@ rebuild (SpBotKpiPage *self)
 {
   gint64 totals[N_CHANNELS][N_FIGURES] = { { 0 } };
   gint64 sum[N_FIGURES] = { 0 };
-  g_autofree char *summary = NULL, *rate = NULL, *description = NULL;
+  g_autofree char *summary = NULL, *rate = NULL, *description = NULL, *first = NULL, *last = NULL;
   GtkWidget *child;
   int row = 0;
 
@@ -301,10 +311,10 @@ rebuild (SpBotKpiPage *self)
         }
 
   /* Translators: number of days, first and last day, interactions in the chat and on the telephone */
+  first = display_day (g_array_index (self->days, Day, 0).day);
+  last = display_day (g_array_index (self->days, Day, self->days->len - 1).day);
   summary = g_strdup_printf (_("%u days from %s to %s: %d interactions in the chat, %d on the telephone"),
-                             self->days->len,
-                             g_array_index (self->days, Day, 0).day,
-                             g_array_index (self->days, Day, self->days->len - 1).day,
+                             self->days->len, first, last,
                              (int) totals[CHANNEL_CHAT][F_INTERACTIONS],
                              (int) totals[CHANNEL_VOICE][F_INTERACTIONS]);
   gtk_label_set_label (self->summary_label, summary);
@@ -338,8 +348,9 @@ rebuild (SpBotKpiPage *self)
       for (guint c = 0; c < N_CHANNELS; c++)
         {
           g_autofree char *day_rate = rate_text (day->values[c][F_ANSWERED], day->values[c][F_INTERACTIONS]);
+          g_autofree char *date = c == 0 ? display_day (day->day) : g_strdup ("");
 
-          table_cell (self, c == 0 ? day->day : "", 0, row, FALSE);
+          table_cell (self, date, 0, row, FALSE);
           table_cell (self, channel_name (c), 1, row, FALSE);
           for (guint f = 0; f < N_FIGURES; f++)
             {
@@ -599,10 +610,10 @@ on_csv_response (SpBotKpiPage *self,
                                 G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error))
     {
       g_autofree char *text = g_strdup_printf (_("Cannot save the CSV file: %s"), error->message);
-      add_toast (self, text);
+      sp_form_show_toast (GTK_WIDGET (self), text);
       return;
     }
-  add_toast (self, _("Bot figures exported as CSV"));
+  sp_form_show_toast (GTK_WIDGET (self), _("Bot figures exported as CSV"));
 }
 
 static void

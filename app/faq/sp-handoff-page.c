@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "sp-error.h"
+#include "sp-form.h"
 #include "sp-handoff-page.h"
 #include "sp-json-util.h"
 
@@ -96,18 +97,6 @@ static void load_selected   (SpHandoffPage *self);
 static void start_events    (SpHandoffPage *self);
 
 /* ------------------------------------------------------------------ helpers */
-
-static void
-add_toast (SpHandoffPage *self,
-           const char    *text)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
-  else
-    g_message ("%s", text);
-}
 
 static gboolean
 get_access (SpHandoffPage  *self,
@@ -734,7 +723,7 @@ on_conversation_loaded (GObject      *source,
 
   if (g_error_matches (error, SP_ERROR, SP_ERROR_NOT_FOUND))
     {
-      add_toast (self, _("The conversation no longer exists."));
+      sp_form_show_toast (GTK_WIDGET (self), _("The conversation no longer exists."));
       g_clear_pointer (&self->selected_id, g_free);
       g_clear_pointer (&self->selected, json_object_unref);
       gtk_stack_set_visible_child_name (self->chat_stack, "empty");
@@ -901,7 +890,7 @@ on_posted (GObject      *source,
       else
         text = g_strdup_printf (request->text != NULL ? _("Reply not sent: %s") : _("Not closed: %s"),
                                 error->message);
-      add_toast (self, text);
+      sp_form_show_toast (GTK_WIDGET (self), text);
       if (!handle_fatal_error (self, error) && g_error_matches (error, SP_ERROR, SP_ERROR_NETWORK))
         schedule_retry (self, error);
       goto out;
@@ -909,7 +898,7 @@ on_posted (GObject      *source,
 
   if (request->text == NULL)
     {
-      add_toast (self, request->callback ? _("Callback marked as done") : _("Conversation closed"));
+      sp_form_show_toast (GTK_WIDGET (self), request->callback ? _("Callback marked as done") : _("Conversation closed"));
       if (g_strcmp0 (request->id, self->selected_id) == 0)
         {
           g_clear_pointer (&self->selected_id, g_free);
@@ -939,7 +928,7 @@ post (SpHandoffPage *self,
     return;
   if (!get_access (self, &base_url, &token, &ca_file))
     {
-      add_toast (self, _("Not signed in"));
+      sp_form_show_toast (GTK_WIDGET (self), _("Not signed in"));
       return;
     }
 

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "sp-error.h"
+#include "sp-form.h"
 #include "sp-office-hours-page.h"
 #include "sp-office-hours.h"
 
@@ -61,26 +62,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 /* ------------------------------------------------------------------ helpers */
-
-static void
-add_toast (SpOfficeHoursPage *self,
-           const char        *text)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
-  else
-    g_message ("%s", text);
-}
-
-static void
-show_error (GtkLabel   *label,
-            const char *text)
-{
-  gtk_label_set_label (label, text != NULL ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL);
-}
 
 static const char *
 weekday_name (int weekday)   /* 1..7 */
@@ -285,7 +266,7 @@ on_remove_clicked (GtkButton         *button,
     {
       g_autofree char *text = g_strdup_printf (_("Cannot remove: %s"), error->message);
 
-      add_toast (self, text);
+      sp_form_show_toast (GTK_WIDGET (self), text);
     }
 }
 
@@ -444,7 +425,7 @@ load_settings (SpOfficeHoursPage *self)
 
   gtk_editable_set_text (GTK_EDITABLE (self->hotline_entry), hotline ? hotline : "");
   gtk_spin_button_set_value (self->callback_spin, hours > 0 ? hours : DEFAULT_CALLBACK);
-  show_error (self->settings_error, NULL);
+  sp_form_set_field_error (GTK_WIDGET (self->hotline_entry), self->settings_error, NULL);
 }
 
 static void
@@ -490,12 +471,12 @@ on_add_interval (GtkWidget         *widget,
 
   if (from < 0 || to < 0)
     {
-      show_error (day->error, _("Enter both times as HH:MM, e.g. 08:00 and 12:30 (24:00 for midnight)."));
+      sp_form_set_field_error (GTK_WIDGET (day->opens), day->error, _("Enter both times as HH:MM, e.g. 08:00 and 12:30 (24:00 for midnight)."));
       return;
     }
   if (to <= from)
     {
-      show_error (day->error, _("The closing time must be later than the opening time."));
+      sp_form_set_field_error (GTK_WIDGET (day->opens), day->error, _("The closing time must be later than the opening time."));
       return;
     }
 
@@ -513,7 +494,7 @@ on_add_interval (GtkWidget         *widget,
         {
           g_autofree char *text = g_strdup_printf (_("Overlaps with %s – %s on %s. Remove that interval first or choose other times."),
                                                    row->opens, row->closes, weekday_name (weekday));
-          show_error (day->error, text);
+          sp_form_set_field_error (GTK_WIDGET (day->opens), day->error, text);
           return;
         }
     }
@@ -527,10 +508,10 @@ on_add_interval (GtkWidget         *widget,
   json_object_set_string_member (fields, "note", "");
   if (!save_hours (self, fields, &error))
     {
-      show_error (day->error, error->message);
+      sp_form_set_field_error (GTK_WIDGET (day->opens), day->error, error->message);
       return;
     }
-  show_error (day->error, NULL);
+  sp_form_set_field_error (GTK_WIDGET (day->opens), day->error, NULL);
   gtk_editable_set_text (GTK_EDITABLE (day->opens), "");
   gtk_editable_set_text (GTK_EDITABLE (day->closes), "");
 }
@@ -547,7 +528,7 @@ on_add_closure (SpOfficeHoursPage *self)
 
   if (date == NULL)
     {
-      show_error (self->closure_error, _("Enter the date as YYYY-MM-DD, e.g. 2026-12-24."));
+      sp_form_set_field_error (GTK_WIDGET (self->closure_day_entry), self->closure_error, _("Enter the date as YYYY-MM-DD, e.g. 2026-12-24."));
       return;
     }
   rows = load_hours (self);
@@ -557,7 +538,7 @@ on_add_closure (SpOfficeHoursPage *self)
 
       if (g_str_equal (row->kind, "closure") && g_str_equal (row->day, text))
         {
-          show_error (self->closure_error, _("This day is already closed."));
+          sp_form_set_field_error (GTK_WIDGET (self->closure_day_entry), self->closure_error, _("This day is already closed."));
           return;
         }
     }
@@ -571,10 +552,10 @@ on_add_closure (SpOfficeHoursPage *self)
   json_object_set_string_member (fields, "note", note);
   if (!save_hours (self, fields, &error))
     {
-      show_error (self->closure_error, error->message);
+      sp_form_set_field_error (GTK_WIDGET (self->closure_day_entry), self->closure_error, error->message);
       return;
     }
-  show_error (self->closure_error, NULL);
+  sp_form_set_field_error (GTK_WIDGET (self->closure_day_entry), self->closure_error, NULL);
   gtk_editable_set_text (GTK_EDITABLE (self->closure_day_entry), "");
   gtk_editable_set_text (GTK_EDITABLE (self->closure_note_entry), "");
 }
@@ -622,18 +603,18 @@ on_save_settings (SpOfficeHoursPage *self)
 
   if (*hotline != '\0' && !valid_phone (hotline))
     {
-      show_error (self->settings_error,
-                  _("The hotline number may contain only digits, spaces, +, -, / and brackets."));
+      sp_form_set_field_error (GTK_WIDGET (self->hotline_entry), self->settings_error,
+                               _("The hotline number may contain only digits, spaces, +, -, / and brackets."));
       return;
     }
   if (!save_setting (self, HOTLINE_ID, "hotline", hotline, &error) ||
       !save_setting (self, CALLBACK_ID, "callback_hours", hours, &error))
     {
-      show_error (self->settings_error, error->message);
+      sp_form_set_field_error (GTK_WIDGET (self->hotline_entry), self->settings_error, error->message);
       return;
     }
-  show_error (self->settings_error, NULL);
-  add_toast (self, _("Bot settings saved"));
+  sp_form_set_field_error (GTK_WIDGET (self->hotline_entry), self->settings_error, NULL);
+  sp_form_show_toast (GTK_WIDGET (self), _("Bot settings saved"));
 }
 
 /* ------------------------------------------------------------------ setup */
@@ -810,7 +791,7 @@ static void
 sp_office_hours_page_init (SpOfficeHoursPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  show_error (self->settings_error, NULL);
+  sp_form_set_field_error (GTK_WIDGET (self->hotline_entry), self->settings_error, NULL);
 }
 
 GtkWidget *
