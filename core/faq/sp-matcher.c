@@ -62,7 +62,6 @@ typedef struct {
   const char *key;
   guint32     first;      /* into postings */
   guint32     n;
-  float       max_score;
   float       ideal;      /* score of a document titled with just this term */
 } Term;
 
@@ -461,7 +460,7 @@ term_id (SpMatcher  *self,
 
   if (idx == NULL)
     {
-      Term t = { intern (self, key), 0, 0, 0, 0 };
+      Term t = { intern (self, key), 0, 0, 0 };
 
       g_array_append_val (self->term_list, t);
       idx = GUINT_TO_POINTER (self->term_list->len);
@@ -576,7 +575,6 @@ sp_matcher_build (SpMatcher *self)
 
           self->postings[k].doc = q->doc;
           self->postings[k].score = (float) s;
-          t->max_score = MAX (t->max_score, (float) s);
         }
       i = j;
     }
@@ -1047,6 +1045,8 @@ slot_add_translations (Query        *q,
     {
       const SpLexiconTerm *t = &g_array_index (tr, SpLexiconTerm, i);
 
+      /* The translation's own synonyms too: dictionaries and catalogues
+       * rarely pick the same word. */
       if (strchr (t->term, ' ') == NULL)
         slot_add_key (q, slot, t->term, t->weight, TRUE);
       else
@@ -1056,6 +1056,17 @@ slot_add_translations (Query        *q,
           add_composite (q, (const char * const *) words, t->weight * Q_PART, FALSE);
         }
     }
+}
+
+/* Like a German word's: everyday words ("German", "house") weigh less. */
+static float
+english_importance (Query *q,
+                    Slot  *slot)
+{
+  if (slot->n_alts == 0)
+    return 1.0f;
+  return 1.0f - COMMON_DISCOUNT * (float) sp_lexicon_commonness (q->self->lexicon,
+           g_array_index (q->self->term_list, Term, slot->alts[0].term).key);
 }
 
 static void
@@ -1091,7 +1102,7 @@ analyse_english (Query *q,
                 return;
               q->n_terms++;
               slot_add_translations (q, slot, tr);
-              slot->importance = 1.0f;
+              slot->importance = english_importance (q, slot);
               used = len;
             }
         }
@@ -1114,7 +1125,7 @@ analyse_english (Query *q,
               /* The word itself, for names and loan words ("Visum", "Hotel"). */
               key = sp_lexicon_stem (self->lexicon, "de", w);
               slot_add (slot, lookup_term (self, key), tr != NULL ? Q_EN_SELF : 1.0f);
-              slot->importance = 1.0f;
+              slot->importance = english_importance (q, slot);
             }
         }
       i += used;
@@ -1305,7 +1316,7 @@ sp_matcher_query_full (SpMatcher   *self,
     {
       guint g_end = s + 1;
       guint n_gt = 0;
-      double main_max = 0, comp_max = 0, comps_max = 0, ideal = 0;
+      double ideal = 0;
       float importance = q->slots[s].kind == SLOT_BONUS ? 0 : q->slots[s].importance;
 
       while (g_end < q->n_slots && q->slots[g_end].kind == SLOT_PART)
@@ -1314,15 +1325,12 @@ sp_matcher_query_full (SpMatcher   *self,
         {
           Slot *slot = &q->slots[k];
           float *best = k == s ? main_best : slot_best;
-          double slot_max = 0;
-          guint first_new = n_gt;
 
           for (guint a = 0; a < slot->n_alts; a++)
             {
               const Term *t = &g_array_index (self->term_list, Term, slot->alts[a].term);
               float w = slot->alts[a].weight;
 
-              slot_max = MAX (slot_max, w * t->max_score);
               /* Only the word itself and faithful expansions say what the
                * word could score; a weak one (thesaurus, a part of some
                * compound) does not make the word known. */
@@ -1339,13 +1347,10 @@ sp_matcher_query_full (SpMatcher   *self,
                     best[p->doc] = v;
                 }
             }
-          if (k == s)
-            main_max = slot_max;
-          else
+          if (k > s)
             {
               gboolean last = k + 1 == g_end || q->slots[k + 1].new_composite;
 
-              comp_max += slot_max;
               /* Add this part's best to the sum of its composite; a finished
                * composite competes with the main slot. */
               for (guint i = 0; i < n_gt; i++)
@@ -1360,16 +1365,8 @@ sp_matcher_query_full (SpMatcher   *self,
                       part_sum[d] = 0;
                     }
                 }
-              if (last)
-                {
-                  comps_max = MAX (comps_max, comp_max);
-                  comp_max = 0;
-                }
-              (void) first_new;
             }
         }
-      (void) main_max;
-      (void) comps_max;
       if (q->slots[s].kind != SLOT_BONUS)
         {
           /* The word's ideal: a document titled with it, or with a rare

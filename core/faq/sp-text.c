@@ -71,11 +71,18 @@ fold_internal (const char *text,
       g_autofree char *valid = g_utf8_make_valid (text, -1);
       return fold_internal (valid, clause_ends_marks);
     }
-  /* Combining marks typed separately (u + U+0308) are merged first. */
-  {
-    g_autofree char *nfc = g_utf8_normalize (text, -1, G_NORMALIZE_NFC);
-    cf = g_utf8_casefold (nfc != NULL ? nfc : text, -1);
-  }
+  /* Plain ASCII (most words) needs no Unicode normalisation; combining
+   * marks typed separately (u + U+0308) are merged first. */
+  for (p = text; *p != '\0' && (guchar) *p < 0x80; p++)
+    ;
+  if (*p == '\0')
+    cf = g_strdup (text);
+  else
+    {
+      g_autofree char *nfc = g_utf8_normalize (text, -1, G_NORMALIZE_NFC);
+
+      cf = g_utf8_casefold (nfc != NULL ? nfc : text, -1);
+    }
   out = g_string_sized_new (strlen (cf) + 8);
   for (p = cf; *p != '\0'; p = g_utf8_next_char (p))
     {
