@@ -18,9 +18,9 @@
 
 /* share of in-scope questions answered with the expected service (or an
  * acceptable alternative) */
-#define TOP1_FLOOR 0.27
+#define TOP1_FLOOR 0.48
 /* share of out-of-scope questions the bot refuses to answer */
-#define OOS_REFUSAL_FLOOR 0.75
+#define OOS_REFUSAL_FLOOR 0.84
 
 typedef struct {
   GPtrArray  *catalogue;
