@@ -759,6 +759,8 @@ typedef struct {
   guint       best_dist;
   guint32     best_freq;
   gint32      best_word;
+  guint32     checked[64];  /* words already compared (many deletions lead to one) */
+  guint       n_checked;
 } TypoSearch;
 
 static void
@@ -784,9 +786,17 @@ typo_probe (const char *s,
     {
       guint32 w = self->deletes[lo].word;
       const Surface *sf = &g_array_index (self->surfaces, Surface, w);
-      guint dist = sp_text_edit_distance (ts->word, sf->word, ts->max);
-      guint allowed = sf->is_key ? ts->max : MIN (ts->max, max_typos (strlen (sf->word)));
+      guint dist, allowed;
+      gboolean seen = FALSE;
 
+      for (guint i = 0; i < ts->n_checked && !seen; i++)
+        seen = ts->checked[i] == w;
+      if (seen)
+        continue;
+      if (ts->n_checked < G_N_ELEMENTS (ts->checked))
+        ts->checked[ts->n_checked++] = w;
+      dist = sp_text_edit_distance (ts->word, sf->word, ts->max);
+      allowed = sf->is_key ? ts->max : MIN (ts->max, max_typos (strlen (sf->word)));
       if (dist > allowed || dist == 0)
         continue;
       if (dist < ts->best_dist || (dist == ts->best_dist && sf->freq > ts->best_freq))
@@ -805,7 +815,7 @@ correct_typo (SpMatcher  *self,
               guint       max,
               guint      *dist_out)
 {
-  TypoSearch ts = { self, word, strlen (word), max, G_MAXUINT, 0, -1 };
+  TypoSearch ts = { self, word, strlen (word), max, G_MAXUINT, 0, -1, { 0, }, 0 };
 
   if (ts.max == 0 || self->n_deletes == 0 || ts.len < 4)
     return NULL;
