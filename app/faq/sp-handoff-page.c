@@ -154,8 +154,7 @@ static void
 set_banner (SpHandoffPage *self,
             const char    *text)
 {
-  if (text != NULL)
-    gtk_label_set_label (self->banner_label, text);
+  gtk_label_set_label (self->banner_label, text != NULL ? text : "");
   gtk_info_bar_set_revealed (self->banner, text != NULL);
 }
 

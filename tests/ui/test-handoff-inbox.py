@@ -12,7 +12,9 @@ the citizen's message, replies with the keyboard (Shift+Enter for a new
 line, Enter sends) and the citizen's long-poll receives the reply; the
 conversation moves to "In Progress"; "Close Conversation" closes it for the
 citizen too. A callback request (contact given with consent) appears under
-"Callback Requests" with its contact; "Callback Done" closes it.
+"Callback Requests" with its contact; "Callback Done" closes it. When the
+server goes away the inbox says so in a banner and recovers by itself;
+the KPI page counts the hand-off and the callback.
 
 Run through run-ui-test.sh (Xvfb, D-Bus, AT-SPI, keyring).
 """
@@ -249,6 +251,16 @@ def main():
     find(app, "push button", "Callback Done").doActionNamed("click")
     wait_for("the callback to leave the inbox", lambda: list_item(inbox, CALLBACK_QUESTION) is None, 20)
     wait_for("the empty callback section", lambda: labels(inbox, r"^Callback Requests \(0\)$"), 10)
+
+    # The network goes: a clear banner, the window keeps working, and the
+    # inbox comes back by itself with the server.
+    server.stop()
+    wait_for("the offline banner", lambda: labels(app, r"^No connection to the server"), 60)
+    screenshot("handoff-offline")
+    open_page(app, "Office hours")
+    open_page(app, "Hand-offs")
+    server.start()
+    wait_for("the banner to go", lambda: not labels(app, r"^No connection to the server"), 120)
 
     # The KPI page shows the day's hand-off and callback.
     open_page(app, "Bot KPIs")
