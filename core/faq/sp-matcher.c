@@ -1409,17 +1409,26 @@ sp_matcher_query_full (SpMatcher   *self,
 
   if (n_touched > 0 && max > 0)
     {
-      g_autoptr(GArray) all = g_array_sized_new (FALSE, FALSE, sizeof (SpMatch), n_touched);
+      /* The best max (at least two, for the margin) by insertion: the
+       * touched documents can be thousands, the list is a handful. */
+      guint keep = MAX (max, 2);
+      g_autoptr(GArray) all = g_array_sized_new (FALSE, FALSE, sizeof (SpMatch), keep + 1);
       double s1, s2, conf;
 
       for (guint i = 0; i < n_touched; i++)
         {
           guint32 d = touched[i];
           SpMatch m = { ((Doc *) self->docs->pdata[d])->id, acc[d], cover[d] };
+          guint pos = all->len;
 
-          g_array_append_val (all, m);
+          if (all->len == keep && match_cmp (&m, &g_array_index (all, SpMatch, keep - 1)) >= 0)
+            continue;
+          while (pos > 0 && match_cmp (&m, &g_array_index (all, SpMatch, pos - 1)) < 0)
+            pos--;
+          g_array_insert_val (all, pos, m);
+          if (all->len > keep)
+            g_array_set_size (all, keep);
         }
-      g_array_sort (all, match_cmp);
       s1 = g_array_index (all, SpMatch, 0).score;
       s2 = all->len > 1 ? g_array_index (all, SpMatch, 1).score : 0;
       ratio = qmax > 0 ? MIN (s1 / qmax, 1.5) : 0;
