@@ -226,16 +226,18 @@ describe_chart (SpBotKpiPage *self)
   for (guint i = 0; i < self->days->len; i++)
     {
       Day *day = &g_array_index (self->days, Day, i);
+      g_autofree char *date = NULL;
 
       if (day_total (day, F_INTERACTIONS) == 0 && day_total (day, F_HANDOFFS) == 0)
         {
           quiet++;
           continue;
         }
+      date = display_day (day->day);
       g_string_append_c (text, '\n');
       /* Translators: day, interactions, answered, hand-offs */
       g_string_append_printf (text, _("%s: %d interactions, %d answered, %d hand-offs"),
-                              day->day, (int) day_total (day, F_INTERACTIONS),
+                              date, (int) day_total (day, F_INTERACTIONS),
                               (int) day_total (day, F_ANSWERED), (int) day_total (day, F_HANDOFFS));
     }
   if (quiet > 0)

@@ -3,7 +3,8 @@
 
 `redaktion` (editor) signs in to the demo server (--demo) and in "Office
 hours" replaces today's intervals by 00:00 – 24:00, so the office is open
-now; the change syncs and the server then accepts hand-offs (it refused
+now, and sets the hotline number; the changes sync and the server then
+accepts hand-offs and announces that hotline (it refused
 them before with 409 closed_hours if the demo hours did not cover now).
 With "Hand-offs" open, a citizen (urllib, like the chat widget) opens a
 hand-off and writes a message: the conversation appears under "Waiting"
@@ -40,6 +41,7 @@ REPLY_1 = "Guten Tag, das geht online im Bürgerservice."
 REPLY_2 = "Bringen Sie den Fahrzeugschein mit."
 CALLBACK_QUESTION = "Bitte rufen Sie mich wegen der Hundesteuer zurück."
 CONTACT = "0170 1234567"
+HOTLINE = "+49 3641 49-1234"
 
 
 def citizen(port, method, path, body=None, timeout=15):
@@ -157,6 +159,10 @@ def set_hours_for_today(app):
     wait_for("the overlap error", lambda: labels(page, r"^Overlaps with 00:00 – 24:00"), 10)
     assert len(buttons_named(page, rf"^Remove .* on {today}$")) == 1
 
+    # The bot settings: the hotline number the voice bot transfers to.
+    fill(page, "Hotline number", HOTLINE)
+    find(page, "push button", "Save Settings").doActionNamed("click")
+
     now_line = wait_for("the open-now line", lambda: labels(page, r"^Now: open until"), 10)[0].name
     log(now_line)
     assert "24:00" in now_line, now_line
@@ -186,6 +192,10 @@ def main():
     conversation = wait_for("the server to accept a hand-off (office hours synced)",
                             lambda: open_handoff(port), 60, interval=1)
     log("citizen conversation", conversation)
+
+    def status_hotline():
+        return citizen(port, "GET", "/api/v1/bot/status")[1].get("hotline") == HOTLINE
+    wait_for("the server to use the hotline set in the desktop", status_hotline, 60, interval=1)
 
     open_page(app, "Hand-offs")
     inbox = find(app, ("list", "list box"), "Waiting conversations", timeout=30).parent
