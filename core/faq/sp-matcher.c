@@ -187,7 +187,7 @@ static const char * const clause_openers[] = {
   "wenn", "weil", "dass", "ob", "damit", "als", "nachdem", "bevor", "obwohl",
   "sobald", "falls", "und", "oder", "aber", "sondern", "denn", "was", "wie", "wo",
   "wann", "warum", "wer", "welche", "welcher", "welches", "wohin", "woher", "bis",
-  "seit", "seitdem", "waehrend", "um", "ohne", "bitte", "danke",
+  "seit", "seitdem", "waehrend", "ohne", "bitte", "danke",
 };
 
 static gboolean
