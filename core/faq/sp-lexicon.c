@@ -693,14 +693,11 @@ sp_lexicon_new (const char  *data_dir,
   self->fold_cache = g_hash_table_new (g_str_hash, g_str_equal);
 
   if (data_dir == NULL)
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
-                   "The FAQ language files (stopwords-de.txt ...) were not found");
-      return NULL;
-    }
+    g_warning ("The FAQ language files (stopwords-de.txt ...) were not found: "
+               "the matcher works without stop words and curated synonyms");
   /* Stop words and the word list first: stemming consults the word list,
    * and every later file is stored as stem keys. */
-  for (guint i = 0; i < 2; i++)
+  for (guint i = 0; data_dir != NULL && i < 2; i++)
     {
       g_autofree char *path = g_build_filename (data_dir, curated[i].name, NULL);
 
@@ -709,7 +706,7 @@ sp_lexicon_new (const char  *data_dir,
     }
   if (system_dicts)
     self->has_wordlist = load_system_file (self, NGERMAN_PATH, ngerman_line, "wngerman");
-  for (guint i = 2; i < G_N_ELEMENTS (curated); i++)
+  for (guint i = 2; data_dir != NULL && i < G_N_ELEMENTS (curated); i++)
     {
       g_autofree char *path = g_build_filename (data_dir, curated[i].name, NULL);
 

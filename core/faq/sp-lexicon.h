@@ -24,11 +24,12 @@ typedef struct {
   float       weight;
 } SpLexiconTerm;
 
-/* Loaded once, cached; never freed. NULL with @error only if even the
- * curated files are missing. */
+/* Loaded once, cached; never freed. Missing files are reported with
+ * g_warning() and left out; NULL with @error only if a curated file that
+ * exists cannot be read. */
 SpLexicon   *sp_lexicon_get_default       (GError     **error);
-/* Loads from an explicit curated-file directory (tests); free with
- * sp_lexicon_free(). @system_dicts: also load the Debian dictionaries. */
+/* Loads from an explicit curated-file directory (tests; NULL: none); free
+ * with sp_lexicon_free(). @system_dicts: also load the Debian dictionaries. */
 SpLexicon   *sp_lexicon_new               (const char  *data_dir,
                                            gboolean     system_dicts,
                                            GError     **error);

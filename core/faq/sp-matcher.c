@@ -103,6 +103,19 @@ sp_matcher_new (SpLexicon *lexicon)
   SpMatcher *self = g_new0 (SpMatcher, 1);
 
   self->lexicon = lexicon != NULL ? lexicon : sp_lexicon_get_default (NULL);
+  if (self->lexicon == NULL)
+    {
+      /* Unreadable language files: match on plain stems rather than fail. */
+      static SpLexicon *bare;
+      static gsize once;
+
+      if (g_once_init_enter (&once))
+        {
+          bare = sp_lexicon_new (NULL, FALSE, NULL);
+          g_once_init_leave (&once, 1);
+        }
+      self->lexicon = bare;
+    }
   self->docs = g_ptr_array_new ();
   self->strings = g_string_chunk_new (1 << 16);
   self->terms = g_hash_table_new (g_str_hash, g_str_equal);
