@@ -17,4 +17,28 @@ SpDb *_sp_storage_sqlite_lock   (SpStorage *self,
 void  _sp_storage_sqlite_unlock (SpStorage *self,
                                  gboolean   writer);
 
+/* The writer, locked, in a transaction; NULL (unlocked) on failure. */
+SpDb     *_sp_storage_sqlite_write_begin (SpStorage  *self,
+                                          GError    **error);
+/* Commits when @ok (else, or when that fails, rolls back) and unlocks
+ * the writer. Returns whether the transaction was committed. */
+gboolean  _sp_storage_sqlite_write_end   (SpStorage  *self,
+                                          SpDb       *db,
+                                          gboolean    ok,
+                                          GError    **error);
+/* Steps @stmt once, expecting SQLITE_DONE, and resets it. */
+gboolean  _sp_storage_sqlite_step_done   (SpDb          *db,
+                                          sqlite3_stmt  *stmt,
+                                          GError       **error);
+
+typedef void (*SpStorageRowFunc) (sqlite3_stmt *stmt,
+                                  gpointer      user_data);
+/* Calls @func for each row of the bound @stmt, then resets it. FALSE
+ * (and @error set) when stepping fails. */
+gboolean  _sp_storage_sqlite_each_row    (SpDb              *db,
+                                          sqlite3_stmt      *stmt,
+                                          SpStorageRowFunc   func,
+                                          gpointer           user_data,
+                                          GError           **error);
+
 G_END_DECLS

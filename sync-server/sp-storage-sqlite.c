@@ -413,6 +413,62 @@ _sp_storage_sqlite_unlock (SpStorage *self,
   g_mutex_unlock (writer ? &self->w.mutex : &self->r.mutex);
 }
 
+SpDb *
+_sp_storage_sqlite_write_begin (SpStorage  *self,
+                                GError    **error)
+{
+  SpDb *db = _sp_storage_sqlite_lock (self, TRUE);
+
+  if (!sp_db_begin (db, error))
+    {
+      _sp_storage_sqlite_unlock (self, TRUE);
+      return NULL;
+    }
+  return db;
+}
+
+gboolean
+_sp_storage_sqlite_write_end (SpStorage  *self,
+                              SpDb       *db,
+                              gboolean    ok,
+                              GError    **error)
+{
+  if (ok && !sp_db_commit (db, error))
+    ok = FALSE;
+  if (!ok)
+    sp_db_rollback (db);
+  _sp_storage_sqlite_unlock (self, TRUE);
+  return ok;
+}
+
+gboolean
+_sp_storage_sqlite_step_done (SpDb          *db,
+                              sqlite3_stmt  *stmt,
+                              GError       **error)
+{
+  gboolean ok = sqlite3_step (stmt) == SQLITE_DONE || sp_db_set_error (db, error);
+
+  sqlite3_reset (stmt);
+  return ok;
+}
+
+gboolean
+_sp_storage_sqlite_each_row (SpDb              *db,
+                             sqlite3_stmt      *stmt,
+                             SpStorageRowFunc   func,
+                             gpointer           user_data,
+                             GError           **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    func (stmt, user_data);
+  if (rc != SQLITE_DONE)
+    sp_db_set_error (db, error);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE;
+}
+
 gboolean
 sp_storage_row_exists (SpStorage  *self,
                        const char *entity,

@@ -114,9 +114,8 @@ sp_storage_competence_submission_add (SpStorage   *self,
    * the order submissions arrived in. */
   id = sp_uuid_new ();
 
-  db = _sp_storage_sqlite_lock (self, TRUE);
-  if (!sp_db_begin (db, error))
-    goto fail_unlocked_tx;
+  if (!(db = _sp_storage_sqlite_write_begin (self, error)))
+    return FALSE;
 
   if (!(stmt = sp_db_prepare (db,
                               "INSERT INTO competence_submission (id, catalogue, revision, org_unit, year) "
@@ -128,13 +127,8 @@ sp_storage_competence_submission_add (SpStorage   *self,
   sqlite3_bind_int64 (stmt, 3, revision);
   sqlite3_bind_text (stmt, 4, org_unit, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 5, year);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      sp_db_set_error (db, error);
-      sqlite3_reset (stmt);
-      goto fail;
-    }
-  sqlite3_reset (stmt);
+  if (!_sp_storage_sqlite_step_done (db, stmt, error))
+    goto fail;
 
   if (!(stmt = sp_db_prepare (db,
                               "INSERT INTO competence_submission_level (submission_id, code, level) "
@@ -144,29 +138,17 @@ sp_storage_competence_submission_add (SpStorage   *self,
   g_hash_table_iter_init (&iter, levels);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      sqlite3_reset (stmt);
       sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (stmt, 2, key, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int (stmt, 3, GPOINTER_TO_INT (value));
-      if (sqlite3_step (stmt) != SQLITE_DONE)
-        {
-          sp_db_set_error (db, error);
-          sqlite3_reset (stmt);
-          goto fail;
-        }
+      if (!_sp_storage_sqlite_step_done (db, stmt, error))
+        goto fail;
     }
-  sqlite3_reset (stmt);
 
-  if (!sp_db_commit (db, error))
-    goto fail;
-  _sp_storage_sqlite_unlock (self, TRUE);
-  return TRUE;
+  return _sp_storage_sqlite_write_end (self, db, TRUE, error);
 
 fail:
-  sp_db_rollback (db);
-fail_unlocked_tx:
-  _sp_storage_sqlite_unlock (self, TRUE);
-  return FALSE;
+  return _sp_storage_sqlite_write_end (self, db, FALSE, NULL);
 }
 
 void

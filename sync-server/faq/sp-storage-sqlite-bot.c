@@ -67,6 +67,31 @@ sp_storage_bot_content_version (SpStorage *self)
   return version;
 }
 
+typedef struct {
+  const SpEntity *entity;
+  GPtrArray      *rows;
+} RowsData;
+
+static void
+add_row_change (sqlite3_stmt *stmt,
+                gpointer      data)
+{
+  RowsData *d = data;
+  g_autoptr(SpDbRow) row = sp_db_row_from_stmt (d->entity, stmt);
+  SpChange *change = sp_change_new ();
+
+  change->entity = g_strdup (d->entity->name);
+  change->id = g_steal_pointer (&row->id);
+  change->version = row->version;
+  change->base_version = row->version;
+  change->hlc = g_steal_pointer (&row->hlc);
+  change->change_id = g_steal_pointer (&row->change_id);
+  change->op = row->deleted ? SP_OP_DELETE : SP_OP_UPSERT;
+  json_object_unref (change->fields);
+  change->fields = g_steal_pointer (&row->fields);
+  g_ptr_array_add (d->rows, change);
+}
+
 GPtrArray *
 sp_storage_bot_rows (SpStorage   *self,
                      const char  *entity,
@@ -76,8 +101,9 @@ sp_storage_bot_rows (SpStorage   *self,
   g_autofree char *sql = NULL;
   const SpEntity *e;
   sqlite3_stmt *stmt;
+  RowsData data;
+  gboolean ok;
   SpDb *db;
-  int rc;
 
   g_return_val_if_fail (self != NULL, NULL);
 
@@ -89,38 +115,15 @@ sp_storage_bot_rows (SpStorage   *self,
   sql = sp_db_select_sql (e, NULL);
   rows = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_free);
 
-  db = _sp_storage_sqlite_lock (self, FALSE);
-  if (!(stmt = sp_db_prepare (db, sql, error)))
-    {
-      _sp_storage_sqlite_unlock (self, FALSE);
-      return NULL;
-    }
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autoptr(SpDbRow) row = sp_db_row_from_stmt (e, stmt);
-      SpChange *change = sp_change_new ();
+  data.entity = e;
+  data.rows = rows;
 
-      change->entity = g_strdup (e->name);
-      change->id = g_steal_pointer (&row->id);
-      change->version = row->version;
-      change->base_version = row->version;
-      change->hlc = g_steal_pointer (&row->hlc);
-      change->change_id = g_steal_pointer (&row->change_id);
-      change->op = row->deleted ? SP_OP_DELETE : SP_OP_UPSERT;
-      json_object_unref (change->fields);
-      change->fields = g_steal_pointer (&row->fields);
-      g_ptr_array_add (rows, change);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      sp_db_set_error (db, error);
-      _sp_storage_sqlite_unlock (self, FALSE);
-      return NULL;
-    }
+  db = _sp_storage_sqlite_lock (self, FALSE);
+  ok = (stmt = sp_db_prepare (db, sql, error)) != NULL &&
+       _sp_storage_sqlite_each_row (db, stmt, add_row_change, &data, error);
   _sp_storage_sqlite_unlock (self, FALSE);
 
-  return g_steal_pointer (&rows);
+  return ok ? g_steal_pointer (&rows) : NULL;
 }
 
 gboolean
@@ -137,12 +140,8 @@ sp_storage_bot_record (SpStorage  *self,
   if ((kpis == NULL || kpis->len == 0) && (unanswered == NULL || unanswered->len == 0))
     return TRUE;
 
-  db = _sp_storage_sqlite_lock (self, TRUE);
-  if (!sp_db_begin (db, error))
-    {
-      _sp_storage_sqlite_unlock (self, TRUE);
-      return FALSE;
-    }
+  if (!(db = _sp_storage_sqlite_write_begin (self, error)))
+    return FALSE;
 
   for (guint i = 0; kpis != NULL && i < kpis->len; i++)
     {
@@ -166,13 +165,8 @@ sp_storage_bot_record (SpStorage  *self,
       sqlite3_bind_int64 (stmt, 5, d->handoffs);
       sqlite3_bind_int64 (stmt, 6, d->unanswered);
       sqlite3_bind_int64 (stmt, 7, d->callbacks);
-      if (sqlite3_step (stmt) != SQLITE_DONE)
-        {
-          sp_db_set_error (db, error);
-          sqlite3_reset (stmt);
-          goto fail;
-        }
-      sqlite3_reset (stmt);
+      if (!_sp_storage_sqlite_step_done (db, stmt, error))
+        goto fail;
     }
 
   for (guint i = 0; unanswered != NULL && i < unanswered->len; i++)
@@ -193,24 +187,14 @@ sp_storage_bot_record (SpStorage  *self,
       sqlite3_bind_int64 (stmt, 4, MAX (u->count, 1));
       sqlite3_bind_int64 (stmt, 5, u->first_seen);
       sqlite3_bind_int64 (stmt, 6, u->last_seen);
-      if (sqlite3_step (stmt) != SQLITE_DONE)
-        {
-          sp_db_set_error (db, error);
-          sqlite3_reset (stmt);
-          goto fail;
-        }
-      sqlite3_reset (stmt);
+      if (!_sp_storage_sqlite_step_done (db, stmt, error))
+        goto fail;
     }
 
-  if (!sp_db_commit (db, error))
-    goto fail;
-  _sp_storage_sqlite_unlock (self, TRUE);
-  return TRUE;
+  return _sp_storage_sqlite_write_end (self, db, TRUE, error);
 
 fail:
-  sp_db_rollback (db);
-  _sp_storage_sqlite_unlock (self, TRUE);
-  return FALSE;
+  return _sp_storage_sqlite_write_end (self, db, FALSE, NULL);
 }
 
 static JsonNode *
@@ -225,16 +209,49 @@ wrap_array (const char *name,
   return node;
 }
 
+static void
+add_unanswered (sqlite3_stmt *stmt,
+                gpointer      items)
+{
+  JsonObject *o = json_object_new ();
+
+  json_object_set_int_member (o, "id", sqlite3_column_int64 (stmt, 0));
+  json_object_set_string_member (o, "text", (const char *) sqlite3_column_text (stmt, 1));
+  json_object_set_string_member (o, "language", (const char *) sqlite3_column_text (stmt, 2));
+  json_object_set_int_member (o, "count", sqlite3_column_int64 (stmt, 3));
+  json_object_set_int_member (o, "first_seen", sqlite3_column_int64 (stmt, 4));
+  json_object_set_int_member (o, "last_seen", sqlite3_column_int64 (stmt, 5));
+  json_object_set_string_member (o, "state", (const char *) sqlite3_column_text (stmt, 6));
+  json_array_add_object_element (items, o);
+}
+
+/* Runs the prepared, bound @stmt and wraps its rows (one object each, by
+ * @func) in {"<name>": [...]}; unlocks the reader. */
+static JsonNode *
+read_array (SpStorage         *self,
+            SpDb              *db,
+            sqlite3_stmt      *stmt,
+            const char        *name,
+            SpStorageRowFunc   func,
+            GError           **error)
+{
+  g_autoptr(JsonArray) items = json_array_new ();
+  gboolean ok;
+
+  ok = _sp_storage_sqlite_each_row (db, stmt, func, items, error);
+  _sp_storage_sqlite_unlock (self, FALSE);
+
+  return ok ? wrap_array (name, g_steal_pointer (&items)) : NULL;
+}
+
 JsonNode *
 sp_storage_bot_unanswered (SpStorage   *self,
                            const char  *state,
                            guint        limit,
                            GError     **error)
 {
-  g_autoptr(JsonArray) items = json_array_new ();
   sqlite3_stmt *stmt;
   SpDb *db;
-  int rc;
 
   g_return_val_if_fail (self != NULL, NULL);
 
@@ -251,29 +268,8 @@ sp_storage_bot_unanswered (SpStorage   *self,
   if (state != NULL)
     sqlite3_bind_text (stmt, 1, state, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, limit ? limit : 1000);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      JsonObject *o = json_object_new ();
 
-      json_object_set_int_member (o, "id", sqlite3_column_int64 (stmt, 0));
-      json_object_set_string_member (o, "text", (const char *) sqlite3_column_text (stmt, 1));
-      json_object_set_string_member (o, "language", (const char *) sqlite3_column_text (stmt, 2));
-      json_object_set_int_member (o, "count", sqlite3_column_int64 (stmt, 3));
-      json_object_set_int_member (o, "first_seen", sqlite3_column_int64 (stmt, 4));
-      json_object_set_int_member (o, "last_seen", sqlite3_column_int64 (stmt, 5));
-      json_object_set_string_member (o, "state", (const char *) sqlite3_column_text (stmt, 6));
-      json_array_add_object_element (items, o);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      sp_db_set_error (db, error);
-      _sp_storage_sqlite_unlock (self, FALSE);
-      return NULL;
-    }
-  _sp_storage_sqlite_unlock (self, FALSE);
-
-  return wrap_array ("questions", g_steal_pointer (&items));
+  return read_array (self, db, stmt, "questions", add_unanswered, error);
 }
 
 gboolean
@@ -304,14 +300,11 @@ sp_storage_bot_unanswered_set_state (SpStorage   *self,
     }
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_text (stmt, 2, state, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
+  if (!_sp_storage_sqlite_step_done (db, stmt, error))
     {
-      sp_db_set_error (db, error);
-      sqlite3_reset (stmt);
       _sp_storage_sqlite_unlock (self, TRUE);
       return FALSE;
     }
-  sqlite3_reset (stmt);
   found = sqlite3_changes (sp_db_handle (db)) > 0;
   _sp_storage_sqlite_unlock (self, TRUE);
 
@@ -324,16 +317,30 @@ sp_storage_bot_unanswered_set_state (SpStorage   *self,
   return TRUE;
 }
 
+static void
+add_kpi_day (sqlite3_stmt *stmt,
+             gpointer      days)
+{
+  static const char * const names[] = {
+    "interactions", "answered", "handoffs", "unanswered", "callbacks",
+  };
+  JsonObject *o = json_object_new ();
+
+  json_object_set_string_member (o, "day", (const char *) sqlite3_column_text (stmt, 0));
+  json_object_set_string_member (o, "channel", (const char *) sqlite3_column_text (stmt, 1));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    json_object_set_int_member (o, names[i], sqlite3_column_int64 (stmt, 2 + i));
+  json_array_add_object_element (days, o);
+}
+
 JsonNode *
 sp_storage_bot_kpi (SpStorage   *self,
                     const char  *from,
                     const char  *to,
                     GError     **error)
 {
-  g_autoptr(JsonArray) days = json_array_new ();
   sqlite3_stmt *stmt;
   SpDb *db;
-  int rc;
 
   g_return_val_if_fail (self != NULL, NULL);
 
@@ -352,27 +359,6 @@ sp_storage_bot_kpi (SpStorage   *self,
     sqlite3_bind_text (stmt, 1, from, -1, SQLITE_TRANSIENT);
   if (to != NULL)
     sqlite3_bind_text (stmt, 2, to, -1, SQLITE_TRANSIENT);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      static const char * const names[] = {
-        "interactions", "answered", "handoffs", "unanswered", "callbacks",
-      };
-      JsonObject *o = json_object_new ();
 
-      json_object_set_string_member (o, "day", (const char *) sqlite3_column_text (stmt, 0));
-      json_object_set_string_member (o, "channel", (const char *) sqlite3_column_text (stmt, 1));
-      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-        json_object_set_int_member (o, names[i], sqlite3_column_int64 (stmt, 2 + i));
-      json_array_add_object_element (days, o);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      sp_db_set_error (db, error);
-      _sp_storage_sqlite_unlock (self, FALSE);
-      return NULL;
-    }
-  _sp_storage_sqlite_unlock (self, FALSE);
-
-  return wrap_array ("days", g_steal_pointer (&days));
+  return read_array (self, db, stmt, "days", add_kpi_day, error);
 }

@@ -69,50 +69,6 @@ sp_storage_bot_setting (SpStorage  *self,
 
 /* -- conversations -------------------------------------------------------- */
 
-/* The writer, locked, in a transaction; NULL (unlocked) on failure. */
-static SpDb *
-write_begin (SpStorage  *self,
-             GError    **error)
-{
-  SpDb *db = _sp_storage_sqlite_lock (self, TRUE);
-
-  if (!sp_db_begin (db, error))
-    {
-      _sp_storage_sqlite_unlock (self, TRUE);
-      return NULL;
-    }
-  return db;
-}
-
-/* Commits when @ok (else, or when that fails, rolls back) and unlocks.
- * Returns whether the transaction was committed. */
-static gboolean
-write_end (SpStorage  *self,
-           SpDb       *db,
-           gboolean    ok,
-           GError    **error)
-{
-  if (ok && !sp_db_commit (db, error))
-    ok = FALSE;
-  if (!ok)
-    sp_db_rollback (db);
-  _sp_storage_sqlite_unlock (self, TRUE);
-  return ok;
-}
-
-static gboolean
-step_done (SpDb          *db,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return sp_db_set_error (db, error);
-  return TRUE;
-}
-
 static gint64
 insert_message (SpDb        *db,
                 const char  *id,
@@ -135,7 +91,7 @@ insert_message (SpDb        *db,
     sqlite3_bind_text (stmt, 3, staff_user, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 4, text, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 5, now);
-  if (!step_done (db, stmt, error))
+  if (!_sp_storage_sqlite_step_done (db, stmt, error))
     return 0;
 
   return sqlite3_last_insert_rowid (sp_db_handle (db));
@@ -159,7 +115,7 @@ sp_storage_handoff_create (SpStorage   *self,
   g_return_val_if_fail (id != NULL && kind != NULL && channel != NULL && language != NULL, FALSE);
   g_return_val_if_fail (question != NULL, FALSE);
 
-  if (!(db = write_begin (self, error)))
+  if (!(db = _sp_storage_sqlite_write_begin (self, error)))
     return FALSE;
 
   if (!(stmt = sp_db_prepare (db,
@@ -176,17 +132,17 @@ sp_storage_handoff_create (SpStorage   *self,
   if (contact != NULL)
     sqlite3_bind_text (stmt, 6, contact, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 7, now);
-  if (!step_done (db, stmt, error))
+  if (!_sp_storage_sqlite_step_done (db, stmt, error))
     goto fail;
 
   /* The question opens the transcript (a voice call back may have none). */
   if (*question != '\0' && insert_message (db, id, "citizen", NULL, question, now, error) == 0)
     goto fail;
 
-  return write_end (self, db, TRUE, error);
+  return _sp_storage_sqlite_write_end (self, db, TRUE, error);
 
 fail:
-  return write_end (self, db, FALSE, NULL);
+  return _sp_storage_sqlite_write_end (self, db, FALSE, NULL);
 }
 
 /* State of conversation @id (owned by the caller), NULL and
@@ -236,7 +192,7 @@ sp_storage_handoff_add_message (SpStorage   *self,
   g_return_val_if_fail (self != NULL, 0);
   g_return_val_if_fail (id != NULL && sender != NULL && text != NULL, 0);
 
-  if (!(db = write_begin (self, error)))
+  if (!(db = _sp_storage_sqlite_write_begin (self, error)))
     return 0;
 
   if (!(current = conversation_state (db, id, error)))
@@ -245,7 +201,7 @@ sp_storage_handoff_add_message (SpStorage   *self,
   if (strcmp (current, "closed") == 0)
     {
       /* Nothing stored; the caller answers 409. */
-      write_end (self, db, FALSE, NULL);
+      _sp_storage_sqlite_write_end (self, db, FALSE, NULL);
       if (state != NULL)
         *state = g_steal_pointer (&current);
       return 0;
@@ -292,10 +248,10 @@ sp_storage_handoff_add_message (SpStorage   *self,
     goto fail;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 3, now);
-  if (!step_done (db, stmt, error))
+  if (!_sp_storage_sqlite_step_done (db, stmt, error))
     goto fail;
 
-  if (!write_end (self, db, TRUE, error))
+  if (!_sp_storage_sqlite_write_end (self, db, TRUE, error))
     return 0;
 
   if (state != NULL)
@@ -303,7 +259,7 @@ sp_storage_handoff_add_message (SpStorage   *self,
   return message_id;
 
 fail:
-  write_end (self, db, FALSE, NULL);
+  _sp_storage_sqlite_write_end (self, db, FALSE, NULL);
   return 0;
 }
 
@@ -329,6 +285,20 @@ message_from_stmt (sqlite3_stmt *stmt,
   return m;
 }
 
+static void
+add_message (sqlite3_stmt *stmt,
+             gpointer      messages)
+{
+  json_array_add_object_element (messages, message_from_stmt (stmt, FALSE));
+}
+
+static void
+add_staff_message (sqlite3_stmt *stmt,
+                   gpointer      messages)
+{
+  json_array_add_object_element (messages, message_from_stmt (stmt, TRUE));
+}
+
 /* Messages of @id after @after as a JSON array, NULL on SQL errors. */
 static JsonArray *
 messages_after (SpDb        *db,
@@ -339,7 +309,6 @@ messages_after (SpDb        *db,
 {
   g_autoptr(JsonArray) messages = json_array_new ();
   sqlite3_stmt *stmt;
-  int rc;
 
   if (!(stmt = sp_db_prepare (db,
                               "SELECT id, sender, staff_user, text, created FROM handoff_message "
@@ -348,14 +317,8 @@ messages_after (SpDb        *db,
     return NULL;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, after);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    json_array_add_object_element (messages, message_from_stmt (stmt, staff));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      sp_db_set_error (db, error);
-      return NULL;
-    }
+  if (!_sp_storage_sqlite_each_row (db, stmt, staff ? add_staff_message : add_message, messages, error))
+    return NULL;
 
   return g_steal_pointer (&messages);
 }
@@ -453,6 +416,13 @@ summary_from_stmt (sqlite3_stmt *stmt)
   return o;
 }
 
+static void
+add_summary (sqlite3_stmt *stmt,
+             gpointer      list)
+{
+  json_array_add_object_element (list, summary_from_stmt (stmt));
+}
+
 JsonNode *
 sp_storage_handoff_list (SpStorage          *self,
                          const char         *state,
@@ -504,14 +474,8 @@ sp_storage_handoff_list (SpStorage          *self,
         goto out;
       if (state != NULL)
         sqlite3_bind_text (stmt, 1, state, -1, SQLITE_TRANSIENT);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        json_array_add_object_element (list, summary_from_stmt (stmt));
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        {
-          sp_db_set_error (db, error);
-          goto out;
-        }
+      if (!_sp_storage_sqlite_each_row (db, stmt, add_summary, list, error))
+        goto out;
     }
 
   root = json_object_new ();
@@ -588,7 +552,7 @@ sp_storage_handoff_close (SpStorage   *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
 
-  if (!(db = write_begin (self, error)))
+  if (!(db = _sp_storage_sqlite_write_begin (self, error)))
     return FALSE;
 
   if (!(state = conversation_state (db, id, error)))
@@ -604,14 +568,14 @@ sp_storage_handoff_close (SpStorage   *self,
         goto fail;
       sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (stmt, 2, now);
-      if (!step_done (db, stmt, error))
+      if (!_sp_storage_sqlite_step_done (db, stmt, error))
         goto fail;
     }
 
-  return write_end (self, db, TRUE, error);
+  return _sp_storage_sqlite_write_end (self, db, TRUE, error);
 
 fail:
-  return write_end (self, db, FALSE, NULL);
+  return _sp_storage_sqlite_write_end (self, db, FALSE, NULL);
 }
 
 gint64
@@ -625,7 +589,7 @@ sp_storage_handoff_purge (SpStorage   *self,
 
   g_return_val_if_fail (self != NULL, -1);
 
-  if (!(db = write_begin (self, error)))
+  if (!(db = _sp_storage_sqlite_write_begin (self, error)))
     return -1;
 
   /* Messages go with their conversation (ON DELETE CASCADE); deleted
@@ -637,7 +601,7 @@ sp_storage_handoff_purge (SpStorage   *self,
                               error)))
     goto fail;
   sqlite3_bind_int64 (stmt, 1, closed_before);
-  if (!step_done (db, stmt, error))
+  if (!_sp_storage_sqlite_step_done (db, stmt, error))
     goto fail;
 
   if (!(stmt = sp_db_prepare (db,
@@ -645,13 +609,13 @@ sp_storage_handoff_purge (SpStorage   *self,
                               error)))
     goto fail;
   sqlite3_bind_int64 (stmt, 1, closed_before);
-  if (!step_done (db, stmt, error))
+  if (!_sp_storage_sqlite_step_done (db, stmt, error))
     goto fail;
   n = sqlite3_changes (sp_db_handle (db));
 
-  return write_end (self, db, TRUE, error) ? n : -1;
+  return _sp_storage_sqlite_write_end (self, db, TRUE, error) ? n : -1;
 
 fail:
-  write_end (self, db, FALSE, NULL);
+  _sp_storage_sqlite_write_end (self, db, FALSE, NULL);
   return -1;
 }

@@ -51,12 +51,8 @@ sp_storage_training_demand_add (SpStorage   *self,
       return FALSE;
     }
 
-  db = _sp_storage_sqlite_lock (self, TRUE);
-  if (!sp_db_begin (db, error))
-    {
-      _sp_storage_sqlite_unlock (self, TRUE);
-      return FALSE;
-    }
+  if (!(db = _sp_storage_sqlite_write_begin (self, error)))
+    return FALSE;
 
   if (!(stmt = sp_db_prepare (db, "SELECT 1 FROM training_item WHERE id = ?1 AND deleted = 0", error)))
     goto fail;
@@ -77,23 +73,26 @@ sp_storage_training_demand_add (SpStorage   *self,
   sqlite3_bind_text (stmt, 1, item, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, state, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 3, delta);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      sp_db_set_error (db, error);
-      sqlite3_reset (stmt);
-      goto fail;
-    }
-  sqlite3_reset (stmt);
-
-  if (!sp_db_commit (db, error))
+  if (!_sp_storage_sqlite_step_done (db, stmt, error))
     goto fail;
-  _sp_storage_sqlite_unlock (self, TRUE);
-  return TRUE;
+
+  return _sp_storage_sqlite_write_end (self, db, TRUE, error);
 
 fail:
-  sp_db_rollback (db);
-  _sp_storage_sqlite_unlock (self, TRUE);
-  return FALSE;
+  return _sp_storage_sqlite_write_end (self, db, FALSE, NULL);
+}
+
+static void
+add_demand (sqlite3_stmt *stmt,
+            gpointer      items)
+{
+  JsonObject *o = json_object_new ();
+
+  json_object_set_string_member (o, "item", (const char *) sqlite3_column_text (stmt, 0));
+  json_object_set_string_member (o, "title", (const char *) sqlite3_column_text (stmt, 1));
+  json_object_set_int_member (o, "planned", sqlite3_column_int64 (stmt, 2));
+  json_object_set_int_member (o, "done", sqlite3_column_int64 (stmt, 3));
+  json_array_add_object_element (items, o);
 }
 
 JsonNode *
@@ -105,7 +104,6 @@ sp_storage_training_demand (SpStorage  *self,
   JsonNode *node = NULL;
   sqlite3_stmt *stmt;
   SpDb *db;
-  int rc;
 
   g_return_val_if_fail (self != NULL, NULL);
 
@@ -118,22 +116,8 @@ sp_storage_training_demand (SpStorage  *self,
                               "GROUP BY d.item_id ORDER BY 3 DESC, 4 DESC, 2 COLLATE NOCASE",
                               error)))
     goto out;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      JsonObject *o = json_object_new ();
-
-      json_object_set_string_member (o, "item", (const char *) sqlite3_column_text (stmt, 0));
-      json_object_set_string_member (o, "title", (const char *) sqlite3_column_text (stmt, 1));
-      json_object_set_int_member (o, "planned", sqlite3_column_int64 (stmt, 2));
-      json_object_set_int_member (o, "done", sqlite3_column_int64 (stmt, 3));
-      json_array_add_object_element (items, o);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      sp_db_set_error (db, error);
-      goto out;
-    }
+  if (!_sp_storage_sqlite_each_row (db, stmt, add_demand, items, error))
+    goto out;
 
   root = json_object_new ();
   json_object_set_array_member (root, "items", g_steal_pointer (&items));
