@@ -40,6 +40,28 @@ void        _sp_server_reply_method_not_allowed (SoupServerMessage *msg,
 /* 404 JSON for API paths. */
 void        _sp_server_reply_api_not_found (SoupServerMessage *msg);
 
+/* Guards for route handlers: each returns FALSE/NULL once it has replied
+ * with the error, so a handler just returns. */
+/* TRUE when @principal has one of the comma-separated @roles, else a 403
+ * "forbidden" reply with @message. */
+gboolean     _sp_server_check_roles        (SoupServerMessage *msg,
+                                            SpPrincipal       *principal,
+                                            const char        *roles,
+                                            const char        *message);
+/* The signed-in user (a 401 reply without a valid token), with one of
+ * @roles if @roles is not NULL (else 403 with @message). */
+SpPrincipal *_sp_server_require_roles      (SpServer          *self,
+                                            SoupServerMessage *msg,
+                                            const char        *roles,
+                                            const char        *message);
+/* TRUE when the request's method is @method, else a 405 with @allow. */
+gboolean     _sp_server_require_method     (SoupServerMessage *msg,
+                                            const char        *method,
+                                            const char        *allow);
+/* sp_server_read_json_body(), replying the error on failure. */
+JsonNode    *_sp_server_require_json_body  (SoupServerMessage *msg,
+                                            gsize              max_size);
+
 typedef enum {
   SP_LOGIN_OK,
   SP_LOGIN_FAILED,

@@ -247,6 +247,63 @@ json_depth_ok (const char *data,
   return TRUE;
 }
 
+gboolean
+_sp_server_check_roles (SoupServerMessage *msg,
+                        SpPrincipal       *principal,
+                        const char        *roles,
+                        const char        *message)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (sp_roles_contain_any ((const char * const *) principal->roles, roles))
+    return TRUE;
+  g_set_error_literal (&error, SP_ERROR, SP_ERROR_FORBIDDEN, message);
+  sp_server_reply_error (msg, error);
+  return FALSE;
+}
+
+SpPrincipal *
+_sp_server_require_roles (SpServer          *self,
+                          SoupServerMessage *msg,
+                          const char        *roles,
+                          const char        *message)
+{
+  g_autoptr(SpPrincipal) principal = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!(principal = sp_server_authenticate (self, msg, &error)))
+    {
+      sp_server_reply_error (msg, error);
+      return NULL;
+    }
+  if (roles != NULL && !_sp_server_check_roles (msg, principal, roles, message))
+    return NULL;
+  return g_steal_pointer (&principal);
+}
+
+gboolean
+_sp_server_require_method (SoupServerMessage *msg,
+                           const char        *method,
+                           const char        *allow)
+{
+  if (strcmp (soup_server_message_get_method (msg), method) == 0)
+    return TRUE;
+  _sp_server_reply_method_not_allowed (msg, allow);
+  return FALSE;
+}
+
+JsonNode *
+_sp_server_require_json_body (SoupServerMessage *msg,
+                              gsize              max_size)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *body;
+
+  if (!(body = sp_server_read_json_body (msg, max_size, &error)))
+    sp_server_reply_error (msg, error);
+  return body;
+}
+
 JsonNode *
 sp_server_read_json_body (SoupServerMessage  *msg,
                           gsize               max_size,

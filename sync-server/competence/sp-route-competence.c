@@ -353,23 +353,15 @@ competence_handler (SoupServer        *soup,
                     gpointer           user_data)
 {
   SpServer *server = user_data;
-  const char *method = soup_server_message_get_method (msg);
   g_autoptr(SpPrincipal) principal = NULL;
-  g_autoptr(GError) error = NULL;
 
-  if (!(principal = sp_server_authenticate (server, msg, &error)))
-    {
-      sp_server_reply_error (msg, error);
-      return;
-    }
+  if (!(principal = _sp_server_require_roles (server, msg, NULL, NULL)))
+    return;
 
   if (strcmp (path, CATALOGUES_PATH) == 0)
     {
-      if (strcmp (method, "GET") != 0)
-        {
-          _sp_server_reply_method_not_allowed (msg, "GET");
-          return;
-        }
+      if (!_sp_server_require_method (msg, "GET", "GET"))
+        return;
       sp_server_defer (server, msg, g_steal_pointer (&principal), NULL, query, catalogue_list_work);
       return;
     }
@@ -379,11 +371,8 @@ competence_handler (SoupServer        *soup,
       const char *id = path + strlen (CATALOGUES_PATH "/");
       g_autoptr(GHashTable) q = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
-      if (strcmp (method, "GET") != 0)
-        {
-          _sp_server_reply_method_not_allowed (msg, "GET");
-          return;
-        }
+      if (!_sp_server_require_method (msg, "GET", "GET"))
+        return;
       if (*id == '\0' || strchr (id, '/') != NULL || !sp_id_is_valid (id))
         {
           _sp_server_reply_api_not_found (msg);
@@ -405,16 +394,10 @@ competence_handler (SoupServer        *soup,
     {
       JsonNode *body;
 
-      if (strcmp (method, "POST") != 0)
-        {
-          _sp_server_reply_method_not_allowed (msg, "POST");
-          return;
-        }
-      if (!(body = sp_server_read_json_body (msg, MAX_SUBMISSION, &error)))
-        {
-          sp_server_reply_error (msg, error);
-          return;
-        }
+      if (!_sp_server_require_method (msg, "POST", "POST"))
+        return;
+      if (!(body = _sp_server_require_json_body (msg, MAX_SUBMISSION)))
+        return;
       /* The principal is not passed on: a submission is anonymous. */
       sp_server_defer (server, msg, NULL, body, NULL, submission_work);
       return;
@@ -422,18 +405,10 @@ competence_handler (SoupServer        *soup,
 
   if (strcmp (path, REPORT_PATH) == 0)
     {
-      if (strcmp (method, "GET") != 0)
-        {
-          _sp_server_reply_method_not_allowed (msg, "GET");
-          return;
-        }
-      if (!sp_roles_contain_any ((const char * const *) principal->roles, "hr"))
-        {
-          g_set_error (&error, SP_ERROR, SP_ERROR_FORBIDDEN,
-                       "Only HR may read competence reports");
-          sp_server_reply_error (msg, error);
-          return;
-        }
+      if (!_sp_server_require_method (msg, "GET", "GET"))
+        return;
+      if (!_sp_server_check_roles (msg, principal, "hr", "Only HR may read competence reports"))
+        return;
       sp_server_defer (server, msg, g_steal_pointer (&principal), NULL, query, report_work);
       return;
     }

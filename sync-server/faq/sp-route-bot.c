@@ -1190,16 +1190,10 @@ ask_handler (SoupServer        *soup,
     }
   if (already_answered (msg))
     return;
-  if (strcmp (soup_server_message_get_method (msg), "POST") != 0)
-    {
-      _sp_server_reply_method_not_allowed (msg, "POST");
-      return;
-    }
-  if (!(body = sp_server_read_json_body (msg, MAX_ASK_BODY, &error)))
-    {
-      sp_server_reply_error (msg, error);
-      return;
-    }
+  if (!_sp_server_require_method (msg, "POST", "POST"))
+    return;
+  if (!(body = _sp_server_require_json_body (msg, MAX_ASK_BODY)))
+    return;
   if (g_atomic_int_add (&bot_get (server)->asks_in_flight, 1) >= MAX_ASK_IN_FLIGHT)
     {
       g_atomic_int_dec_and_test (&bot_get (server)->asks_in_flight);
@@ -1239,29 +1233,6 @@ status_handler (SoupServer        *soup,
   sp_server_defer (server, msg, NULL, NULL, NULL, status_work);
 }
 
-static SpPrincipal *
-require_roles (SpServer          *server,
-               SoupServerMessage *msg,
-               const char        *roles,
-               const char        *what)
-{
-  g_autoptr(SpPrincipal) principal = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (!(principal = sp_server_authenticate (server, msg, &error)))
-    {
-      sp_server_reply_error (msg, error);
-      return NULL;
-    }
-  if (!sp_roles_contain_any ((const char * const *) principal->roles, roles))
-    {
-      g_set_error (&error, SP_ERROR, SP_ERROR_FORBIDDEN, "Only %s", what);
-      sp_server_reply_error (msg, error);
-      return NULL;
-    }
-  return g_steal_pointer (&principal);
-}
-
 static void
 unanswered_handler (SoupServer        *soup,
                     SoupServerMessage *msg,
@@ -1270,21 +1241,16 @@ unanswered_handler (SoupServer        *soup,
                     gpointer           user_data)
 {
   SpServer *server = user_data;
-  const char *method = soup_server_message_get_method (msg);
   g_autoptr(SpPrincipal) principal = NULL;
-  g_autoptr(GError) error = NULL;
 
-  if (!(principal = require_roles (server, msg, "editor,admin",
-                                   "editors may read and triage the unanswered questions")))
+  if (!(principal = _sp_server_require_roles (server, msg, "editor,admin",
+                                              "Only editors may read and triage the unanswered questions")))
     return;
 
   if (strcmp (path, UNANSWERED_PATH) == 0)
     {
-      if (strcmp (method, "GET") != 0)
-        {
-          _sp_server_reply_method_not_allowed (msg, "GET");
-          return;
-        }
+      if (!_sp_server_require_method (msg, "GET", "GET"))
+        return;
       sp_server_defer (server, msg, g_steal_pointer (&principal), NULL, query, unanswered_list_work);
       return;
     }
@@ -1293,16 +1259,10 @@ unanswered_handler (SoupServer        *soup,
       g_autoptr(GHashTable) params = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
       JsonNode *body;
 
-      if (strcmp (method, "POST") != 0)
-        {
-          _sp_server_reply_method_not_allowed (msg, "POST");
-          return;
-        }
-      if (!(body = sp_server_read_json_body (msg, MAX_STATE_BODY, &error)))
-        {
-          sp_server_reply_error (msg, error);
-          return;
-        }
+      if (!_sp_server_require_method (msg, "POST", "POST"))
+        return;
+      if (!(body = _sp_server_require_json_body (msg, MAX_STATE_BODY)))
+        return;
       g_hash_table_insert (params, "_id", g_strdup (path + strlen (UNANSWERED_PATH "/")));
       sp_server_defer (server, msg, g_steal_pointer (&principal), body, params, unanswered_state_work);
       return;
@@ -1320,18 +1280,15 @@ kpi_handler (SoupServer        *soup,
   SpServer *server = user_data;
   g_autoptr(SpPrincipal) principal = NULL;
 
-  if (!(principal = require_roles (server, msg, "staff", "staff")))
+  if (!(principal = _sp_server_require_roles (server, msg, "staff", "Only staff")))
     return;
   if (strcmp (path, KPI_PATH) != 0)
     {
       _sp_server_reply_api_not_found (msg);
       return;
     }
-  if (strcmp (soup_server_message_get_method (msg), "GET") != 0)
-    {
-      _sp_server_reply_method_not_allowed (msg, "GET");
-      return;
-    }
+  if (!_sp_server_require_method (msg, "GET", "GET"))
+    return;
   sp_server_defer (server, msg, g_steal_pointer (&principal), NULL, query, kpi_work);
 }
 

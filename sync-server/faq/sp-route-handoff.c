@@ -1088,24 +1088,16 @@ citizen_handler (SoupServer        *soup,
 {
   HandoffRoute *route = user_data;
   SpServer *server = route->server;
-  const char *method = soup_server_message_get_method (msg);
-  g_autoptr(GError) error = NULL;
   g_autofree char *id = NULL;
   const char *rest;
   JsonNode *body;
 
   if (strcmp (path, CITIZEN_CALLBACK_PATH) == 0 || strcmp (path, CITIZEN_HANDOFF_PATH) == 0)
     {
-      if (strcmp (method, "POST") != 0)
-        {
-          _sp_server_reply_method_not_allowed (msg, "POST, OPTIONS");
-          return;
-        }
-      if (!(body = sp_server_read_json_body (msg, MAX_PUBLIC_BODY, &error)))
-        {
-          sp_server_reply_error (msg, error);
-          return;
-        }
+      if (!_sp_server_require_method (msg, "POST", "POST, OPTIONS"))
+        return;
+      if (!(body = _sp_server_require_json_body (msg, MAX_PUBLIC_BODY)))
+        return;
       sp_server_defer (server, msg, NULL, body, NULL,
                        strcmp (path, CITIZEN_CALLBACK_PATH) == 0 ? callback_work : handoff_create_work);
       return;
@@ -1118,16 +1110,10 @@ citizen_handler (SoupServer        *soup,
     {
       g_autoptr(GHashTable) q = NULL;
 
-      if (strcmp (method, "POST") != 0)
-        {
-          _sp_server_reply_method_not_allowed (msg, "POST, OPTIONS");
-          return;
-        }
-      if (!(body = sp_server_read_json_body (msg, MAX_PUBLIC_BODY, &error)))
-        {
-          sp_server_reply_error (msg, error);
-          return;
-        }
+      if (!_sp_server_require_method (msg, "POST", "POST, OPTIONS"))
+        return;
+      if (!(body = _sp_server_require_json_body (msg, MAX_PUBLIC_BODY)))
+        return;
       q = id_query (id);
       sp_server_defer (server, msg, NULL, body, q, citizen_message_work);
       return;
@@ -1138,11 +1124,8 @@ citizen_handler (SoupServer        *soup,
       const char *state = query ? g_hash_table_lookup (query, "state") : NULL;
       gint64 after;
 
-      if (strcmp (method, "GET") != 0)
-        {
-          _sp_server_reply_method_not_allowed (msg, "GET, OPTIONS");
-          return;
-        }
+      if (!_sp_server_require_method (msg, "GET", "GET, OPTIONS"))
+        return;
       if (!parse_after (query, &after))
         {
           reply_bad_after (msg);
@@ -1234,35 +1217,22 @@ staff_handler (SoupServer        *soup,
 {
   HandoffRoute *route = user_data;
   SpServer *server = route->server;
-  const char *method = soup_server_message_get_method (msg);
   g_autoptr(SpPrincipal) principal = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) q = NULL;
   g_autofree char *id = NULL;
   const char *rest;
   JsonNode *body = NULL;
 
-  if (!(principal = sp_server_authenticate (server, msg, &error)))
-    {
-      sp_server_reply_error (msg, error);
-      return;
-    }
-  if (!sp_roles_contain_any ((const char * const *) principal->roles, STAFF_ROLES))
-    {
-      _sp_server_reply_error_literal (msg, SOUP_STATUS_FORBIDDEN, sp_error_slug (SP_ERROR_FORBIDDEN),
-                                      "Only editors and administrators answer hand-offs");
-      return;
-    }
+  if (!(principal = _sp_server_require_roles (server, msg, STAFF_ROLES,
+                                              "Only editors and administrators answer hand-offs")))
+    return;
 
   if (strcmp (path, STAFF_EVENTS) == 0)
     {
       gint64 after;
 
-      if (strcmp (method, "GET") != 0)
-        {
-          _sp_server_reply_method_not_allowed (msg, "GET");
-          return;
-        }
+      if (!_sp_server_require_method (msg, "GET", "GET"))
+        return;
       if (!parse_after (query, &after))
         {
           reply_bad_after (msg);
@@ -1276,11 +1246,8 @@ staff_handler (SoupServer        *soup,
     {
       const char *state = query ? g_hash_table_lookup (query, "state") : NULL;
 
-      if (strcmp (method, "GET") != 0)
-        {
-          _sp_server_reply_method_not_allowed (msg, "GET");
-          return;
-        }
+      if (!_sp_server_require_method (msg, "GET", "GET"))
+        return;
       if (state != NULL && *state != '\0' && !g_strv_contains (list_states, state))
         {
           _sp_server_reply_error_literal (msg, SOUP_STATUS_BAD_REQUEST, sp_error_slug (SP_ERROR_INVALID),
@@ -1297,11 +1264,8 @@ staff_handler (SoupServer        *soup,
 
   if (*rest == '\0')
     {
-      if (strcmp (method, "GET") != 0)
-        {
-          _sp_server_reply_method_not_allowed (msg, "GET");
-          return;
-        }
+      if (!_sp_server_require_method (msg, "GET", "GET"))
+        return;
       sp_server_defer (server, msg, NULL, NULL, q, staff_get_work);
       return;
     }
@@ -1310,16 +1274,10 @@ staff_handler (SoupServer        *soup,
     {
       gboolean close = strcmp (rest, "close") == 0;
 
-      if (strcmp (method, "POST") != 0)
-        {
-          _sp_server_reply_method_not_allowed (msg, "POST");
-          return;
-        }
-      if (!close && !(body = sp_server_read_json_body (msg, MAX_PUBLIC_BODY, &error)))
-        {
-          sp_server_reply_error (msg, error);
-          return;
-        }
+      if (!_sp_server_require_method (msg, "POST", "POST"))
+        return;
+      if (!close && !(body = _sp_server_require_json_body (msg, MAX_PUBLIC_BODY)))
+        return;
       sp_server_defer (server, msg, g_steal_pointer (&principal), body, q,
                        close ? staff_close_work : staff_message_work);
       return;

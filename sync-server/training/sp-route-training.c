@@ -112,21 +112,14 @@ training_handler (SoupServer        *soup,
   SpServer *server = user_data;
   const char *method = soup_server_message_get_method (msg);
   g_autoptr(SpPrincipal) principal = NULL;
-  g_autoptr(GError) error = NULL;
 
-  if (!(principal = sp_server_authenticate (server, msg, &error)))
-    {
-      sp_server_reply_error (msg, error);
-      return;
-    }
+  if (!(principal = _sp_server_require_roles (server, msg, NULL, NULL)))
+    return;
 
   if (strcmp (path, TRAINING_PATH) == 0)
     {
-      if (strcmp (method, "GET") != 0)
-        {
-          _sp_server_reply_method_not_allowed (msg, "GET");
-          return;
-        }
+      if (!_sp_server_require_method (msg, "GET", "GET"))
+        return;
       sp_server_defer (server, msg, g_steal_pointer (&principal), NULL, NULL, items_work);
       return;
     }
@@ -135,13 +128,9 @@ training_handler (SoupServer        *soup,
     {
       if (strcmp (method, "GET") == 0)
         {
-          if (!sp_roles_contain_any ((const char * const *) principal->roles, "trainer"))
-            {
-              g_set_error (&error, SP_ERROR, SP_ERROR_FORBIDDEN,
-                           "Only trainers may read the training demand");
-              sp_server_reply_error (msg, error);
-              return;
-            }
+          if (!_sp_server_check_roles (msg, principal, "trainer",
+                                       "Only trainers may read the training demand"))
+            return;
           sp_server_defer (server, msg, g_steal_pointer (&principal), NULL, NULL, demand_get_work);
           return;
         }
@@ -149,11 +138,8 @@ training_handler (SoupServer        *soup,
         {
           JsonNode *body;
 
-          if (!(body = sp_server_read_json_body (msg, MAX_DEMAND, &error)))
-            {
-              sp_server_reply_error (msg, error);
-              return;
-            }
+          if (!(body = _sp_server_require_json_body (msg, MAX_DEMAND)))
+            return;
           /* Anonymous: the principal is not passed on. */
           sp_server_defer (server, msg, NULL, body, NULL, demand_add_work);
           return;
