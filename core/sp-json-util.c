@@ -52,3 +52,25 @@ sp_json_get_int_or (JsonObject *object,
 
   return sp_json_get_int (object, name, &value) ? value : fallback;
 }
+
+GStrv
+sp_json_get_strv (JsonObject *object,
+                  const char *name)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *item = json_array_get_element (array, i);
+
+          if (JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING)
+            g_strv_builder_add (builder, json_node_get_string (item));
+        }
+    }
+  return g_strv_builder_end (builder);
+}

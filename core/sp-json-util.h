@@ -24,4 +24,10 @@ gint64      sp_json_get_int_or    (JsonObject *object,
                                    const char *name,
                                    gint64      fallback);
 
+/* The string items of the array member @name as a NULL-terminated vector
+ * (owned, never NULL): empty when missing or not an array; items that are
+ * not strings are skipped. */
+GStrv       sp_json_get_strv      (JsonObject *object,
+                                   const char *name);
+
 G_END_DECLS

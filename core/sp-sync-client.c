@@ -9,6 +9,7 @@
 
 #include "sp-change.h"
 #include "sp-error.h"
+#include "sp-json-util.h"
 #include "sp-local-store.h"
 #include "sp-sync-client.h"
 
@@ -303,27 +304,6 @@ protocol_error (GError    **error,
   return FALSE;
 }
 
-static char **
-parse_roles (JsonObject *object)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  JsonNode *node = json_object_get_member (object, "roles");
-
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *item = json_array_get_element (array, i);
-
-          if (JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING)
-            g_strv_builder_add (builder, json_node_get_string (item));
-        }
-    }
-  return g_strv_builder_end (builder);
-}
-
 char *
 sp_sync_client_login (SpSyncClient   *self,
                       const char     *user,
@@ -371,7 +351,7 @@ sp_sync_client_login (SpSyncClient   *self,
   token = g_strdup (json_node_get_string (token_node));
   sp_sync_client_set_token (self, token);
   if (roles)
-    *roles = parse_roles (object);
+    *roles = sp_json_get_strv (object, "roles");
   return token;
 }
 

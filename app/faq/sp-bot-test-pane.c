@@ -110,28 +110,6 @@ static void schedule_rebuild (SpBotTestPane *self);
 
 /* Reading the rows (main thread: the store's connection stays here) */
 
-static GStrv
-strv_member (JsonObject *fields,
-             const char *member)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  JsonNode *node = json_object_get_member (fields, member);
-
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *item = json_array_get_element (array, i);
-
-          if (JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING)
-            g_strv_builder_add (builder, json_node_get_string (item));
-        }
-    }
-  return g_strv_builder_end (builder);
-}
-
 static gboolean
 is_expired (const char *valid_until,
             const char *today)
@@ -175,8 +153,8 @@ read_entity (SpBotTestPane *self,
       doc->lang = g_strdup (is_faq ? sp_json_get_string_or (f, "language", "de") : "de");
       if (is_faq)
         {
-          doc->alternatives = strv_member (f, "alternatives");
-          doc->keywords = strv_member (f, "keywords");
+          doc->alternatives = sp_json_get_strv (f, "alternatives");
+          doc->keywords = sp_json_get_strv (f, "keywords");
           doc->extra = g_strdup (sp_json_get_string_or (f, "office", ""));
         }
       else

@@ -56,29 +56,6 @@ text_of (JsonObject *fields,
   return sp_json_get_string_or (fields, name, "");
 }
 
-/* A STRV field as a NULL-terminated vector (owned). */
-static GStrv
-strv_of (JsonObject *fields,
-         const char *name)
-{
-  JsonNode *node = json_object_get_member (fields, name);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *item = json_array_get_element (array, i);
-
-          if (JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING)
-            g_strv_builder_add (builder, json_node_get_string (item));
-        }
-    }
-  return g_strv_builder_end (builder);
-}
-
 static gboolean
 is_live (SpChange *row)
 {
@@ -198,7 +175,7 @@ index_from_rows (IndexRows  *rows,
           keywords = g_ptr_array_new_with_free_func (g_free);
           g_hash_table_insert (linked_keywords, (gpointer) service_id, keywords);
         }
-      kw = strv_of (row->fields, "keywords");
+      kw = sp_json_get_strv (row->fields, "keywords");
       for (guint k = 0; kw[k] != NULL; k++)
         g_ptr_array_add (keywords, g_strdup (kw[k]));
     }
@@ -237,8 +214,8 @@ index_from_rows (IndexRows  *rows,
           doc->office = g_strdup (text_of (service->fields, "office"));
         }
 
-      alternatives = strv_of (row->fields, "alternatives");
-      keywords = strv_of (row->fields, "keywords");
+      alternatives = sp_json_get_strv (row->fields, "alternatives");
+      keywords = sp_json_get_strv (row->fields, "keywords");
       match.id = doc->match_id;
       match.title = doc->question;
       match.alternatives = (const char * const *) alternatives;
