@@ -66,7 +66,7 @@ static const SpFeature features[] = {
   { "unanswered", N_("Questions without answer"), "dialog-question-symbolic", "editor" },
   { "handoff",    N_("Hand-offs"),              "mail-unread-symbolic",      "editor" },
   { "office-hours", N_("Office hours"),         "alarm-symbolic",            "editor" },
-  { "bot-kpi",    N_("Bot KPIs"),               "utilities-system-monitor-symbolic", NULL },
+  { "bot-kpi",    N_("Bot KPIs"),               "x-office-presentation-symbolic", NULL },
 };
 
 G_DEFINE_FINAL_TYPE (SpWindow, sp_window, ADW_TYPE_APPLICATION_WINDOW)
