@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "sp-lexicon.h"
+#include "sp-lexicon-private.h"
 
 #include "sp-text.h"
 
@@ -24,27 +24,26 @@
 #define WEIGHT_CURATED_SYNONYM  0.85f
 #define WEIGHT_THESAURUS        0.45f
 
-/* Values of words_de: which spellings the word list has. */
-#define WORD_LOWER  1   /* verb, adjective, ...: "melden" */
-#define WORD_NOUN   2   /* capitalised: "Meldung" */
+/* --- tables -------------------------------------------------------------- */
 
-struct _SpLexicon
+/* A lexicon loaded from the cache looks its big tables up in the mapped
+ * file (sp-lexicon-cache.c); a parsed one in its hash tables. */
+
+/* WORD_* flags of a plain word, 0 if the word list lacks it. */
+static guint
+word_list_flags (SpLexicon  *self,
+                 const char *plain)
 {
-  GStringChunk *strings;
-  GHashTable   *stop_de;       /* folded word -> itself */
-  GHashTable   *stop_en;
-  GHashTable   *words_de;      /* plain word -> WORD_* flags */
-  GHashTable   *synonyms;      /* stem key -> GArray of SpLexiconTerm */
-  GHashTable   *translations;  /* folded English phrase -> GArray of SpLexiconTerm */
-  GPtrArray    *curated_words; /* folded single words of synonyms-de.txt */
-  GHashTable   *background;    /* stem key -> entries of trans-de-en using it */
-  GHashTable   *fold_cache;    /* folded word -> stem key (loading only) */
-  guint         background_n;
-  GHashTable   *curated_set;
-  gboolean      has_wordlist;
-  gboolean      has_thesaurus;
-  gboolean      has_translations;
-};
+  if (self->cache_file != NULL)
+    return sp_lexicon_cache_value (self, &self->words_index, plain);
+  return GPOINTER_TO_UINT (g_hash_table_lookup (self->words_de, plain));
+}
+
+static gboolean
+word_list_empty (SpLexicon *self)
+{
+  return self->cache_file == NULL && g_hash_table_size (self->words_de) == 0;
+}
 
 /* --- stemming ----------------------------------------------------------- */
 
@@ -109,7 +108,7 @@ sp_lexicon_stem (SpLexicon  *self,
     /* Snowball takes "-er" off nouns too: Wetter -> wett (= wetten),
      * Anwohner -> anwohn. A noun in -er whose rest is no noun keeps it;
      * plurals like Kinder (Kind) still lose it. */
-    if (self != NULL && g_hash_table_size (self->words_de) > 0 && sl >= 3 &&
+    if (self != NULL && !word_list_empty (self) && sl >= 3 &&
         ((len == sl + 2 && g_str_has_suffix (word, "er")) ||
          (len == sl + 3 && (g_str_has_suffix (word, "ern") || g_str_has_suffix (word, "ers")))) &&
         strncmp (word, stem, sl) == 0)
@@ -117,8 +116,8 @@ sp_lexicon_stem (SpLexicon  *self,
         g_autofree char *plain_stem = sp_text_plain (stem);
         g_autofree char *er = g_strndup (word, sl + 2);
         g_autofree char *plain_er = sp_text_plain (er);
-        guint stem_flags = GPOINTER_TO_UINT (g_hash_table_lookup (self->words_de, plain_stem));
-        guint er_flags = GPOINTER_TO_UINT (g_hash_table_lookup (self->words_de, plain_er));
+        guint stem_flags = word_list_flags (self, plain_stem);
+        guint er_flags = word_list_flags (self, plain_er);
 
         if (er_flags != 0 && (stem_flags & WORD_NOUN) == 0)
           return g_steal_pointer (&plain_er);
@@ -663,23 +662,10 @@ load_system_file (SpLexicon   *self,
   return TRUE;
 }
 
-SpLexicon *
-sp_lexicon_new (const char  *data_dir,
-                gboolean     system_dicts,
-                GError     **error)
+static SpLexicon *
+lexicon_alloc (void)
 {
-  g_autoptr(SpLexicon) self = g_new0 (SpLexicon, 1);
-  static const struct {
-    const char *name;
-    void (*func) (SpLexicon *, char *);
-  } curated[] = {
-    { "stopwords-de.txt", stop_de_line },
-    { "stopwords-en.txt", stop_en_line },
-    { "synonyms-de.txt", synonyms_line },
-    { "en-de.txt", en_de_line },
-  };
-  g_autofree char *stop_de = NULL;
-  g_autofree char *stop_en = NULL;
+  SpLexicon *self = g_new0 (SpLexicon, 1);
 
   self->strings = g_string_chunk_new (1 << 16);
   self->stop_de = g_hash_table_new (g_str_hash, g_str_equal);
@@ -690,6 +676,26 @@ sp_lexicon_new (const char  *data_dir,
   self->curated_words = g_ptr_array_new ();
   self->curated_set = g_hash_table_new (g_str_hash, g_str_equal);
   self->background = g_hash_table_new (g_str_hash, g_str_equal);
+  g_mutex_init (&self->memo_lock);
+  return self;
+}
+
+static SpLexicon *
+lexicon_parse (const char  *data_dir,
+               gboolean     system_dicts,
+               GError     **error)
+{
+  g_autoptr(SpLexicon) self = lexicon_alloc ();
+  static const struct {
+    const char *name;
+    void (*func) (SpLexicon *, char *);
+  } curated[] = {
+    { "stopwords-de.txt", stop_de_line },
+    { "stopwords-en.txt", stop_en_line },
+    { "synonyms-de.txt", synonyms_line },
+    { "en-de.txt", en_de_line },
+  };
+
   self->fold_cache = g_hash_table_new (g_str_hash, g_str_equal);
 
   if (data_dir == NULL)
@@ -724,6 +730,50 @@ sp_lexicon_new (const char  *data_dir,
   sort_lists (self->translations);
   g_clear_pointer (&self->fold_cache, g_hash_table_unref);
   return g_steal_pointer (&self);
+}
+
+/* Parsing the system dictionaries costs seconds of CPU, so a complete
+ * lexicon (curated files and all three dictionaries present) is kept in a
+ * binary cache keyed by its input files (sp-lexicon-cache.c) and loaded
+ * from there while none of them changed. STADTPULT_LEXICON_CACHE=0
+ * disables the cache. */
+SpLexicon *
+sp_lexicon_new (const char  *data_dir,
+                gboolean     system_dicts,
+                GError     **error)
+{
+  g_autofree char *key = NULL;
+  SpLexicon *self;
+
+  if (data_dir != NULL && system_dicts &&
+      g_strcmp0 (g_getenv ("STADTPULT_LEXICON_CACHE"), "0") != 0)
+    {
+      g_autofree char *stop_de = g_build_filename (data_dir, "stopwords-de.txt", NULL);
+      g_autofree char *stop_en = g_build_filename (data_dir, "stopwords-en.txt", NULL);
+      g_autofree char *synonyms = g_build_filename (data_dir, "synonyms-de.txt", NULL);
+      g_autofree char *en_de = g_build_filename (data_dir, "en-de.txt", NULL);
+      const char * const inputs[] = {
+        stop_de, stop_en, synonyms, en_de,
+        NGERMAN_PATH, OPENTHESAURUS_PATH, TRANS_DE_EN_PATH, NULL
+      };
+
+      key = sp_lexicon_cache_key (inputs);
+    }
+  if (key != NULL)
+    {
+      self = lexicon_alloc ();
+      if (sp_lexicon_cache_load (self, key))
+        {
+          self->has_wordlist = self->has_thesaurus = self->has_translations = TRUE;
+          return self;
+        }
+      sp_lexicon_free (self);
+    }
+  self = lexicon_parse (data_dir, system_dicts, error);
+  if (self != NULL && key != NULL &&
+      self->has_wordlist && self->has_thesaurus && self->has_translations)
+    sp_lexicon_cache_save (self, key);
+  return self;
 }
 
 static SpLexicon *default_lexicon;
@@ -764,6 +814,8 @@ sp_lexicon_free (SpLexicon *self)
   g_clear_pointer (&self->background, g_hash_table_unref);
   g_clear_pointer (&self->fold_cache, g_hash_table_unref);
   g_clear_pointer (&self->strings, g_string_chunk_free);
+  g_clear_pointer (&self->cache_file, g_mapped_file_unref);
+  g_mutex_clear (&self->memo_lock);
   g_free (self);
 }
 
@@ -801,7 +853,7 @@ sp_lexicon_is_german_word (SpLexicon  *self,
 {
   g_autofree char *plain = sp_text_plain (word);
 
-  return g_hash_table_contains (self->words_de, plain) ||
+  return word_list_flags (self, plain) != 0 ||
          g_hash_table_contains (self->stop_de, word);
 }
 
@@ -811,17 +863,17 @@ sp_lexicon_is_verb_form (SpLexicon  *self,
 {
   g_autofree char *plain = NULL;
 
-  if (g_hash_table_size (self->words_de) == 0)
+  if (word_list_empty (self))
     return TRUE;
   plain = sp_text_plain (word);
-  return (GPOINTER_TO_UINT (g_hash_table_lookup (self->words_de, plain)) & WORD_LOWER) != 0;
+  return (word_list_flags (self, plain) & WORD_LOWER) != 0;
 }
 
 gboolean
 sp_lexicon_is_english_word (SpLexicon  *self,
                             const char *word)
 {
-  return g_hash_table_contains (self->translations, word) ||
+  return sp_lexicon_translate_en (self, word) != NULL ||
          g_hash_table_contains (self->stop_en, word);
 }
 
@@ -833,7 +885,10 @@ sp_lexicon_commonness (SpLexicon  *self,
 
   if (self->background_n == 0)
     return 0;
-  df = GPOINTER_TO_UINT (g_hash_table_lookup (self->background, stem_key));
+  if (self->cache_file != NULL)
+    df = sp_lexicon_cache_value (self, &self->background_index, stem_key);
+  else
+    df = GPOINTER_TO_UINT (g_hash_table_lookup (self->background, stem_key));
   /* 0 for rare words, 1 for the most common ones. */
   return CLAMP (log1p (df) / log1p (self->background_n / 50.0), 0.0, 1.0);
 }
@@ -848,6 +903,8 @@ const GArray *
 sp_lexicon_synonyms (SpLexicon  *self,
                      const char *stem_key)
 {
+  if (self->cache_file != NULL)
+    return sp_lexicon_cache_terms (self, &self->synonyms_index, self->synonyms, stem_key);
   return g_hash_table_lookup (self->synonyms, stem_key);
 }
 
@@ -855,6 +912,9 @@ const GArray *
 sp_lexicon_translate_en (SpLexicon  *self,
                          const char *english)
 {
+  if (self->cache_file != NULL)
+    return sp_lexicon_cache_terms (self, &self->translations_index, self->translations,
+                                   english);
   return g_hash_table_lookup (self->translations, english);
 }
 
@@ -874,7 +934,7 @@ word_flags (SpLexicon  *self,
 
   memcpy (buf, plain, len);
   buf[len] = '\0';
-  flags = GPOINTER_TO_UINT (g_hash_table_lookup (self->words_de, buf));
+  flags = word_list_flags (self, buf);
   if (known != NULL && g_hash_table_contains (known, buf))
     flags |= WORD_NOUN | WORD_LOWER;
   return flags;
@@ -962,10 +1022,10 @@ part_cost (SpLexicon  *self,
 
       memcpy (buf, plain, len);
       memcpy (buf + len, "en", 3);
-      if (GPOINTER_TO_UINT (g_hash_table_lookup (self->words_de, buf)) & WORD_LOWER)
+      if (word_list_flags (self, buf) & WORD_LOWER)
         return 1.3;
       buf[len + 1] = '\0';  /* "...e": Schule -> Schul */
-      if (g_hash_table_contains (self->words_de, buf))
+      if (word_list_flags (self, buf) != 0)
         return 1.3;
     }
   return -1;

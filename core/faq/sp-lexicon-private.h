@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+#pragma once
+
+#include "sp-lexicon.h"
+
+G_BEGIN_DECLS
+
+/* Internals of SpLexicon shared by sp-lexicon.c (parsing, queries) and
+ * sp-lexicon-cache.c (the binary cache of the parsed lexicon). */
+
+/* Values of words_de: which spellings the word list has. */
+#define WORD_LOWER  1   /* verb, adjective, ...: "melden" */
+#define WORD_NOUN   2   /* capitalised: "Meldung" */
+
+/* One big table of the cache file, looked up in place (sp-lexicon-cache.c). */
+typedef struct {
+  const guint32 *buckets;      /* (string + 1, value) pairs; string 0: empty */
+  guint32        mask;         /* number of buckets - 1 */
+  const guint32 *terms;        /* term lists of synonyms and translations */
+  guint32        n_terms;
+} SpLexiconIndex;
+
+struct _SpLexicon
+{
+  GStringChunk *strings;
+  /* Loaded from the cache: the big tables live in the mapped file and
+   * words_de, background are empty; synonyms and translations only memoise
+   * the GArrays handed out so far (under memo_lock). */
+  GMappedFile  *cache_file;
+  const char   *blob;
+  guint32       blob_len;
+  SpLexiconIndex words_index;
+  SpLexiconIndex background_index;
+  SpLexiconIndex synonyms_index;
+  SpLexiconIndex translations_index;
+  GMutex        memo_lock;
+  GHashTable   *stop_de;       /* folded word -> itself */
+  GHashTable   *stop_en;
+  GHashTable   *words_de;      /* plain word -> WORD_* flags */
+  GHashTable   *synonyms;      /* stem key -> GArray of SpLexiconTerm */
+  GHashTable   *translations;  /* folded English phrase -> GArray of SpLexiconTerm */
+  GPtrArray    *curated_words; /* folded single words of synonyms-de.txt */
+  GHashTable   *background;    /* stem key -> entries of trans-de-en using it */
+  GHashTable   *fold_cache;    /* folded word -> stem key (loading only) */
+  guint         background_n;
+  GHashTable   *curated_set;
+  gboolean      has_wordlist;
+  gboolean      has_thesaurus;
+  gboolean      has_translations;
+};
+
+/* Identity of the lexicon's inputs: every file's path, size and mtime
+ * (@paths, NULL-terminated) plus the format version. NULL if a file is
+ * missing: such a lexicon is never cached. */
+char     *sp_lexicon_cache_key   (const char * const *paths);
+/* Fills the empty tables of @self from the cache file for @key. FALSE
+ * (and @self possibly half filled: discard it) if there is no valid one. */
+gboolean  sp_lexicon_cache_load  (SpLexicon  *self,
+                                  const char *key);
+/* Value stored for @key in @index (0 if absent: flags and counts are
+ * never 0). */
+guint32   sp_lexicon_cache_value (SpLexicon            *self,
+                                  const SpLexiconIndex *index,
+                                  const char           *key);
+/* Term list of @key in @index as a GArray of SpLexiconTerm, memoised in
+ * @memo (synonyms or translations) for the lexicon's lifetime; NULL if
+ * absent. Thread-safe. */
+const GArray *sp_lexicon_cache_terms (SpLexicon            *self,
+                                      const SpLexiconIndex *index,
+                                      GHashTable           *memo,
+                                      const char           *key);
+/* Writes the parsed @self as the cache file for @key; failures are only
+ * logged with g_debug() (a read-only home just means no cache). */
+void      sp_lexicon_cache_save  (SpLexicon  *self,
+                                  const char *key);
+
+G_END_DECLS
