@@ -1143,6 +1143,25 @@ fast_fields (FastParser      *fp,
   return TRUE;
 }
 
+/* The string member @name as a valid id (owned), NULL with @error set. */
+static char *
+node_id (JsonNode    *node,
+         const char  *name,
+         GError     **error)
+{
+  const char *s;
+
+  if (!(s = node_string (node, name, error)))
+    return NULL;
+  if (!sp_id_is_valid (s))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "%s: must be 1 to 64 characters of A-Z a-z 0-9 . _ : -", name);
+      return NULL;
+    }
+  return g_strdup (s);
+}
+
 /* The checks of one change on its members (NULL when missing), the same
  * for the tree (sp_change_from_json) and the streaming decoders of pull
  * pages and push bodies, in this order: change_id, entity, id,
@@ -1165,15 +1184,8 @@ check_members (JsonNode       **members,
 
   *skip = FALSE;
 
-  if (!(s = node_string (members[PM_CHANGE_ID], "change_id", error)))
+  if (!(change->change_id = node_id (members[PM_CHANGE_ID], "change_id", error)))
     return FALSE;
-  if (!sp_id_is_valid (s))
-    {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
-                   "change_id: must be 1 to 64 characters of A-Z a-z 0-9 . _ : -");
-      return FALSE;
-    }
-  change->change_id = g_strdup (s);
 
   if (!(s = node_string (members[PM_ENTITY], "entity", error)))
     return FALSE;
@@ -1193,15 +1205,8 @@ check_members (JsonNode       **members,
     }
   change->entity = g_strdup (s);
 
-  if (!(s = node_string (members[PM_ID], "id", error)))
+  if (!(change->id = node_id (members[PM_ID], "id", error)))
     return FALSE;
-  if (!sp_id_is_valid (s))
-    {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
-                   "id: must be 1 to 64 characters of A-Z a-z 0-9 . _ : -");
-      return FALSE;
-    }
-  change->id = g_strdup (s);
 
   if (!node_int (members[PM_BASE_VERSION], "base_version", &change->base_version, error))
     return FALSE;

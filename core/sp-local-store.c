@@ -733,6 +733,20 @@ sp_local_store_outbox_peek (SpLocalStore  *self,
   return g_steal_pointer (&changes);
 }
 
+/* Steps @stmt once (done, or a row), then resets it. */
+static gboolean
+step_done (SpDb          *db,
+           sqlite3_stmt  *stmt,
+           GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return sp_db_set_error (db, error);
+  return TRUE;
+}
+
 gboolean
 sp_local_store_outbox_mark_sent (SpLocalStore  *self,
                                  GPtrArray     *changes,
@@ -754,17 +768,11 @@ sp_local_store_outbox_mark_sent (SpLocalStore  *self,
   for (guint i = 0; i < changes->len; i++)
     {
       const SpChange *change = g_ptr_array_index (changes, i);
-      int rc;
 
       sqlite3_reset (stmt);
       sqlite3_bind_text (stmt, 1, change->change_id, -1, SQLITE_TRANSIENT);
-      rc = sqlite3_step (stmt);
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        {
-          sp_db_set_error (self->db, &local_error);
-          goto failed;
-        }
+      if (!step_done (self->db, stmt, &local_error))
+        goto failed;
     }
 
   if (!sp_db_commit (self->db, &local_error))
@@ -891,13 +899,8 @@ sp_local_store_outbox_take (SpLocalStore  *self,
       if (stmt == NULL)
         goto failed;
       sqlite3_bind_int64 (stmt, 1, last_seq);
-      rc = sqlite3_step (stmt);
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        {
-          sp_db_set_error (self->db, &local_error);
-          goto failed;
-        }
+      if (!step_done (self->db, stmt, &local_error))
+        goto failed;
     }
 
   if (!sp_db_commit (self->db, &local_error))
@@ -911,19 +914,6 @@ failed:
     g_hash_table_remove_all (change_ids);
   g_propagate_error (error, local_error);
   return 0;
-}
-
-static gboolean
-step_done (SpDb          *db,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    return sp_db_set_error (db, error);
-  return TRUE;
 }
 
 /* Per entity: the version update of an answered change (row id ?1,
