@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "sp-bench-util.h"
 #include "sp-change.h"
 #include "sp-db.h"
 #include "sp-error.h"
@@ -62,14 +63,6 @@ typedef struct {
 } Server;
 
 static void
-die (const char *what,
-     GError     *error)
-{
-  g_printerr ("bench-sync: %s: %s\n", what, error ? error->message : "failed");
-  exit (1);
-}
-
-static void
 server_start (Server *server)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
@@ -83,7 +76,7 @@ server_start (Server *server)
                                               "--port", "0", "--bind", "127.0.0.1",
                                               NULL);
   if (server->proc == NULL)
-    die ("spawning the server", error);
+    sp_bench_die ("spawning the server", error);
 
   for (;;)
     {
@@ -100,7 +93,7 @@ server_start (Server *server)
           return;
         }
       if (g_subprocess_get_identifier (server->proc) == NULL || g_get_monotonic_time () > deadline)
-        die ("server did not start", NULL);
+        sp_bench_die ("server did not start", NULL);
       g_usleep (10000);
     }
 }
@@ -117,7 +110,7 @@ add_user (Server *server, const char *name)
                            "--role", "editor", "--password-file", pw,
                            "--db", server->db_path, NULL);
   if (proc == NULL || !g_subprocess_wait_check (proc, NULL, &error))
-    die ("user add", error);
+    sp_bench_die ("user add", error);
 }
 
 /* Same fields and values as bench/pouchdb/bench.js serviceDoc() */
@@ -193,24 +186,24 @@ raw_push (SoupSession *session,
   soup_message_set_request_body_from_bytes (msg, "application/json", body);
   resp = soup_session_send_and_read (session, msg, NULL, &error);
   if (resp == NULL)
-    die ("seed push", error);
+    sp_bench_die ("seed push", error);
   if (soup_message_get_status (msg) != 200)
     {
       g_printerr ("%.*s\n", (int) g_bytes_get_size (resp), (const char *) g_bytes_get_data (resp, NULL));
-      die ("seed push status", NULL);
+      sp_bench_die ("seed push status", NULL);
     }
 
   answer = sp_json_parse (g_bytes_get_data (resp, NULL), g_bytes_get_size (resp), &error);
   if (answer == NULL)
-    die ("seed push answer", error);
+    sp_bench_die ("seed push answer", error);
   results = json_object_get_array_member (json_node_get_object (answer), "results");
   if (results == NULL || json_array_get_length (results) != changes->len)
-    die ("seed push results", NULL);
+    sp_bench_die ("seed push results", NULL);
   for (guint i = 0; i < changes->len; i++)
     {
       JsonObject *r = json_array_get_object_element (results, i);
       if (g_strcmp0 (json_object_get_string_member (r, "status"), "applied") != 0)
-        die ("seed push: change not applied", NULL);
+        sp_bench_die ("seed push: change not applied", NULL);
       if (versions != NULL)
         versions[i] = json_object_get_int_member (r, "version");
     }
@@ -246,22 +239,15 @@ count_services (const char *db_path)
   guint n;
 
   if (db == NULL)
-    die ("open client db", error);
+    sp_bench_die ("open client db", error);
   stmt = sp_db_prepare (db, "SELECT count(*) FROM service WHERE deleted = 0", &error);
   if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
-    die ("count", error);
+    sp_bench_die ("count", error);
   n = (guint) sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
   sp_db_close (db);
 
   return n;
-}
-
-static int
-cmp_double (gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
 }
 
 static double
@@ -270,7 +256,7 @@ median (GArray *secs)
   g_autoptr(GArray) s = g_array_copy (secs);
   guint m;
 
-  g_array_sort (s, cmp_double);
+  g_array_sort (s, sp_bench_cmp_double);
   m = s->len / 2;
   return s->len % 2 ? g_array_index (s, double, m)
                     : (g_array_index (s, double, m - 1) + g_array_index (s, double, m)) / 2;
@@ -414,15 +400,17 @@ main (int   argc,
   double r_first, r_incr, r_push;
   struct { const char *label; const char *key; double ours; double target; double cpu; guint n; } rows[3];
 
+  g_set_prgname ("bench-sync");
+
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    die ("options", error);
+    sp_bench_die ("options", error);
   if (server_bin == NULL)
     server_bin = g_strdup (g_getenv ("STADTPULT_SERVER"));
   if (server_bin == NULL)
-    die ("--server PATH or STADTPULT_SERVER is required", NULL);
+    sp_bench_die ("--server PATH or STADTPULT_SERVER is required", NULL);
   if (runs == 0 || first_runs == 0 || n_incr * runs > n_first)
-    die ("need runs >= 1 and incr * runs <= first", NULL);
+    sp_bench_die ("need runs >= 1 and incr * runs <= first", NULL);
 
   if (reference != NULL)
     {
@@ -430,13 +418,13 @@ main (int   argc,
 
       if (!g_file_get_contents (reference, &text, NULL, &error) ||
           (ref_node = json_from_string (text, &error)) == NULL)
-        die ("reference", error);
+        sp_bench_die ("reference", error);
       ref = json_node_get_object (ref_node);
     }
 
   server.dir = g_dir_make_tmp ("stadtpult-bench-XXXXXX", &error);
   if (server.dir == NULL)
-    die ("tmp dir", error);
+    sp_bench_die ("tmp dir", error);
   server.db_path = g_build_filename (server.dir, "server.db", NULL);
   add_user (&server, "bench");
   server_start (&server);
@@ -447,7 +435,7 @@ main (int   argc,
     g_autoptr(SpSyncClient) c = sp_sync_client_new (path, server.base_url);
     token = sp_sync_client_login (c, "bench", "bench", NULL, NULL, &error);
     if (token == NULL)
-      die ("login", error);
+      sp_bench_die ("login", error);
   }
 
   /* seed the server: raw bulk push, 1 000 per request (not timed) */
@@ -482,10 +470,10 @@ main (int   argc,
       sp_sync_client_set_token (client, token);
       m = mark (&server);
       if (!sp_sync_client_sync (client, &stats, NULL, &error))
-        die ("first sync", error);
+        sp_bench_die ("first sync", error);
       secs = since (&server, m, c_first);
       if (count_services (path) != n_first)
-        die ("first sync: wrong row count", NULL);
+        sp_bench_die ("first sync: wrong row count", NULL);
       g_array_append_val (t_first, secs);
       g_printerr ("first sync %u: %u in %.3f s\n", r, stats.pulled, secs);
 
@@ -528,12 +516,12 @@ main (int   argc,
       sp_sync_client_set_token (client, token);
       m = mark (&server);
       if (!sp_sync_client_sync (client, &stats, NULL, &error))
-        die ("incremental sync", error);
+        sp_bench_die ("incremental sync", error);
       secs = since (&server, m, c_incr);
       if (stats.pulled != n_incr)
         {
           g_printerr ("incremental pulled %u, expected %u\n", stats.pulled, n_incr);
-          die ("incremental", NULL);
+          sp_bench_die ("incremental", NULL);
         }
       g_array_append_val (t_incr, secs);
       g_printerr ("incremental %u: %u in %.3f s\n", r, stats.pulled, secs);
@@ -553,35 +541,35 @@ main (int   argc,
         g_autoptr(SpLocalStore) store = sp_local_store_open (path, &error);
 
         if (store == NULL)
-          die ("open store", error);
+          sp_bench_die ("open store", error);
         t0 = g_get_monotonic_time ();
         /* one transaction for all saves, as an import would do */
         if (!sp_local_store_begin_batch (store, &error))
-          die ("local save", error);
+          sp_bench_die ("local save", error);
         for (guint k = 0; k < n_push; k++)
           {
             g_autoptr(JsonObject) f = service_fields (prefix, k);
             g_autofree char *id = sp_local_store_save (store, SP_ENTITY_SERVICE, NULL, f, &error);
 
             if (id == NULL)
-              die ("local save", error);
+              sp_bench_die ("local save", error);
           }
         if (!sp_local_store_end_batch (store, &error))
-          die ("local save", error);
+          sp_bench_die ("local save", error);
         secs = (g_get_monotonic_time () - t0) / 1e6;
         g_array_append_val (t_save, secs);
         if (sp_local_store_outbox_count (store) != n_push)
-          die ("outbox count", NULL);
+          sp_bench_die ("outbox count", NULL);
       }
 
       client = sp_sync_client_new (path, server.base_url);
       sp_sync_client_set_token (client, token);
       m = mark (&server);
       if (!sp_sync_client_push (client, &stats, NULL, &error))
-        die ("push", error);
+        sp_bench_die ("push", error);
       secs = since (&server, m, c_push);
       if (stats.pushed != n_push)
-        die ("push: not all answered", NULL);
+        sp_bench_die ("push: not all answered", NULL);
       g_array_append_val (t_push, secs);
       g_printerr ("push %u: %u in %.3f s\n", r, stats.pushed, secs);
     }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sp-bench-util.h"
 #include "sp-bot-eval.h"
 #include "sp-json-util.h"
 #include "sp-matcher.h"
@@ -72,14 +73,6 @@ typedef struct {
   double     p99_us;
 } Result;
 
-static void
-die (const char *what,
-     GError     *error)
-{
-  g_printerr ("bench-bot: %s: %s\n", what, error ? error->message : "failed");
-  exit (1);
-}
-
 static double
 now_s (void)
 {
@@ -87,15 +80,6 @@ now_s (void)
 
   clock_gettime (CLOCK_MONOTONIC, &ts);
   return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int
-cmp_double (gconstpointer a,
-            gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
 }
 
 static double
@@ -145,7 +129,7 @@ run (GPtrArray *catalogue,
         g_array_append_val (lat, (double) { (b - a) * 1e6 });
       }
   total = now_s () - t0;
-  g_array_sort (lat, cmp_double);
+  g_array_sort (lat, sp_bench_cmp_double);
   result->queries = lat->len;
   result->qps = lat->len / total;
   result->p50_us = percentile (lat, 0.50);
@@ -219,7 +203,7 @@ write_results (const Result *results,
   json_generator_set_root (gen, root);
   json_generator_set_pretty (gen, TRUE);
   if (!json_generator_to_file (gen, json_out, &error))
-    die ("--json", error);
+    sp_bench_die ("--json", error);
 }
 
 static JsonNode *
@@ -503,10 +487,12 @@ main (int   argc,
   g_autoptr(GPtrArray) faq = NULL;
   SpBotScore faq_score;
 
+  g_set_prgname ("bench-bot");
+
   setlocale (LC_ALL, "");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    die ("options", error);
+    sp_bench_die ("options", error);
   if (root == NULL)
     root = ".";
   if (dldb_dir == NULL)
@@ -514,13 +500,13 @@ main (int   argc,
   if (questions_path == NULL)
     questions_path = g_build_filename (root, "bench", "bot", "questions-berlin.json", NULL);
   if (reps < 1 || synthetic < 0)
-    die ("need --reps >= 1 and --synthetic >= 0", NULL);
+    sp_bench_die ("need --reps >= 1 and --synthetic >= 0", NULL);
 
   real = sp_bot_load_dldb (dldb_dir, &error);
   if (real == NULL)
-    die ("catalogue", error);
+    sp_bench_die ("catalogue", error);
   if (faq_path != NULL && (faq = sp_bot_load_faq (faq_path, &error)) == NULL)
-    die ("--faq", error);
+    sp_bench_die ("--faq", error);
 
   if (write_dir != NULL)
     {
@@ -528,7 +514,7 @@ main (int   argc,
 
       if (g_mkdir_with_parents (write_dir, 0755) != 0 ||
           !sp_bot_write_entries (real, small, &error))
-        die ("--write-catalogue", error);
+        sp_bench_die ("--write-catalogue", error);
       if ((guint) synthetic > real->len)
         {
           g_autoptr(GPtrArray) big = sp_bot_synthesize (real, synthetic, seed);
@@ -537,14 +523,14 @@ main (int   argc,
 
           if (!sp_bot_write_entries (big, entries_path, &error) ||
               !sp_bot_write_dldb (big, dldb, &error))
-            die ("--write-catalogue", error);
+            sp_bench_die ("--write-catalogue", error);
         }
       if (faq != NULL)
         {
           g_autofree char *faq_entries = g_build_filename (write_dir, "entries-faq.json", NULL);
 
           if (!sp_bot_write_entries (faq, faq_entries, &error))
-            die ("--write-catalogue", error);
+            sp_bench_die ("--write-catalogue", error);
         }
       g_printerr ("wrote the catalogues (%u and %d entries) to %s\n", real->len, synthetic, write_dir);
       return 0;
@@ -552,10 +538,10 @@ main (int   argc,
 
   questions = sp_bot_load_questions (questions_path, &error);
   if (questions == NULL)
-    die ("questions", error);
+    sp_bench_die ("questions", error);
 
   if (sp_lexicon_get_default (&error) == NULL)
-    die ("lexicon", error);
+    sp_bench_die ("lexicon", error);
 
   run (real, questions, &results[n_results++]);
   if ((guint) synthetic > real->len)
@@ -572,7 +558,7 @@ main (int   argc,
       g_autoptr(GPtrArray) misses = show_misses ? g_ptr_array_new_with_free_func (g_free) : NULL;
 
       if (fq == NULL)
-        die ("--faq-questions", error);
+        sp_bench_die ("--faq-questions", error);
       fm = sp_bot_matcher_new (faq);
       sp_bot_score (fm, fq, &faq_score, misses);
       for (guint i = 0; misses != NULL && i < misses->len; i++)

@@ -41,22 +41,53 @@ question_free (gpointer data)
   g_free (question);
 }
 
-/* A STRV field of an imported row; never NULL. */
-static GStrv
-field_strv (SpChange   *change,
-            const char *name)
+/* Takes @id, @title, @alternatives (NULL: none) and @keywords. */
+static SpBotEntry *
+entry_new (char       *id,
+           char       *title,
+           GStrv       alternatives,
+           GStrv       keywords,
+           const char *lang)
 {
-  JsonNode *node = json_object_get_member (change->fields, name);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  SpBotEntry *entry = g_new0 (SpBotEntry, 1);
 
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *list = json_node_get_array (node);
+  entry->id = id;
+  entry->title = title;
+  entry->alternatives = alternatives ? alternatives : g_new0 (char *, 1);
+  entry->keywords = keywords;
+  entry->lang = g_strdup (lang);
+  return entry;
+}
 
-      for (guint k = 0; k < json_array_get_length (list); k++)
-        g_strv_builder_add (builder, json_array_get_string_element (list, k));
-    }
-  return g_strv_builder_end (builder);
+static void
+set_string (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}
+
+/* "name": [] */
+static void
+set_empty_array (JsonBuilder *builder,
+                 const char  *name)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  json_builder_end_array (builder);
+}
+
+static void
+set_strv (JsonBuilder *builder,
+          const char  *name,
+          char       **strv)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (guint k = 0; strv[k] != NULL; k++)
+    json_builder_add_string_value (builder, strv[k]);
+  json_builder_end_array (builder);
 }
 
 GPtrArray *
@@ -76,18 +107,13 @@ sp_bot_load_dldb (const char  *dir,
     {
       SpChange *change = g_ptr_array_index (changes, i);
       const char *question = sp_json_get_string (change->fields, "question");
-      SpBotEntry *entry;
 
       if (g_strcmp0 (change->entity, SP_ENTITY_FAQ) != 0 || question == NULL ||
           !g_str_has_prefix (change->id, DLDB_FAQ_PREFIX))
         continue;
-      entry = g_new0 (SpBotEntry, 1);
-      entry->id = g_strdup (change->id + strlen (DLDB_FAQ_PREFIX));
-      entry->title = g_strdup (question);
-      entry->alternatives = g_new0 (char *, 1);
-      entry->keywords = field_strv (change, "keywords");
-      entry->lang = g_strdup ("de");
-      g_ptr_array_add (entries, entry);
+      g_ptr_array_add (entries, entry_new (g_strdup (change->id + strlen (DLDB_FAQ_PREFIX)),
+                                           g_strdup (question), NULL,
+                                           sp_json_get_strv (change->fields, "keywords"), "de"));
     }
 
   if (entries->len == 0)
@@ -133,17 +159,15 @@ sp_bot_load_faq (const char  *path,
     {
       SpChange *change = g_ptr_array_index (changes, i);
       const char *file_id = g_hash_table_lookup (file_ids, change->id);
-      SpBotEntry *entry;
 
       if (g_strcmp0 (change->entity, SP_ENTITY_FAQ) != 0)
         continue;
-      entry = g_new0 (SpBotEntry, 1);
-      entry->id = g_strdup (file_id ? file_id : change->id);
-      entry->title = g_strdup (sp_json_get_string_or (change->fields, "question", ""));
-      entry->alternatives = field_strv (change, "alternatives");
-      entry->keywords = field_strv (change, "keywords");
-      entry->lang = g_strdup (sp_json_get_string_or (change->fields, "language", "de"));
-      g_ptr_array_add (entries, entry);
+      g_ptr_array_add (entries,
+                       entry_new (g_strdup (file_id ? file_id : change->id),
+                                  g_strdup (sp_json_get_string_or (change->fields, "question", "")),
+                                  sp_json_get_strv (change->fields, "alternatives"),
+                                  sp_json_get_strv (change->fields, "keywords"),
+                                  sp_json_get_string_or (change->fields, "language", "de")));
     }
   return g_steal_pointer (&entries);
 }
@@ -195,7 +219,6 @@ sp_bot_synthesize (GPtrArray *real,
 
   for (guint i = 0; i < n; i++)
     {
-      SpBotEntry *entry = g_new0 (SpBotEntry, 1);
       SpBotEntry *base;
       g_autoptr(GStrvBuilder) kw = NULL;
       g_autofree char *head = NULL;
@@ -204,12 +227,9 @@ sp_bot_synthesize (GPtrArray *real,
       if (i < real->len)
         {
           base = g_ptr_array_index (real, i);
-          entry->id = g_strdup (base->id);
-          entry->title = g_strdup (base->title);
-          entry->alternatives = g_strdupv (base->alternatives);
-          entry->keywords = g_strdupv (base->keywords);
-          entry->lang = g_strdup (base->lang);
-          g_ptr_array_add (entries, entry);
+          g_ptr_array_add (entries, entry_new (g_strdup (base->id), g_strdup (base->title),
+                                               g_strdupv (base->alternatives),
+                                               g_strdupv (base->keywords), base->lang));
           continue;
         }
 
@@ -245,12 +265,8 @@ sp_bot_synthesize (GPtrArray *real,
           if (!g_strv_contains ((const char * const *) base->keywords, topic))
             g_strv_builder_add (kw, topic);
         }
-      entry->id = g_strdup_printf ("9%06u", i);
-      entry->title = name;
-      entry->alternatives = g_new0 (char *, 1);
-      entry->keywords = g_strv_builder_end (kw);
-      entry->lang = g_strdup ("de");
-      g_ptr_array_add (entries, entry);
+      g_ptr_array_add (entries, entry_new (g_strdup_printf ("9%06u", i), name, NULL,
+                                           g_strv_builder_end (kw), "de"));
     }
   return g_steal_pointer (&entries);
 }
@@ -318,16 +334,10 @@ sp_bot_write_dldb (GPtrArray   *entries,
       SpBotEntry *entry = g_ptr_array_index (entries, i);
 
       json_builder_begin_object (services);
-      json_builder_set_member_name (services, "id");
-      json_builder_add_string_value (services, entry->id);
-      json_builder_set_member_name (services, "name");
-      json_builder_add_string_value (services, entry->title);
-      json_builder_set_member_name (services, "authorities");
-      json_builder_begin_array (services);
-      json_builder_end_array (services);
-      json_builder_set_member_name (services, "locations");
-      json_builder_begin_array (services);
-      json_builder_end_array (services);
+      set_string (services, "id", entry->id);
+      set_string (services, "name", entry->title);
+      set_empty_array (services, "authorities");
+      set_empty_array (services, "locations");
       json_builder_end_object (services);
 
       for (guint k = 0; entry->keywords[k] != NULL; k++)
@@ -353,10 +363,8 @@ sp_bot_write_dldb (GPtrArray   *entries,
       g_autofree char *id = g_strdup_printf ("8%05u", i);
 
       json_builder_begin_object (topics);
-      json_builder_set_member_name (topics, "id");
-      json_builder_add_string_value (topics, id);
-      json_builder_set_member_name (topics, "name");
-      json_builder_add_string_value (topics, name);
+      set_string (topics, "id", id);
+      set_string (topics, "name", name);
       json_builder_set_member_name (topics, "relation");
       json_builder_begin_object (topics);
       json_builder_set_member_name (topics, "services");
@@ -366,16 +374,12 @@ sp_bot_write_dldb (GPtrArray   *entries,
           SpBotEntry *entry = g_ptr_array_index (list, k);
 
           json_builder_begin_object (topics);
-          json_builder_set_member_name (topics, "id");
-          json_builder_add_string_value (topics, entry->id);
-          json_builder_set_member_name (topics, "name");
-          json_builder_add_string_value (topics, entry->title);
+          set_string (topics, "id", entry->id);
+          set_string (topics, "name", entry->title);
           json_builder_end_object (topics);
         }
       json_builder_end_array (topics);
-      json_builder_set_member_name (topics, "childs");
-      json_builder_begin_array (topics);
-      json_builder_end_array (topics);
+      set_empty_array (topics, "childs");
       json_builder_end_object (topics);
       json_builder_end_object (topics);
     }
@@ -405,22 +409,11 @@ sp_bot_write_entries (GPtrArray   *entries,
       SpBotEntry *entry = g_ptr_array_index (entries, i);
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_string_value (b, entry->id);
-      json_builder_set_member_name (b, "title");
-      json_builder_add_string_value (b, entry->title);
-      json_builder_set_member_name (b, "alternatives");
-      json_builder_begin_array (b);
-      for (guint k = 0; entry->alternatives[k] != NULL; k++)
-        json_builder_add_string_value (b, entry->alternatives[k]);
-      json_builder_end_array (b);
-      json_builder_set_member_name (b, "keywords");
-      json_builder_begin_array (b);
-      for (guint k = 0; entry->keywords[k] != NULL; k++)
-        json_builder_add_string_value (b, entry->keywords[k]);
-      json_builder_end_array (b);
-      json_builder_set_member_name (b, "lang");
-      json_builder_add_string_value (b, entry->lang);
+      set_string (b, "id", entry->id);
+      set_string (b, "title", entry->title);
+      set_strv (b, "alternatives", entry->alternatives);
+      set_strv (b, "keywords", entry->keywords);
+      set_string (b, "lang", entry->lang);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -474,29 +467,19 @@ sp_bot_load_questions (const char  *path,
       JsonObject *object = json_array_get_object_element (array, i);
       const char *q = sp_json_get_string (object, "q");
       const char *kind = sp_json_get_string (object, "kind");
-      GStrvBuilder *also = g_strv_builder_new ();
       SpBotQuestion *question;
 
       if (q == NULL || kind == NULL)
         {
-          g_strv_builder_unref (also);
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                        "%s: entry %u needs \"q\" and \"kind\"", path, i);
           return NULL;
-        }
-      if (json_object_has_member (object, "also"))
-        {
-          JsonArray *list = json_object_get_array_member (object, "also");
-
-          for (guint k = 0; list != NULL && k < json_array_get_length (list); k++)
-            g_strv_builder_add (also, json_array_get_string_element (list, k));
         }
       question = g_new0 (SpBotQuestion, 1);
       question->q = g_strdup (q);
       question->expect = g_strdup (sp_json_get_string (object, "expect"));
       question->kind = g_strdup (kind);
-      question->also = g_strv_builder_end (also);
-      g_strv_builder_unref (also);
+      question->also = sp_json_get_strv (object, "also");
       g_ptr_array_add (questions, question);
     }
   return g_steal_pointer (&questions);
