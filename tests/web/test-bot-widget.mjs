@@ -19,13 +19,13 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
-import { CHROMIUM, CHROMIUM_ARGS, WCAG_TAGS, loadModules, startServer, apiRequest } from "./web-helpers.mjs";
+import { CHROMIUM, CHROMIUM_ARGS, loadModules, expectNoAxeViolations, startServer, apiRequest } from "./web-helpers.mjs";
 
 const SERVER = process.env.STADTPULT_SERVER;
 const XSS_QUESTION = "Wie bekomme ich eine Xylophon-Genehmigung für den Marktplatz?";
 const XSS_ANSWER = "Die Xylophon-Genehmigung gibt es beim Ordnungsamt <img src=x onerror=\"window.__xss=1\"><script>window.__xss=2</script> sofort.";
 
-let chromium, AxeBuilder;
+let chromium;
 let dir, server, serverLog = "", base, browser, editor, hostServer, hostUrl;
 
 function api(path, options) {
@@ -69,14 +69,6 @@ async function newPage({ viewport = { width: 1280, height: 900 }, reducedMotion 
   page.on("dialog", (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss(); });
   page.on("request", (r) => requests.push(r.url()));
   return { context, page, errors, requests };
-}
-
-async function expectNoAxeViolations(page, what) {
-  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  const summary = results.violations.map((v) =>
-    `${v.id} (${v.impact}): ${v.help}\n` + v.nodes.slice(0, 5).map((n) => `    ${n.target.join(" ")}: ${n.failureSummary}`).join("\n"));
-  assert.deepEqual(summary, [], `axe-core found WCAG 2.1 AA violations on ${what}:\n${summary.join("\n")}`);
-  assert.ok(results.passes.length > 0, "axe-core ran its checks");
 }
 
 /** Tabs forward until the launcher has the focus (keyboard only). */
@@ -124,7 +116,7 @@ before(async () => {
   assert.ok(existsSync(SERVER), `server binary missing: ${SERVER}`);
   if (!existsSync(CHROMIUM))
     throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install chromium\` (make check does)`);
-  ({ chromium, AxeBuilder } = await loadModules());
+  ({ chromium } = await loadModules());
 
   dir = mkdtempSync(join(tmpdir(), "stadtpult-widget-"));
   const started = await startServer(SERVER, join(dir, "widget.db"), (text) => { serverLog += text; });

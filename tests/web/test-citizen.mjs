@@ -11,7 +11,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { CHROMIUM, CHROMIUM_ARGS, WCAG_TAGS, loadModules, startServer as spawnServer, apiRequest } from "./web-helpers.mjs";
+import { CHROMIUM, CHROMIUM_ARGS, loadModules, expectNoAxeViolations, startServer as spawnServer, apiRequest } from "./web-helpers.mjs";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,7 +20,7 @@ import { randomUUID } from "node:crypto";
 const SERVER = process.env.STADTPULT_SERVER;
 const XSS_NAME = "<script>window.__xss=1</script>Sperrmüll <img src=x onerror=\"window.__xss=2\"> abholen";
 
-let chromium, AxeBuilder;
+let chromium;
 let dir, server, serverLog = "", base, browser, apiServices;
 
 function startServer() {
@@ -68,20 +68,12 @@ async function listNames(page) {
   return page.$$eval("#service-list > li h2", (els) => els.map((e) => e.textContent.trim()));
 }
 
-async function expectNoAxeViolations(page, what) {
-  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  const summary = results.violations.map((v) =>
-    `${v.id} (${v.impact}): ${v.help}\n` + v.nodes.slice(0, 5).map((n) => `    ${n.target.join(" ")}: ${n.failureSummary}`).join("\n"));
-  assert.deepEqual(summary, [], `axe-core found WCAG 2.1 AA violations on ${what}:\n${summary.join("\n")}`);
-  assert.ok(results.passes.length > 0, "axe-core ran its checks");
-}
-
 before(async () => {
   assert.ok(SERVER, "STADTPULT_SERVER is not set (run through `meson test`)");
   assert.ok(existsSync(SERVER), `server binary missing: ${SERVER}`);
   if (!existsSync(CHROMIUM))
     throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install chromium\` (make check does)`);
-  ({ chromium, AxeBuilder } = await loadModules());
+  ({ chromium } = await loadModules());
 
   dir = mkdtempSync(join(tmpdir(), "stadtpult-web-"));
   const started = await startServer();

@@ -13,7 +13,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { CHROMIUM, CHROMIUM_ARGS, WCAG_TAGS, loadModules, startServer as spawnServer, apiRequest } from "./web-helpers.mjs";
+import { CHROMIUM, CHROMIUM_ARGS, loadModules, expectNoAxeViolations, startServer as spawnServer, apiRequest } from "./web-helpers.mjs";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,7 +25,7 @@ const HR = { user: "personal", password: "personal" };
 const TRAINER = { user: "schulung", password: "schulung" };
 const ORG_UNIT = "Fachdienst Selbstcheck-Test";
 
-let chromium, AxeBuilder;
+let chromium;
 let dir, server, serverLog = "", base, browser;
 let catalogue, training;
 
@@ -53,14 +53,6 @@ async function newPage(viewport = { width: 1280, height: 900 }, colorScheme = "l
   const requests = [];
   page.on("request", (r) => requests.push({ method: r.method(), url: r.url(), body: r.postData() || "" }));
   return { context, page, errors, requests };
-}
-
-async function expectNoAxeViolations(page, what) {
-  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  const summary = results.violations.map((v) =>
-    `${v.id} (${v.impact}): ${v.help}\n` + v.nodes.slice(0, 5).map((n) => `    ${n.target.join(" ")}: ${n.failureSummary}`).join("\n"));
-  assert.deepEqual(summary, [], `axe-core found WCAG 2.1 AA violations on ${what}:\n${summary.join("\n")}`);
-  assert.ok(results.passes.length > 0, "axe-core ran its checks");
 }
 
 async function signIn(page, catalogueId = "digcomp") {
@@ -147,7 +139,7 @@ before(async () => {
   assert.ok(existsSync(SERVER), `server binary missing: ${SERVER}`);
   if (!existsSync(CHROMIUM))
     throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install chromium\` (make check does)`);
-  ({ chromium, AxeBuilder } = await loadModules());
+  ({ chromium } = await loadModules());
 
   dir = mkdtempSync(join(tmpdir(), "stadtpult-selfcheck-"));
   const started = await startServer();

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: EUPL-1.2
 //
 // Shared by the browser tests: Chromium launch flags, the WCAG tags that
-// axe-core checks, loading the npm modules, starting the built sync server
-// on a free port and calling its JSON API.
+// axe-core checks (and the check itself), loading the npm modules, starting
+// the built sync server on a free port and calling its JSON API.
 
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 
@@ -22,6 +23,17 @@ export async function loadModules() {
   } catch (err) {
     throw new Error(`tests/web needs its npm modules: run \`make check\` or \`npm ci\` in tests/web (${err.message})`);
   }
+}
+
+/** Fails the test with a summary of axe-core's WCAG 2.1 AA violations on
+ *  the page as it is now; what names the state in the message. */
+export async function expectNoAxeViolations(page, what) {
+  const { AxeBuilder } = await loadModules();
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  const summary = results.violations.map((v) =>
+    `${v.id} (${v.impact}): ${v.help}\n` + v.nodes.slice(0, 5).map((n) => `    ${n.target.join(" ")}: ${n.failureSummary}`).join("\n"));
+  assert.deepEqual(summary, [], `axe-core found WCAG 2.1 AA violations on ${what}:\n${summary.join("\n")}`);
+  assert.ok(results.passes.length > 0, "axe-core ran its checks");
 }
 
 /** Starts `server --demo --db dbPath --port 0`; resolves with { child, url } once it
