@@ -34,6 +34,11 @@ struct _SpLexicon
   SpLexiconIndex synonyms_index;
   SpLexiconIndex translations_index;
   GMutex        memo_lock;
+  /* Stem keys of the words stemmed since loading finished (frozen): the
+   * matcher stems the same words and compound parts again and again. */
+  GHashTable   *stem_memo[2];  /* de, en: folded word -> stem key */
+  GRWLock       stem_lock;
+  gboolean      frozen;
   GHashTable   *stop_de;       /* folded word -> itself */
   GHashTable   *stop_en;
   GHashTable   *words_de;      /* plain word -> WORD_* flags */

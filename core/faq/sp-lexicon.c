@@ -82,10 +82,10 @@ get_stemmers (void)
   return s;
 }
 
-char *
-sp_lexicon_stem (SpLexicon  *self,
-                 const char *lang,
-                 const char *word)
+static char *
+stem_uncached (SpLexicon  *self,
+               const char *lang,
+               const char *word)
 {
   Stemmers *s = get_stemmers ();
   gboolean en = lang != NULL && g_str_equal (lang, "en");
@@ -124,6 +124,39 @@ sp_lexicon_stem (SpLexicon  *self,
       }
     return sp_text_plain (stem);
   }
+}
+
+/* Bound of each memo: the words of citizens' questions and their compound
+ * parts, not the whole language. */
+#define STEM_MEMO_MAX 65536
+
+/* Snowball costs some 4 000 instructions a word; once loading is done the
+ * stem of a word never changes (while loading, the curated words still
+ * join the word list that stemming consults), so it is memoised. */
+char *
+sp_lexicon_stem (SpLexicon  *self,
+                 const char *lang,
+                 const char *word)
+{
+  GHashTable *memo;
+  const char *known;
+  char *stem;
+
+  if (self == NULL || !self->frozen)
+    return stem_uncached (self, lang, word);
+  memo = self->stem_memo[lang != NULL && g_str_equal (lang, "en") ? 1 : 0];
+  g_rw_lock_reader_lock (&self->stem_lock);
+  known = g_hash_table_lookup (memo, word);
+  stem = known != NULL ? g_strdup (known) : NULL;
+  g_rw_lock_reader_unlock (&self->stem_lock);
+  if (stem != NULL)
+    return stem;
+  stem = stem_uncached (self, lang, word);
+  g_rw_lock_writer_lock (&self->stem_lock);
+  if (g_hash_table_size (memo) < STEM_MEMO_MAX)
+    g_hash_table_insert (memo, g_strdup (word), g_strdup (stem));
+  g_rw_lock_writer_unlock (&self->stem_lock);
+  return stem;
 }
 
 /* Stem keys of all words of @phrase joined by spaces; NULL if empty. */
@@ -677,6 +710,9 @@ lexicon_alloc (void)
   self->curated_set = g_hash_table_new (g_str_hash, g_str_equal);
   self->background = g_hash_table_new (g_str_hash, g_str_equal);
   g_mutex_init (&self->memo_lock);
+  for (guint i = 0; i < G_N_ELEMENTS (self->stem_memo); i++)
+    self->stem_memo[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_rw_lock_init (&self->stem_lock);
   return self;
 }
 
@@ -729,6 +765,7 @@ lexicon_parse (const char  *data_dir,
   sort_lists (self->synonyms);
   sort_lists (self->translations);
   g_clear_pointer (&self->fold_cache, g_hash_table_unref);
+  self->frozen = TRUE;
   return g_steal_pointer (&self);
 }
 
@@ -765,6 +802,7 @@ sp_lexicon_new (const char  *data_dir,
       if (sp_lexicon_cache_load (self, key))
         {
           self->has_wordlist = self->has_thesaurus = self->has_translations = TRUE;
+          self->frozen = TRUE;
           return self;
         }
       sp_lexicon_free (self);
@@ -816,6 +854,9 @@ sp_lexicon_free (SpLexicon *self)
   g_clear_pointer (&self->strings, g_string_chunk_free);
   g_clear_pointer (&self->cache_file, g_mapped_file_unref);
   g_mutex_clear (&self->memo_lock);
+  for (guint i = 0; i < G_N_ELEMENTS (self->stem_memo); i++)
+    g_clear_pointer (&self->stem_memo[i], g_hash_table_unref);
+  g_rw_lock_clear (&self->stem_lock);
   g_free (self);
 }
 
