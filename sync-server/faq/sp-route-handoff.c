@@ -1027,6 +1027,8 @@ split_id_path (const char  *path,
   return TRUE;
 }
 
+/* The ?after= of @query (missing or empty: 0); FALSE when it is not a
+ * non-negative integer. */
 static gboolean
 parse_after (GHashTable  *query,
              gint64      *after)
@@ -1043,11 +1045,28 @@ parse_after (GHashTable  *query,
   return TRUE;
 }
 
+/* GET .../events?after=N of conversation @id (NULL: all, for staff):
+ * 405 with @allow for other methods, 400 for a bad after, else the
+ * long-poll. */
 static void
-reply_bad_after (SoupServerMessage *msg)
+events_request (HandoffRoute      *route,
+                SoupServerMessage *msg,
+                GHashTable        *query,
+                const char        *id,
+                const char        *state,
+                const char        *allow)
 {
-  _sp_server_reply_error_literal (msg, SOUP_STATUS_BAD_REQUEST, sp_error_slug (SP_ERROR_INVALID),
-                                  "after: expected a non-negative integer");
+  gint64 after;
+
+  if (!_sp_server_require_method (msg, "GET", allow))
+    return;
+  if (!parse_after (query, &after))
+    {
+      _sp_server_reply_error_literal (msg, SOUP_STATUS_BAD_REQUEST, sp_error_slug (SP_ERROR_INVALID),
+                                      "after: expected a non-negative integer");
+      return;
+    }
+  long_poll (route, msg, id, after, state);
 }
 
 static void
@@ -1122,19 +1141,11 @@ citizen_handler (SoupServer        *soup,
   if (strcmp (rest, "events") == 0)
     {
       const char *state = query ? g_hash_table_lookup (query, "state") : NULL;
-      gint64 after;
 
-      if (!_sp_server_require_method (msg, "GET", "GET, OPTIONS"))
-        return;
-      if (!parse_after (query, &after))
-        {
-          reply_bad_after (msg);
-          return;
-        }
       if (state != NULL && strcmp (state, "waiting") != 0 && strcmp (state, "active") != 0 &&
           strcmp (state, "closed") != 0)
         state = NULL;
-      long_poll (route, msg, id, after, state);
+      events_request (route, msg, query, id, state, "GET, OPTIONS");
       return;
     }
 
@@ -1229,16 +1240,7 @@ staff_handler (SoupServer        *soup,
 
   if (strcmp (path, STAFF_EVENTS) == 0)
     {
-      gint64 after;
-
-      if (!_sp_server_require_method (msg, "GET", "GET"))
-        return;
-      if (!parse_after (query, &after))
-        {
-          reply_bad_after (msg);
-          return;
-        }
-      long_poll (route, msg, NULL, after, NULL);
+      events_request (route, msg, query, NULL, NULL, "GET");
       return;
     }
 
