@@ -1047,6 +1047,21 @@ fast_member_name (FastParser *fp)
   return TRUE;
 }
 
+/* Past white space: TRUE (and past it) when @close follows, as in an
+ * empty object or array. */
+static gboolean
+fast_closes (FastParser *fp,
+             char        close)
+{
+  fast_ws (fp);
+  if (fp->p < fp->end && *fp->p == close)
+    {
+      fp->p++;
+      return TRUE;
+    }
+  return FALSE;
+}
+
 /* After a member or element: TRUE with *done set at @close, TRUE at ','. */
 static gboolean
 fast_next (FastParser *fp,
@@ -1086,12 +1101,8 @@ fast_fields (FastParser      *fp,
   if (fp->p >= fp->end || *fp->p != '{')
     return fast_fail (fp, "expected an object");
   fp->p++;
-  fast_ws (fp);
-  if (fp->p < fp->end && *fp->p == '}')
-    {
-      fp->p++;
-      return TRUE;
-    }
+  if (fast_closes (fp, '}'))
+    return TRUE;
 
   while (!done)
     {
@@ -1342,12 +1353,7 @@ fast_change (FastParser  *fp,
   fp->p++;
   change = sp_change_new ();
 
-  fast_ws (fp);
-  if (fp->p < fp->end && *fp->p == '}')
-    {
-      fp->p++;
-      done = TRUE;
-    }
+  done = fast_closes (fp, '}');
 
   while (!done)
     {
@@ -1480,12 +1486,7 @@ sp_change_parse_push_body (const char  *data,
       return NULL;
     }
   fp.p++;
-  fast_ws (&fp);
-  if (fp.p < fp.end && *fp.p == '}')
-    {
-      fp.p++;
-      done = TRUE;
-    }
+  done = fast_closes (&fp, '}');
 
   while (!done)
     {
@@ -1516,12 +1517,7 @@ sp_change_parse_push_body (const char  *data,
           g_clear_pointer (&changes, g_ptr_array_unref);
           changes = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_free);
           fp.p++;
-          fast_ws (&fp);
-          if (fp.p < fp.end && *fp.p == ']')
-            {
-              fp.p++;
-              end = TRUE;
-            }
+          end = fast_closes (&fp, ']');
           while (!end)
             {
               g_autoptr(GError) local_error = NULL;
@@ -1602,12 +1598,7 @@ sp_change_parse_pull_page (const char  *data,
       goto syntax;
     }
   fp.p++;
-  fast_ws (&fp);
-  if (fp.p < fp.end && *fp.p == '}')
-    {
-      fp.p++;
-      done = TRUE;
-    }
+  done = fast_closes (&fp, '}');
 
   while (!done)
     {
@@ -1634,12 +1625,7 @@ sp_change_parse_pull_page (const char  *data,
           g_ptr_array_set_size (changes, 0);
           have_changes = TRUE;
           index = 0;
-          fast_ws (&fp);
-          if (fp.p < fp.end && *fp.p == ']')
-            {
-              fp.p++;
-              end = TRUE;
-            }
+          end = fast_closes (&fp, ']');
           while (!end)
             {
               SpChange *change = NULL;
