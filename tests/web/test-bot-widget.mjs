@@ -19,7 +19,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
-import { CHROMIUM, CHROMIUM_ARGS, loadModules, expectNoAxeViolations, startServer, apiRequest } from "./web-helpers.mjs";
+import { CHROMIUM, CHROMIUM_ARGS, prepareBrowserTest, expectNoAxeViolations, startServer, apiRequest } from "./web-helpers.mjs";
 
 const SERVER = process.env.STADTPULT_SERVER;
 const XSS_QUESTION = "Wie bekomme ich eine Xylophon-Genehmigung für den Marktplatz?";
@@ -112,11 +112,7 @@ async function noStorage(page, context, what) {
 }
 
 before(async () => {
-  assert.ok(SERVER, "STADTPULT_SERVER is not set (run through `meson test`)");
-  assert.ok(existsSync(SERVER), `server binary missing: ${SERVER}`);
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install chromium\` (make check does)`);
-  ({ chromium } = await loadModules());
+  chromium = await prepareBrowserTest(SERVER);
 
   dir = mkdtempSync(join(tmpdir(), "stadtpult-widget-"));
   const started = await startServer(SERVER, join(dir, "widget.db"), (text) => { serverLog += text; });

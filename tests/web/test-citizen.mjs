@@ -11,7 +11,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { CHROMIUM, CHROMIUM_ARGS, loadModules, expectNoAxeViolations, startServer as spawnServer, apiRequest } from "./web-helpers.mjs";
+import { CHROMIUM, CHROMIUM_ARGS, prepareBrowserTest, expectNoAxeViolations, startServer as spawnServer, apiRequest } from "./web-helpers.mjs";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -69,11 +69,7 @@ async function listNames(page) {
 }
 
 before(async () => {
-  assert.ok(SERVER, "STADTPULT_SERVER is not set (run through `meson test`)");
-  assert.ok(existsSync(SERVER), `server binary missing: ${SERVER}`);
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install chromium\` (make check does)`);
-  ({ chromium } = await loadModules());
+  chromium = await prepareBrowserTest(SERVER);
 
   dir = mkdtempSync(join(tmpdir(), "stadtpult-web-"));
   const started = await startServer();

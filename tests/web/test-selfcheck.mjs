@@ -13,7 +13,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { CHROMIUM, CHROMIUM_ARGS, loadModules, expectNoAxeViolations, startServer as spawnServer, apiRequest } from "./web-helpers.mjs";
+import { CHROMIUM, CHROMIUM_ARGS, prepareBrowserTest, expectNoAxeViolations, startServer as spawnServer, apiRequest } from "./web-helpers.mjs";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -135,11 +135,7 @@ async function answerStep(page, comp) {
 }
 
 before(async () => {
-  assert.ok(SERVER, "STADTPULT_SERVER is not set (run through `meson test`)");
-  assert.ok(existsSync(SERVER), `server binary missing: ${SERVER}`);
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install chromium\` (make check does)`);
-  ({ chromium } = await loadModules());
+  chromium = await prepareBrowserTest(SERVER);
 
   dir = mkdtempSync(join(tmpdir(), "stadtpult-selfcheck-"));
   const started = await startServer();

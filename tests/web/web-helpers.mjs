@@ -6,6 +6,7 @@
 
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
 
 export const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
@@ -23,6 +24,16 @@ export async function loadModules() {
   } catch (err) {
     throw new Error(`tests/web needs its npm modules: run \`make check\` or \`npm ci\` in tests/web (${err.message})`);
   }
+}
+
+/** Checks what a browser test needs (the server binary from meson, Chromium)
+ *  and returns playwright's chromium. */
+export async function prepareBrowserTest(server) {
+  assert.ok(server, "STADTPULT_SERVER is not set (run through `meson test`)");
+  assert.ok(existsSync(server), `server binary missing: ${server}`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install chromium\` (make check does)`);
+  return (await loadModules()).chromium;
 }
 
 /** Fails the test with a summary of axe-core's WCAG 2.1 AA violations on
