@@ -190,6 +190,33 @@ write_index (Writer     *w,
   g_byte_array_append (body, (const guint8 *) terms->data, sizeof (guint32) * terms->len);
 }
 
+/* Cache files of other inputs (an older Debian package, another data
+ * directory) untouched for this long are removed when a new one is written:
+ * each is some 40 MB. Recent ones stay, so a source tree and an installed
+ * copy on one machine do not evict each other. */
+#define CACHE_MAX_AGE_DAYS 30
+
+static void
+prune_old_files (const char *dir,
+                 const char *keep)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  gint64 limit = g_get_real_time () / G_USEC_PER_SEC - CACHE_MAX_AGE_DAYS * 24 * 3600;
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      GStatBuf st;
+
+      if (!g_str_has_prefix (name, "faq-lexicon-") || !g_str_has_suffix (name, ".bin"))
+        continue;
+      path = g_build_filename (dir, name, NULL);
+      if (g_strcmp0 (path, keep) != 0 && g_stat (path, &st) == 0 && st.st_mtime < limit)
+        g_unlink (path);
+    }
+}
+
 void
 sp_lexicon_cache_save (SpLexicon  *self,
                        const char *key)
@@ -232,6 +259,8 @@ sp_lexicon_cache_save (SpLexicon  *self,
       !g_file_set_contents (path, (const char *) out->data, out->len, &error))
     g_debug ("Cannot write the lexicon cache %s: %s", path,
              error != NULL ? error->message : g_strerror (errno));
+  else
+    prune_old_files (dir, path);
 }
 
 /* --- reading -------------------------------------------------------------- */
