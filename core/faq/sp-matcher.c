@@ -1318,18 +1318,23 @@ typedef struct {
 } Scratch;
 
 static void
+scratch_clear (Scratch *sc)
+{
+  g_clear_pointer (&sc->acc, g_free);
+  g_clear_pointer (&sc->cover, g_free);
+  g_clear_pointer (&sc->main_best, g_free);
+  g_clear_pointer (&sc->part_sum, g_free);
+  g_clear_pointer (&sc->slot_best, g_free);
+  g_clear_pointer (&sc->touched, g_free);
+  g_clear_pointer (&sc->group_touched, g_free);
+  sc->cap = 0;
+}
+
+static void
 scratch_free (gpointer data)
 {
-  Scratch *sc = data;
-
-  g_free (sc->acc);
-  g_free (sc->cover);
-  g_free (sc->main_best);
-  g_free (sc->part_sum);
-  g_free (sc->slot_best);
-  g_free (sc->touched);
-  g_free (sc->group_touched);
-  g_free (sc);
+  scratch_clear (data);
+  g_free (data);
 }
 
 static GPrivate scratch_key = G_PRIVATE_INIT (scratch_free);
@@ -1346,13 +1351,7 @@ get_scratch (guint n)
       sc = g_new0 (Scratch, 1);
       g_private_set (&scratch_key, sc);
     }
-  g_free (sc->acc);
-  g_free (sc->cover);
-  g_free (sc->main_best);
-  g_free (sc->part_sum);
-  g_free (sc->slot_best);
-  g_free (sc->touched);
-  g_free (sc->group_touched);
+  scratch_clear (sc);
   sc->cap = n;
   sc->acc = g_new0 (float, n);
   sc->cover = g_new0 (float, n);

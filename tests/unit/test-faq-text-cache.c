@@ -82,10 +82,9 @@ load (const char *dir)
   SpLexicon *lex = sp_lexicon_new (dir, TRUE, &error);
 
   g_assert_no_error (error);
-  g_assert_nonnull (lex);
-  g_assert_true (sp_lexicon_has_wordlist (lex));
-  g_assert_true (sp_lexicon_has_thesaurus (lex));
-  g_assert_true (sp_lexicon_has_translations (lex));
+  /* Only a lexicon with all Debian dictionaries is cached. */
+  g_assert_true (lex != NULL && sp_lexicon_has_wordlist (lex) &&
+                 sp_lexicon_has_thesaurus (lex) && sp_lexicon_has_translations (lex));
   return lex;
 }
 
