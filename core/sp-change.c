@@ -24,6 +24,17 @@ sp_change_new (void)
 }
 
 SpChange *
+sp_change_new_upsert (const char *entity,
+                      char       *id)
+{
+  SpChange *change = sp_change_new ();
+
+  change->entity = g_strdup (entity);
+  change->id = id;
+  return change;
+}
+
+SpChange *
 sp_change_copy (const SpChange *change)
 {
   SpChange *copy;

@@ -42,6 +42,9 @@ typedef struct {
 } SpChangeResult;
 
 SpChange       *sp_change_new              (void);
+/* An upsert of row @id (taken, not copied) of @entity, no fields yet. */
+SpChange       *sp_change_new_upsert       (const char     *entity,
+                                            char           *id);
 SpChange       *sp_change_copy             (const SpChange *change);
 void            sp_change_free             (SpChange *change);
 const char     *sp_op_to_string            (SpOp op);

@@ -664,18 +664,6 @@ collect_topics (GHashTable *parents,      /* topic id -> parent id */
     }
 }
 
-static SpChange *
-new_change (const char *entity,
-            char       *id)
-{
-  SpChange *change = sp_change_new ();
-
-  change->entity = g_strdup (entity);
-  change->id = id;
-  change->op = SP_OP_UPSERT;
-  return change;
-}
-
 GPtrArray *
 sp_faq_import_dldb (const char  *dir,
                     guint       *n_services,
@@ -897,7 +885,7 @@ sp_faq_import_dldb (const char  *dir,
                        i, sid, local_error->message);
           return NULL;
         }
-      change = new_change (SP_ENTITY_SERVICE, g_strdup (service_row));
+      change = sp_change_new_upsert (SP_ENTITY_SERVICE, g_strdup (service_row));
       json_object_unref (change->fields);
       change->fields = valid;
       g_ptr_array_add (service_changes, change);
@@ -948,7 +936,7 @@ sp_faq_import_dldb (const char  *dir,
                        i, sid, local_error->message);
           return NULL;
         }
-      change = new_change (SP_ENTITY_FAQ, g_strdup_printf ("dldb.faq.%s", sid));
+      change = sp_change_new_upsert (SP_ENTITY_FAQ, g_strdup_printf ("dldb.faq.%s", sid));
       json_object_unref (change->fields);
       change->fields = valid;
       g_ptr_array_add (faq_changes, change);

@@ -252,18 +252,6 @@ static const struct {
   { "callback_hours", "24" },
 };
 
-static SpChange *
-server_change (const char *entity,
-               char       *id)
-{
-  SpChange *change = sp_change_new ();
-
-  change->entity = g_strdup (entity);
-  change->id = id;
-  change->op = SP_OP_UPSERT;
-  return change;
-}
-
 gboolean
 sp_faq_demo_load (SpStorage  *storage,
                   gboolean   *loaded,
@@ -300,8 +288,8 @@ sp_faq_demo_load (SpStorage  *storage,
     {
       for (guint i = 0; i < G_N_ELEMENTS (demo_hours); i++)
         {
-          SpChange *change = server_change ("bot_hours",
-                                            g_strdup_printf ("bot_hours.demo.%d", demo_hours[i].weekday));
+          SpChange *change = sp_change_new_upsert ("bot_hours",
+                                                   g_strdup_printf ("bot_hours.demo.%d", demo_hours[i].weekday));
 
           json_object_set_string_member (change->fields, "kind", "weekly");
           json_object_set_int_member (change->fields, "weekday", demo_hours[i].weekday);
@@ -316,8 +304,8 @@ sp_faq_demo_load (SpStorage  *storage,
     {
       for (guint i = 0; i < G_N_ELEMENTS (demo_settings); i++)
         {
-          SpChange *change = server_change ("bot_setting",
-                                            g_strdup_printf ("bot_setting.%s", demo_settings[i].key));
+          SpChange *change = sp_change_new_upsert ("bot_setting",
+                                                   g_strdup_printf ("bot_setting.%s", demo_settings[i].key));
 
           json_object_set_string_member (change->fields, "key", demo_settings[i].key);
           json_object_set_string_member (change->fields, "value", demo_settings[i].value);
