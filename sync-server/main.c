@@ -246,7 +246,7 @@ cmd_serve (int    argc,
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "TLS certificate (PEM), needs --tls-key", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "TLS private key (PEM), needs --tls-cert", "FILE" },
     { "public-dir", 0, 0, G_OPTION_ARG_FILENAME, &public_dir, "Directory of the citizen web pages", "DIR" },
-    { "handoff-retention-days", 0, 0, G_OPTION_ARG_INT, &handoff_retention_days, "Days closed bot hand-offs and their contact data are kept (default: 30)", "N" },
+    { "handoff-retention-days", 0, 0, G_OPTION_ARG_INT, &handoff_retention_days, "Days idle or closed bot hand-offs and their contact data are kept (default: 30)", "N" },
     { NULL }
   };
 

@@ -327,10 +327,11 @@ gboolean     sp_storage_handoff_close      (SpStorage          *self,
                                             gint64              now,
                                             gboolean           *was_closed,
                                             GError            **error);
-/* Deletes closed conversations last changed before @closed_before, with
- * their messages and contact data. Returns how many, -1 on failure. */
+/* Deletes conversations of any state last changed before @idle_before
+ * (closed ones, and call backs or chats nobody took up), with their
+ * messages and contact data. Returns how many, -1 on failure. */
 gint64       sp_storage_handoff_purge      (SpStorage          *self,
-                                            gint64              closed_before,
+                                            gint64              idle_before,
                                             GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpPrincipal, sp_principal_free)

@@ -1300,7 +1300,7 @@ purge_now (SpStorage *storage)
   if (n < 0)
     g_warning ("Cannot delete old hand-off conversations: %s", error->message);
   else if (n > 0)
-    g_message ("Deleted %" G_GINT64_FORMAT " closed hand-off conversations older than %u days",
+    g_message ("Deleted %" G_GINT64_FORMAT " hand-off conversations idle for more than %u days",
                n, retention_days);
   return n;
 }

@@ -33,8 +33,9 @@ G_BEGIN_DECLS
  *        "reset":true and every open conversation (reload the list).
  *
  * Held requests cost no thread: the message is paused and woken when its
- * conversation changes. Closed conversations (and their contact data) are
- * deleted after the retention period, at start and hourly. */
+ * conversation changes. Conversations (and their contact data) are
+ * deleted when they have been idle for the retention period (closed ones,
+ * and call backs nobody took up), at start and hourly. */
 
 #define SP_HANDOFF_RETENTION_DAYS_DEFAULT 30
 

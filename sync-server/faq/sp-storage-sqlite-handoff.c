@@ -580,7 +580,7 @@ fail:
 
 gint64
 sp_storage_handoff_purge (SpStorage   *self,
-                          gint64       closed_before,
+                          gint64       idle_before,
                           GError     **error)
 {
   sqlite3_stmt *stmt;
@@ -597,18 +597,18 @@ sp_storage_handoff_purge (SpStorage   *self,
    * keeps no orphans. */
   if (!(stmt = sp_db_prepare (db,
                               "DELETE FROM handoff_message WHERE conversation_id IN "
-                              "(SELECT id FROM handoff_conversation WHERE state = 'closed' AND updated < ?1)",
+                              "(SELECT id FROM handoff_conversation WHERE updated < ?1)",
                               error)))
     goto fail;
-  sqlite3_bind_int64 (stmt, 1, closed_before);
+  sqlite3_bind_int64 (stmt, 1, idle_before);
   if (!_sp_storage_sqlite_step_done (db, stmt, error))
     goto fail;
 
   if (!(stmt = sp_db_prepare (db,
-                              "DELETE FROM handoff_conversation WHERE state = 'closed' AND updated < ?1",
+                              "DELETE FROM handoff_conversation WHERE updated < ?1",
                               error)))
     goto fail;
-  sqlite3_bind_int64 (stmt, 1, closed_before);
+  sqlite3_bind_int64 (stmt, 1, idle_before);
   if (!_sp_storage_sqlite_step_done (db, stmt, error))
     goto fail;
   n = sqlite3_changes (sp_db_handle (db));

@@ -587,8 +587,9 @@ test_handoff (void)
     g_free (poll.body);
   }
 
-  /* Retention: closed conversations are deleted with their messages and
-   * contact data 30 days after they were closed (at start and hourly). */
+  /* Retention: conversations are deleted with their messages and contact
+   * data 30 days after their last activity, closed or not (at start and
+   * hourly): a call back nobody took up keeps no phone number forever. */
   {
     char *sql;
     sqlite3 *db = NULL;
@@ -600,22 +601,22 @@ test_handoff (void)
     int remaining = -1;
 
     g_assert_cmpint (sqlite3_open (f->server->db_path, &db), ==, SQLITE_OK);
-    /* @first closed 31 days ago. */
-    sql = sqlite3_mprintf ("UPDATE handoff_conversation SET updated = %lld WHERE id = '%q'",
-                           (long long) (now - 31 * 24 * 3600), first);
+    /* @first closed 31 days ago, @second open but idle as long. */
+    sql = sqlite3_mprintf ("UPDATE handoff_conversation SET updated = %lld WHERE id IN ('%q', '%q')",
+                           (long long) (now - 31 * 24 * 3600), first, second);
     g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
     sqlite3_free (sql);
     sqlite3_close (db);
 
     sp_test_server_start (f->server, FALSE);
     call (f, "GET", path_first, f->editor, NULL, 404);
-    /* Closed recently, open, or a month-old open one: kept. */
-    call (f, "POST", close_callback, f->editor, NULL, 200);
-    call (f, "GET", path_callback, f->editor, NULL, 200);
     {
       g_autofree char *path_second = g_strdup_printf ("/api/v1/handoff/conversations/%s", second);
-      call (f, "GET", path_second, f->editor, NULL, 200);
+      call (f, "GET", path_second, f->editor, NULL, 404);
     }
+    /* Closed recently: kept. */
+    call (f, "POST", close_callback, f->editor, NULL, 200);
+    call (f, "GET", path_callback, f->editor, NULL, 200);
 
     g_assert_cmpint (sqlite3_open (f->server->db_path, &db), ==, SQLITE_OK);
     sql = sqlite3_mprintf ("SELECT count(*) FROM handoff_message WHERE conversation_id = '%q'", first);
