@@ -9,8 +9,7 @@
 #include "sp-form.h"
 #include "sp-list-row.h"
 #include "sp-row.h"
-#include "sp-row-list-model.h"
-#include "sp-split-model.h"
+#include "sp-record-list.h"
 #include "sp-bot-test-pane.h"
 #include "sp-faq-editor.h"
 #include "sp-faq-page.h"
@@ -26,15 +25,10 @@ struct _SpFaqPage
   AdwBin              parent_instance;
 
   SpLocalStore       *store;
-  SpRowListModel     *model;
-  SpSplitModel       *split;
+  SpRecordList       *records;
   GtkCustomFilter    *filter;
-  GtkFilterListModel *filtered;
-  GtkSingleSelection *selection;
-  gulong              changed_handler;
   char               *today;          /* YYYY-MM-DD for "expired" */
   gboolean            editable;
-  guint               updating_selection;
 
   /* A question taken over from "Questions without answer". */
   char               *question;
@@ -75,82 +69,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-/* What to do once the editor may change rows. */
-typedef struct
-{
-  SpFaqPage *self;
-  char      *target_id;    /* NULL: a new entry */
-  gboolean   add_question; /* the taken-over question as an alternative */
-} PendingSwitch;
-
-static void
-pending_switch_free (PendingSwitch *p)
-{
-  g_clear_object (&p->self);
-  g_free (p->target_id);
-  g_free (p);
-}
-
-static gboolean
-editor_is_open (SpFaqPage *self)
-{
-  return g_strcmp0 (gtk_stack_get_visible_child_name (self->editor_stack), "editor") == 0;
-}
-
-static void
-select_position (SpFaqPage *self,
-                 guint      position)
-{
-  self->updating_selection++;
-  gtk_single_selection_set_selected (self->selection, position);
-  self->updating_selection--;
-
-  if (position != GTK_INVALID_LIST_POSITION)
-    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
-}
-
-/* The position of @id in the filtered list, or GTK_INVALID_LIST_POSITION. */
-static guint
-find_position (SpFaqPage  *self,
-               const char *id)
-{
-  int pos = sp_row_list_model_find (self->model, id);
-  guint n;
-
-  if (pos < 0)
-    return GTK_INVALID_LIST_POSITION;
-  if (gtk_filter_list_model_get_filter (self->filtered) == NULL)
-    return pos;
-
-  /* Filtered: few rows; look among them. */
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(SpRow) row = g_list_model_get_item (G_LIST_MODEL (self->filtered), i);
-
-      if (g_strcmp0 (sp_row_get_id (row), id) == 0)
-        return i;
-    }
-  return GTK_INVALID_LIST_POSITION;
-}
-
-static void
-sync_selection (SpFaqPage *self)
-{
-  const char *id = editor_is_open (self) ? sp_faq_editor_get_row_id (self->editor) : NULL;
-  guint position = GTK_INVALID_LIST_POSITION;
-  SpRow *selected = gtk_single_selection_get_selected_item (self->selection);
-
-  if (id != NULL)
-    {
-      if (selected != NULL && g_strcmp0 (sp_row_get_id (selected), id) == 0)
-        return;
-      position = find_position (self, id);
-    }
-  if (gtk_single_selection_get_selected (self->selection) != position)
-    select_position (self, position);
-}
-
 static void
 update_question_banner (SpFaqPage *self)
 {
@@ -173,111 +91,32 @@ forget_question (SpFaqPage *self)
   update_question_banner (self);
 }
 
-static void
-open_entry (SpFaqPage  *self,
-            const char *id,
-            gboolean    add_question)
-{
-  if (!sp_faq_editor_load (self->editor, id) && id != NULL)
-    {
-      sp_form_show_toast (GTK_WIDGET (self), _("The FAQ entry no longer exists"));
-      gtk_stack_set_visible_child_name (self->editor_stack, "none");
-      sync_selection (self);
-      return;
-    }
+/* Flags of a switch: add the taken-over question as an alternative. */
+#define OPEN_ADD_QUESTION 1
 
-  gtk_stack_set_visible_child_name (self->editor_stack, "editor");
+/* After the editor loaded @id (NULL: a new entry). */
+static void
+on_entry_opened (gpointer    page,
+                 const char *id,
+                 guint       flags)
+{
+  SpFaqPage *self = page;
+
   adw_leaflet_set_visible_child_name (self->leaflet, "content");
-  sync_selection (self);
 
   if (self->question != NULL && self->editable)
     {
       if (id == NULL)
         sp_faq_editor_set_question (self->editor, self->question);
-      else if (add_question)
+      else if (flags & OPEN_ADD_QUESTION)
         sp_faq_editor_add_alternative (self->editor, self->question);
     }
-
-  if (id == NULL)
-    sp_faq_editor_focus_question (self->editor);
 }
 
 static void
-on_discard_response (AdwMessageDialog *dialog,
-                     const char       *response,
-                     gpointer          user_data)
+on_entry_reselected (gpointer page)
 {
-  PendingSwitch *p = user_data;
-
-  if (g_strcmp0 (response, "discard") == 0)
-    open_entry (p->self, p->target_id, p->add_question);
-  else
-    sp_faq_editor_validate (p->self->editor, TRUE);
-
-  pending_switch_free (p);
-}
-
-/* Leaves the current entry for @id (NULL: a new one), guarding unsaved
- * changes: valid ones are saved, invalid ones ask. */
-static void
-switch_to (SpFaqPage  *self,
-           const char *id,
-           gboolean    add_question)
-{
-  PendingSwitch *p;
-
-  if (!editor_is_open (self) || !sp_faq_editor_get_dirty (self->editor))
-    {
-      open_entry (self, id, add_question);
-      return;
-    }
-
-  if (sp_faq_editor_validate (self->editor, FALSE))
-    {
-      gboolean saved;
-
-      self->updating_selection++;
-      saved = sp_faq_editor_save (self->editor);
-      self->updating_selection--;
-      if (saved)
-        open_entry (self, id, add_question);
-      else
-        sync_selection (self);
-      return;
-    }
-
-  sync_selection (self);
-  p = g_new0 (PendingSwitch, 1);
-  p->self = g_object_ref (self);
-  p->target_id = g_strdup (id);
-  p->add_question = add_question;
-  sp_form_ask_discard (GTK_WIDGET (self),
-                       _("The FAQ entry has errors and cannot be saved. Keep editing to fix them, or discard your changes."),
-                       G_CALLBACK (on_discard_response), p);
-}
-
-static void
-on_selection_changed (SpFaqPage *self)
-{
-  g_autofree char *id = NULL;
-  SpRow *row;
-
-  if (self->updating_selection > 0)
-    return;
-
-  row = gtk_single_selection_get_selected_item (self->selection);
-  if (row == NULL)
-    return;
-
-  /* A copy: saving on the way out reloads the list and drops @row. */
-  id = g_strdup (sp_row_get_id (row));
-  if (editor_is_open (self) && g_strcmp0 (id, sp_faq_editor_get_row_id (self->editor)) == 0)
-    {
-      adw_leaflet_set_visible_child_name (self->leaflet, "content");
-      return;
-    }
-
-  switch_to (self, id, FALSE);
+  adw_leaflet_set_visible_child_name (SP_FAQ_PAGE (page)->leaflet, "content");
 }
 
 /* Enter (or a click on the selected row when the page is narrow). */
@@ -285,80 +124,33 @@ static void
 on_row_activated (SpFaqPage *self,
                   guint      position)
 {
-  g_autoptr(SpRow) row = g_list_model_get_item (G_LIST_MODEL (self->filtered), position);
-  g_autofree char *id = NULL;
+  g_autoptr(SpRow) row = g_list_model_get_item (sp_record_list_get_shown (self->records), position);
 
-  if (row == NULL)
-    return;
-  id = g_strdup (sp_row_get_id (row));
-  if (editor_is_open (self) && g_strcmp0 (id, sp_faq_editor_get_row_id (self->editor)) == 0)
-    adw_leaflet_set_visible_child_name (self->leaflet, "content");
-  else
-    switch_to (self, id, FALSE);
+  if (row != NULL)
+    sp_record_list_choose (self->records, sp_row_get_id (row));
 }
 
 static void
-update_empty_state (SpFaqPage *self)
+update_empty_state (gpointer page)
 {
-  const char *search = sp_row_list_model_get_search (self->model);
+  SpFaqPage *self = page;
 
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) > 0)
-    {
-      gtk_stack_set_visible_child_name (self->list_stack, "list");
-      return;
-    }
-
-  if ((search != NULL && *search != '\0') || gtk_filter_list_model_get_filter (self->filtered) != NULL)
-    {
-      adw_status_page_set_icon_name (self->empty_page, "system-search-symbolic");
-      adw_status_page_set_title (self->empty_page, _("No Results"));
-      adw_status_page_set_description (self->empty_page, _("Try a different search or other filters."));
-    }
-  else
-    {
-      adw_status_page_set_icon_name (self->empty_page, "dialog-question-symbolic");
-      adw_status_page_set_title (self->empty_page, _("No FAQ Entries Yet"));
-      adw_status_page_set_description (self->empty_page,
-                                       self->editable
-                                       ? _("Create the first answer of the chat and voice bot with the + button.")
-                                       : _("The editorial team has not written answers for the bot yet."));
-    }
-  gtk_stack_set_visible_child_name (self->list_stack, "empty");
-}
-
-static void
-on_items_changed (SpFaqPage *self)
-{
-  if (sp_split_model_in_split (self->split))
-    return;
-
-  update_empty_state (self);
-  sync_selection (self);
-}
-
-static void
-on_store_changed (SpFaqPage  *self,
-                  const char *entity)
-{
-  if (entity != NULL && g_strcmp0 (entity, SP_ENTITY_FAQ) != 0)
-    return;
-
-  /* A sync may have changed or deleted the open row. Unsaved edits stay. */
-  if (editor_is_open (self) && !sp_faq_editor_refresh (self->editor) &&
-      !sp_faq_editor_get_dirty (self->editor))
-    {
-      sp_faq_editor_load (self->editor, NULL);
-      gtk_stack_set_visible_child_name (self->editor_stack, "none");
-    }
+  sp_record_list_update_empty_state (self->records, self->list_stack, self->empty_page,
+                                     _("Try a different search or other filters."),
+                                     "dialog-question-symbolic",
+                                     _("No FAQ Entries Yet"),
+                                     self->editable
+                                     ? _("Create the first answer of the chat and voice bot with the + button.")
+                                     : _("The editorial team has not written answers for the bot yet."));
 }
 
 static void
 on_editor_saved (SpFaqPage  *self,
                  const char *id)
 {
-  if (!editor_is_open (self))
-    open_entry (self, id, FALSE);  /* brought back by "Undo" */
-  sync_selection (self);
+  if (!sp_record_list_editor_is_open (self->records))
+    sp_record_list_open (self->records, id, 0);  /* brought back by "Undo" */
+  sp_record_list_sync_selection (self->records);
 
   if (self->question != NULL)
     {
@@ -374,8 +166,7 @@ static void
 on_editor_deleted (SpFaqPage  *self,
                    const char *id)
 {
-  gtk_stack_set_visible_child_name (self->editor_stack, "none");
-  select_position (self, GTK_INVALID_LIST_POSITION);
+  sp_record_list_close (self->records);
   adw_leaflet_set_visible_child_name (self->leaflet, "list");
 }
 
@@ -398,7 +189,8 @@ on_match_activated (SpFaqPage  *self,
 {
   gboolean add = self->question != NULL && self->editable;
 
-  if (editor_is_open (self) && g_strcmp0 (id, sp_faq_editor_get_row_id (self->editor)) == 0)
+  if (sp_record_list_editor_is_open (self->records) &&
+      g_strcmp0 (id, sp_faq_editor_get_row_id (self->editor)) == 0)
     {
       if (add)
         sp_faq_editor_add_alternative (self->editor, self->question);
@@ -409,7 +201,7 @@ on_match_activated (SpFaqPage  *self,
   if (add && sp_faq_editor_get_row_id (self->editor) == NULL)
     sp_faq_editor_load (self->editor, NULL);
 
-  switch_to (self, id, add);
+  sp_record_list_switch_to (self->records, id, add ? OPEN_ADD_QUESTION : 0);
 }
 
 static void
@@ -458,35 +250,27 @@ on_filter_changed (SpFaqPage *self)
   gboolean all = gtk_drop_down_get_selected (self->status_filter) == STATUS_ALL &&
                  gtk_drop_down_get_selected (self->language_filter) == LANGUAGE_ALL;
 
-  if (self->filtered == NULL)
+  if (self->records == NULL)
     return;
 
   update_today (self);
   /* Without a filter the list passes the SQLite-backed model through
    * untouched (no row is read that is not shown). */
-  gtk_filter_list_model_set_filter (self->filtered, all ? NULL : GTK_FILTER (self->filter));
-  if (!all)
-    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
-  update_empty_state (self);
-  sync_selection (self);
+  sp_record_list_set_filter (self->records, all ? NULL : GTK_FILTER (self->filter));
 }
 
 static void
 on_search_changed (SpFaqPage *self)
 {
   /* GtkSearchEntry debounces ::search-changed (150 ms). */
-  sp_row_list_model_set_search (self->model, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  sp_row_list_model_set_search (sp_record_list_get_model (self->records),
+                                gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
 }
 
 static void
 on_search_activate (SpFaqPage *self)
 {
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) > 0)
-    {
-      g_autoptr(SpRow) row = g_list_model_get_item (G_LIST_MODEL (self->filtered), 0);
-
-      switch_to (self, sp_row_get_id (row), FALSE);
-    }
+  sp_record_list_open_first (self->records);
 }
 
 static void
@@ -498,20 +282,11 @@ on_search_stop (SpFaqPage *self)
 /* List rows */
 
 static void
-setup_row (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           gpointer                  user_data)
+bind_row (gpointer     page,
+          GtkListItem *item,
+          SpRow       *row)
 {
-  gtk_list_item_set_child (item, sp_list_row_new ());
-}
-
-static void
-bind_row (GtkSignalListItemFactory *factory,
-          GtkListItem              *item,
-          gpointer                  user_data)
-{
-  SpFaqPage *self = user_data;
-  SpRow *row = gtk_list_item_get_item (item);
+  SpFaqPage *self = page;
   const char *question = sp_row_get_string (row, "question");
   const char *valid_until = sp_row_get_string (row, "valid_until");
   gboolean published = g_strcmp0 (sp_row_get_string (row, "status"), "published") == 0;
@@ -537,6 +312,22 @@ bind_row (GtkSignalListItemFactory *factory,
                       sp_row_get_pending (row));
 }
 
+static const SpRecordListFuncs record_funcs = {
+  .load = SP_RECORD_FUNC (sp_faq_editor_load),
+  .refresh = SP_RECORD_FUNC (sp_faq_editor_refresh),
+  .save = SP_RECORD_FUNC (sp_faq_editor_save),
+  .validate = SP_RECORD_FUNC (sp_faq_editor_validate),
+  .get_dirty = SP_RECORD_FUNC (sp_faq_editor_get_dirty),
+  .get_row_id = SP_RECORD_FUNC (sp_faq_editor_get_row_id),
+  .focus_first = SP_RECORD_FUNC (sp_faq_editor_focus_question),
+  .bind_row = bind_row,
+  .update_empty = update_empty_state,
+  .opened = on_entry_opened,
+  .reselected = on_entry_reselected,
+  .gone_message = N_("The FAQ entry no longer exists"),
+  .invalid_message = N_("The FAQ entry has errors and cannot be saved. Keep editing to fix them, or discard your changes."),
+};
+
 /* Actions */
 
 static void
@@ -546,15 +337,8 @@ new_action (GtkWidget  *widget,
 {
   SpFaqPage *self = SP_FAQ_PAGE (widget);
 
-  if (!self->editable)
-    return;
-  if (editor_is_open (self) && sp_faq_editor_get_row_id (self->editor) == NULL &&
-      !sp_faq_editor_get_dirty (self->editor))
-    {
-      sp_faq_editor_focus_question (self->editor);
-      return;
-    }
-  switch_to (self, NULL, FALSE);
+  if (self->editable)
+    sp_record_list_new_record (self->records);
 }
 
 static void
@@ -562,10 +346,7 @@ save_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *param)
 {
-  SpFaqPage *self = SP_FAQ_PAGE (widget);
-
-  if (editor_is_open (self))
-    sp_faq_editor_save (self->editor);
+  sp_record_list_save (SP_FAQ_PAGE (widget)->records);
 }
 
 static void
@@ -614,9 +395,11 @@ sp_faq_page_set_roles (SpFaqPage          *self,
                                    self->editable
                                    ? _("Select an entry in the list or create a new one.")
                                    : _("Select an entry in the list to read it."));
-  if (!self->editable && editor_is_open (self) && sp_faq_editor_get_row_id (self->editor) == NULL)
+  if (!self->editable && self->records != NULL && sp_record_list_editor_is_open (self->records) &&
+      sp_faq_editor_get_row_id (self->editor) == NULL)
     gtk_stack_set_visible_child_name (self->editor_stack, "none");
-  update_empty_state (self);
+  if (self->records != NULL)
+    update_empty_state (self);
 }
 
 void
@@ -636,11 +419,11 @@ sp_faq_page_take_question (SpFaqPage  *self,
   gtk_toggle_button_set_active (self->test_toggle, TRUE);
   sp_bot_test_pane_set_question (self->test_pane, question);
 
-  if (editor_is_open (self) && sp_faq_editor_get_row_id (self->editor) == NULL &&
+  if (sp_record_list_editor_is_open (self->records) && sp_faq_editor_get_row_id (self->editor) == NULL &&
       !sp_faq_editor_get_dirty (self->editor))
-    open_entry (self, NULL, FALSE);
+    sp_record_list_open (self->records, NULL, 0);
   else
-    switch_to (self, NULL, FALSE);
+    sp_record_list_switch_to (self->records, NULL, 0);
 }
 
 static void
@@ -662,10 +445,8 @@ sp_faq_page_unmap (GtkWidget *widget)
   set_actions_enabled (self, FALSE);
 
   /* Leaving the page keeps valid edits. */
-  if (self->store != NULL && editor_is_open (self) && self->editable &&
-      sp_faq_editor_get_dirty (self->editor) &&
-      sp_faq_editor_validate (self->editor, FALSE))
-    sp_faq_editor_save (self->editor);
+  if (self->records != NULL && self->editable)
+    sp_record_list_save_valid (self->records);
 
   GTK_WIDGET_CLASS (sp_faq_page_parent_class)->unmap (widget);
 }
@@ -682,24 +463,10 @@ sp_faq_page_constructed (GObject *object)
   sp_faq_editor_set_store (self->editor, self->store);
   sp_bot_test_pane_set_store (self->test_pane, self->store);
 
-  self->model = sp_row_list_model_new (self->store, SP_ENTITY_FAQ, "question");
-  self->split = sp_split_model_new (G_LIST_MODEL (self->model));
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
-  self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->split)), NULL);
-  gtk_filter_list_model_set_incremental (self->filtered, FALSE);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
-
-  g_signal_connect_object (self->selection, "items-changed",
-                           G_CALLBACK (on_items_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->selection, "notify::selected",
-                           G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
-  self->changed_handler = g_signal_connect_object (self->store, "changed",
-                                                   G_CALLBACK (on_store_changed), self,
-                                                   G_CONNECT_SWAPPED);
+  self->records = sp_record_list_new (GTK_WIDGET (self), &record_funcs, self->store,
+                                      SP_ENTITY_FAQ, "question", TRUE,
+                                      self->list_view, self->editor_stack, self->editor);
   sp_faq_page_set_roles (self, NULL);
 }
 
@@ -708,17 +475,13 @@ sp_faq_page_dispose (GObject *object)
 {
   SpFaqPage *self = SP_FAQ_PAGE (object);
 
-  g_clear_signal_handler (&self->changed_handler, self->store);
-  if (self->list_view != NULL)
-    gtk_list_view_set_model (self->list_view, NULL);
+  if (self->records != NULL)
+    sp_record_list_detach (self->records);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SP_TYPE_FAQ_PAGE);
 
-  g_clear_object (&self->selection);
-  g_clear_object (&self->filtered);
+  g_clear_object (&self->records);
   g_clear_object (&self->filter);
-  g_clear_object (&self->split);
-  g_clear_object (&self->model);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (sp_faq_page_parent_class)->dispose (object);
@@ -836,29 +599,10 @@ sp_faq_page_class_init (SpFaqPageClass *klass)
 }
 
 static void
-add_shortcut (GtkShortcutController *controller,
-              const char            *trigger,
-              const char            *action)
-{
-  gtk_shortcut_controller_add_shortcut (controller,
-                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string (trigger),
-                                                          gtk_named_action_new (action)));
-}
-
-static void
 sp_faq_page_init (SpFaqPage *self)
 {
-  GtkListItemFactory *factory;
-  GtkEventController *shortcuts;
-
   gtk_widget_init_template (GTK_WIDGET (self));
   update_today (self);
-
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
-  gtk_list_view_set_factory (self->list_view, factory);
-  g_object_unref (factory);
 
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->list_view));
   gtk_list_view_set_single_click_activate (self->list_view, FALSE);
@@ -869,13 +613,12 @@ sp_faq_page_init (SpFaqPage *self)
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
 
   /* Window-wide while the page is shown (the actions are disabled else). */
-  shortcuts = gtk_shortcut_controller_new ();
-  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_GLOBAL);
-  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control>n", "faq.new");
-  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control>s", "faq.save");
-  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control>f", "faq.search");
-  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control>t", "faq.test");
-  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  sp_add_global_shortcuts (GTK_WIDGET (self),
+                           "<Control>n", "faq.new",
+                           "<Control>s", "faq.save",
+                           "<Control>f", "faq.search",
+                           "<Control>t", "faq.test",
+                           NULL);
 
   set_actions_enabled (self, FALSE);
 }
