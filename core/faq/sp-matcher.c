@@ -33,6 +33,7 @@ static const double field_b[N_FIELDS] = { 0.6, 0.6, 0.5, 0.75 };
 #define Q_VERB_ALONE 0.5f
 #define Q_EN_SELF   0.6f
 #define Q_BIGRAM    0.5f
+#define WEAK_ONLY_FACTOR 0.8  /* confidence kept by a match on loose neighbours only */
 #define Q_STRONG    0.75f  /* expansions at least this faithful count as the word */
 
 #define COMMON_DISCOUNT 0.6f
@@ -93,6 +94,7 @@ struct _SpMatcher
   DeleteKey    *deletes;
   guint         n_deletes;
   double        unknown_score; /* what a word unknown to the index would score */
+  gboolean      has_english;   /* some entries are English (stemmed in English) */
 };
 
 /* --- documents ------------------------------------------------------------ */
@@ -169,6 +171,8 @@ sp_matcher_add (SpMatcher        *self,
   d = g_new0 (Doc, 1);
   d->id = g_strdup (doc->id);
   d->lang = g_strdup (doc->lang != NULL && g_str_equal (doc->lang, "en") ? "en" : "de");
+  if (g_str_equal (d->lang, "en"))
+    self->has_english = TRUE;
   d->text[FIELD_TITLE] = g_strdup (doc->title != NULL ? doc->title : "");
   d->text[FIELD_ALT] = doc->alternatives != NULL ?
     g_strjoinv ("\n", (char **) doc->alternatives) : g_strdup ("");
@@ -1148,6 +1152,13 @@ analyse_english (Query *q,
               /* The word itself, for names and loan words ("Visum", "Hotel"). */
               key = sp_lexicon_stem (self->lexicon, "de", w);
               slot_add (slot, lookup_term (self, key), tr != NULL ? Q_EN_SELF : 1.0f);
+              /* ... and as English entries spell it (they are stemmed in English). */
+              if (self->has_english)
+                {
+                  g_autofree char *en_key = sp_lexicon_stem (self->lexicon, "en", w);
+
+                  slot_add (slot, lookup_term (self, en_key), 1.0f);
+                }
               slot->importance = english_importance (q, slot);
             }
         }
@@ -1310,6 +1321,7 @@ typedef struct {
   guint    cap;            /* entries of each array */
   float   *acc;
   float   *cover;
+  guint8  *direct;         /* met by a word of the question or a faithful expansion */
   float   *main_best;
   float   *part_sum;
   float   *slot_best;
@@ -1322,6 +1334,7 @@ scratch_clear (Scratch *sc)
 {
   g_clear_pointer (&sc->acc, g_free);
   g_clear_pointer (&sc->cover, g_free);
+  g_clear_pointer (&sc->direct, g_free);
   g_clear_pointer (&sc->main_best, g_free);
   g_clear_pointer (&sc->part_sum, g_free);
   g_clear_pointer (&sc->slot_best, g_free);
@@ -1355,6 +1368,7 @@ get_scratch (guint n)
   sc->cap = n;
   sc->acc = g_new0 (float, n);
   sc->cover = g_new0 (float, n);
+  sc->direct = g_new0 (guint8, n);
   sc->main_best = g_new0 (float, n);
   sc->part_sum = g_new0 (float, n);
   sc->slot_best = g_new0 (float, n);
@@ -1373,6 +1387,7 @@ sp_matcher_query_full (SpMatcher   *self,
   Query *q;
   Scratch *sc;
   float *acc, *slot_best, *main_best, *part_sum, *cover;
+  guint8 *direct;
   guint32 *touched, *group_touched;
   guint n_touched = 0;
   double qmax = 0, n_words = 0;
@@ -1388,6 +1403,7 @@ sp_matcher_query_full (SpMatcher   *self,
   sc = get_scratch (n_docs + 1);
   acc = sc->acc;
   cover = sc->cover;
+  direct = sc->direct;
   main_best = sc->main_best;
   part_sum = sc->part_sum;
   slot_best = sc->slot_best;
@@ -1427,6 +1443,8 @@ sp_matcher_query_full (SpMatcher   *self,
                     group_touched[n_gt++] = p->doc;
                   if (v > best[p->doc])
                     best[p->doc] = v;
+                  if (k == s && w >= Q_STRONG && q->slots[s].kind != SLOT_BONUS)
+                    direct[p->doc] = 1;
                 }
             }
           if (k > s)
@@ -1486,6 +1504,7 @@ sp_matcher_query_full (SpMatcher   *self,
       guint keep = MAX (max, 2);
       g_autoptr(GArray) all = g_array_sized_new (FALSE, FALSE, sizeof (SpMatch), keep + 1);
       double s1, s2, conf;
+      guint32 top_doc = 0;
 
       for (guint i = 0; i < n_touched; i++)
         {
@@ -1498,6 +1517,8 @@ sp_matcher_query_full (SpMatcher   *self,
           while (pos > 0 && match_cmp (&m, &g_array_index (all, SpMatch, pos - 1)) < 0)
             pos--;
           g_array_insert_val (all, pos, m);
+          if (pos == 0)
+            top_doc = d;
           if (all->len > keep)
             g_array_set_size (all, keep);
         }
@@ -1511,6 +1532,10 @@ sp_matcher_query_full (SpMatcher   *self,
        * citizen questions (bench/bot) over the Berlin catalogue. */
       conf = sigmoid (CONF_RATIO * ratio + CONF_MARGIN * margin +
                       CONF_MASS * MIN (mass, 3.0) + CONF_BIAS);
+      /* A best match that shares no word with the question, only loose
+       * neighbours ("Wetter" ~ "Klima" ~ "Klimaschutz"), is less sure. */
+      if (!direct[top_doc])
+        conf *= WEAK_ONLY_FACTOR;
       for (guint i = 0; i < MIN (max, all->len); i++)
         {
           SpMatch m = g_array_index (all, SpMatch, i);
@@ -1524,7 +1549,10 @@ sp_matcher_query_full (SpMatcher   *self,
 
   /* main_best, part_sum and slot_best are zero again after each group. */
   for (guint i = 0; i < n_touched; i++)
-    acc[touched[i]] = cover[touched[i]] = 0;
+    {
+      acc[touched[i]] = cover[touched[i]] = 0;
+      direct[touched[i]] = 0;
+    }
 
   if (info != NULL)
     {

@@ -211,6 +211,34 @@ test_fields (void)
   g_assert_cmpuint (none->len, ==, 0);
 }
 
+/* The Jena demo FAQ (German, a few English entries): a question that meets
+ * an entry only through loose thesaurus neighbours ("Wetter" ~ "Klima" ~
+ * "Klimaschutz" of the cargo bike entry) is refused, and an English
+ * question finds the English entry before the German one. */
+static void
+test_city_faq (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (g_getenv ("SP_SOURCE_ROOT"), "data", "faq",
+                                            "demo-jena.json", NULL);
+  g_autoptr(GPtrArray) entries = sp_bot_load_faq (path, &error);
+  g_autoptr(SpMatcher) m = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *wohnung = NULL;
+  double conf = 1;
+
+  g_assert_no_error (error);
+  m = sp_bot_matcher_new (entries);
+
+  g_free (top_match (m, "Wie wird das Wetter morgen?", &conf));
+  g_assert_cmpfloat (conf, <, sp_matcher_threshold ());
+  address = top_match (m, "How do I register my address in Jena?", &conf);
+  g_assert_cmpstr (address, ==, "en-register-address");
+  g_assert_cmpfloat (conf, >=, sp_matcher_threshold ());
+  wohnung = top_match (m, "Wie melde ich meine Wohnung an?", &conf);
+  g_assert_cmpstr (wohnung, ==, "wohnsitz-anmelden");
+}
+
 typedef struct {
   SpMatcher  *matcher;
   GPtrArray  *questions;
@@ -275,6 +303,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/faq/matcher/confidence", test_confidence);
   g_test_add_func ("/faq/matcher/language", test_language);
   g_test_add_func ("/faq/matcher/fields", test_fields);
+  g_test_add_func ("/faq/matcher/city-faq", test_city_faq);
   g_test_add_func ("/faq/matcher/threads", test_threads);
   ret = g_test_run ();
   g_clear_pointer (&berlin, sp_matcher_free);
