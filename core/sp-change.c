@@ -129,12 +129,10 @@ type_name (JsonNode *node)
 }
 
 static const char *
-get_string_member (JsonObject  *object,
-                   const char  *member,
-                   GError     **error)
+node_string (JsonNode    *node,
+             const char  *member,
+             GError     **error)
 {
-  JsonNode *node = json_object_get_member (object, member);
-
   if (node == NULL)
     {
       g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "%s: missing", member);
@@ -150,13 +148,11 @@ get_string_member (JsonObject  *object,
 }
 
 static gboolean
-get_int_member (JsonObject  *object,
-                const char  *member,
-                gint64      *out,
-                GError     **error)
+node_int (JsonNode    *node,
+          const char  *member,
+          gint64      *out,
+          GError     **error)
 {
-  JsonNode *node = json_object_get_member (object, member);
-
   if (node == NULL)
     {
       g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "%s: missing", member);
@@ -171,11 +167,27 @@ get_int_member (JsonObject  *object,
   *out = json_node_get_int (node);
   if (*out < 0)
     {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
-                   "%s: must not be negative", member);
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "%s: must not be negative", member);
       return FALSE;
     }
   return TRUE;
+}
+
+static const char *
+get_string_member (JsonObject  *object,
+                   const char  *member,
+                   GError     **error)
+{
+  return node_string (json_object_get_member (object, member), member, error);
+}
+
+static gboolean
+get_int_member (JsonObject  *object,
+                const char  *member,
+                gint64      *out,
+                GError     **error)
+{
+  return node_int (json_object_get_member (object, member), member, out, error);
 }
 
 /* A STRV field may come as one string with one item per line. */
@@ -995,51 +1007,6 @@ page_member_index (const char *name)
     if (strcmp (name, page_member_names[i]) == 0)
       return i;
   return -1;
-}
-
-static const char *
-node_string (JsonNode    *node,
-             const char  *member,
-             GError     **error)
-{
-  if (node == NULL)
-    {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "%s: missing", member);
-      return NULL;
-    }
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
-                   "%s: expected a string, got %s", member, type_name (node));
-      return NULL;
-    }
-  return json_node_get_string (node);
-}
-
-static gboolean
-node_int (JsonNode    *node,
-          const char  *member,
-          gint64      *out,
-          GError     **error)
-{
-  if (node == NULL)
-    {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "%s: missing", member);
-      return FALSE;
-    }
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
-                   "%s: expected an integer, got %s", member, type_name (node));
-      return FALSE;
-    }
-  *out = json_node_get_int (node);
-  if (*out < 0)
-    {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "%s: must not be negative", member);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 /* Reads "name": (fp->p at the quote) into fp->buf and moves past the ':'. */
