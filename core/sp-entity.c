@@ -267,6 +267,223 @@ static const SpEntity bot_setting_entity = {
   .policy = SP_CONFLICT_FIELD_LWW,
 };
 
+/* Citizen participation (issue 5): feedback on the city's digital
+ * services with its triage, surveys and hackathon challenges. Citizens'
+ * submissions are created by the server (sp_storage_push_as_server) and
+ * reach editors' desktops by sync; rows holding contact data are read by
+ * editors only. */
+static const char * const feedback_channel_values[] =
+  { "web", "kiosk", "app", "bot", "open311", NULL };
+static const char * const feedback_state_values[] =
+  { "new", "in_progress", "answered", "closed", "spam", NULL };
+static const char * const survey_status_values[] =
+  { "draft", "published", "closed", NULL };
+static const char * const survey_access_values[] = { "public", "code", NULL };
+static const char * const survey_question_type_values[] =
+  { "single", "dropdown", "multiple", "text", "number", "date", "rating",
+    "matrix", "ranking", NULL };
+static const char * const survey_option_kind_values[] = { "option", "row", NULL };
+static const char * const challenge_status_values[] =
+  { "draft", "published", "closed", NULL };
+static const char * const challenge_solution_state_values[] =
+  { "submitted", "accepted", "winner", "rejected", "spam", NULL };
+
+static const SpField feedback_fields[] = {
+  { .name = "ticket",     .type = SP_FIELD_TEXT, .max_len = 32 },
+  { .name = "service_id", .type = SP_FIELD_TEXT, .max_len = 64 },
+  { .name = "rating",     .type = SP_FIELD_INT },
+  { .name = "text",       .type = SP_FIELD_TEXT, .max_len = 4000 },
+  { .name = "channel",    .type = SP_FIELD_ENUM, .max_len = 16,
+    .enum_values = feedback_channel_values },
+  { .name = "contact",    .type = SP_FIELD_TEXT, .max_len = 500 },
+  { .name = "created",    .type = SP_FIELD_TEXT, .max_len = 20 },
+  { .name = "due",        .type = SP_FIELD_TEXT, .max_len = 20 },
+  { .name = "state",      .type = SP_FIELD_ENUM, .max_len = 16,
+    .enum_values = feedback_state_values },
+  { .name = "org_unit",   .type = SP_FIELD_TEXT, .max_len = 200 },
+  { .name = "tags",       .type = SP_FIELD_STRV, .max_len = 64, .max_items = 20 },
+  { .name = "assignee",   .type = SP_FIELD_TEXT, .max_len = 64 },
+  { .name = "reply",      .type = SP_FIELD_TEXT, .max_len = 4000 },
+  { .name = "replied",    .type = SP_FIELD_TEXT, .max_len = 20 },
+  { .name = "address",    .type = SP_FIELD_TEXT, .max_len = 500 },
+  { .name = "lat",        .type = SP_FIELD_TEXT, .max_len = 16 },
+  { .name = "lon",        .type = SP_FIELD_TEXT, .max_len = 16 },
+};
+
+static const SpEntity feedback_entity = {
+  .name = "feedback",
+  .fields = feedback_fields,
+  .n_fields = G_N_ELEMENTS (feedback_fields),
+  .read_roles = "admin,editor",
+  .write_roles = "admin,editor",
+  .policy = SP_CONFLICT_FIELD_LWW,
+};
+
+static const SpField feedback_note_fields[] = {
+  { .name = "feedback_id", .type = SP_FIELD_TEXT, .max_len = 64 },
+  { .name = "text",        .type = SP_FIELD_TEXT, .max_len = 4000 },
+  { .name = "author",      .type = SP_FIELD_TEXT, .max_len = 64 },
+  { .name = "created",     .type = SP_FIELD_TEXT, .max_len = 20 },
+};
+
+static const SpEntity feedback_note_entity = {
+  .name = "feedback_note",
+  .fields = feedback_note_fields,
+  .n_fields = G_N_ELEMENTS (feedback_note_fields),
+  .read_roles = "admin,editor",
+  .write_roles = "admin,editor",
+  .policy = SP_CONFLICT_FIELD_LWW,
+};
+
+static const SpField feedback_setting_fields[] = {
+  { .name = "key",   .type = SP_FIELD_TEXT, .max_len = 64 },
+  { .name = "value", .type = SP_FIELD_TEXT, .max_len = 2000 },
+};
+
+static const SpEntity feedback_setting_entity = {
+  .name = "feedback_setting",
+  .fields = feedback_setting_fields,
+  .n_fields = G_N_ELEMENTS (feedback_setting_fields),
+  .read_roles = "staff",
+  .write_roles = "admin,editor",
+  .policy = SP_CONFLICT_FIELD_LWW,
+};
+
+static const SpField survey_fields[] = {
+  { .name = "title",      .type = SP_FIELD_TEXT, .max_len = 500 },
+  { .name = "title_en",   .type = SP_FIELD_TEXT, .max_len = 500 },
+  { .name = "intro",      .type = SP_FIELD_TEXT, .max_len = 10000 },
+  { .name = "intro_en",   .type = SP_FIELD_TEXT, .max_len = 10000 },
+  { .name = "privacy",    .type = SP_FIELD_TEXT, .max_len = 10000 },
+  { .name = "privacy_en", .type = SP_FIELD_TEXT, .max_len = 10000 },
+  { .name = "thanks",     .type = SP_FIELD_TEXT, .max_len = 2000 },
+  { .name = "thanks_en",  .type = SP_FIELD_TEXT, .max_len = 2000 },
+  { .name = "status",     .type = SP_FIELD_ENUM, .max_len = 16,
+    .enum_values = survey_status_values },
+  { .name = "opens",      .type = SP_FIELD_TEXT, .max_len = 10 },
+  { .name = "closes",     .type = SP_FIELD_TEXT, .max_len = 10 },
+  { .name = "access",     .type = SP_FIELD_ENUM, .max_len = 16,
+    .enum_values = survey_access_values },
+};
+
+static const SpEntity survey_entity = {
+  .name = "survey",
+  .fields = survey_fields,
+  .n_fields = G_N_ELEMENTS (survey_fields),
+  .read_roles = "staff",
+  .write_roles = "admin,editor",
+  .policy = SP_CONFLICT_FIELD_LWW,
+};
+
+static const SpField survey_question_fields[] = {
+  { .name = "survey_id",          .type = SP_FIELD_TEXT, .max_len = 64 },
+  { .name = "page",               .type = SP_FIELD_INT },
+  { .name = "position",           .type = SP_FIELD_INT },
+  { .name = "type",               .type = SP_FIELD_ENUM, .max_len = 16,
+    .enum_values = survey_question_type_values },
+  { .name = "code",               .type = SP_FIELD_TEXT, .max_len = 20 },
+  { .name = "text",               .type = SP_FIELD_TEXT, .max_len = 2000 },
+  { .name = "text_en",            .type = SP_FIELD_TEXT, .max_len = 2000 },
+  { .name = "help",               .type = SP_FIELD_TEXT, .max_len = 2000 },
+  { .name = "help_en",            .type = SP_FIELD_TEXT, .max_len = 2000 },
+  { .name = "required",           .type = SP_FIELD_BOOL },
+  { .name = "min",                .type = SP_FIELD_INT },
+  { .name = "max",                .type = SP_FIELD_INT },
+  { .name = "condition_question", .type = SP_FIELD_TEXT, .max_len = 64 },
+  { .name = "condition_option",   .type = SP_FIELD_TEXT, .max_len = 64 },
+};
+
+static const SpEntity survey_question_entity = {
+  .name = "survey_question",
+  .fields = survey_question_fields,
+  .n_fields = G_N_ELEMENTS (survey_question_fields),
+  .read_roles = "staff",
+  .write_roles = "admin,editor",
+  .policy = SP_CONFLICT_FIELD_LWW,
+};
+
+static const SpField survey_option_fields[] = {
+  { .name = "question_id", .type = SP_FIELD_TEXT, .max_len = 64 },
+  { .name = "kind",        .type = SP_FIELD_ENUM, .max_len = 16,
+    .enum_values = survey_option_kind_values },
+  { .name = "code",        .type = SP_FIELD_TEXT, .max_len = 20 },
+  { .name = "label",       .type = SP_FIELD_TEXT, .max_len = 1000 },
+  { .name = "label_en",    .type = SP_FIELD_TEXT, .max_len = 1000 },
+  { .name = "position",    .type = SP_FIELD_INT },
+};
+
+static const SpEntity survey_option_entity = {
+  .name = "survey_option",
+  .fields = survey_option_fields,
+  .n_fields = G_N_ELEMENTS (survey_option_fields),
+  .read_roles = "staff",
+  .write_roles = "admin,editor",
+  .policy = SP_CONFLICT_FIELD_LWW,
+};
+
+static const SpField challenge_fields[] = {
+  { .name = "title",              .type = SP_FIELD_TEXT, .max_len = 500 },
+  { .name = "problem",            .type = SP_FIELD_TEXT, .max_len = 20000 },
+  { .name = "data",               .type = SP_FIELD_TEXT, .max_len = 10000 },
+  { .name = "department",         .type = SP_FIELD_TEXT, .max_len = 200 },
+  { .name = "contact",            .type = SP_FIELD_TEXT, .max_len = 500 },
+  { .name = "event",              .type = SP_FIELD_TEXT, .max_len = 200 },
+  { .name = "event_date",         .type = SP_FIELD_TEXT, .max_len = 10 },
+  { .name = "deadline",           .type = SP_FIELD_TEXT, .max_len = 10 },
+  { .name = "status",             .type = SP_FIELD_ENUM, .max_len = 16,
+    .enum_values = challenge_status_values },
+  { .name = "followup_survey_id", .type = SP_FIELD_TEXT, .max_len = 64 },
+};
+
+static const SpEntity challenge_entity = {
+  .name = "challenge",
+  .fields = challenge_fields,
+  .n_fields = G_N_ELEMENTS (challenge_fields),
+  .read_roles = "staff",
+  .write_roles = "admin,editor",
+  .policy = SP_CONFLICT_FIELD_LWW,
+};
+
+static const SpField challenge_solution_fields[] = {
+  { .name = "challenge_id", .type = SP_FIELD_TEXT, .max_len = 64 },
+  { .name = "title",        .type = SP_FIELD_TEXT, .max_len = 500 },
+  { .name = "description",  .type = SP_FIELD_TEXT, .max_len = 10000 },
+  { .name = "link",         .type = SP_FIELD_TEXT, .max_len = 2000 },
+  { .name = "team",         .type = SP_FIELD_TEXT, .max_len = 500 },
+  { .name = "contact",      .type = SP_FIELD_TEXT, .max_len = 500 },
+  { .name = "licence",      .type = SP_FIELD_TEXT, .max_len = 64 },
+  { .name = "created",      .type = SP_FIELD_TEXT, .max_len = 20 },
+  { .name = "state",        .type = SP_FIELD_ENUM, .max_len = 16,
+    .enum_values = challenge_solution_state_values },
+};
+
+static const SpEntity challenge_solution_entity = {
+  .name = "challenge_solution",
+  .fields = challenge_solution_fields,
+  .n_fields = G_N_ELEMENTS (challenge_solution_fields),
+  .read_roles = "admin,editor",
+  .write_roles = "admin,editor",
+  .policy = SP_CONFLICT_FIELD_LWW,
+};
+
+static const SpField challenge_score_fields[] = {
+  { .name = "solution_id", .type = SP_FIELD_TEXT, .max_len = 64 },
+  { .name = "reviewer",    .type = SP_FIELD_TEXT, .max_len = 64 },
+  { .name = "impact",      .type = SP_FIELD_INT },
+  { .name = "feasibility", .type = SP_FIELD_INT },
+  { .name = "innovation",  .type = SP_FIELD_INT },
+  { .name = "comment",     .type = SP_FIELD_TEXT, .max_len = 2000 },
+};
+
+static const SpEntity challenge_score_entity = {
+  .name = "challenge_score",
+  .fields = challenge_score_fields,
+  .n_fields = G_N_ELEMENTS (challenge_score_fields),
+  .read_roles = "admin,editor",
+  .write_roles = "admin,editor",
+  .policy = SP_CONFLICT_FIELD_LWW,
+};
+
 static const SpEntity * const registry[] = {
   &service_entity,
   &conflict_entity,
@@ -280,6 +497,15 @@ static const SpEntity * const registry[] = {
   &faq_entity,
   &bot_hours_entity,
   &bot_setting_entity,
+  &feedback_entity,
+  &feedback_note_entity,
+  &feedback_setting_entity,
+  &survey_entity,
+  &survey_question_entity,
+  &survey_option_entity,
+  &challenge_entity,
+  &challenge_solution_entity,
+  &challenge_score_entity,
 };
 
 static const char * const known_roles[] = {

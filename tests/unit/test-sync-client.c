@@ -245,7 +245,7 @@ mock_start (Mock *mock,
   /* A change of an entity this client does not know is skipped. */
   if (n_pullable > 0)
     g_ptr_array_add (mock->pullable,
-                     g_strdup ("{\"change_id\":\"srv-x\",\"entity\":\"survey\",\"id\":\"q1\","
+                     g_strdup ("{\"change_id\":\"srv-x\",\"entity\":\"parking_permit\",\"id\":\"q1\","
                                "\"base_version\":0,\"version\":5000,\"hlc\":\"001700000000999:0000:server\","
                                "\"op\":\"upsert\",\"fields\":{\"title\":\"Umfrage\"}}"));
 
