@@ -14,6 +14,7 @@
 #include "sp-demo.h"
 #include "sp-competence-seed.h"
 #include "sp-faq-cmd.h"
+#include "sp-rate-limit.h"
 #include "sp-route-handoff.h"
 #include "sp-server-private.h"
 #include "sp-storage.h"
@@ -24,7 +25,7 @@ static const char usage_text[] =
   "Usage:\n"
   "  stadtpult-server [--db FILE] [--port N] [--bind ADDR] [--demo]\n"
   "                   [--tls-cert FILE --tls-key FILE] [--public-dir DIR]\n"
-  "                   [--handoff-retention-days N]\n"
+  "                   [--handoff-retention-days N] [--trusted-proxy ADDR]\n"
   "  stadtpult-server user add NAME --role ROLE[,ROLE] --password-file FILE [--db FILE]\n"
   "  stadtpult-server import catalogue|training FILE [--db FILE]\n"
   "  stadtpult-server export catalogue ID [--version N] [--db FILE]\n"
@@ -227,6 +228,7 @@ cmd_serve (int    argc,
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
   g_autofree char *public_dir = NULL;
+  g_autofree char *trusted_proxy = NULL;
   g_autofree char *uri = NULL;
   gint port = 8080;
   gint handoff_retention_days = SP_HANDOFF_RETENTION_DAYS_DEFAULT;
@@ -247,6 +249,7 @@ cmd_serve (int    argc,
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "TLS private key (PEM), needs --tls-cert", "FILE" },
     { "public-dir", 0, 0, G_OPTION_ARG_FILENAME, &public_dir, "Directory of the citizen web pages", "DIR" },
     { "handoff-retention-days", 0, 0, G_OPTION_ARG_INT, &handoff_retention_days, "Days idle or closed bot hand-offs and their contact data are kept (default: 30)", "N" },
+    { "trusted-proxy", 0, 0, G_OPTION_ARG_STRING, &trusted_proxy, "Reverse proxy whose X-Forwarded-For names the client for rate limits", "ADDR" },
     { NULL }
   };
 
@@ -273,6 +276,9 @@ cmd_serve (int    argc,
   if (handoff_retention_days < 1 || handoff_retention_days > 3650)
     return usage_error ("--handoff-retention-days must be between 1 and 3650");
   sp_route_handoff_set_retention_days ((guint) handoff_retention_days);
+
+  if (!sp_rate_limit_set_trusted_proxy (trusted_proxy, &error))
+    return usage_error (error->message);
 
   if ((tls_cert == NULL) != (tls_key == NULL))
     return usage_error ("--tls-cert and --tls-key must be given together");

@@ -61,6 +61,12 @@ gboolean     _sp_server_require_method     (SoupServerMessage *msg,
 /* sp_server_read_json_body(), replying the error on failure. */
 JsonNode    *_sp_server_require_json_body  (SoupServerMessage *msg,
                                             gsize              max_size);
+/* Takes a token of the client's @bucket (sp-rate-limit.h: burst 20, 10 per
+ * minute); without one a 429 "rate_limited" reply with Retry-After and
+ * FALSE. Public write endpoints call it first. (sp-rate-limit-http.c) */
+gboolean     _sp_server_rate_limit         (SpServer          *self,
+                                            SoupServerMessage *msg,
+                                            const char        *bucket);
 
 typedef enum {
   SP_LOGIN_OK,
