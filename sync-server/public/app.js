@@ -12,63 +12,13 @@
  *   addRoute(/^\/kita$/, renderKita, { nav: "Kita" });
  */
 
+import { h, safeUrl, text, callApi, problemText } from "/common.js";
+
+export { h, safeUrl };
+
 const SITE_TITLE = "Bürgerservice";
 const SERVICES_URL = "/api/v1/services";
 const PAGE_SIZE = 100;
-
-/* ------------------------------------------------------------------ */
-/* DOM helpers                                                        */
-/* ------------------------------------------------------------------ */
-
-/**
- * Creates an element. @attrs values are set as attributes (or as
- * properties for "on*" handlers); children may be strings (added as text
- * nodes), nodes, arrays or null.
- */
-export function h(tag, attrs, ...children) {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs || {})) {
-    if (value === null || value === undefined || value === false)
-      continue;
-    if (key.startsWith("on") && typeof value === "function")
-      el.addEventListener(key.slice(2), value);
-    else if (value === true)
-      el.setAttribute(key, "");
-    else
-      el.setAttribute(key, String(value));
-  }
-  appendChildren(el, children);
-  return el;
-}
-
-function appendChildren(el, children) {
-  for (const child of children) {
-    if (child === null || child === undefined || child === false)
-      continue;
-    if (Array.isArray(child))
-      appendChildren(el, child);
-    else if (child instanceof Node)
-      el.appendChild(child);
-    else
-      el.appendChild(document.createTextNode(String(child)));
-  }
-}
-
-/** Only http(s) links from data; anything else (javascript:, data:) is dropped. */
-export function safeUrl(value) {
-  if (typeof value !== "string" || value.trim() === "")
-    return null;
-  try {
-    const url = new URL(value.trim(), window.location.href);
-    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
-  } catch {
-    return null;
-  }
-}
-
-function text(value) {
-  return typeof value === "string" ? value.trim() : "";
-}
 
 /* ------------------------------------------------------------------ */
 /* Router                                                             */
@@ -476,8 +426,84 @@ async function renderServiceDetail(main, [id], _query, isCurrent) {
               "Online erledigen",
               h("span", { class: "visually-hidden" }, `: ${s.name}`)))
         : null,
-      facts));
+      facts,
+      helpfulBox(s)));
   return s.name;
+}
+
+/* ------------------------------------------------------------------ */
+/* "War das hilfreich?" on each service                               */
+/* ------------------------------------------------------------------ */
+
+function feedbackBody(service, rating, message) {
+  return { service_id: service.id, rating, text: message, channel: "web", website: "" };
+}
+
+/**
+ * Yes (rating 5) or No (rating 1) is sent at once; then the citizen may
+ * add a few words, sent as a second feedback with the same rating.
+ */
+function helpfulBox(service) {
+  const status = h("p", { class: "helpful__status", role: "status" });
+  const error = h("p", { class: "notice notice--error", role: "alert", hidden: true });
+  const box = h("section", { class: "helpful", "aria-labelledby": "h-helpful" });
+  let rating = 0;
+
+  async function send(button, value, message) {
+    button.disabled = true;
+    error.hidden = true;
+    const result = await callApi("/api/v1/feedback", { method: "POST", body: feedbackBody(service, value, message) });
+    button.disabled = false;
+    if (result.status === 201)
+      return true;
+    error.textContent = problemText(result);
+    error.hidden = false;
+    return false;
+  }
+
+  const yes = h("button", { type: "button", class: "button--secondary", "aria-describedby": "h-helpful",
+                            onclick: () => answer(yes, 5) }, "Ja");
+  const no = h("button", { type: "button", class: "button--secondary", "aria-describedby": "h-helpful",
+                           onclick: () => answer(no, 1) }, "Nein");
+  const buttons = h("div", { class: "helpful__buttons" }, yes, no);
+
+  async function answer(button, value) {
+    if (!(await send(button, value, "")))
+      return;
+    rating = value;
+    label.textContent = value === 1 ? "Was hat Ihnen gefehlt? (freiwillig)" : "Möchten Sie uns noch etwas mitteilen? (freiwillig)";
+    buttons.remove();
+    status.textContent = "Danke für Ihre Rückmeldung!";
+    box.append(details);
+    textarea.focus();
+  }
+
+  const label = h("label", { for: "helpful-text" });
+  const textarea = h("textarea", { id: "helpful-text", name: "text", rows: 3, maxlength: 4000,
+                                   "aria-describedby": "helpful-text-hint" });
+  const submit = h("button", { type: "submit" }, "Absenden");
+  const details = h("form", { class: "helpful__more", novalidate: true,
+                              onsubmit: async (e) => {
+                                e.preventDefault();
+                                const message = textarea.value.trim();
+                                if (!message) {
+                                  error.textContent = "Bitte schreiben Sie zuerst Ihre Nachricht.";
+                                  error.hidden = false;
+                                  textarea.focus();
+                                  return;
+                                }
+                                if (!(await send(submit, rating, message)))
+                                  return;
+                                details.remove();
+                                status.textContent = "Danke! Ihre Nachricht ist angekommen.";
+                              } },
+    label,
+    h("p", { id: "helpful-text-hint", class: "hint" }, "Bitte keine persönlichen Daten. Für eine Antwort nutzen Sie das ",
+      h("a", { href: `/feedback/?service=${encodeURIComponent(service.id)}` }, "Rückmeldeformular"), "."),
+    textarea, h("p", null, submit));
+
+  box.append(h("h2", { id: "h-helpful" }, "War das hilfreich?"), buttons, status, error);
+  return box;
 }
 
 /* ------------------------------------------------------------------ */

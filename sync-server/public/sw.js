@@ -6,11 +6,13 @@
  * - /api/v1/services: network first, the last good answer as offline
  *   fallback (marked with the header X-Stadtpult-Offline: 1);
  * - shell files: served from the cache, refreshed in the background;
- * - page navigations: network first, the cached shell when offline.
+ * - page navigations: network first, the cached page when offline (the
+ *   feedback, survey and challenge pages fetch their data live; only the
+ *   service list has offline data).
  * Bump VERSION whenever the shell's file list changes.
  */
 
-const VERSION = "v2";
+const VERSION = "v3";
 const PREFIX = "stadtpult-";
 const SHELL_CACHE = `${PREFIX}shell-${VERSION}`;
 const DATA_CACHE = `${PREFIX}data-${VERSION}`;
@@ -20,13 +22,27 @@ const SHELL = [
   "/index.html",
   "/style.css",
   "/app.js",
+  "/common.js",
   "/manifest.webmanifest",
   "/icon.svg",
   "/icon-192.png",
   "/icon-512.png",
   "/bot/widget.js",
   "/bot/widget.css",
+  "/404.html",
+  "/short-links.js",
+  "/feedback/",
+  "/feedback/feedback.js",
+  "/feedback/status.html",
+  "/feedback/status.js",
+  "/surveys/",
+  "/surveys/surveys.js",
+  "/challenges/",
+  "/challenges/challenges.js",
 ];
+
+/* Pages (navigations) answered network first, the cached copy offline. */
+const PAGES = new Set(["/", "/index.html", "/feedback/", "/feedback/status.html", "/surveys/", "/challenges/"]);
 
 /* Public, cacheable API answers (never anything behind a staff login). */
 const DATA_PATHS = new Set(["/api/v1/services"]);
@@ -85,17 +101,17 @@ async function staleWhileRevalidate(event, request) {
   return response || new Response("offline", { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 }
 
-async function networkFirstPage(request) {
+async function networkFirstPage(request, key) {
   try {
     const response = await fetch(request);
     if (response.ok) {
       const cache = await caches.open(SHELL_CACHE);
-      await cache.put("/", response.clone());
+      await cache.put(key, response.clone());
     }
     return response;
   } catch (err) {
     const cache = await caches.open(SHELL_CACHE);
-    const cached = (await cache.match("/")) || (await cache.match("/index.html"));
+    const cached = (await cache.match(key)) || (key === "/" ? await cache.match("/index.html") : null);
     if (cached)
       return cached;
     throw err;
@@ -117,8 +133,8 @@ self.addEventListener("fetch", (event) => {
   // Other API calls, health checks and metrics are never cached.
   if (url.pathname.startsWith("/api/") || url.pathname === "/healthz" || url.pathname === "/metrics")
     return;
-  if (request.mode === "navigate" && (url.pathname === "/" || url.pathname === "/index.html")) {
-    event.respondWith(networkFirstPage(request));
+  if (request.mode === "navigate" && PAGES.has(url.pathname)) {
+    event.respondWith(networkFirstPage(request, url.pathname === "/index.html" ? "/" : url.pathname));
     return;
   }
   if (SHELL.includes(url.pathname)) {
