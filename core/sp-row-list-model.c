@@ -17,6 +17,25 @@ typedef struct {
   SpRow *row;          /* NULL = empty slot */
 } CacheSlot;
 
+/* One filter on a field: a set of values or an inclusive range. */
+typedef struct {
+  const SpField *field;
+  GStrv          values;   /* NULL: a range */
+  char          *min;
+  char          *max;
+} Filter;
+
+static void
+filter_free (gpointer data)
+{
+  Filter *filter = data;
+
+  g_strfreev (filter->values);
+  g_free (filter->min);
+  g_free (filter->max);
+  g_free (filter);
+}
+
 struct _SpRowListModel
 {
   GObject          parent_instance;
@@ -24,6 +43,13 @@ struct _SpRowListModel
   SpLocalStore    *store;
   const SpEntity  *entity;
   const SpField   *order;       /* NULL: by id */
+  const SpField   *sort;        /* NULL: by order */
+  const SpEntity  *sort_entity; /* sort through a lookup of sort's value */
+  const SpField   *sort_lookup;
+  gboolean         descending;
+  GPtrArray       *filters;     /* Filter, one per field and kind */
+  guint            frozen;
+  gboolean         dirty;       /* changed while frozen */
   char            *search;
   GArray          *rowids;      /* gint64, in display order */
   gulong           changed_id;
@@ -154,6 +180,7 @@ sp_row_list_model_finalize (GObject *object)
 
   g_clear_pointer (&self->search, g_free);
   g_clear_pointer (&self->rowids, g_array_unref);
+  g_clear_pointer (&self->filters, g_ptr_array_unref);
 
   G_OBJECT_CLASS (sp_row_list_model_parent_class)->finalize (object);
 }
@@ -220,6 +247,7 @@ static void
 sp_row_list_model_init (SpRowListModel *self)
 {
   self->rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->filters = g_ptr_array_new_with_free_func (filter_free);
   self->has_fts = -1;
 }
 
@@ -287,34 +315,26 @@ escape_like (const char *word)
   return g_string_free (s, FALSE);
 }
 
+/* Appends the search condition to @sql (binds to @binds). */
 static void
-query_ids (SpRowListModel *self,
-           GArray         *out)
+append_search (SpRowListModel *self,
+               GString        *sql,
+               GPtrArray      *binds)
 {
   SpDb *db = sp_local_store_get_db (self->store);
   const char *table = self->entity->name;
-  g_autoptr(GString) sql = g_string_new (NULL);
-  g_autoptr(GPtrArray) binds = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *order = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean searching = self->search != NULL && *self->search != '\0';
-  sqlite3_stmt *stmt;
-  int rc;
 
-  if (self->order != NULL)
-    order = g_strdup_printf ("\"%s\" COLLATE NOCASE, rowid", self->order->name);
-  else
-    order = g_strdup ("id");
+  if (self->search == NULL || *self->search == '\0')
+    return;
 
-  g_string_append_printf (sql, "SELECT rowid FROM \"%s\" WHERE deleted = 0", table);
-
-  if (searching && self->has_fts < 0)
+  if (self->has_fts < 0)
     {
       g_autofree char *fts = g_strdup_printf ("%s_fts", table);
       self->has_fts = sp_db_table_exists (db, fts);
     }
 
-  if (searching && self->has_fts)
+  if (self->has_fts)
     {
       char *query = build_fts_query (self->search);
 
@@ -333,7 +353,7 @@ query_ids (SpRowListModel *self,
           g_ptr_array_add (binds, query);
         }
     }
-  else if (searching)
+  else
     {
       g_auto(GStrv) words = g_strsplit_set (self->search, " \t\n\r", -1);
 
@@ -362,17 +382,156 @@ query_ids (SpRowListModel *self,
           g_string_append_c (sql, ')');
         }
     }
+}
 
-  g_string_append_printf (sql, " ORDER BY %s", order);
+static gboolean
+field_is_numeric (const SpField *field)
+{
+  return field->type == SP_FIELD_INT || field->type == SP_FIELD_BOOL;
+}
 
-  stmt = sp_db_prepare (db, sql->str, &error);
-  if (stmt == NULL)
+/* Appends the filters except those on @skip to @sql. Numbers are bound as
+ * text too: the column affinity (INTEGER) converts them. */
+static void
+append_filters (SpRowListModel *self,
+                GString        *sql,
+                GPtrArray      *binds,
+                const SpField  *skip)
+{
+  for (guint i = 0; i < self->filters->len; i++)
     {
-      g_warning ("Cannot list %s rows: %s", table, error->message);
+      Filter *filter = g_ptr_array_index (self->filters, i);
+      const char *name = filter->field->name;
+
+      if (filter->field == skip)
+        continue;
+
+      if (filter->values != NULL)
+        {
+          gboolean any_empty = FALSE;
+          gboolean first = TRUE;
+
+          g_string_append (sql, " AND (");
+          if (filter->field->type == SP_FIELD_STRV)
+            g_string_append_printf (sql, "EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(\"%s\")"
+                                    " THEN \"%s\" ELSE '[]' END) WHERE value IN (", name, name);
+          else
+            g_string_append_printf (sql, "\"%s\" IN (", name);
+          for (guint v = 0; filter->values[v]; v++)
+            {
+              if (*filter->values[v] == '\0')
+                any_empty = TRUE;
+              g_ptr_array_add (binds, g_strdup (filter->values[v]));
+              g_string_append_printf (sql, "%s?%u", first ? "" : ", ", binds->len);
+              first = FALSE;
+            }
+          g_string_append (sql, filter->field->type == SP_FIELD_STRV ? "))" : ")");
+          if (any_empty)
+            g_string_append_printf (sql, " OR \"%s\" IS NULL", name);
+          g_string_append_c (sql, ')');
+        }
+      else
+        {
+          /* Numbers compare as numbers, times and days as text. */
+          const char *fmt = field_is_numeric (filter->field)
+                            ? " AND \"%s\" %s CAST(?%u AS INTEGER)"
+                            : " AND \"%s\" %s ?%u";
+
+          if (filter->min != NULL)
+            {
+              g_ptr_array_add (binds, g_strdup (filter->min));
+              g_string_append_printf (sql, fmt, name, ">=", binds->len);
+            }
+          if (filter->max != NULL)
+            {
+              g_ptr_array_add (binds, g_strdup (filter->max));
+              g_string_append_printf (sql, fmt, name, "<=", binds->len);
+            }
+        }
+    }
+}
+
+/* ORDER BY terms for the current sort (without the keyword). */
+static void
+append_order (SpRowListModel *self,
+              GString        *sql)
+{
+  const SpField *field = self->sort != NULL ? self->sort : self->order;
+  const char *dir = self->descending ? " DESC" : "";
+
+  if (field == NULL)
+    {
+      g_string_append_printf (sql, "id%s", dir);
       return;
+    }
+  if (self->sort == NULL)
+    {
+      /* The construction order: by name-like text. */
+      g_string_append_printf (sql, "\"%s\" COLLATE NOCASE%s, rowid%s", field->name, dir, dir);
+      return;
+    }
+
+  if (self->sort != NULL && self->sort_lookup != NULL)
+    g_string_append_printf (sql, "(SELECT l.\"%s\" FROM \"%s\" l WHERE l.id = \"%s\".\"%s\")"
+                            " COLLATE NOCASE%s",
+                            self->sort_lookup->name, self->sort_entity->name,
+                            self->entity->name, field->name, dir);
+  else if (field->type == SP_FIELD_ENUM && field->enum_values != NULL)
+    {
+      g_string_append_printf (sql, "CASE \"%s\"", field->name);
+      /* Enum values are the registry's own identifiers: safe to inline. */
+      for (guint i = 0; field->enum_values[i]; i++)
+        g_string_append_printf (sql, " WHEN '%s' THEN %u", field->enum_values[i], i);
+      g_string_append_printf (sql, " ELSE %u END%s", G_MAXINT, dir);
+    }
+  else if (field_is_numeric (field))
+    g_string_append_printf (sql, "\"%s\"%s", field->name, dir);
+  else
+    g_string_append_printf (sql, "\"%s\" COLLATE NOCASE%s", field->name, dir);
+
+  g_string_append_printf (sql, ", rowid%s", dir);
+}
+
+/* A one-off statement: the filters give many shapes of SQL, which must
+ * not fill the connection's statement cache. */
+static sqlite3_stmt *
+prepare_filtered (SpRowListModel *self,
+                  const char     *sql,
+                  GPtrArray      *binds)
+{
+  sqlite3 *handle = sp_db_handle (sp_local_store_get_db (self->store));
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (handle, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      g_warning ("Cannot list %s rows: %s", self->entity->name, sqlite3_errmsg (handle));
+      sqlite3_finalize (stmt);
+      return NULL;
     }
   for (guint i = 0; i < binds->len; i++)
     sqlite3_bind_text (stmt, (int) i + 1, g_ptr_array_index (binds, i), -1, SQLITE_TRANSIENT);
+  return stmt;
+}
+
+static void
+query_ids (SpRowListModel *self,
+           GArray         *out)
+{
+  const char *table = self->entity->name;
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(GPtrArray) binds = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_string_append_printf (sql, "SELECT rowid FROM \"%s\" WHERE deleted = 0", table);
+  append_search (self, sql, binds);
+  append_filters (self, sql, binds, NULL);
+  g_string_append (sql, " ORDER BY ");
+  append_order (self, sql);
+
+  stmt = prepare_filtered (self, sql->str, binds);
+  if (stmt == NULL)
+    return;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -380,8 +539,9 @@ query_ids (SpRowListModel *self,
       g_array_append_val (out, rowid);
     }
   if (rc != SQLITE_DONE)
-    g_warning ("Cannot list %s rows: %s", table, sqlite3_errmsg (sp_db_handle (db)));
-  sqlite3_reset (stmt);
+    g_warning ("Cannot list %s rows: %s", table,
+               sqlite3_errmsg (sp_db_handle (sp_local_store_get_db (self->store))));
+  sqlite3_finalize (stmt);
 }
 
 void
@@ -394,6 +554,11 @@ sp_row_list_model_reload (SpRowListModel *self)
 
   if (self->store == NULL)
     return;
+  if (self->frozen > 0)
+    {
+      self->dirty = TRUE;
+      return;
+    }
 
   rowids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), self->rowids->len + 16);
   query_ids (self, rowids);
@@ -500,4 +665,253 @@ sp_row_list_model_find (SpRowListModel *self,
     if (ids[i] == rowid)
       return (int) i;
   return -1;
+}
+
+static Filter *
+find_filter (SpRowListModel *self,
+             const SpField  *field,
+             gboolean        values,
+             guint          *index)
+{
+  for (guint i = 0; i < self->filters->len; i++)
+    {
+      Filter *filter = g_ptr_array_index (self->filters, i);
+
+      if (filter->field == field && (filter->values != NULL) == values)
+        {
+          if (index != NULL)
+            *index = i;
+          return filter;
+        }
+    }
+  return NULL;
+}
+
+static const SpField *
+lookup_field (SpRowListModel *self,
+              const char     *field)
+{
+  const SpField *f = sp_entity_get_field (self->entity, field);
+
+  if (f == NULL)
+    g_critical ("%s has no field “%s”", self->entity->name, field);
+  return f;
+}
+
+void
+sp_row_list_model_set_filter_values (SpRowListModel     *self,
+                                     const char         *field,
+                                     const char * const *values)
+{
+  const SpField *f;
+  guint index;
+  Filter *filter;
+
+  g_return_if_fail (SP_IS_ROW_LIST_MODEL (self));
+  g_return_if_fail (field != NULL);
+
+  if ((f = lookup_field (self, field)) == NULL)
+    return;
+  if (values != NULL && values[0] == NULL)
+    values = NULL;
+
+  filter = find_filter (self, f, TRUE, &index);
+  if (filter == NULL && values == NULL)
+    return;
+  if (filter != NULL && values != NULL &&
+      g_strv_equal ((const char * const *) filter->values, values))
+    return;
+
+  if (filter != NULL)
+    g_ptr_array_remove_index (self->filters, index);
+  if (values != NULL)
+    {
+      filter = g_new0 (Filter, 1);
+      filter->field = f;
+      filter->values = g_strdupv ((char **) values);
+      g_ptr_array_add (self->filters, filter);
+    }
+  sp_row_list_model_reload (self);
+}
+
+void
+sp_row_list_model_set_filter_range (SpRowListModel *self,
+                                    const char     *field,
+                                    const char     *min,
+                                    const char     *max)
+{
+  const SpField *f;
+  guint index;
+  Filter *filter;
+
+  g_return_if_fail (SP_IS_ROW_LIST_MODEL (self));
+  g_return_if_fail (field != NULL);
+
+  if ((f = lookup_field (self, field)) == NULL)
+    return;
+
+  filter = find_filter (self, f, FALSE, &index);
+  if (filter == NULL && min == NULL && max == NULL)
+    return;
+  if (filter != NULL && g_strcmp0 (filter->min, min) == 0 && g_strcmp0 (filter->max, max) == 0)
+    return;
+
+  if (filter != NULL)
+    g_ptr_array_remove_index (self->filters, index);
+  if (min != NULL || max != NULL)
+    {
+      filter = g_new0 (Filter, 1);
+      filter->field = f;
+      filter->min = g_strdup (min);
+      filter->max = g_strdup (max);
+      g_ptr_array_add (self->filters, filter);
+    }
+  sp_row_list_model_reload (self);
+}
+
+void
+sp_row_list_model_clear_filters (SpRowListModel *self)
+{
+  g_return_if_fail (SP_IS_ROW_LIST_MODEL (self));
+
+  if (self->filters->len == 0 && self->search == NULL)
+    return;
+
+  g_ptr_array_set_size (self->filters, 0);
+  if (self->search != NULL)
+    {
+      g_clear_pointer (&self->search, g_free);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCH]);
+    }
+  sp_row_list_model_reload (self);
+}
+
+void
+sp_row_list_model_set_sort (SpRowListModel *self,
+                            const char     *field,
+                            const char     *lookup,
+                            gboolean        descending)
+{
+  const SpField *f = NULL;
+  const SpEntity *lookup_entity = NULL;
+  const SpField *lookup_f = NULL;
+
+  g_return_if_fail (SP_IS_ROW_LIST_MODEL (self));
+
+  if (field != NULL && (f = lookup_field (self, field)) == NULL)
+    return;
+  if (f != NULL && lookup != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (lookup, ".", 2);
+
+      if (parts[0] != NULL && parts[1] != NULL)
+        lookup_entity = sp_entity_lookup (parts[0]);
+      if (lookup_entity != NULL)
+        lookup_f = sp_entity_get_field (lookup_entity, parts[1]);
+      if (lookup_f == NULL)
+        {
+          g_critical ("No field “%s” to sort by", lookup);
+          return;
+        }
+    }
+
+  descending = !!descending;
+  if (self->sort == f && self->sort_lookup == lookup_f && self->descending == descending)
+    return;
+
+  self->sort = f;
+  self->sort_entity = lookup_entity;
+  self->sort_lookup = lookup_f;
+  self->descending = descending;
+  sp_row_list_model_reload (self);
+}
+
+void
+sp_row_list_model_freeze (SpRowListModel *self)
+{
+  g_return_if_fail (SP_IS_ROW_LIST_MODEL (self));
+  self->frozen++;
+}
+
+void
+sp_row_list_model_thaw (SpRowListModel *self)
+{
+  g_return_if_fail (SP_IS_ROW_LIST_MODEL (self));
+  g_return_if_fail (self->frozen > 0);
+
+  if (--self->frozen == 0 && self->dirty)
+    {
+      self->dirty = FALSE;
+      sp_row_list_model_reload (self);
+    }
+}
+
+GHashTable *
+sp_row_list_model_count_by (SpRowListModel *self,
+                            const char     *field)
+{
+  GHashTable *counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(GPtrArray) binds = g_ptr_array_new_with_free_func (g_free);
+  const SpField *f;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SP_IS_ROW_LIST_MODEL (self), counts);
+  g_return_val_if_fail (field != NULL, counts);
+
+  if (self->store == NULL || (f = lookup_field (self, field)) == NULL)
+    return counts;
+
+  g_string_append_printf (sql, "SELECT coalesce(\"%s\", ''), count(*) FROM \"%s\" WHERE deleted = 0",
+                          f->name, self->entity->name);
+  append_search (self, sql, binds);
+  append_filters (self, sql, binds, f);
+  g_string_append_printf (sql, " GROUP BY 1");
+
+  stmt = prepare_filtered (self, sql->str, binds);
+  if (stmt == NULL)
+    return counts;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *value = (const char *) sqlite3_column_text (stmt, 0);
+      guint n = (guint) sqlite3_column_int64 (stmt, 1);
+      gpointer old = g_hash_table_lookup (counts, value ? value : "");
+
+      /* INT columns: 0 and '0' group apart only with mixed storage. */
+      g_hash_table_insert (counts, g_strdup (value ? value : ""),
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (old) + n));
+    }
+  sqlite3_finalize (stmt);
+  return counts;
+}
+
+char *
+sp_row_list_model_get_id (SpRowListModel *self,
+                          guint           position)
+{
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+  char *id = NULL;
+
+  g_return_val_if_fail (SP_IS_ROW_LIST_MODEL (self), NULL);
+
+  if (position >= self->rowids->len || self->store == NULL)
+    return NULL;
+
+  {
+    CacheSlot *slot = &self->cache[position % CACHE_SIZE];
+
+    if (slot->row != NULL && slot->position == position)
+      return g_strdup (sp_row_get_id (slot->row));
+  }
+
+  sql = g_strdup_printf ("SELECT id FROM \"%s\" WHERE rowid = ?1", self->entity->name);
+  stmt = sp_db_prepare (sp_local_store_get_db (self->store), sql, NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, g_array_index (self->rowids, gint64, position));
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return id;
 }
