@@ -481,6 +481,13 @@ node_number (JsonNode *node,
     }
 }
 
+/* Bounds for messages: the registry's INT fields may hold any 64-bit value. */
+static int
+small_int (gint64 value)
+{
+  return (int) CLAMP (value, G_MININT, G_MAXINT);
+}
+
 #define FAIL(...) G_STMT_START { \
     g_set_error (error, SP_ERROR, SP_ERROR_INVALID, __VA_ARGS__); \
     return FALSE; \
@@ -497,7 +504,7 @@ check_option_list (JsonObject  *q,
   JsonArray *array;
 
   if (!JSON_NODE_HOLDS_ARRAY (node))
-    FAIL ("Expected a list of option ids");
+    FAIL (_("Expected a list of option ids"));
   array = json_node_get_array (node);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
@@ -505,12 +512,12 @@ check_option_list (JsonObject  *q,
       const char *id;
 
       if (!node_is_string (item))
-        FAIL ("Expected a list of option ids");
+        FAIL (_("Expected a list of option ids"));
       id = json_node_get_string (item);
       if (!find_choice (q, "options", id))
-        FAIL ("Unknown option “%s”", id);
+        FAIL (_("Unknown option “%s”"), id);
       if (!g_hash_table_add (seen, (gpointer) id))
-        FAIL ("Option “%s” given twice", id);
+        FAIL (_("Option “%s” given twice"), id);
     }
   *n_items = json_array_get_length (array);
   return TRUE;
@@ -533,9 +540,9 @@ check_answer (JsonObject  *q,
   if (strcmp (type, "single") == 0 || strcmp (type, "dropdown") == 0)
     {
       if (!node_is_string (node))
-        FAIL ("Expected an option id");
+        FAIL (_("Expected an option id"));
       if (!find_choice (q, "options", json_node_get_string (node)))
-        FAIL ("Unknown option “%s”", json_node_get_string (node));
+        FAIL (_("Unknown option “%s”"), json_node_get_string (node));
       return TRUE;
     }
   if (strcmp (type, "multiple") == 0)
@@ -545,7 +552,7 @@ check_answer (JsonObject  *q,
       if (!check_option_list (q, node, &n, error))
         return FALSE;
       if (max > 0 && n > max)
-        FAIL ("At most %" G_GINT64_FORMAT " choices", max);
+        FAIL (_("At most %d choices"), small_int (max));
       return TRUE;
     }
   if (strcmp (type, "ranking") == 0)
@@ -556,7 +563,7 @@ check_answer (JsonObject  *q,
       if (!check_option_list (q, node, &n, error))
         return FALSE;
       if (opts == NULL || n != json_array_get_length (opts))
-        FAIL ("Rank all %u options", opts ? json_array_get_length (opts) : 0);
+        FAIL (_("Put all %u options in order"), opts ? json_array_get_length (opts) : 0);
       return TRUE;
     }
   if (strcmp (type, "text") == 0)
@@ -564,12 +571,12 @@ check_answer (JsonObject  *q,
       glong chars;
 
       if (!node_is_string (node))
-        FAIL ("Expected a text");
+        FAIL (_("Expected a text"));
       chars = g_utf8_strlen (json_node_get_string (node), -1);
       if (max > 0 && chars > max)
-        FAIL ("At most %" G_GINT64_FORMAT " characters", max);
+        FAIL (_("At most %d characters"), small_int (max));
       if (chars > SP_SURVEY_TEXT_MAX_CHARS)
-        FAIL ("At most %d characters", SP_SURVEY_TEXT_MAX_CHARS);
+        FAIL (_("At most %d characters"), SP_SURVEY_TEXT_MAX_CHARS);
       return TRUE;
     }
   if (strcmp (type, "number") == 0)
@@ -577,9 +584,9 @@ check_answer (JsonObject  *q,
       double value;
 
       if (!node_number (node, &value))
-        FAIL ("Expected a number");
+        FAIL (_("Expected a number"));
       if (min < max && (value < (double) min || value > (double) max))
-        FAIL ("Expected a number from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT, min, max);
+        FAIL (_("Expected a number from %d to %d"), small_int (min), small_int (max));
       return TRUE;
     }
   if (strcmp (type, "rating") == 0)
@@ -589,15 +596,15 @@ check_answer (JsonObject  *q,
       if (max <= 0)
         max = SP_SURVEY_RATING_DEFAULT_MAX;
       if (!node_number (node, &value) || value != floor (value))
-        FAIL ("Expected a whole number from 1 to %" G_GINT64_FORMAT, max);
+        FAIL (_("Expected a whole number from 1 to %d"), small_int (max));
       if (value < 1 || value > (double) max)
-        FAIL ("Expected a whole number from 1 to %" G_GINT64_FORMAT, max);
+        FAIL (_("Expected a whole number from 1 to %d"), small_int (max));
       return TRUE;
     }
   if (strcmp (type, "date") == 0)
     {
       if (!node_is_string (node) || !sp_survey_is_day (json_node_get_string (node)))
-        FAIL ("Expected a date YYYY-MM-DD");
+        FAIL (_("Expected a date YYYY-MM-DD"));
       return TRUE;
     }
   if (strcmp (type, "matrix") == 0)
@@ -607,7 +614,7 @@ check_answer (JsonObject  *q,
       g_autoptr(GList) members = NULL;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
-        FAIL ("Expected an object {row id: option id}");
+        FAIL (_("Expected an answer for each row"));
       o = json_node_get_object (node);
       members = json_object_get_members (o);
       for (GList *l = members; l != NULL; l = l->next)
@@ -615,18 +622,18 @@ check_answer (JsonObject  *q,
           JsonNode *value = json_object_get_member (o, l->data);
 
           if (!find_choice (q, "rows", l->data))
-            FAIL ("Unknown row “%s”", (const char *) l->data);
+            FAIL (_("Unknown row “%s”"), (const char *) l->data);
           if (!node_is_string (value))
-            FAIL ("Expected an option id for row “%s”", (const char *) l->data);
+            FAIL (_("Expected an option id for row “%s”"), (const char *) l->data);
           if (!find_choice (q, "options", json_node_get_string (value)))
-            FAIL ("Unknown option “%s”", json_node_get_string (value));
+            FAIL (_("Unknown option “%s”"), json_node_get_string (value));
         }
       if (required && rows != NULL && json_object_get_size (o) < json_array_get_length (rows))
-        FAIL ("Answer every row");
+        FAIL (_("Answer every row"));
       return TRUE;
     }
 
-  FAIL ("Unknown question type “%s”", type);
+  FAIL (_("Unknown question type “%s”"), type);
 }
 
 gboolean
@@ -653,7 +660,7 @@ sp_survey_check_answers (JsonObject  *definition,
       {
         if (question != NULL)
           *question = g_strdup (l->data);
-        g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "Unknown question “%s”",
+        g_set_error (error, SP_ERROR, SP_ERROR_INVALID, _("Unknown question “%s”"),
                      (const char *) l->data);
         return FALSE;
       }
@@ -686,7 +693,7 @@ sp_survey_check_answers (JsonObject  *definition,
           if (req != NULL && JSON_NODE_HOLDS_VALUE (req) &&
               json_node_get_value_type (req) == G_TYPE_BOOLEAN && json_node_get_boolean (req) &&
               visible_at_depth (definition, answers, q, 0))
-            g_set_error_literal (&local_error, SP_ERROR, SP_ERROR_INVALID, "An answer is required");
+            g_set_error_literal (&local_error, SP_ERROR, SP_ERROR_INVALID, _("An answer is required"));
         }
       else
         check_answer (q, node, &local_error);
