@@ -9,6 +9,7 @@
 #include "sp-demo.h"
 
 #include "sp-auth.h"
+#include "sp-challenges-demo.h"
 #include "sp-change.h"
 #include "sp-entity.h"
 #include "sp-error.h"
@@ -177,6 +178,9 @@ sp_demo_load (SpStorage  *storage,
     return TRUE;
 
   if (!load_services (storage, &n_services, error))
+    return FALSE;
+
+  if (!sp_challenges_demo_load (storage, error))
     return FALSE;
 
   if (!load_accounts (storage, error))

@@ -23,6 +23,7 @@
 #include "sp-bot-cors.h"
 #include "sp-route-bot.h"
 #include "sp-route-voice.h"
+#include "sp-route-challenges.h"
 
 /* Latency histogram buckets (seconds), Prometheus style. */
 static const double duration_buckets[] = {
@@ -849,6 +850,7 @@ _sp_server_new (SpStorage       *storage,
   sp_bot_cors_register (self);
   sp_route_bot_register (self);
   sp_route_voice_register (self);
+  sp_route_challenges_register (self);
 
   return self;
 }

@@ -334,6 +334,47 @@ gint64       sp_storage_handoff_purge      (SpStorage          *self,
                                             gint64              idle_before,
                                             GError            **error);
 
+/* -- hackathon challenges (sync-server/challenges/) ------------------------ */
+
+/* Published and closed challenges (not deleted), public fields only:
+ * [{"id","title","problem","data","department","contact","event",
+ * "event_date","deadline","status","open","solution_count",
+ * "accepted_count"}]. "open": published and @today ("YYYY-MM-DD") not
+ * after the deadline (inclusive; no deadline = open); solution_count
+ * counts every solution but spam, accepted_count the accepted and
+ * winning ones. Open ones first (nearest deadline first), then the
+ * others (latest first). */
+JsonNode    *sp_storage_challenges_public  (SpStorage          *self,
+                                            const char         *today,
+                                            GError            **error);
+/* One of those challenges plus "solutions": its accepted and winning
+ * solutions [{"id","title","description","link","team","licence",
+ * "created","state"}], winners first; never a contact. Drafts, deleted
+ * and unknown ids: SP_ERROR_NOT_FOUND. */
+JsonNode    *sp_storage_challenge_public   (SpStorage          *self,
+                                            const char         *id,
+                                            const char         *today,
+                                            GError            **error);
+/* {"problems_posted","solutions_submitted","solutions_accepted",
+ * "challenges":[{"id","title","department","event","event_date",
+ * "deadline","status","submitted","accepted","winners"}],
+ * "years":[{"year","problems","submitted","accepted"}]} over published
+ * and closed challenges; a challenge's year is that of its event date
+ * (else its deadline); submitted = all but spam, accepted = accepted +
+ * winner. */
+JsonNode    *sp_storage_challenges_stats   (SpStorage          *self,
+                                            GError            **error);
+/* Retention: the solutions holding a team contact whose challenge's event
+ * date (else deadline, else the solution's creation day) lies more than
+ * the retention period before @today. The period is the feedback_setting
+ * "contact_retention_days" when it holds a positive number, else
+ * @default_days. Returned as upserts {"contact":""} (SpChange) based on the
+ * row's version, ready for sp_storage_push_as_server(). */
+GPtrArray   *sp_storage_challenge_expired_contacts (SpStorage     *self,
+                                                    const char    *today,
+                                                    guint          default_days,
+                                                    GError       **error);  /* SpChange */
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpPrincipal, sp_principal_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpReportRow, sp_report_row_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpBotUnanswered, sp_bot_unanswered_free)

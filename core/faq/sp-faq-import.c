@@ -13,45 +13,24 @@
 #include "sp-entity.h"
 #include "sp-error.h"
 #include "sp-json-util.h"
+#include "sp-uuid.h"
 
 #define SHORT_MAX        300
 #define FILE_ID_MAX      200
 #define DLDB_MAX_PLACES  5
 
-/* Namespace of the name-based ids of imported FAQ entries (fixed forever:
- * changing it would duplicate every imported entry). */
-static const guint8 faq_namespace[16] = {
-  0x4f, 0x0c, 0x8a, 0x3e, 0x6b, 0x2d, 0x4c, 0x59,
-  0x9a, 0x1e, 0x7d, 0x3b, 0x5e, 0x2f, 0x8c, 0x61,
-};
-
 char *
 sp_faq_import_id (const char *file_id)
 {
-  g_autoptr(GChecksum) sha1 = NULL;
-  guint8 digest[20];
-  gsize len = sizeof digest;
+  g_autofree char *name = NULL;
 
   g_return_val_if_fail (file_id != NULL, NULL);
 
   if (g_uuid_string_is_valid (file_id))
     return g_ascii_strdown (file_id, -1);
 
-  sha1 = g_checksum_new (G_CHECKSUM_SHA1);
-  g_checksum_update (sha1, faq_namespace, sizeof faq_namespace);
-  g_checksum_update (sha1, (const guchar *) "faq:", 4);
-  g_checksum_update (sha1, (const guchar *) file_id, strlen (file_id));
-  g_checksum_get_digest (sha1, digest, &len);
-
-  digest[6] = (digest[6] & 0x0f) | 0x50;   /* version 5 */
-  digest[8] = (digest[8] & 0x3f) | 0x80;   /* RFC 4122 variant */
-
-  return g_strdup_printf ("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-                          "%02x%02x%02x%02x%02x%02x",
-                          digest[0], digest[1], digest[2], digest[3],
-                          digest[4], digest[5], digest[6], digest[7],
-                          digest[8], digest[9], digest[10], digest[11],
-                          digest[12], digest[13], digest[14], digest[15]);
+  name = g_strconcat ("faq:", file_id, NULL);
+  return sp_uuid_name_based (name);
 }
 
 /* -- short answers ---------------------------------------------------------- */

@@ -46,8 +46,9 @@ request_read (SoupServer        *soup,
   SoupMessageHeaders *req = soup_server_message_get_request_headers (msg);
   SoupMessageHeaders *resp = soup_server_message_get_response_headers (msg);
   GUri *uri = soup_server_message_get_uri (msg);
+  SpCorsPathFunc is_public = (SpCorsPathFunc) user_data;
 
-  if (uri == NULL || !sp_bot_cors_path_is_public (g_uri_get_path (uri)))
+  if (uri == NULL || !is_public (g_uri_get_path (uri)))
     return;
 
   soup_message_headers_replace (resp, "Access-Control-Allow-Origin", "*");
@@ -65,10 +66,18 @@ request_read (SoupServer        *soup,
 }
 
 void
-sp_bot_cors_register (SpServer *server)
+sp_bot_cors_register_public (SpServer       *server,
+                             SpCorsPathFunc  is_public)
 {
   g_return_if_fail (server != NULL);
+  g_return_if_fail (is_public != NULL);
 
   g_signal_connect (sp_server_get_soup (server), "request-read",
-                    G_CALLBACK (request_read), NULL);
+                    G_CALLBACK (request_read), (gpointer) is_public);
+}
+
+void
+sp_bot_cors_register (SpServer *server)
+{
+  sp_bot_cors_register_public (server, sp_bot_cors_path_is_public);
 }

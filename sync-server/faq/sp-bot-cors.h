@@ -15,6 +15,13 @@ G_BEGIN_DECLS
  * are left alone. */
 void     sp_bot_cors_register    (SpServer   *server);
 
+/* The same CORS answers for another group of public endpoints (e.g.
+ * /api/v1/challenges/...): @is_public tells whether a path is one of
+ * them. */
+typedef gboolean (*SpCorsPathFunc) (const char *path);
+void     sp_bot_cors_register_public (SpServer       *server,
+                                      SpCorsPathFunc  is_public);
+
 /* TRUE if @path is one of the public bot endpoints above. */
 gboolean sp_bot_cors_path_is_public (const char *path);
 
