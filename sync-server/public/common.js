@@ -274,3 +274,39 @@ export function formatTime(iso, lang = "de") {
 export function setTitle(title, site) {
   document.title = title ? `${title} – ${site}` : site;
 }
+
+/* ------------------------------------------------------------------ */
+/* Site frame of the participation pages                              */
+/* ------------------------------------------------------------------ */
+
+const NAV = [
+  ["/", "Leistungen A–Z"],
+  ["/feedback/", "Rückmeldung"],
+  ["/surveys/", "Umfragen"],
+  ["/challenges/", "Challenges"],
+];
+
+/**
+ * Adds the skip link, the header with the main navigation (@current: the
+ * path of the section, marked aria-current) and the footer with the
+ * privacy line @privacy around <main>.
+ */
+export function siteFrame(current, privacy) {
+  const skip = h("a", { class: "skip-link", href: "#main" }, "Zum Inhalt springen");
+  const header = h("header", { class: "site-header" },
+    h("div", { class: "wrap site-header__inner" },
+      h("a", { class: "brand", href: "/" },
+        h("img", { class: "brand__logo", src: "/icon.svg", alt: "", width: 40, height: 40 }),
+        h("span", { class: "brand__text" },
+          h("span", { class: "brand__name" }, "Bürgerservice"),
+          h("span", { class: "brand__sub" }, "Leistungen der Stadtverwaltung"))),
+      h("nav", { class: "site-nav", "aria-label": "Hauptnavigation" },
+        h("ul", null, NAV.map(([href, label]) => h("li", null,
+          h("a", { href, "aria-current": href === current ? (window.location.pathname === current ? "page" : "true") : null }, label)))))));
+  const footer = h("footer", { class: "site-footer" },
+    h("div", { class: "wrap" },
+      h("p", null, "Ein Angebot Ihrer Stadtverwaltung, betrieben mit der freien Software Stadtpult (Lizenz EUPL-1.2)."),
+      h("p", null, `Diese Seite setzt keine Cookies und verwendet keine Tracker. ${privacy}`)));
+  document.body.prepend(skip, header);
+  document.body.append(footer);
+}

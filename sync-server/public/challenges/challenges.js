@@ -11,7 +11,9 @@
  */
 
 import { h, text, safeUrl, callApi, problemText, setFieldError, showErrorSummary, characterCounter,
-         formatDay, today, setTitle } from "/common.js";
+         formatDay, today, setTitle, siteFrame } from "/common.js";
+
+siteFrame("/challenges/", "Es werden keine IP-Adressen gespeichert.");
 
 const SITE = "Bürgerservice";
 const MAX_DESCRIPTION = 4000;

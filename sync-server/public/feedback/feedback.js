@@ -7,7 +7,9 @@
  * page; errors from the server are shown at the fields they name.
  */
 
-import { h, text, callApi, problemText, setFieldError, showErrorSummary, characterCounter } from "/common.js";
+import { h, text, callApi, problemText, setFieldError, showErrorSummary, characterCounter, siteFrame } from "/common.js";
+
+siteFrame("/feedback/", "Es werden keine IP-Adressen gespeichert.");
 
 const MAX_TEXT = 4000;
 const RATING_WORDS = ["", "sehr unzufrieden", "unzufrieden", "teils, teils", "zufrieden", "sehr zufrieden"];

@@ -5,7 +5,9 @@
  * city's public reply (as text).
  */
 
-import { h, text, callApi, problemText, setFieldError, formatTime } from "/common.js";
+import { h, text, callApi, problemText, setFieldError, formatTime, siteFrame } from "/common.js";
+
+siteFrame("/feedback/", "Es werden keine IP-Adressen gespeichert.");
 
 const STATES = {
   new: ["Eingegangen", "Ihre Rückmeldung ist angekommen und wartet auf die Bearbeitung."],

@@ -16,6 +16,7 @@
  */
 
 import { scoreCatalogue, levelsJson, recommend, isAnswered } from "./score.js";
+import { h, safeUrl } from "/common.js";
 
 const SITE_TITLE = "Selbstcheck digitale Kompetenzen";
 const SESSION_KEY = "stadtpult.selfcheck.session";
@@ -31,51 +32,6 @@ const QUESTION_HINTS = {
   single: "Eine Antwort ist richtig.",
   multiple: "Wählen Sie alle zutreffenden Antworten.",
 };
-
-/* ------------------------------------------------------------------ */
-/* DOM helpers                                                        */
-/* ------------------------------------------------------------------ */
-
-/** Creates an element; attribute values as attributes, "on*" functions as listeners, children as text or nodes. */
-function h(tag, attrs, ...children) {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs || {})) {
-    if (value === null || value === undefined || value === false)
-      continue;
-    if (key.startsWith("on") && typeof value === "function")
-      el.addEventListener(key.slice(2), value);
-    else if (value === true)
-      el.setAttribute(key, "");
-    else
-      el.setAttribute(key, String(value));
-  }
-  append(el, children);
-  return el;
-}
-
-function append(el, children) {
-  for (const child of children) {
-    if (child === null || child === undefined || child === false)
-      continue;
-    if (Array.isArray(child))
-      append(el, child);
-    else if (child instanceof Node)
-      el.appendChild(child);
-    else
-      el.appendChild(document.createTextNode(String(child)));
-  }
-}
-
-function safeUrl(value) {
-  if (typeof value !== "string" || value.trim() === "")
-    return null;
-  try {
-    const url = new URL(value.trim(), window.location.href);
-    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
-  } catch {
-    return null;
-  }
-}
 
 function str(value) {
   return typeof value === "string" ? value.trim() : "";

@@ -13,7 +13,7 @@
  */
 
 import { h, text, callApi, problemText, setFieldError, showErrorSummary, focusField,
-         characterCounter, formatDay } from "/common.js";
+         characterCounter, formatDay, siteFrame } from "/common.js";
 
 const UI = {
   de: {
@@ -222,7 +222,7 @@ async function renderList(focusSwitch = false) {
     updateUrl();
     renderList(true);
   });
-  main.append(h("div", { class: "page-head" }, h("h1", null, ui.surveys), sw), h("p", { class: "lead" }, ui.listLead));
+  main.append(sw ? h("div", { class: "top-row" }, h("span"), sw) : null, h("h1", null, ui.surveys), h("p", { class: "lead" }, ui.listLead));
   if (!list) {
     main.append(h("div", { class: "notice notice--error", role: "alert" }, h("p", null, result.status === 0 ? problemText(result, lang) : ui.loadError)));
     return;
@@ -801,15 +801,19 @@ async function renderSurvey(keep = null) {
       h("button", { type: "submit", id: "btn-submit" }, ui.submit)));
   form.addEventListener("input", onAnswersChanged);
   form.addEventListener("change", (e) => {
-    const it = items.find((x) => x.el.contains(e.target));
+    // A choice clears its question's error at once; typed answers wait for
+    // the next check (their change fires on blur: the layout must not move
+    // under the pointer that is about to press a button).
+    const it = e.target.matches("input[type=radio], input[type=checkbox], select")
+      ? items.find((x) => x.el.contains(e.target)) : null;
     if (it && it.el.classList.contains("field--invalid") && !problemOf(it, it.read()))
       setFieldError(it.el, "", it.controls);
     onAnswersChanged();
   });
 
   main.append(
-    back,
-    h("div", { class: "page-head" }, h("h1", { id: "survey-title", tabindex: "-1" }, text(survey.title)), sw),
+    back || sw ? h("div", { class: "top-row" }, back || h("span"), sw) : null,
+    h("h1", { id: "survey-title", tabindex: "-1" }, text(survey.title)),
     text(survey.intro) ? h("p", { class: "lead pre-line" }, text(survey.intro)) : null,
     h("details", { class: "privacy" },
       h("summary", null, ui.privacy),
@@ -840,8 +844,11 @@ async function renderSurvey(keep = null) {
 /* Start                                                              */
 /* ------------------------------------------------------------------ */
 
-if (embedded) {
+if (embedded)
   document.body.classList.add("embed");
+else
+  siteFrame("/surveys/", UI.de.footer2.replace(/^.*Tracker\. /, ""));
+if (embedded) {
   if ("ResizeObserver" in window)
     new ResizeObserver(() => postHeight()).observe(document.documentElement);
   window.addEventListener("load", postHeight);
