@@ -10,6 +10,7 @@
 #include "sp-server-private.h"
 
 #include "sp-auth.h"
+#include "sp-conn-reaper.h"
 #include "sp-error.h"
 #include "sp-entity.h"
 #include "sp-route-health.h"
@@ -792,12 +793,10 @@ request_started (SoupServer        *soup,
   g_object_set_data_full (G_OBJECT (msg), START_TIME_KEY, start, g_free);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "X-Content-Type-Options", "nosniff");
-  /* libsoup 3.2 leaks the socket (and its file descriptor) of every idle
-   * keep-alive connection that the client closes; after a few thousand
-   * browser or desktop connections the server would run out of file
-   * descriptors. Answer each request on its own connection instead. */
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Connection", "close");
+  /* Keep-alive: libsoup 3.2 leaks the socket (and its file descriptor) of
+   * every idle keep-alive connection that the client closes; the reaper
+   * closes those (and connections idle for two minutes). */
+  sp_conn_reaper_track (sp_conn_reaper_get (soup, 5, 120), msg);
   g_signal_connect (msg, "got-headers", G_CALLBACK (msg_got_headers), self);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (msg_got_chunk), self);
 

@@ -71,6 +71,12 @@ typedef struct {
   double     qps;
   double     p50_us;
   double     p99_us;
+  /* cold: each distinct question once, on a new matcher over a new
+   * lexicon (no memoised stems, word readings or synonym lists) */
+  guint      cold_queries;
+  double     cold_qps;
+  double     cold_p50_us;
+  double     cold_p99_us;
 } Result;
 
 static double
@@ -92,6 +98,51 @@ percentile (GArray *sorted,
     return 0;
   i = (guint) (p * (sorted->len - 1) + 0.5);
   return g_array_index (sorted, double, MIN (i, sorted->len - 1));
+}
+
+/* Times @questions (each distinct one once) on a fresh matcher over a
+ * fresh lexicon, so that no memo of the matcher or the lexicon helps. */
+static void
+run_cold (GPtrArray *catalogue,
+          GPtrArray *questions,
+          Result    *result)
+{
+  g_autoptr(GError) error = NULL;
+  SpLexicon *lexicon = sp_lexicon_new_default (&error);
+  SpMatcher *matcher;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GArray) lat = g_array_sized_new (FALSE, FALSE, sizeof (double), questions->len);
+  double t0, total;
+
+  if (lexicon == NULL)
+    sp_bench_die ("lexicon", error);
+  matcher = sp_bot_matcher_new_full (catalogue, lexicon);
+  t0 = now_s ();
+  for (guint i = 0; i < questions->len; i++)
+    {
+      SpBotQuestion *question = g_ptr_array_index (questions, i);
+      double a, b;
+      GArray *matches;
+
+      if (!g_hash_table_add (seen, question->q))
+        continue;
+      a = now_s ();
+      matches = sp_matcher_query (matcher, question->q, 5);
+      b = now_s ();
+      g_array_unref (matches);
+      g_array_append_val (lat, (double) { (b - a) * 1e6 });
+    }
+  total = now_s () - t0;
+  sp_matcher_free (matcher);
+  sp_lexicon_free (lexicon);
+  g_array_sort (lat, sp_bench_cmp_double);
+  result->cold_queries = lat->len;
+  result->cold_qps = lat->len / total;
+  result->cold_p50_us = percentile (lat, 0.50);
+  result->cold_p99_us = percentile (lat, 0.99);
+  g_printerr ("stadtpult %u entries, cold: %u distinct questions, %.0f q/s, p50 %.1f us, p99 %.1f us\n",
+              result->size, result->cold_queries, result->cold_qps,
+              result->cold_p50_us, result->cold_p99_us);
 }
 
 static void
@@ -137,6 +188,7 @@ run (GPtrArray *catalogue,
   g_printerr ("stadtpult %u entries: built in %.2f s, %u queries, %.0f q/s, p50 %.1f us, p99 %.1f us\n",
               result->size, result->build_s, result->queries, result->qps,
               result->p50_us, result->p99_us);
+  run_cold (catalogue, questions, result);
 }
 
 /* --- JSON in and out ------------------------------------------------------ */
@@ -195,6 +247,14 @@ write_results (const Result *results,
       json_builder_add_double_value (b, results[i].p50_us);
       json_builder_set_member_name (b, "p99_us");
       json_builder_add_double_value (b, results[i].p99_us);
+      json_builder_set_member_name (b, "cold_queries");
+      json_builder_add_int_value (b, results[i].cold_queries);
+      json_builder_set_member_name (b, "cold_qps");
+      json_builder_add_double_value (b, results[i].cold_qps);
+      json_builder_set_member_name (b, "cold_p50_us");
+      json_builder_add_double_value (b, results[i].cold_p50_us);
+      json_builder_set_member_name (b, "cold_p99_us");
+      json_builder_add_double_value (b, results[i].cold_p99_us);
       json_builder_end_object (b);
     }
   json_builder_end_object (b);
@@ -426,6 +486,7 @@ print_table (const Result     *results,
     }
 
   g_print ("Speed (queries/s; latency in microseconds; in-process: one thread, the question set %d times;\n"
+           "in-process cold: each distinct question once on a new matcher and lexicon, no memo warm;\n"
            "HTTP: wrk POST /api/v1/bot/ask)\n\n", reps);
   g_print ("| entries | path | stadtpult q/s | p50 | p99 | nlp.js q/s | p50 | p99 | ratio (q/s) |\n"
            "|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -440,6 +501,9 @@ print_table (const Result     *results,
       print_speed_row (results[i].size, "in-process", results[i].qps, results[i].p50_us,
                        results[i].p99_us, get_double (r, "qps"), get_double (r, "p50_us"),
                        get_double (r, "p99_us"));
+      print_speed_row (results[i].size, "in-process cold", results[i].cold_qps,
+                       results[i].cold_p50_us, results[i].cold_p99_us, get_double (r, "qps"),
+                       get_double (r, "p50_us"), get_double (r, "p99_us"));
       print_speed_row (results[i].size, "HTTP", get_double (hoo, "rps"), get_double (hoo, "p50_us"),
                        get_double (hoo, "p99_us"), get_double (hro, "rps"),
                        get_double (hro, "p50_us"), get_double (hro, "p99_us"));

@@ -425,7 +425,14 @@ sp_bot_write_entries (GPtrArray   *entries,
 SpMatcher *
 sp_bot_matcher_new (GPtrArray *entries)
 {
-  SpMatcher *matcher = sp_matcher_new (NULL);
+  return sp_bot_matcher_new_full (entries, NULL);
+}
+
+SpMatcher *
+sp_bot_matcher_new_full (GPtrArray *entries,
+                         SpLexicon *lexicon)
+{
+  SpMatcher *matcher = sp_matcher_new (lexicon);
 
   for (guint i = 0; i < entries->len; i++)
     {

@@ -80,6 +80,9 @@ gboolean    sp_bot_write_entries    (GPtrArray   *entries,
                                      GError     **error);
 /* A built matcher over @entries (SpMatchDoc title, alternatives, keywords, lang). */
 SpMatcher  *sp_bot_matcher_new      (GPtrArray   *entries);
+/* Like sp_bot_matcher_new() over @lexicon (NULL: the default one). */
+SpMatcher  *sp_bot_matcher_new_full (GPtrArray   *entries,
+                                     SpLexicon   *lexicon);
 
 /* GPtrArray of SpBotQuestion, NULL with @error. */
 GPtrArray  *sp_bot_load_questions   (const char  *path,

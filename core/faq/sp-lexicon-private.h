@@ -54,6 +54,15 @@ struct _SpLexicon
   gboolean      has_translations;
 };
 
+/* sp_lexicon_stem() without a copy where it can: the stem key owned by
+ * the lexicon's memo (valid as long as the lexicon), or, while loading or
+ * once the memo is full, a new string also stored in *@owned (the caller
+ * frees it; NULL otherwise). Thread-safe. */
+const char *sp_lexicon_stem_ref  (SpLexicon   *self,
+                                  const char  *lang,
+                                  const char  *word,
+                                  char       **owned);
+
 /* Identity of the lexicon's inputs: every file's path, size and mtime
  * (@paths, NULL-terminated) plus the format version. NULL if a file is
  * missing: such a lexicon is never cached. */

@@ -138,25 +138,47 @@ sp_lexicon_stem (SpLexicon  *self,
                  const char *lang,
                  const char *word)
 {
+  char *owned = NULL;
+  const char *stem = sp_lexicon_stem_ref (self, lang, word, &owned);
+
+  return owned != NULL ? owned : g_strdup (stem);
+}
+
+const char *
+sp_lexicon_stem_ref (SpLexicon   *self,
+                     const char  *lang,
+                     const char  *word,
+                     char       **owned)
+{
   GHashTable *memo;
   const char *known;
   char *stem;
 
+  *owned = NULL;
   if (self == NULL || !self->frozen)
-    return stem_uncached (self, lang, word);
-  memo = self->stem_memo[lang != NULL && g_str_equal (lang, "en") ? 1 : 0];
+    return *owned = stem_uncached (self, lang, word);
+  memo = self->stem_memo[lang != NULL && lang[0] == 'e' && strcmp (lang, "en") == 0 ? 1 : 0];
   g_rw_lock_reader_lock (&self->stem_lock);
   known = g_hash_table_lookup (memo, word);
-  stem = known != NULL ? g_strdup (known) : NULL;
   g_rw_lock_reader_unlock (&self->stem_lock);
-  if (stem != NULL)
-    return stem;
+  if (known != NULL)
+    return known;
   stem = stem_uncached (self, lang, word);
   g_rw_lock_writer_lock (&self->stem_lock);
-  if (g_hash_table_size (memo) < STEM_MEMO_MAX)
-    g_hash_table_insert (memo, g_strdup (word), g_strdup (stem));
+  /* Values are never replaced nor removed: callers keep them. */
+  known = g_hash_table_lookup (memo, word);
+  if (known == NULL && g_hash_table_size (memo) < STEM_MEMO_MAX)
+    {
+      g_hash_table_insert (memo, g_strdup (word), stem);
+      known = g_steal_pointer (&stem);
+    }
   g_rw_lock_writer_unlock (&self->stem_lock);
-  return stem;
+  if (known != NULL)
+    {
+      g_free (stem);
+      return known;
+    }
+  return *owned = stem;
 }
 
 /* Stem keys of all words of @phrase joined by spaces; NULL if empty. */
@@ -799,6 +821,13 @@ sp_lexicon_new (const char  *data_dir,
   if (key != NULL)
     {
       self = lexicon_alloc ();
+      /* Loaded from the cache, synonyms and translations only memoise the
+       * lists handed out, keyed by their key's (unique) place in the
+       * mapped file: no string hashing per lookup. */
+      g_hash_table_unref (self->synonyms);
+      g_hash_table_unref (self->translations);
+      self->synonyms = g_hash_table_new_full (NULL, NULL, NULL, free_array);
+      self->translations = g_hash_table_new_full (NULL, NULL, NULL, free_array);
       if (sp_lexicon_cache_load (self, key))
         {
           self->has_wordlist = self->has_thesaurus = self->has_translations = TRUE;
@@ -835,6 +864,12 @@ sp_lexicon_get_default (GError **error)
     *error = g_error_copy (load_error);
   g_mutex_unlock (&lock);
   return result;
+}
+
+SpLexicon *
+sp_lexicon_new_default (GError **error)
+{
+  return sp_lexicon_new (find_data_dir (), TRUE, error);
 }
 
 void
@@ -1012,12 +1047,11 @@ part_commonness (SpLexicon  *self,
 {
   char buf[SPLIT_MAX_LEN + 4];
 
-  g_autofree char *key = NULL;
+  g_autofree char *owned = NULL;
 
   memcpy (buf, plain, len);
   buf[len] = '\0';
-  key = sp_lexicon_stem (self, "de", buf);
-  return sp_lexicon_commonness (self, key);
+  return sp_lexicon_commonness (self, sp_lexicon_stem_ref (self, "de", buf, &owned));
 }
 
 /* Cost of @plain[0..len) as a compound part, < 0 if it is none. A verb

@@ -33,6 +33,10 @@ SpLexicon   *sp_lexicon_get_default       (GError     **error);
 SpLexicon   *sp_lexicon_new               (const char  *data_dir,
                                            gboolean     system_dicts,
                                            GError     **error);
+/* A new lexicon from the places sp_lexicon_get_default() loads, not shared:
+ * its memos start empty (benchmarks of cold caches); free with
+ * sp_lexicon_free(). */
+SpLexicon   *sp_lexicon_new_default       (GError     **error);
 void         sp_lexicon_free              (SpLexicon   *self);
 
 /* Which resources were loaded (for diagnostics and tests). */

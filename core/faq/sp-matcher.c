@@ -9,6 +9,7 @@
 
 #include "sp-matcher.h"
 
+#include "sp-lexicon-private.h"
 #include "sp-text.h"
 
 /* Fields of a document and their BM25F weights and length normalisation. */
@@ -77,6 +78,11 @@ typedef struct {
   guint32 word;           /* index into surfaces */
 } DeleteKey;
 
+typedef struct {
+  guint32 hash;
+  guint32 term;           /* index into term_list + 1; 0: empty */
+} TermSlot;
+
 struct _SpMatcher
 {
   SpLexicon    *lexicon;
@@ -84,15 +90,19 @@ struct _SpMatcher
   gboolean      built;
 
   GStringChunk *strings;
-  GHashTable   *terms;         /* key -> GUINT_TO_POINTER (index + 1) */
+  GHashTable   *terms;         /* key -> GUINT_TO_POINTER (index + 1) (building) */
+  TermSlot     *term_table;    /* open addressing over term_list (queries) */
+  guint32       term_mask;
   GArray       *term_list;     /* Term */
   Posting      *postings;
   guint         n_postings;
   GHashTable   *surface_index; /* folded word -> GUINT_TO_POINTER (index + 1) */
   GArray       *surfaces;      /* Surface */
   GHashTable   *known_plain;   /* plain surface words (compound splitting) */
-  DeleteKey    *deletes;
+  DeleteKey    *deletes;       /* sorted by hash */
   guint         n_deletes;
+  guint32      *delete_dir;    /* first delete whose hash's top bits are >= b */
+  guint         delete_bits;   /* the directory has 2^bits + 1 entries */
   double        unknown_score; /* what a word unknown to the index would score */
   gboolean      has_english;   /* some entries are English (stemmed in English) */
 };
@@ -148,12 +158,14 @@ sp_matcher_free (SpMatcher *self)
   g_ptr_array_set_free_func (self->docs, doc_free);
   g_ptr_array_unref (self->docs);
   g_hash_table_unref (self->terms);
+  g_free (self->term_table);
   g_array_unref (self->term_list);
   g_free (self->postings);
   g_hash_table_unref (self->surface_index);
   g_array_unref (self->surfaces);
   g_hash_table_unref (self->known_plain);
   g_free (self->deletes);
+  g_free (self->delete_dir);
   g_string_chunk_free (self->strings);
   g_free (self);
 }
@@ -211,7 +223,7 @@ static gboolean
 opens_clause (const char *w)
 {
   for (guint i = 0; i < G_N_ELEMENTS (clause_openers); i++)
-    if (g_str_equal (w, clause_openers[i]))
+    if (w[0] == clause_openers[i][0] && strcmp (w, clause_openers[i]) == 0)
       return TRUE;
   return FALSE;
 }
@@ -220,7 +232,7 @@ static gboolean
 is_particle (const char *w)
 {
   for (guint i = 0; i < G_N_ELEMENTS (verb_particles); i++)
-    if (g_str_equal (w, verb_particles[i]))
+    if (w[0] == verb_particles[i][0] && strcmp (w, verb_particles[i]) == 0)
       return TRUE;
   return FALSE;
 }
@@ -247,6 +259,21 @@ hash64 (const char *s,
     {
       h ^= (guchar) s[i];
       h *= 1099511628211ull;
+    }
+  return h;
+}
+
+/* Hash of the term table (FNV-1a, 32 bits). */
+static inline guint32
+term_hash (const char *s,
+           gsize       len)
+{
+  guint32 h = 2166136261u;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      h ^= (guchar) s[i];
+      h *= 16777619u;
     }
   return h;
 }
@@ -633,9 +660,51 @@ sp_matcher_build (SpMatcher *self)
       if (max_typos (len) > 0)
         for_each_delete (s->word, len, max_typos (len), collect_delete, &c);
     }
+  /* The term table of the queries: cheaper than a GHashTable of strings
+   * (no g_str_hash call, the hash compared before the string). */
+  {
+    guint32 size = 16;
+
+    while (size < 2 * self->term_list->len + 16)
+      size *= 2;
+    self->term_mask = size - 1;
+    self->term_table = g_new0 (TermSlot, size);
+    for (guint t = 0; t < self->term_list->len; t++)
+      {
+        const char *key = g_array_index (self->term_list, Term, t).key;
+        guint32 h = term_hash (key, strlen (key));
+        guint32 b = h & self->term_mask;
+
+        while (self->term_table[b].term != 0)
+          b = (b + 1) & self->term_mask;
+        self->term_table[b].hash = h;
+        self->term_table[b].term = t + 1;
+      }
+  }
+
   g_array_sort (dels, delete_key_cmp);
   self->n_deletes = dels->len;
   self->deletes = (DeleteKey *) g_array_free (g_steal_pointer (&dels), FALSE);
+  /* A directory over the top bits of the hashes: a probe scans the one or
+   * two keys of its bucket instead of binary-searching them all. */
+  {
+    guint bits = 1;
+    gsize b = 0;
+
+    while (bits < 28 && ((gsize) 1 << bits) < self->n_deletes)
+      bits++;
+    self->delete_bits = bits;
+    self->delete_dir = g_new (guint32, ((gsize) 1 << bits) + 1);
+    for (guint i = 0; i < self->n_deletes; i++)
+      {
+        gsize top = (gsize) (self->deletes[i].hash >> (64 - bits));
+
+        while (b <= top)
+          self->delete_dir[b++] = i;
+      }
+    while (b <= ((gsize) 1 << bits))
+      self->delete_dir[b++] = self->n_deletes;
+  }
   self->built = TRUE;
 }
 
@@ -669,13 +738,48 @@ typedef struct {
   guint       n_known;
 } Query;
 
+/* The index term @key[0..len) (not necessarily NUL-terminated there), or
+ * -1. */
+static gint32
+lookup_term_len (SpMatcher  *self,
+                 const char *key,
+                 gsize       len)
+{
+  guint32 h = term_hash (key, len);
+  guint32 b = h & self->term_mask;
+
+  for (;; b = (b + 1) & self->term_mask)
+    {
+      const TermSlot *ts = &self->term_table[b];
+
+      if (ts->term == 0)
+        return -1;
+      if (ts->hash == h)
+        {
+          const char *tk = g_array_index (self->term_list, Term, ts->term - 1).key;
+
+          if (memcmp (tk, key, len) == 0 && tk[len] == '\0')
+            return (gint32) ts->term - 1;
+        }
+    }
+}
+
 static gint32
 lookup_term (SpMatcher  *self,
              const char *key)
 {
-  gpointer idx = g_hash_table_lookup (self->terms, key);
+  return lookup_term_len (self, key, strlen (key));
+}
 
-  return idx != NULL ? (gint32) GPOINTER_TO_UINT (idx) - 1 : -1;
+/* The derivation of @key[0..len) (derived_key()) as an index term, or -1. */
+static gint32
+lookup_derived (SpMatcher  *self,
+                const char *key,
+                gsize       len)
+{
+  if (len >= 7 && memcmp (key + len - 3, "ung", 3) == 0)
+    return lookup_term_len (self, key, len - 3);
+  return -1;
 }
 
 static void
@@ -709,7 +813,11 @@ new_slot (Query *q)
   if (q->n_slots >= MAX_SLOTS)
     return NULL;
   slot = &q->slots[q->n_slots++];
-  memset (slot, 0, sizeof *slot);
+  /* The alternatives past n_alts are never read: no need to clear them. */
+  slot->n_alts = 0;
+  slot->kind = SLOT_MAIN;
+  slot->new_composite = FALSE;
+  slot->importance = 0;
   return slot;
 }
 
@@ -743,12 +851,13 @@ slot_add_key (Query      *q,
               gboolean    synonyms)
 {
   SpMatcher *self = q->self;
-  g_autofree char *der = derived_key (key);
+  gsize len = strlen (key);
+  gint32 der = lookup_derived (self, key, len);
   const GArray *syn;
 
-  slot_add (slot, lookup_term (self, key), weight);
-  if (der != NULL)
-    slot_add (slot, lookup_term (self, der), weight * Q_DERIVED);
+  slot_add (slot, lookup_term_len (self, key, len), weight);
+  if (der >= 0)
+    slot_add (slot, der, weight * Q_DERIVED);
   if (!synonyms)
     return;
   syn = sp_lexicon_synonyms (self->lexicon, key);
@@ -781,25 +890,18 @@ typedef struct {
 } TypoSearch;
 
 static void
-typo_probe (const char *s,
-            gsize       len,
-            gpointer    data)
+typo_probe (TypoSearch *ts,
+            const char *s,
+            gsize       len)
 {
-  TypoSearch *ts = data;
   SpMatcher *self = ts->self;
   guint64 h = hash64 (s, len);
-  gsize lo = 0, hi = self->n_deletes;
+  gsize top = (gsize) (h >> (64 - self->delete_bits));
+  guint32 lo = self->delete_dir[top], hi = self->delete_dir[top + 1];
 
-  while (lo < hi)
-    {
-      gsize mid = (lo + hi) / 2;
-
-      if (self->deletes[mid].hash < h)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  for (; lo < self->n_deletes && self->deletes[lo].hash == h; lo++)
+  while (lo < hi && self->deletes[lo].hash < h)
+    lo++;
+  for (; lo < hi && self->deletes[lo].hash == h; lo++)
     {
       guint32 w = self->deletes[lo].word;
       const Surface *sf = &g_array_index (self->surfaces, Surface, w);
@@ -825,6 +927,41 @@ typo_probe (const char *s,
     }
 }
 
+/* Probes the word and every string made from it by deleting one or two
+ * (@max) characters, each set of positions once, in the order of
+ * for_each_delete() (which the index was built with). */
+static void
+typo_probe_deletes (TypoSearch *ts)
+{
+  const char *word = ts->word;
+  gsize len = ts->len;
+  char one[64], two[64];
+
+  if (len >= sizeof one)
+    return;
+  typo_probe (ts, word, len);
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && word[i] == word[i - 1])
+        continue;  /* same string as the previous deletion */
+      memcpy (one, word, i);
+      memcpy (one + i, word + i + 1, len - i - 1);
+      typo_probe (ts, one, len - 1);
+      if (ts->max < 2)
+        continue;
+      /* The second deletion at or after the first: the positions before it
+       * were paired with this one already. */
+      for (gsize j = i; j < len - 1; j++)
+        {
+          if (j > i && one[j] == one[j - 1])
+            continue;
+          memcpy (two, one, j);
+          memcpy (two + j, one + j + 1, len - 2 - j);
+          typo_probe (ts, two, len - 2);
+        }
+    }
+}
+
 /* The index word closest to @word within the typo budget, or NULL. */
 static const Surface *
 correct_typo (SpMatcher  *self,
@@ -836,7 +973,8 @@ correct_typo (SpMatcher  *self,
 
   if (ts.max == 0 || self->n_deletes == 0 || ts.len < 4)
     return NULL;
-  for_each_delete (word, ts.len, ts.max, typo_probe, &ts);
+  g_assert (ts.max <= 2);
+  typo_probe_deletes (&ts);
   if (ts.best_word < 0)
     return NULL;
   *dist_out = ts.best_dist;
@@ -851,7 +989,8 @@ add_german_word (Query      *q,
                  float       weight)
 {
   SpMatcher *self = q->self;
-  g_autofree char *key = sp_lexicon_stem (self->lexicon, "de", word);
+  g_autofree char *key_owned = NULL;
+  const char *key = sp_lexicon_stem_ref (self->lexicon, "de", word, &key_owned);
   Slot *slot = new_slot (q);
   gboolean exact;
 
@@ -860,7 +999,8 @@ add_german_word (Query      *q,
   q->n_terms++;
   if (alt_word != NULL)
     {
-      g_autofree char *akey = sp_lexicon_stem (self->lexicon, "de", alt_word);
+      g_autofree char *akey_owned = NULL;
+      const char *akey = sp_lexicon_stem_ref (self->lexicon, "de", alt_word, &akey_owned);
 
       slot_add_key (q, slot, akey, Q_SEPARATED, TRUE);
       slot_add_key (q, slot, key, Q_VERB_ALONE, TRUE);
@@ -936,10 +1076,11 @@ participle_base (const char *word)
   for (guint i = 0; i < G_N_ELEMENTS (verb_particles); i++)
     {
       const char *p = verb_particles[i];
-      gsize pl = strlen (p);
+      gsize pl;
 
-      if (!is_separable_prefix_of (word, p))
+      if (word[0] != p[0] || !is_separable_prefix_of (word, p))
         continue;
+      pl = strlen (p);
       if (g_str_has_prefix (word + pl, "zu") && n > pl + 5)
         return g_strconcat (p, word + pl + 2, NULL);
       if (g_str_has_prefix (word + pl, "ge") && n > pl + 5 && word[n - 1] == 't')
@@ -995,16 +1136,18 @@ analyse_german (Query  *q,
     {
       const char *w = tokens[i];
       g_autofree char *base = NULL;
-      g_autofree char *key = NULL;
+      g_autofree char *key_owned = NULL;
+      const char *key;
 
       if (sp_lexicon_is_stopword (self->lexicon, "de", w) ||
           (strlen (w) < 2 && !g_ascii_isdigit (w[0])))
         continue;
-      key = sp_lexicon_stem (self->lexicon, "de", w);
+      key = sp_lexicon_stem_ref (self->lexicon, "de", w, &key_owned);
       if (separated[i] == NULL && lookup_term (self, key) < 0 &&
           (base = participle_base (w)) != NULL)
         {
-          g_autofree char *bkey = sp_lexicon_stem (self->lexicon, "de", base);
+          g_autofree char *bkey_owned = NULL;
+          const char *bkey = sp_lexicon_stem_ref (self->lexicon, "de", base, &bkey_owned);
 
           if (lookup_term (self, bkey) >= 0)
             separated[i] = g_steal_pointer (&base);
@@ -1142,7 +1285,8 @@ analyse_english (Query *q,
             {
               const GArray *tr = translate (self, w);
               Slot *slot = new_slot (q);
-              g_autofree char *key = NULL;
+              g_autofree char *key_owned = NULL;
+              const char *key;
 
               if (slot == NULL)
                 return;
@@ -1150,7 +1294,7 @@ analyse_english (Query *q,
               if (tr != NULL)
                 slot_add_translations (q, slot, tr);
               /* The word itself, for names and loan words ("Visum", "Hotel"). */
-              key = sp_lexicon_stem (self->lexicon, "de", w);
+              key = sp_lexicon_stem_ref (self->lexicon, "de", w, &key_owned);
               slot_add (slot, lookup_term (self, key), tr != NULL ? Q_EN_SELF : 1.0f);
               /* ... and as English entries spell it (they are stemmed in English). */
               if (self->has_english)
@@ -1227,13 +1371,16 @@ add_bigram_slots (Query *q)
           {
             const Term *ta = &g_array_index (q->self->term_list, Term, a->alts[x].term);
             const Term *tb = &g_array_index (q->self->term_list, Term, b->alts[y].term);
+            gsize la = strlen (ta->key), lb = strlen (tb->key);
             char buf[160];
             gint32 t;
 
-            if (strlen (ta->key) + strlen (tb->key) + 2 > sizeof buf)
+            if (la + lb + 2 > sizeof buf)
               continue;
-            g_snprintf (buf, sizeof buf, "%s %s", ta->key, tb->key);
-            t = lookup_term (q->self, buf);
+            memcpy (buf, ta->key, la);
+            buf[la] = ' ';
+            memcpy (buf + la + 1, tb->key, lb);
+            t = lookup_term_len (q->self, buf, la + 1 + lb);
             if (t >= 0)
               {
                 Slot *s = new_slot (q);
@@ -1264,34 +1411,69 @@ sigmoid (double x)
   return 1.0 / (1.0 + exp (-x));
 }
 
-static Query *
-analyse_question (SpMatcher  *self,
-                  const char *question)
+/* Fills @q (uninitialised: its 32 slots are 6 KB, cleared one by one as
+ * they are used). */
+/* The folded question and its tokens, kept per thread. */
+typedef struct {
+  GString   *folded;
+  GPtrArray *tokens;
+  GArray    *ends;
+} TextScratch;
+
+static void
+text_scratch_free (gpointer data)
 {
-  g_autoptr(GArray) ends = NULL;
-  g_auto(GStrv) tokens = sp_text_tokenize_clauses (question, &ends);
-  Query *q = g_new0 (Query, 1);
+  TextScratch *ts = data;
+
+  g_string_free (ts->folded, TRUE);
+  g_ptr_array_unref (ts->tokens);
+  g_array_unref (ts->ends);
+  g_free (ts);
+}
+
+static GPrivate text_scratch_key = G_PRIVATE_INIT (text_scratch_free);
+
+static void
+analyse_question (SpMatcher  *self,
+                  const char *question,
+                  Query      *q)
+{
+  TextScratch *ts = g_private_get (&text_scratch_key);
+  GArray *ends;
+  GStrv tokens;
+
+  if (ts == NULL)
+    {
+      ts = g_new0 (TextScratch, 1);
+      ts->folded = g_string_sized_new (256);
+      ts->tokens = g_ptr_array_sized_new (64);
+      ts->ends = g_array_sized_new (FALSE, FALSE, sizeof (gboolean), 64);
+      g_private_set (&text_scratch_key, ts);
+    }
+  sp_text_tokenize_into (question, ts->folded, ts->tokens, ts->ends);
+  tokens = (GStrv) ts->tokens->pdata;
+  ends = ts->ends;
 
   q->self = self;
+  q->n_slots = q->n_terms = q->n_known = 0;
   q->lang = detect_language_tokens (self, tokens);
   if (g_str_equal (q->lang, "en"))
     analyse_english (q, tokens);
   else
     analyse_german (q, tokens, ends);
   add_bigram_slots (q);
-  return q;
 }
 
 char *
 sp_matcher_explain (SpMatcher  *self,
                     const char *question)
 {
-  g_autofree Query *q = NULL;
+  g_autofree Query *q = g_new (Query, 1);
   GString *out = g_string_new (NULL);
 
   g_return_val_if_fail (self != NULL && self->built, g_string_free (out, FALSE));
 
-  q = analyse_question (self, question);
+  analyse_question (self, question, q);
   g_string_append_printf (out, "lang %s\n", q->lang);
   for (guint s = 0; s < q->n_slots; s++)
     {
@@ -1384,7 +1566,8 @@ sp_matcher_query_full (SpMatcher   *self,
                        SpMatchInfo *info)
 {
   GArray *result = g_array_new (FALSE, FALSE, sizeof (SpMatch));
-  Query *q;
+  Query query;  /* 6 KB on the stack rather than zeroed on the heap */
+  Query *q = &query;
   Scratch *sc;
   float *acc, *slot_best, *main_best, *part_sum, *cover;
   guint8 *direct;
@@ -1397,7 +1580,7 @@ sp_matcher_query_full (SpMatcher   *self,
   g_return_val_if_fail (self != NULL, result);
   g_return_val_if_fail (self->built, result);
 
-  q = analyse_question (self, question);
+  analyse_question (self, question, q);
 
   n_docs = self->docs->len;
   sc = get_scratch (n_docs + 1);
@@ -1564,7 +1747,6 @@ sp_matcher_query_full (SpMatcher   *self,
       info->margin = margin;
       info->mass = mass;
     }
-  g_free (q);
   return result;
 }
 

@@ -53,58 +53,105 @@ append_folded_char (GString *out,
   return TRUE;
 }
 
-/* Folds @text; if @clause_ends_marks is given, appends the output offset
- * (guint) at which clause punctuation was seen. */
-static char *
-fold_internal (const char *text,
-               GArray     *clause_ends_marks)
+/* TRUE if @text (valid UTF-8) has only ASCII and Latin-1 characters other
+ * than the micro sign: it is in NFC already, and lowering its capitals is
+ * its full case folding (with "ß" -> "ss" left to append_folded_char()). */
+static gboolean
+is_latin1 (const char *text)
+{
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    {
+      if (*p < 0x80)
+        continue;
+      if ((*p != 0xC2 && *p != 0xC3) || (*p == 0xC2 && p[1] == 0xB5))
+        return FALSE;
+      p++;  /* the continuation byte (valid UTF-8) */
+    }
+  return TRUE;
+}
+
+/* Appends the fold of @text to @out; if @clause_ends_marks is given,
+ * appends the output offset (guint) at which clause punctuation was seen. */
+static void
+fold_into (GString    *out,
+           const char *text,
+           GArray     *clause_ends_marks)
 {
   g_autofree char *cf = NULL;
-  GString *out;
   gboolean need_space = FALSE;
+  gboolean latin1;
+  gsize start = out->len;
   const char *p;
 
   if (text == NULL)
-    return g_strdup ("");
+    return;
   if (!g_utf8_validate (text, -1, NULL))
     {
       g_autofree char *valid = g_utf8_make_valid (text, -1);
-      return fold_internal (valid, clause_ends_marks);
+
+      fold_into (out, valid, clause_ends_marks);
+      return;
     }
-  /* Plain ASCII (most words) needs no Unicode normalisation; combining
-   * marks typed separately (u + U+0308) are merged first. */
-  for (p = text; *p != '\0' && (guchar) *p < 0x80; p++)
-    ;
-  if (*p == '\0')
-    cf = g_strdup (text);
-  else
+  /* ASCII and Latin-1 (most questions) need no Unicode normalisation;
+   * otherwise combining marks typed separately (u + U+0308) are merged
+   * first. */
+  latin1 = is_latin1 (text);
+  if (!latin1)
     {
       g_autofree char *nfc = g_utf8_normalize (text, -1, G_NORMALIZE_NFC);
 
       cf = g_utf8_casefold (nfc != NULL ? nfc : text, -1);
+      text = cf;
     }
-  out = g_string_sized_new (strlen (cf) + 8);
-  for (p = cf; *p != '\0'; p = g_utf8_next_char (p))
+  for (p = text; *p != '\0'; )
     {
-      gunichar c = g_utf8_get_char (p);
+      gunichar c;
       gsize before = out->len;
 
-      if (append_folded_char (out, c))
+      if ((guchar) *p < 0x80)
         {
-          if (need_space && before > 0)
-            g_string_insert_c (out, before, ' ');
-          need_space = FALSE;
-          continue;
+          c = (guchar) *p++;
+          if (g_ascii_isalnum (c))
+            {
+              if (need_space && before > start)
+                g_string_append_c (out, ' ');
+              g_string_append_c (out, g_ascii_tolower (c));
+              need_space = FALSE;
+              continue;
+            }
+        }
+      else
+        {
+          c = g_utf8_get_char (p);
+          p = g_utf8_next_char (p);
+          if (latin1 && c >= 0xC0 && c <= 0xDE && c != 0xD7)
+            c += 0x20;  /* Latin-1 capital -> small letter */
+          if (append_folded_char (out, c))
+            {
+              if (need_space && before > start)
+                g_string_insert_c (out, before, ' ');
+              need_space = FALSE;
+              continue;
+            }
         }
       need_space = TRUE;
       /* Clause punctuation: record the end offset of the last token. */
-      if (clause_ends_marks != NULL && before > 0 && c < 0x80 &&
+      if (clause_ends_marks != NULL && before > start && c < 0x80 &&
           strchr (".?!,;:()", (int) c) != NULL)
         {
-          guint off = before;
+          guint off = before - start;
           g_array_append_val (clause_ends_marks, off);
         }
     }
+}
+
+static char *
+fold_internal (const char *text,
+               GArray     *clause_ends_marks)
+{
+  GString *out = g_string_sized_new (text != NULL ? strlen (text) + 8 : 1);
+
+  fold_into (out, text, clause_ends_marks);
   return g_string_free (out, FALSE);
 }
 
@@ -169,6 +216,55 @@ sp_text_tokenize_clauses (const char  *text,
     }
   *clause_ends = ends;
   return g_steal_pointer (&words);
+}
+
+void
+sp_text_tokenize_into (const char *text,
+                       GString    *buf,
+                       GPtrArray  *tokens,
+                       GArray     *clause_ends)
+{
+  guint stack_marks[64];
+  guint *marks = stack_marks;
+  guint n_marks, m = 0;
+  char *p;
+
+  g_return_if_fail (buf != NULL && tokens != NULL && clause_ends != NULL);
+  g_return_if_fail (g_array_get_element_size (clause_ends) == sizeof (gboolean));
+
+  g_string_truncate (buf, 0);
+  g_ptr_array_set_size (tokens, 0);
+  /* The clause marks (guint offsets) borrow @clause_ends while folding. */
+  g_array_set_size (clause_ends, 0);
+  fold_into (buf, text, clause_ends);
+  n_marks = clause_ends->len;
+  if (n_marks > G_N_ELEMENTS (stack_marks))
+    marks = g_new (guint, n_marks);
+  memcpy (marks, clause_ends->data, n_marks * sizeof (guint));
+  g_array_set_size (clause_ends, 0);
+
+  for (p = buf->str; *p != '\0'; )
+    {
+      char *end = strchr (p, ' ');
+      guint off;
+      gboolean last = end == NULL, ends;
+
+      if (end == NULL)
+        end = p + strlen (p);
+      off = end - buf->str;
+      g_ptr_array_add (tokens, p);
+      while (m < n_marks && marks[m] < off)
+        m++;
+      ends = last || (m < n_marks && marks[m] == off);
+      g_array_append_val (clause_ends, ends);
+      if (last)
+        break;
+      *end = '\0';
+      p = end + 1;
+    }
+  g_ptr_array_add (tokens, NULL);
+  if (marks != stack_marks)
+    g_free (marks);
 }
 
 GStrv

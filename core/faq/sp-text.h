@@ -26,6 +26,14 @@ GStrv      sp_text_tokenize            (const char  *text);
  * (followed by ".", "?", "!", ",", ";", ":", "(", ")" or the end). */
 GStrv      sp_text_tokenize_clauses    (const char  *text,
                                         GArray     **clause_ends);  /* gboolean */
+/* sp_text_tokenize_clauses() into the caller's storage, for hot paths
+ * that keep it: folds @text into @buf and sets @tokens to pointers into
+ * @buf->str (NULL-terminated) and @clause_ends (gboolean) to whether each
+ * token ends a clause. All three are cleared first. */
+void       sp_text_tokenize_into       (const char  *text,
+                                        GString     *buf,
+                                        GPtrArray   *tokens,
+                                        GArray      *clause_ends);  /* gboolean */
 /* Damerau-Levenshtein distance (optimal string alignment) of two byte
  * strings, or @max + 1 when it exceeds @max. */
 guint      sp_text_edit_distance       (const char  *a,
