@@ -11,6 +11,7 @@
 #include "sp-auth.h"
 #include "sp-challenges-demo.h"
 #include "sp-change.h"
+#include "sp-feedback-demo.h"
 #include "sp-entity.h"
 #include "sp-error.h"
 #include "sp-hlc.h"
@@ -178,6 +179,9 @@ sp_demo_load (SpStorage  *storage,
     return TRUE;
 
   if (!load_services (storage, &n_services, error))
+    return FALSE;
+
+  if (!sp_feedback_demo_load (storage, error))
     return FALSE;
 
   if (!sp_challenges_demo_load (storage, error))

@@ -375,6 +375,49 @@ GPtrArray   *sp_storage_challenge_expired_contacts (SpStorage     *self,
                                                     guint          default_days,
                                                     GError       **error);  /* SpChange */
 
+/* -- citizen feedback (sync-server/feedback/) ------------------------------ */
+
+/* Feedback settings (entity feedback_setting) as key -> stored value; the
+ * row "feedback_setting.KEY" wins over other rows with that key. Keys
+ * without a row are absent (core/feedback/sp-feedback.h has the defaults). */
+GHashTable  *sp_storage_feedback_settings  (SpStorage          *self,
+                                            GError            **error);
+/* The name of the live, published service @service_id; NULL if there is
+ * none (unknown, deleted or draft). */
+char        *sp_storage_feedback_service_name (SpStorage       *self,
+                                               const char      *service_id);
+/* Public view of one live feedback (spam included, the caller hides it):
+ * {"id","hlc","ticket","service_id","service_name"|null,"state","created",
+ * "due","reply","replied","address","lat","lon"}, strings ("" when empty).
+ * Never text or contact. SP_ERROR_NOT_FOUND for an unknown ticket. */
+JsonObject  *sp_storage_feedback_by_ticket (SpStorage          *self,
+                                            const char         *ticket,
+                                            GError            **error);
+/* Live feedback except spam, newest first, as public views (above):
+ * created in [@from, @until) (ISO times, NULL = open), of @service_id
+ * (NULL = any, "" = none), @status "open" (new, in_progress) or "closed"
+ * (NULL = both), at most @limit (0 = 1000). */
+JsonArray   *sp_storage_feedback_list      (SpStorage          *self,
+                                            const char         *service_id,
+                                            const char         *from,
+                                            const char         *until,
+                                            const char         *status,
+                                            guint               limit,
+                                            GError            **error);
+/* Counts of live feedback created in [@from, @until) (NULL = open) grouped
+ * by service, state and day: [{"service_id","service_name"|null,"state",
+ * "day","count","rating_sum","rated"}]. */
+JsonArray   *sp_storage_feedback_stats     (SpStorage          *self,
+                                            const char         *from,
+                                            const char         *until,
+                                            GError            **error);
+/* Live feedback created before @created_before that still holds contact
+ * data (retention): upserts of entity "feedback" with the row id and its
+ * current version as base_version, no fields yet. */
+GPtrArray   *sp_storage_feedback_expired_contacts (SpStorage   *self,
+                                                   const char  *created_before,
+                                                   GError     **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpPrincipal, sp_principal_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpReportRow, sp_report_row_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpBotUnanswered, sp_bot_unanswered_free)

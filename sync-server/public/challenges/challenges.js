@@ -16,7 +16,7 @@ import { h, text, safeUrl, callApi, problemText, setFieldError, showErrorSummary
 siteFrame("/challenges/", "Es werden keine IP-Adressen gespeichert.");
 
 const SITE = "Bürgerservice";
-const MAX_DESCRIPTION = 4000;
+const MAX_DESCRIPTION = 5000;
 
 /* Common open licences (SPDX ids) for code, data and texts. */
 const LICENCES = [
@@ -27,12 +27,24 @@ const LICENCES = [
   ["AGPL-3.0-or-later", "GNU Affero General Public License 3.0 oder später"],
   ["LGPL-3.0-or-later", "GNU Lesser General Public License 3.0 oder später"],
   ["MPL-2.0", "Mozilla Public License 2.0"],
+  ["BSD-2-Clause", "BSD 2-Clause License"],
   ["BSD-3-Clause", "BSD 3-Clause License"],
   ["CC-BY-4.0", "Creative Commons Namensnennung 4.0"],
   ["CC-BY-SA-4.0", "Creative Commons Namensnennung – Weitergabe unter gleichen Bedingungen 4.0"],
   ["CC0-1.0", "Creative Commons Zero 1.0 (gemeinfrei)"],
-  ["dl-de-by-2.0", "Datenlizenz Deutschland – Namensnennung 2.0"],
 ];
+const OTHER_LICENCE = "other";
+
+/* German words for the server's (English) 400 answers, by the field it names. */
+const FIELD_PROBLEMS = {
+  title: "Bitte geben Sie einen Titel ein (höchstens 200 Zeichen).",
+  description: "Bitte beschreiben Sie Ihre Lösung (höchstens 5000 Zeichen).",
+  link: "Der Link muss eine vollständige Adresse sein, die mit https:// oder http:// beginnt.",
+  team: "Der Teamname ist zu lang (höchstens 300 Zeichen).",
+  contact: "Die Kontaktangabe ist zu lang (höchstens 300 Zeichen).",
+  licence: "Bitte wählen Sie eine Lizenz aus der Liste.",
+  consent: "Bitte willigen Sie in die Speicherung der Kontaktdaten ein – oder löschen Sie die Kontaktangabe.",
+};
 
 const SOLUTION_STATES = { winner: "Gewinner-Lösung", accepted: "Angenommene Lösung" };
 
@@ -40,13 +52,26 @@ const main = document.getElementById("main");
 const challengeId = new URLSearchParams(window.location.search).get("id") || "";
 
 function isOpen(c) {
+  if (typeof c.open === "boolean")
+    return c.open;
   const deadline = text(c.deadline);
   return text(c.status) !== "closed" && (!deadline || deadline >= today());
 }
 
 function licenceName(id) {
+  if (id === OTHER_LICENCE)
+    return "eine andere Lizenz";
   const found = LICENCES.find(([spdx]) => spdx === id);
   return found ? `${found[0]} (${found[1]})` : id;
+}
+
+/** The licences the server takes (detail answer "licences"), in the order of LICENCES. */
+function licenceChoices(c) {
+  const offered = Array.isArray(c.licences) ? c.licences.filter((id) => typeof id === "string") : null;
+  const known = LICENCES.filter(([id]) => !offered || offered.includes(id));
+  const unknown = offered ? offered.filter((id) => id !== OTHER_LICENCE && !LICENCES.some(([k]) => k === id)) : [];
+  return [...known.map(([id, name]) => [id, `${id} – ${name}`]), ...unknown.map((id) => [id, id]),
+          ...(!offered || offered.includes(OTHER_LICENCE) ? [[OTHER_LICENCE, "Andere Lizenz"]] : [])];
 }
 
 /* ------------------------------------------------------------------ */
@@ -168,13 +193,13 @@ function field(id, label, control, { hint = "", required = false, optional = fal
 function solutionForm(c) {
   const title = h("input", { id: "sol-title", name: "title", type: "text", maxlength: 200 });
   const description = h("textarea", { id: "sol-description", name: "description", rows: 6, maxlength: MAX_DESCRIPTION });
-  const link = h("input", { id: "sol-link", name: "link", type: "url", inputmode: "url", autocomplete: "url", maxlength: 500 });
-  const team = h("input", { id: "sol-team", name: "team", type: "text", maxlength: 200 });
-  const contact = h("input", { id: "sol-contact", name: "contact", type: "text", autocomplete: "email", maxlength: 200 });
+  const link = h("input", { id: "sol-link", name: "link", type: "url", inputmode: "url", autocomplete: "url", maxlength: 2000 });
+  const team = h("input", { id: "sol-team", name: "team", type: "text", maxlength: 300 });
+  const contact = h("input", { id: "sol-contact", name: "contact", type: "text", autocomplete: "email", maxlength: 300 });
   const consent = h("input", { id: "sol-consent", name: "consent", type: "checkbox", "aria-describedby": "sol-consent-hint" });
   const licence = h("select", { id: "sol-licence", name: "licence" },
     h("option", { value: "" }, "Bitte wählen"),
-    LICENCES.map(([id, name]) => h("option", { value: id }, `${id} – ${name}`)));
+    licenceChoices(c).map(([id, label]) => h("option", { value: id }, label)));
   const honeypot = h("input", { id: "sol-website", name: "website", type: "text", tabindex: "-1", autocomplete: "off" });
   const summary = h("div", { id: "error-summary", class: "error-summary", role: "alert", hidden: true });
   const status = h("p", { class: "form__status", role: "status" });
@@ -187,7 +212,7 @@ function solutionForm(c) {
     field("sol-title", "Titel der Lösung", title, { required: true }),
     field("sol-description", "Beschreibung", description, { required: true,
       hint: "Was macht Ihre Lösung, welche Daten nutzt sie, wie geht es weiter?" }),
-    field("sol-link", "Link zu Code oder Demo", link, { required: true, hint: "Eine Adresse, die mit https:// beginnt, z. B. ein öffentliches Code-Repository." }),
+    field("sol-link", "Link zu Code oder Demo", link, { optional: true, hint: "Eine Adresse, die mit https:// beginnt, z. B. ein öffentliches Code-Repository oder eine Demo." }),
     field("sol-team", "Team", team, { optional: true, hint: "Name des Teams oder der Personen, so wie er veröffentlicht werden soll." }),
     field("sol-licence", "Lizenz", licence, { required: true, hint: "Unter welcher freien Lizenz steht Ihre Lösung? Angegeben ist die SPDX-Kennung." }),
     h("fieldset", { class: "field contact" },
@@ -232,9 +257,7 @@ function solutionForm(c) {
       problems.push({ name: "title", message: "Bitte geben Sie einen Titel ein." });
     if (!description.value.trim())
       problems.push({ name: "description", message: "Bitte beschreiben Sie Ihre Lösung." });
-    if (!link.value.trim())
-      problems.push({ name: "link", message: "Bitte geben Sie einen Link zu Code oder Demo an." });
-    else if (!safeUrl(link.value) || !/^https?:\/\//i.test(link.value.trim()))
+    if (link.value.trim() && (!safeUrl(link.value) || !/^https?:\/\/[^/\s]/i.test(link.value.trim())))
       problems.push({ name: "link", message: "Der Link muss mit https:// oder http:// beginnen." });
     if (!licence.value)
       problems.push({ name: "licence", message: "Bitte wählen Sie eine Lizenz." });
@@ -269,10 +292,11 @@ function solutionForm(c) {
     }
     const json = result.json || {};
     const words = `${json.field || ""} ${json.error || ""} ${json.message || ""}`.toLowerCase();
-    const name = result.status === 400 ? ["consent", "licence", "link", "title", "description", "team", "contact"]
-      .find((n) => json.field === n || words.includes(n)) : null;
+    const name = result.status !== 400 ? null
+      : fields[json.field] ? json.field
+      : ["consent", "licence", "link", "title", "description", "team", "contact"].find((n) => words.includes(n));
     if (name)
-      show([{ name, message: problemText(result) }]);
+      show([{ name, message: FIELD_PROBLEMS[name] || "Diese Angabe wurde nicht angenommen. Bitte prüfen Sie sie." }]);
     else
       show([{ name: "", message: problemText(result) }], "Die Lösung wurde nicht gesendet");
   });

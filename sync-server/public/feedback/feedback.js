@@ -54,8 +54,9 @@ function check() {
   const problems = [];
   if (!rating())
     problems.push({ name: "rating", message: "Bitte wählen Sie eine Bewertung von 1 bis 5 Sternen." });
-  if (textarea.value.length > MAX_TEXT)
-    problems.push({ name: "text", message: `Die Nachricht ist zu lang: höchstens ${MAX_TEXT} Zeichen.` });
+  // The server counts bytes too: umlauts take two.
+  if (new TextEncoder().encode(textarea.value.trim()).length > MAX_TEXT)
+    problems.push({ name: "text", message: FIELD_PROBLEMS.text });
   if (contact.value.trim() && !consent.checked)
     problems.push({ name: "consent", message: "Bitte willigen Sie in die Speicherung Ihrer Kontaktdaten ein – oder löschen Sie die Kontaktangabe." });
   return problems;
@@ -68,27 +69,14 @@ function showProblems(problems) {
                    problems.map((p) => ({ message: p.message, target: groups[p.name] })));
 }
 
-/** Which form field a server error names: a "field" member, else a field name in the slug or message. */
-function fieldOfError(json) {
-  if (!json)
-    return null;
-  for (const key of ["field", "question", "member"]) {
-    if (typeof json[key] === "string" && groups[json[key]])
-      return json[key];
-  }
-  const words = `${json.error || ""} ${json.message || ""}`.toLowerCase();
-  if (/consent|einwillig/.test(words))
-    return "consent";
-  if (/service/.test(words))
-    return "service_id";
-  if (/rating|bewertung/.test(words))
-    return "rating";
-  if (/contact|kontakt/.test(words))
-    return "contact";
-  if (/text|nachricht/.test(words))
-    return "text";
-  return null;
-}
+/* German words for the server's (English) 400 answers, by the field it names. */
+const FIELD_PROBLEMS = {
+  service_id: "Diese Leistung gibt es nicht mehr. Bitte wählen Sie eine andere oder „Allgemein“.",
+  rating: "Bitte wählen Sie eine Bewertung von 1 bis 5 Sternen.",
+  text: `Die Nachricht ist zu lang (höchstens ${MAX_TEXT} Zeichen, Umlaute zählen doppelt) oder enthält Steuerzeichen.`,
+  contact: "Die Kontaktangabe ist zu lang: höchstens 200 Zeichen.",
+  consent: "Bitte willigen Sie in die Speicherung Ihrer Kontaktdaten ein – oder löschen Sie die Kontaktangabe.",
+};
 
 async function onSubmit(event) {
   event.preventDefault();
@@ -122,11 +110,14 @@ async function onSubmit(event) {
     showDone(result.json.ticket);
     return;
   }
-  const message = problemText(result);
-  const field = result.status === 400 ? fieldOfError(result.json) : null;
+  const json = result.json || {};
+  const field = result.status === 400 && FIELD_PROBLEMS[json.field] ? json.field : null;
   if (field) {
-    showProblems([{ name: field, message }]);
+    showProblems([{ name: field, message: FIELD_PROBLEMS[field] }]);
   } else {
+    const message = result.status === 400
+      ? (json.error === "rejected" ? "Die Rückmeldung wurde abgelehnt." : "Die Rückmeldung wurde nicht angenommen. Bitte prüfen Sie Ihre Angaben.")
+      : problemText(result);
     showErrorSummary(summary, "Die Rückmeldung wurde nicht gesendet", [{ message }]);
   }
 }
