@@ -9,6 +9,7 @@
 #include "competence/sp-selfcheck-page.h"
 #include "conflicts/sp-conflicts-page.h"
 #include "faq/sp-faq-page.h"
+#include "feedback/sp-feedback-page.h"
 #include "faq/sp-unanswered-page.h"
 #include "faq/sp-bot-kpi-page.h"
 #include "faq/sp-handoff-page.h"
@@ -67,6 +68,7 @@ static const SpFeature features[] = {
   { "handoff",    N_("Hand-offs"),              "mail-unread-symbolic",      "editor" },
   { "office-hours", N_("Office hours"),         "alarm-symbolic",            "editor" },
   { "bot-kpi",    N_("Bot KPIs"),               "x-office-presentation-symbolic", NULL },
+  { "feedback",   N_("Feedback"),               "mail-send-receive-symbolic", "editor" },
 };
 
 G_DEFINE_FINAL_TYPE (SpWindow, sp_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -327,6 +329,8 @@ create_feature_page (SpWindow        *self,
                                G_CALLBACK (sp_handoff_page_refresh), page, G_CONNECT_SWAPPED);
       return page;
     }
+  if (g_str_equal (feature->name, "feedback"))
+    return sp_feedback_page_new (self->store, self->controller);
   if (g_str_equal (feature->name, "office-hours"))
     return sp_office_hours_page_new (self->store);
   if (g_str_equal (feature->name, "bot-kpi"))
