@@ -15,6 +15,7 @@
 #include "sp-entity.h"
 #include "sp-error.h"
 #include "sp-hlc.h"
+#include "sp-surveys-demo.h"
 
 #define DEMO_SERVICES_RESOURCE "/de/stadtpult/server/demo/services.json"
 
@@ -179,6 +180,9 @@ sp_demo_load (SpStorage  *storage,
     return TRUE;
 
   if (!load_services (storage, &n_services, error))
+    return FALSE;
+
+  if (!sp_surveys_demo_load (storage, error))
     return FALSE;
 
   if (!sp_feedback_demo_load (storage, error))

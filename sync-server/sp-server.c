@@ -24,6 +24,7 @@
 #include "sp-bot-cors.h"
 #include "sp-route-bot.h"
 #include "sp-route-voice.h"
+#include "sp-route-surveys.h"
 #include "sp-route-feedback.h"
 #include "sp-route-open311.h"
 #include "sp-route-challenges.h"
@@ -851,6 +852,7 @@ _sp_server_new (SpStorage       *storage,
   sp_bot_cors_register (self);
   sp_route_bot_register (self);
   sp_route_voice_register (self);
+  sp_route_surveys_register (self);
   sp_route_feedback_register (self);
   sp_route_open311_register (self);
   sp_route_challenges_register (self);

@@ -6,6 +6,7 @@
 
 #include "sp-change.h"
 #include "sp-office-hours.h"
+#include "sp-survey.h"
 
 G_BEGIN_DECLS
 
@@ -417,6 +418,75 @@ JsonArray   *sp_storage_feedback_stats     (SpStorage          *self,
 GPtrArray   *sp_storage_feedback_expired_contacts (SpStorage   *self,
                                                    const char  *created_before,
                                                    GError     **error);
+
+/* -- surveys (sync-server/surveys/) ---------------------------------------- */
+
+/* The live rows of survey @id as sp_survey_build() takes them: *survey its
+ * fields plus "id", *questions its live questions and *options their live
+ * options (objects with "id" plus fields). SP_ERROR_NOT_FOUND when there
+ * is no live survey @id. */
+gboolean     sp_storage_survey_rows        (SpStorage          *self,
+                                            const char         *id,
+                                            JsonObject        **survey,
+                                            JsonArray         **questions,
+                                            JsonArray         **options,
+                                            GError            **error);
+/* Live surveys that are published, public and open on @today
+ * ("YYYY-MM-DD" within opens..closes, both inclusive, "" = no bound), as
+ * rows (fields plus "id"), closing soonest first (open end last). */
+JsonArray   *sp_storage_surveys_open       (SpStorage          *self,
+                                            const char         *today,
+                                            GError            **error);
+
+typedef enum {
+  SP_SURVEY_SUBMIT_STORED,
+  SP_SURVEY_SUBMIT_CLOSED,        /* gone, not published, or @today outside opens..closes */
+  SP_SURVEY_SUBMIT_CODE_INVALID,  /* no such code for the survey */
+  SP_SURVEY_SUBMIT_CODE_USED,     /* the code was used before */
+} SpSurveySubmit;
+
+/* State of access code @code_hash (SHA-256 hex) of @survey_id without
+ * changing it: SP_SURVEY_SUBMIT_STORED for an unused code, else
+ * CODE_INVALID or CODE_USED. */
+SpSurveySubmit sp_storage_survey_code_state (SpStorage         *self,
+                                             const char        *survey_id,
+                                             const char        *code_hash);
+/* Stores one anonymous response in one transaction: checks that the
+ * survey is still open on @today, marks @code_hash (NULL = no code) used,
+ * and inserts the response (day @today and @language only) and @rows
+ * (SpSurveyAnswerRow from sp_survey_answer_rows()). The code is never
+ * linked to the response. Nothing is stored unless *result is
+ * SP_SURVEY_SUBMIT_STORED; FALSE only on storage errors. */
+gboolean     sp_storage_survey_submit      (SpStorage          *self,
+                                            const char         *survey_id,
+                                            const char         *code_hash,
+                                            const char         *today,
+                                            const char         *language,
+                                            GArray             *rows,
+                                            SpSurveySubmit     *result,
+                                            GError            **error);
+/* {"responses":N,"questions":{QID:summary}} for the questions of
+ * @definition (sp_survey_build()), see sync-server/surveys/. */
+JsonNode    *sp_storage_survey_results     (SpStorage          *self,
+                                            JsonObject         *definition,
+                                            GError            **error);
+/* Calls @func for every stored response of @definition's survey, oldest
+ * first, as {"id","submitted","language","answers":{QID: value as
+ * posted}} (the input of sp_survey_csv_row()). */
+typedef void (*SpSurveyResponseFunc) (JsonObject *response,
+                                      gpointer    user_data);
+gboolean     sp_storage_survey_responses   (SpStorage          *self,
+                                            JsonObject         *definition,
+                                            SpSurveyResponseFunc func,
+                                            gpointer            user_data,
+                                            GError            **error);
+/* Adds one-time access codes (SHA-256 hex of each code) to @survey_id in
+ * one transaction; @created is unix seconds. */
+gboolean     sp_storage_survey_codes_add   (SpStorage          *self,
+                                            const char         *survey_id,
+                                            const char * const *code_hashes,
+                                            gint64              created,
+                                            GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpPrincipal, sp_principal_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpReportRow, sp_report_row_free)
