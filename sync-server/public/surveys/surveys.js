@@ -222,7 +222,9 @@ async function renderList(focusSwitch = false) {
     updateUrl();
     renderList(true);
   });
-  main.append(sw ? h("div", { class: "top-row" }, h("span"), sw) : null, h("h1", null, ui.surveys), h("p", { class: "lead" }, ui.listLead));
+  if (sw)
+    main.append(h("div", { class: "top-row" }, h("span"), sw));
+  main.append(h("h1", null, ui.surveys), h("p", { class: "lead" }, ui.listLead));
   if (!list) {
     main.append(h("div", { class: "notice notice--error", role: "alert" }, h("p", null, result.status === 0 ? problemText(result, lang) : ui.loadError)));
     return;
@@ -698,7 +700,7 @@ async function submit(event) {
   }
   if (result.status === 403 && codeInput) {
     goToPage(pages[0], false);
-    const msg = json.error === "code_used" ? ui.errCodeUsed : json.error === "code_required" && codeInput.value.trim() ? ui.errCodeWrong : ui.errCode;
+    const msg = json.error === "code_used" ? ui.errCodeUsed : codeInput.value.trim() ? ui.errCodeWrong : ui.errCode;
     reportProblems([{ el: codeField, controls: codeInput, message: msg }], ui.notSent);
     return;
   }
@@ -744,9 +746,9 @@ async function renderSurvey(keep = null) {
   const back = embedded ? null : h("a", { class: "back-link", href: `/surveys/${lang === "en" ? "?lang=en" : ""}` }, `← ${ui.allSurveys}`);
   if (result.status !== 200 || !result.json || !Array.isArray(result.json.questions)) {
     const missing = result.status === 404 || (result.status === 200);
-    main.append(back, h("h1", null, missing ? ui.notFound : ui.surveys),
+    main.append(...[back, h("h1", null, missing ? ui.notFound : ui.surveys),
       h("div", { class: missing ? "notice" : "notice notice--error", role: "alert" },
-        h("p", null, missing ? ui.notFoundText : problemText(result, lang))));
+        h("p", null, missing ? ui.notFoundText : problemText(result, lang)))].filter(Boolean));
     setPageTitle(missing ? ui.notFound : ui.surveys);
     postHeight();
     return;
@@ -811,7 +813,7 @@ async function renderSurvey(keep = null) {
     onAnswersChanged();
   });
 
-  main.append(
+  main.append(...[
     back || sw ? h("div", { class: "top-row" }, back || h("span"), sw) : null,
     h("h1", { id: "survey-title", tabindex: "-1" }, text(survey.title)),
     text(survey.intro) ? h("p", { class: "lead pre-line" }, text(survey.intro)) : null,
@@ -820,7 +822,11 @@ async function renderSurvey(keep = null) {
       h("p", null, ui.anonymous),
       text(survey.privacy) ? h("p", { class: "pre-line" }, text(survey.privacy)) : null),
     text(survey.closes) ? h("p", { class: "meta" }, ui.openUntil(formatDay(survey.closes, lang))) : null,
-    form);
+    form].filter(Boolean));
+  if (survey.open === false || survey.status === "closed") {
+    showClosed();
+    return;
+  }
 
   if (keep) {
     for (const it of items) {
