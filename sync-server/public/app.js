@@ -466,6 +466,8 @@ function helpfulBox(service) {
   const no = h("button", { type: "button", class: "button--secondary", "aria-describedby": "h-helpful",
                            onclick: () => answer(no, 1) }, "Nein");
   const buttons = h("div", { class: "helpful__buttons" }, yes, no);
+  const more = h("p", { class: "helpful__link" },
+    h("a", { href: `/feedback/?service=${encodeURIComponent(service.id)}` }, "Ausführliche Rückmeldung geben"));
 
   async function answer(button, value) {
     if (!(await send(button, value, "")))
@@ -473,6 +475,7 @@ function helpfulBox(service) {
     rating = value;
     label.textContent = value === 1 ? "Was hat Ihnen gefehlt? (freiwillig)" : "Möchten Sie uns noch etwas mitteilen? (freiwillig)";
     buttons.remove();
+    more.remove();
     status.textContent = "Danke für Ihre Rückmeldung!";
     box.append(details);
     textarea.focus();
@@ -502,7 +505,7 @@ function helpfulBox(service) {
       h("a", { href: `/feedback/?service=${encodeURIComponent(service.id)}` }, "Rückmeldeformular"), "."),
     textarea, h("p", null, submit));
 
-  box.append(h("h2", { id: "h-helpful" }, "War das hilfreich?"), buttons, status, error);
+  box.append(h("h2", { id: "h-helpful" }, "War das hilfreich?"), buttons, status, error, more);
   return box;
 }
 

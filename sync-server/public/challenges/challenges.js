@@ -161,7 +161,7 @@ async function renderDetail() {
       facts(c),
       section("h-problem", "Die Aufgabe", h("p", { class: "pre-line" }, text(c.problem) || "Keine Beschreibung.")),
       text(c.data) ? section("h-data", "Verfügbare Daten", h("p", { class: "pre-line linkify" }, text(c.data))) : null,
-      text(c.contact) ? section("h-contact", "Ansprechpartner im Fachbereich", h("p", { class: "pre-line" }, text(c.contact))) : null,
+      text(c.contact) ? section("h-contact", "Kontakt im Fachbereich", h("p", { class: "pre-line" }, text(c.contact))) : null,
       section("h-solutions", "Lösungen",
         solutions.length
           ? h("ul", { class: "card-list", id: "solutions" }, solutions.map(solutionItem))
