@@ -212,6 +212,7 @@ test("the server's 400 at the question it names, and 409 when the survey closes 
   assert.match(await page.textContent("#q2-error"), /nicht angenommen/);
   assert.equal(await page.getAttribute("#q2-input", "aria-invalid"), "true");
   assert.match(await page.textContent("#error-summary"), /Stadtteil/);
+  assert.equal(await focusedId(page), "q2-input", "the question the server named has the focus");
   await expectNoAxeViolations(page, "the server's 400 at a question");
 
   await page.selectOption("#q2-input", `${id}.qb.d1`);

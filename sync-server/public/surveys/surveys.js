@@ -393,7 +393,7 @@ const builders = {
         h("label", { for: id }, String(i),
           i === 1 || i === n ? h("span", { class: "visually-hidden" }, t().ratingOption(i, n).slice(String(i).length)) : null)));
     }
-    grouped(it, [row], radios, t().ratingScale(n));
+    grouped(it, [row], radios, text(it.q.help) ? "" : t().ratingScale(n));
     it.read = () => {
       const c = radios.find((r) => r.checked);
       return c ? Number(c.value) : undefined;
@@ -712,6 +712,7 @@ async function submit(event) {
                   (lang === "en" ? message : ui.errServer);
     goToPage(it.page, false);
     reportProblems([{ el: it.el, controls: it.controls, message: `${labelText(it.q)}: ${short}`, short }], ui.notSent);
+    focusField(it.el);   /* straight to the answer the server named; the summary is announced */
     return;
   }
   reportProblems([{ el: null, controls: [], message }], ui.notSent);
