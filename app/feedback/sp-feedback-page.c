@@ -20,33 +20,34 @@
 typedef enum {
   COL_TICKET,
   COL_RECEIVED,
-  COL_SERVICE,
-  COL_RATING,
-  COL_CHANNEL,
   COL_STATE,
-  COL_ORG_UNIT,
   COL_DUE,
+  COL_RATING,
+  COL_SERVICE,
   COL_TEXT,
+  COL_CHANNEL,
+  COL_ORG_UNIT,
   N_COLUMNS
 } Column;
 
 typedef struct {
   const char *title;
-  int         width;        /* fixed width, -1: expand */
+  int         width;        /* fixed width */
   const char *sort_field;   /* NULL: not sortable */
   const char *sort_lookup;
 } ColumnInfo;
 
+/* What triage needs first comes first; the rest scrolls in sideways. */
 static const ColumnInfo column_info[N_COLUMNS] = {
-  [COL_TICKET]   = { N_("Ticket"),   150, NULL, NULL },
-  [COL_RECEIVED] = { N_("Received"), 130, "created", NULL },
-  [COL_SERVICE]  = { N_("Service"),  160, "service_id", "service.name" },
-  [COL_RATING]   = { N_("Rating"),    90, "rating", NULL },
-  [COL_CHANNEL]  = { N_("Channel"),   80, NULL, NULL },
+  [COL_TICKET]   = { N_("Ticket"),   145, NULL, NULL },
+  [COL_RECEIVED] = { N_("Received"), 125, "created", NULL },
   [COL_STATE]    = { N_("State"),    100, "state", NULL },
-  [COL_ORG_UNIT] = { N_("Org unit"), 120, NULL, NULL },
-  [COL_DUE]      = { N_("Due"),      130, "due", NULL },
-  [COL_TEXT]     = { N_("Text"),      -1, NULL, NULL },
+  [COL_DUE]      = { N_("Due"),      125, "due", NULL },
+  [COL_RATING]   = { N_("Rating"),    85, "rating", NULL },
+  [COL_SERVICE]  = { N_("Service"),  160, "service_id", "service.name" },
+  [COL_TEXT]     = { N_("Text"),     320, NULL, NULL },
+  [COL_CHANNEL]  = { N_("Channel"),   80, NULL, NULL },
+  [COL_ORG_UNIT] = { N_("Org unit"), 130, NULL, NULL },
 };
 
 /* Filter choices: index 0 of each drop-down is "all". */
@@ -647,10 +648,8 @@ add_columns (SpFeedbackPage *self)
       g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GUINT_TO_POINTER (c));
       column = gtk_column_view_column_new (_(column_info[c].title), factory);
       gtk_column_view_column_set_resizable (column, TRUE);
-      if (column_info[c].width > 0)
-        gtk_column_view_column_set_fixed_width (column, column_info[c].width);
-      else
-        gtk_column_view_column_set_expand (column, TRUE);
+      gtk_column_view_column_set_fixed_width (column, column_info[c].width);
+      gtk_column_view_column_set_expand (column, c == COL_TEXT);
       if (column_info[c].sort_field != NULL)
         {
           g_autoptr(GtkCustomSorter) sorter = gtk_custom_sorter_new (probe_compare, column, NULL);
