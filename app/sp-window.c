@@ -7,6 +7,7 @@
 
 #include "competence/sp-catalogue-editor-page.h"
 #include "competence/sp-selfcheck-page.h"
+#include "challenges/sp-challenges-page.h"
 #include "conflicts/sp-conflicts-page.h"
 #include "faq/sp-faq-page.h"
 #include "feedback/sp-feedback-page.h"
@@ -68,6 +69,7 @@ static const SpFeature features[] = {
   { "handoff",    N_("Hand-offs"),              "mail-unread-symbolic",      "editor" },
   { "office-hours", N_("Office hours"),         "alarm-symbolic",            "editor" },
   { "bot-kpi",    N_("Bot KPIs"),               "x-office-presentation-symbolic", NULL },
+  { "challenges", N_("Challenges"),             "applications-science-symbolic", "editor" },
   { "feedback",   N_("Feedback"),               "mail-send-receive-symbolic", "editor" },
 };
 
@@ -331,6 +333,8 @@ create_feature_page (SpWindow        *self,
     }
   if (g_str_equal (feature->name, "feedback"))
     return sp_feedback_page_new (self->store, self->controller);
+  if (g_str_equal (feature->name, "challenges"))
+    return sp_challenges_page_new (self->store, self->controller);
   if (g_str_equal (feature->name, "office-hours"))
     return sp_office_hours_page_new (self->store);
   if (g_str_equal (feature->name, "bot-kpi"))
