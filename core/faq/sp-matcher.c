@@ -105,7 +105,14 @@ struct _SpMatcher
   guint         delete_bits;   /* the directory has 2^bits + 1 entries */
   double        unknown_score; /* what a word unknown to the index would score */
   gboolean      has_english;   /* some entries are English (stemmed in English) */
+  /* How each word of a question was read (its slots, its language vote),
+   * memoised: the same words come again and again. Bounded; starts over
+   * when full. */
+  GHashTable   *word_memo;     /* 'd'|'e'|'l' + word (+ '|' + verb form) -> WordMemo */
+  GRWLock       memo_lock;
 };
+
+static void word_lists_init (void);
 
 /* --- documents ------------------------------------------------------------ */
 
@@ -113,6 +120,8 @@ SpMatcher *
 sp_matcher_new (SpLexicon *lexicon)
 {
   SpMatcher *self = g_new0 (SpMatcher, 1);
+
+  word_lists_init ();
 
   self->lexicon = lexicon != NULL ? lexicon : sp_lexicon_get_default (NULL);
   if (self->lexicon == NULL)
@@ -135,6 +144,8 @@ sp_matcher_new (SpLexicon *lexicon)
   self->surface_index = g_hash_table_new (g_str_hash, g_str_equal);
   self->surfaces = g_array_new (FALSE, FALSE, sizeof (Surface));
   self->known_plain = g_hash_table_new (g_str_hash, g_str_equal);
+  self->word_memo = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_rw_lock_init (&self->memo_lock);
   return self;
 }
 
@@ -166,6 +177,8 @@ sp_matcher_free (SpMatcher *self)
   g_hash_table_unref (self->known_plain);
   g_free (self->deletes);
   g_free (self->delete_dir);
+  g_hash_table_unref (self->word_memo);
+  g_rw_lock_clear (&self->memo_lock);
   g_string_chunk_free (self->strings);
   g_free (self);
 }
@@ -219,22 +232,62 @@ static const char * const clause_openers[] = {
   "seit", "seitdem", "waehrend", "ohne", "bitte", "danke",
 };
 
+/* Membership in a small word list: a scan of the words that share the
+ * first letter and the length (a packed (letter, length) bit test first). */
+static gboolean
+in_word_list (const char * const *words,
+              guint               n,
+              const guint32      *lengths,  /* per letter a - z: bit l set if some word has length l */
+              const char         *w)
+{
+  gsize len;
+
+  if (w[0] < 'a' || w[0] > 'z')
+    return FALSE;
+  len = strlen (w);
+  if (len >= 32 || (lengths[w[0] - 'a'] & (1u << len)) == 0)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (w[0] == words[i][0] && strcmp (w, words[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+word_list_lengths (const char * const *words,
+                   guint               n,
+                   guint32            *lengths)
+{
+  for (guint i = 0; i < n; i++)
+    lengths[words[i][0] - 'a'] |= 1u << strlen (words[i]);
+}
+
+static guint32 clause_opener_lengths[26];
+static guint32 particle_lengths[26];
+
+static void
+word_lists_init (void)
+{
+  static gsize once;
+
+  if (g_once_init_enter (&once))
+    {
+      word_list_lengths (clause_openers, G_N_ELEMENTS (clause_openers), clause_opener_lengths);
+      word_list_lengths (verb_particles, G_N_ELEMENTS (verb_particles), particle_lengths);
+      g_once_init_leave (&once, 1);
+    }
+}
+
 static gboolean
 opens_clause (const char *w)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (clause_openers); i++)
-    if (w[0] == clause_openers[i][0] && strcmp (w, clause_openers[i]) == 0)
-      return TRUE;
-  return FALSE;
+  return in_word_list (clause_openers, G_N_ELEMENTS (clause_openers), clause_opener_lengths, w);
 }
 
 static gboolean
 is_particle (const char *w)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (verb_particles); i++)
-    if (w[0] == verb_particles[i][0] && strcmp (w, verb_particles[i]) == 0)
-      return TRUE;
-  return FALSE;
+  return in_word_list (verb_particles, G_N_ELEMENTS (verb_particles), particle_lengths, w);
 }
 
 /* "anmeldung" ~ "anmeld": the noun in -ung and its verb share a stem once
@@ -805,6 +858,107 @@ slot_add (Slot       *slot,
 
 static void slot_add_key (Query *q, Slot *slot, const char *key, float weight, gboolean synonyms);
 
+/* --- word memo ---------------------------------------------------------------- */
+
+/* Entries of the memo before it starts over: some 2 MB at most. */
+#define WORD_MEMO_MAX 8192
+
+typedef struct {
+  guint n_terms;     /* what the word added to Query.n_terms */
+  gint  vote;        /* language vote ('l' entries) */
+  guint n_slots;
+  Slot  slots[];     /* the slots the word added, in order */
+} WordMemo;
+
+/* Memo key of @word: @kind, the word, and '|' + @extra if given; FALSE if
+ * too long for @buf. */
+static gboolean
+memo_key (char       *buf,
+          gsize       size,
+          char        kind,
+          const char *word,
+          const char *extra)
+{
+  gsize wl = strlen (word), el = extra != NULL ? strlen (extra) : 0;
+
+  if (wl + el + 3 > size)
+    return FALSE;
+  buf[0] = kind;
+  memcpy (buf + 1, word, wl);
+  buf[wl + 1] = '\0';
+  if (extra != NULL)
+    {
+      buf[wl + 1] = '|';
+      memcpy (buf + wl + 2, extra, el + 1);
+    }
+  return TRUE;
+}
+
+/* Appends the memoised slots of @key to @q: FALSE if not memoised (or if
+ * they do not all fit, then the caller computes them and stops where a
+ * full query stops). */
+static gboolean
+memo_replay (Query      *q,
+             const char *key)
+{
+  SpMatcher *self = q->self;
+  const WordMemo *m;
+  gboolean found = FALSE;
+
+  g_rw_lock_reader_lock (&self->memo_lock);
+  m = g_hash_table_lookup (self->word_memo, key);
+  if (m != NULL && q->n_slots + m->n_slots <= MAX_SLOTS)
+    {
+      for (guint i = 0; i < m->n_slots; i++)
+        {
+          const Slot *from = &m->slots[i];
+          Slot *to = &q->slots[q->n_slots++];
+
+          memcpy (to->alts, from->alts, from->n_alts * sizeof (Alt));
+          to->n_alts = from->n_alts;
+          to->kind = from->kind;
+          to->new_composite = from->new_composite;
+          to->importance = from->importance;
+        }
+      q->n_terms += m->n_terms;
+      found = TRUE;
+    }
+  g_rw_lock_reader_unlock (&self->memo_lock);
+  return found;
+}
+
+static void
+memo_insert (SpMatcher  *self,
+             const char *key,
+             WordMemo   *m)
+{
+  g_rw_lock_writer_lock (&self->memo_lock);
+  if (g_hash_table_size (self->word_memo) >= WORD_MEMO_MAX)
+    g_hash_table_remove_all (self->word_memo);
+  g_hash_table_replace (self->word_memo, g_strdup (key), m);
+  g_rw_lock_writer_unlock (&self->memo_lock);
+}
+
+/* Memoises the slots @q got from slot @start on and @n_terms; not when the
+ * query ran out of slots (the word may have been cut short). */
+static void
+memo_record (Query      *q,
+             const char *key,
+             guint       start,
+             guint       n_terms)
+{
+  WordMemo *m;
+
+  if (q->n_slots >= MAX_SLOTS)
+    return;
+  m = g_malloc (sizeof (WordMemo) + (q->n_slots - start) * sizeof (Slot));
+  m->n_terms = n_terms;
+  m->vote = 0;
+  m->n_slots = q->n_slots - start;
+  memcpy (m->slots, &q->slots[start], m->n_slots * sizeof (Slot));
+  memo_insert (q->self, key, m);
+}
+
 static Slot *
 new_slot (Query *q)
 {
@@ -983,10 +1137,10 @@ correct_typo (SpMatcher  *self,
 
 /* One German content word of the question. */
 static void
-add_german_word (Query      *q,
-                 const char *word,
-                 const char *alt_word,     /* nullable: separable verb form */
-                 float       weight)
+analyse_german_word (Query      *q,
+                     const char *word,
+                     const char *alt_word,     /* nullable: separable verb form */
+                     float       weight)
 {
   SpMatcher *self = q->self;
   g_autofree char *key_owned = NULL;
@@ -1057,6 +1211,27 @@ add_german_word (Query      *q,
                       g_array_index (self->term_list, Term, slot->alts[i].term).key));
     slot->importance = weight * (1.0f - COMMON_DISCOUNT * (float) common);
   }
+}
+
+/* analyse_german_word(), memoised. */
+static void
+add_german_word (Query      *q,
+                 const char *word,
+                 const char *alt_word,
+                 float       weight)
+{
+  char key[128];
+  guint start = q->n_slots, n_terms = q->n_terms;
+
+  if (weight != 1.0f || !memo_key (key, sizeof key, 'd', word, alt_word))
+    {
+      analyse_german_word (q, word, alt_word, weight);
+      return;
+    }
+  if (memo_replay (q, key))
+    return;
+  analyse_german_word (q, word, alt_word, weight);
+  memo_record (q, key, start, q->n_terms - n_terms);
 }
 
 static gboolean
@@ -1239,6 +1414,55 @@ english_importance (Query *q,
            g_array_index (q->self->term_list, Term, slot->alts[0].term).key);
 }
 
+/* One English word of the question (no phrase); FALSE if the query has no
+ * slot left for it. */
+static gboolean
+analyse_english_word (Query      *q,
+                      const char *w)
+{
+  SpMatcher *self = q->self;
+  const GArray *tr = translate (self, w);
+  Slot *slot = new_slot (q);
+  g_autofree char *key_owned = NULL;
+  const char *key;
+
+  if (slot == NULL)
+    return FALSE;
+  q->n_terms++;
+  if (tr != NULL)
+    slot_add_translations (q, slot, tr);
+  /* The word itself, for names and loan words ("Visum", "Hotel"). */
+  key = sp_lexicon_stem_ref (self->lexicon, "de", w, &key_owned);
+  slot_add (slot, lookup_term (self, key), tr != NULL ? Q_EN_SELF : 1.0f);
+  /* ... and as English entries spell it (they are stemmed in English). */
+  if (self->has_english)
+    {
+      g_autofree char *en_key = sp_lexicon_stem (self->lexicon, "en", w);
+
+      slot_add (slot, lookup_term (self, en_key), 1.0f);
+    }
+  slot->importance = english_importance (q, slot);
+  return TRUE;
+}
+
+/* analyse_english_word(), memoised. */
+static gboolean
+add_english_word (Query      *q,
+                  const char *w)
+{
+  char key[128];
+  guint start = q->n_slots, n_terms = q->n_terms;
+
+  if (!memo_key (key, sizeof key, 'e', w, NULL))
+    return analyse_english_word (q, w);
+  if (memo_replay (q, key))
+    return TRUE;
+  if (!analyse_english_word (q, w))
+    return FALSE;
+  memo_record (q, key, start, q->n_terms - n_terms);
+  return TRUE;
+}
+
 static void
 analyse_english (Query *q,
                  GStrv  tokens)
@@ -1281,33 +1505,65 @@ analyse_english (Query *q,
           const char *w = tokens[i];
 
           used = 1;
-          if (!sp_lexicon_is_stopword (self->lexicon, "en", w) && strlen (w) >= 2)
-            {
-              const GArray *tr = translate (self, w);
-              Slot *slot = new_slot (q);
-              g_autofree char *key_owned = NULL;
-              const char *key;
-
-              if (slot == NULL)
-                return;
-              q->n_terms++;
-              if (tr != NULL)
-                slot_add_translations (q, slot, tr);
-              /* The word itself, for names and loan words ("Visum", "Hotel"). */
-              key = sp_lexicon_stem_ref (self->lexicon, "de", w, &key_owned);
-              slot_add (slot, lookup_term (self, key), tr != NULL ? Q_EN_SELF : 1.0f);
-              /* ... and as English entries spell it (they are stemmed in English). */
-              if (self->has_english)
-                {
-                  g_autofree char *en_key = sp_lexicon_stem (self->lexicon, "en", w);
-
-                  slot_add (slot, lookup_term (self, en_key), 1.0f);
-                }
-              slot->importance = english_importance (q, slot);
-            }
+          if (!sp_lexicon_is_stopword (self->lexicon, "en", w) && strlen (w) >= 2 &&
+              !add_english_word (q, w))
+            return;
         }
       i += used;
     }
+}
+
+enum { VOTE_NONE, VOTE_EN_STOP, VOTE_DE_STOP, VOTE_EN, VOTE_DE };
+
+static gint
+language_vote_uncached (SpMatcher  *self,
+                        const char *w)
+{
+  gboolean sde = sp_lexicon_is_stopword (self->lexicon, "de", w);
+  gboolean sen = sp_lexicon_is_stopword (self->lexicon, "en", w);
+
+  if (sen && !sde)
+    return VOTE_EN_STOP;
+  if (sde && !sen)
+    return VOTE_DE_STOP;
+  if (!sde && !sen)
+    {
+      gboolean gde = sp_lexicon_is_german_word (self->lexicon, w) ||
+                     g_hash_table_contains (self->surface_index, w);
+      gboolean gen = sp_lexicon_is_english_word (self->lexicon, w);
+
+      if (gen && !gde)
+        return VOTE_EN;
+      if (gde && !gen)
+        return VOTE_DE;
+    }
+  return VOTE_NONE;
+}
+
+/* What @w says about the question's language, memoised. */
+static gint
+language_vote (SpMatcher  *self,
+               const char *w)
+{
+  char key[128];
+  const WordMemo *m;
+  WordMemo *fresh;
+  gint vote = -1;
+
+  if (!self->built || !memo_key (key, sizeof key, 'l', w, NULL))
+    return language_vote_uncached (self, w);
+  g_rw_lock_reader_lock (&self->memo_lock);
+  m = g_hash_table_lookup (self->word_memo, key);
+  if (m != NULL)
+    vote = m->vote;
+  g_rw_lock_reader_unlock (&self->memo_lock);
+  if (vote >= 0)
+    return vote;
+  vote = language_vote_uncached (self, w);
+  fresh = g_new0 (WordMemo, 1);
+  fresh->vote = vote;
+  memo_insert (self, key, fresh);
+  return vote;
 }
 
 static const char *
@@ -1317,27 +1573,14 @@ detect_language_tokens (SpMatcher *self,
   double en = 0, de = 0;
 
   for (guint i = 0; tokens[i] != NULL; i++)
-    {
-      const char *w = tokens[i];
-      gboolean sde = sp_lexicon_is_stopword (self->lexicon, "de", w);
-      gboolean sen = sp_lexicon_is_stopword (self->lexicon, "en", w);
-
-      if (sen && !sde)
-        en += 1;
-      else if (sde && !sen)
-        de += 1;
-      else if (!sde && !sen)
-        {
-          gboolean gde = sp_lexicon_is_german_word (self->lexicon, w) ||
-                         g_hash_table_contains (self->surface_index, w);
-          gboolean gen = sp_lexicon_is_english_word (self->lexicon, w);
-
-          if (gen && !gde)
-            en += 0.7;
-          else if (gde && !gen)
-            de += 0.7;
-        }
-    }
+    switch (language_vote (self, tokens[i]))
+      {
+      case VOTE_EN_STOP: en += 1; break;
+      case VOTE_DE_STOP: de += 1; break;
+      case VOTE_EN: en += 0.7; break;
+      case VOTE_DE: de += 0.7; break;
+      default: break;
+      }
   return en > de ? "en" : "de";
 }
 
@@ -1497,8 +1740,9 @@ sp_matcher_explain (SpMatcher  *self,
 /* Per-document accumulators of one query. Allocating and zeroing them for
  * every question costs as much as scoring a short one (5 x 40 KB at 10 000
  * entries), so each thread keeps one set, sized for the largest index it
- * queried, and a query hands it back all zero: it clears only the
- * documents it touched. Any matcher may use it. */
+ * queried; a query clears a document's acc, cover and direct when it
+ * first meets it (doc_mark), and hands main_best, part_sum and slot_best
+ * back all zero. Any matcher may use it. */
 typedef struct {
   guint    cap;            /* entries of each array */
   float   *acc;
@@ -1509,6 +1753,11 @@ typedef struct {
   float   *slot_best;
   guint32 *touched;
   guint32 *group_touched;
+  /* Which documents a query / a word's group of slots met already: the
+   * document's mark equals the stamp of that query / group. */
+  guint32 *doc_mark;
+  guint32 *group_mark;
+  guint32  stamp;
 } Scratch;
 
 static void
@@ -1522,6 +1771,9 @@ scratch_clear (Scratch *sc)
   g_clear_pointer (&sc->slot_best, g_free);
   g_clear_pointer (&sc->touched, g_free);
   g_clear_pointer (&sc->group_touched, g_free);
+  g_clear_pointer (&sc->doc_mark, g_free);
+  g_clear_pointer (&sc->group_mark, g_free);
+  sc->stamp = 0;
   sc->cap = 0;
 }
 
@@ -1556,7 +1808,22 @@ get_scratch (guint n)
   sc->slot_best = g_new0 (float, n);
   sc->touched = g_new (guint32, n);
   sc->group_touched = g_new (guint32, n);
+  sc->doc_mark = g_new0 (guint32, n);
+  sc->group_mark = g_new0 (guint32, n);
   return sc;
+}
+
+/* A fresh stamp for doc_mark / group_mark. */
+static guint32
+scratch_stamp (Scratch *sc)
+{
+  if (++sc->stamp == 0)
+    {
+      memset (sc->doc_mark, 0, sc->cap * sizeof (guint32));
+      memset (sc->group_mark, 0, sc->cap * sizeof (guint32));
+      sc->stamp = 1;
+    }
+  return sc->stamp;
 }
 
 GArray *
@@ -1571,7 +1838,8 @@ sp_matcher_query_full (SpMatcher   *self,
   Scratch *sc;
   float *acc, *slot_best, *main_best, *part_sum, *cover;
   guint8 *direct;
-  guint32 *touched, *group_touched;
+  guint32 *touched, *group_touched, *doc_mark, *group_mark;
+  guint32 query_stamp;
   guint n_touched = 0;
   double qmax = 0, n_words = 0;
   double ratio = 0, margin = 0, coverage = 0, mass = 0;
@@ -1592,11 +1860,15 @@ sp_matcher_query_full (SpMatcher   *self,
   slot_best = sc->slot_best;
   touched = sc->touched;
   group_touched = sc->group_touched;
+  doc_mark = sc->doc_mark;
+  group_mark = sc->group_mark;
+  query_stamp = scratch_stamp (sc);
 
   for (guint s = 0; s < q->n_slots; )
     {
       guint g_end = s + 1;
       guint n_gt = 0;
+      guint32 group_stamp = scratch_stamp (sc);
       double ideal = 0;
       float importance = q->slots[s].kind == SLOT_BONUS ? 0 : q->slots[s].importance;
 
@@ -1615,19 +1887,32 @@ sp_matcher_query_full (SpMatcher   *self,
               /* Only the word itself and faithful expansions say what the
                * word could score; a weak one (thesaurus, a part of some
                * compound) does not make the word known. */
+              const Posting *p = &self->postings[t->first], *end = p + t->n;
+              gboolean is_direct = k == s && w >= Q_STRONG && q->slots[s].kind != SLOT_BONUS;
+
               if (k == s && w >= Q_STRONG && ideal == 0)
                 ideal = t->ideal;  /* the word itself (or what it means) comes first */
-              for (guint j = t->first; j < t->first + t->n; j++)
+              for (; p < end; p++)
                 {
-                  const Posting *p = &self->postings[j];
+                  guint32 d = p->doc;
                   float v = w * p->score;
 
-                  if (main_best[p->doc] == 0 && part_sum[p->doc] == 0 && slot_best[p->doc] == 0)
-                    group_touched[n_gt++] = p->doc;
-                  if (v > best[p->doc])
-                    best[p->doc] = v;
-                  if (k == s && w >= Q_STRONG && q->slots[s].kind != SLOT_BONUS)
-                    direct[p->doc] = 1;
+                  if (group_mark[d] != group_stamp)
+                    {
+                      group_mark[d] = group_stamp;
+                      group_touched[n_gt++] = d;
+                      if (doc_mark[d] != query_stamp)
+                        {
+                          doc_mark[d] = query_stamp;
+                          touched[n_touched++] = d;
+                          acc[d] = cover[d] = 0;
+                          direct[d] = 0;
+                        }
+                    }
+                  if (v > best[d])
+                    best[d] = v;
+                  if (is_direct)
+                    direct[d] = 1;
                 }
             }
           if (k > s)
@@ -1661,22 +1946,24 @@ sp_matcher_query_full (SpMatcher   *self,
           qmax += importance * ideal;
           n_words += importance;
         }
-      for (guint i = 0; i < n_gt; i++)
-        {
-          guint32 d = group_touched[i];
-          float v = main_best[d];
+      if (q->slots[s].kind == SLOT_BONUS)
+        for (guint i = 0; i < n_gt; i++)
+          {
+            guint32 d = group_touched[i];
 
-          if (acc[d] == 0 && cover[d] == 0)
-            touched[n_touched++] = d;
-          if (q->slots[s].kind == SLOT_BONUS)
-            acc[d] += v;
-          else
-            {
-              acc[d] += importance * v;
-              cover[d] += importance * (float) MIN (v / ideal, 1.0);
-            }
-          main_best[d] = part_sum[d] = 0;
-        }
+            acc[d] += main_best[d];
+            main_best[d] = part_sum[d] = 0;
+          }
+      else
+        for (guint i = 0; i < n_gt; i++)
+          {
+            guint32 d = group_touched[i];
+            float v = main_best[d];
+
+            acc[d] += importance * v;
+            cover[d] += importance * (float) MIN (v / ideal, 1.0);
+            main_best[d] = part_sum[d] = 0;
+          }
       s = g_end;
     }
 
@@ -1692,9 +1979,15 @@ sp_matcher_query_full (SpMatcher   *self,
       for (guint i = 0; i < n_touched; i++)
         {
           guint32 d = touched[i];
-          SpMatch m = { ((Doc *) self->docs->pdata[d])->id, acc[d], cover[d] };
+          SpMatch m;
           guint pos = all->len;
 
+          /* Most lose on the score alone. */
+          if (all->len == keep && acc[d] < g_array_index (all, SpMatch, keep - 1).score)
+            continue;
+          m.id = ((Doc *) self->docs->pdata[d])->id;
+          m.score = acc[d];
+          m.confidence = cover[d];
           if (all->len == keep && match_cmp (&m, &g_array_index (all, SpMatch, keep - 1)) >= 0)
             continue;
           while (pos > 0 && match_cmp (&m, &g_array_index (all, SpMatch, pos - 1)) < 0)
@@ -1730,12 +2023,8 @@ sp_matcher_query_full (SpMatcher   *self,
         }
     }
 
-  /* main_best, part_sum and slot_best are zero again after each group. */
-  for (guint i = 0; i < n_touched; i++)
-    {
-      acc[touched[i]] = cover[touched[i]] = 0;
-      direct[touched[i]] = 0;
-    }
+  /* main_best, part_sum and slot_best are zero again after each group;
+   * acc, cover and direct are cleared when the next query meets them. */
 
   if (info != NULL)
     {

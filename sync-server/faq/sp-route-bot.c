@@ -73,6 +73,8 @@ typedef struct {
   gint64        last_flush;
   guint64       asked[SP_BOT_KIND_HANDOFF + 1];
   gint          asks_in_flight;
+  char          today[16];    /* sp_bot_today(), worked out once a second */
+  gint64        today_at;     /* real time in s when today was set */
 } SpBot;
 
 /* -- texts (German / English) -------------------------------------------------- */
@@ -223,21 +225,41 @@ valid_channel (const char *channel)
 
 /* -- KPIs and the unanswered log ---------------------------------------------- */
 
+/* With the lock held. The day in the office's time zone costs a
+ * GDateTime: counted several times per question, it is worked out once a
+ * second. */
+static const char *
+kpi_today (SpBot *bot)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (now != bot->today_at || bot->today[0] == '\0')
+    {
+      g_autofree char *day = sp_bot_today ();
+
+      g_strlcpy (bot->today, day, sizeof bot->today);
+      bot->today_at = now;
+    }
+  return bot->today;
+}
+
 /* With the lock held. */
 static SpBotKpiDelta *
 kpi_slot (SpBot      *bot,
           const char *channel)
 {
-  g_autofree char *day = sp_bot_today ();
-  g_autofree char *key = g_strdup_printf ("%s %s", day, channel);
-  SpBotKpiDelta *d = g_hash_table_lookup (bot->kpi, key);
+  const char *day = kpi_today (bot);
+  char key[64];
+  SpBotKpiDelta *d;
 
+  g_snprintf (key, sizeof key, "%s %s", day, channel);
+  d = g_hash_table_lookup (bot->kpi, key);
   if (d == NULL)
     {
       d = g_new0 (SpBotKpiDelta, 1);
       g_strlcpy (d->day, day, sizeof d->day);
       g_strlcpy (d->channel, channel, sizeof d->channel);
-      g_hash_table_insert (bot->kpi, g_steal_pointer (&key), d);
+      g_hash_table_insert (bot->kpi, g_strdup (key), d);
     }
   return d;
 }
@@ -486,61 +508,51 @@ sp_bot_answer_clear (SpBotAnswer *answer)
   memset (answer, 0, sizeof *answer);
 }
 
+/* Built as objects directly: a JsonBuilder costs several times as much per
+ * answer (the bot's HTTP hot path). Members in the contract's order. */
 JsonNode *
 sp_bot_answer_to_json (const SpBotAnswer *answer)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  JsonObject *o;
+  JsonArray *suggestions;
+  JsonNode *node;
+  guint n;
 
   g_return_val_if_fail (answer != NULL, NULL);
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "answer");
-  json_builder_add_string_value (b, answer->answer ? answer->answer : "");
-  json_builder_set_member_name (b, "faq_id");
+  o = json_object_new ();
+  n = answer->suggestions ? answer->suggestions->len : 0;
+  json_object_set_string_member (o, "answer", answer->answer ? answer->answer : "");
   if (answer->faq_id)
-    json_builder_add_string_value (b, answer->faq_id);
+    json_object_set_string_member (o, "faq_id", answer->faq_id);
   else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "confidence");
-  json_builder_add_double_value (b, CLAMP (answer->confidence, 0.0, 1.0));
-  json_builder_set_member_name (b, "handoff");
-  json_builder_add_boolean_value (b, answer->handoff);
-  json_builder_set_member_name (b, "suggestions");
-  json_builder_begin_array (b);
-  for (guint i = 0; answer->suggestions && i < answer->suggestions->len; i++)
+    json_object_set_null_member (o, "faq_id");
+  json_object_set_double_member (o, "confidence", CLAMP (answer->confidence, 0.0, 1.0));
+  json_object_set_boolean_member (o, "handoff", answer->handoff);
+  suggestions = json_array_sized_new (n);
+  for (guint i = 0; i < n; i++)
     {
       SpBotSuggestion *s = g_ptr_array_index (answer->suggestions, i);
+      JsonObject *so = json_object_new ();
 
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "faq_id");
       if (s->faq_id)
-        json_builder_add_string_value (b, s->faq_id);
+        json_object_set_string_member (so, "faq_id", s->faq_id);
       else
-        json_builder_add_null_value (b);
+        json_object_set_null_member (so, "faq_id");
       if (s->service_id)
-        {
-          json_builder_set_member_name (b, "service_id");
-          json_builder_add_string_value (b, s->service_id);
-        }
-      json_builder_set_member_name (b, "question");
-      json_builder_add_string_value (b, s->question);
-      json_builder_end_object (b);
+        json_object_set_string_member (so, "service_id", s->service_id);
+      json_object_set_string_member (so, "question", s->question);
+      json_array_add_object_element (suggestions, so);
     }
-  json_builder_end_array (b);
+  json_object_set_array_member (o, "suggestions", suggestions);
   if (answer->service_id)
-    {
-      json_builder_set_member_name (b, "service_id");
-      json_builder_add_string_value (b, answer->service_id);
-    }
-  json_builder_set_member_name (b, "kind");
-  json_builder_add_string_value (b, sp_bot_kind_to_string (answer->kind));
-  json_builder_set_member_name (b, "office_open");
-  json_builder_add_boolean_value (b, answer->office_open);
-  json_builder_set_member_name (b, "lang");
-  json_builder_add_string_value (b, answer->lang ? answer->lang : "de");
-  json_builder_end_object (b);
-
-  return json_builder_get_root (b);
+    json_object_set_string_member (o, "service_id", answer->service_id);
+  json_object_set_string_member (o, "kind", sp_bot_kind_to_string (answer->kind));
+  json_object_set_boolean_member (o, "office_open", answer->office_open);
+  json_object_set_string_member (o, "lang", answer->lang ? answer->lang : "de");
+  node = json_node_init_object (json_node_alloc (), o);
+  json_object_unref (o);
+  return node;
 }
 
 /* "Mo, 01.12., 08:00 Uhr" / "Mon, 01/12, 08:00" */
@@ -734,6 +746,15 @@ sp_bot_answer_session (SpServer    *server,
     out->lang = strcmp (lang, "en") == 0 ? "en" : "de";
   else if (smalltalk != SP_SMALLTALK_NONE && smalltalk_lang != NULL)
     out->lang = g_strcmp0 (smalltalk_lang, "en") == 0 ? "en" : "de";
+  else if (picked == NULL && smalltalk == SP_SMALLTALK_NONE)
+    {
+      /* The question goes to the matcher anyway, which reads its language
+       * the way sp_matcher_detect_language() does: ask it once. */
+      SpMatchInfo info = { 0 };
+
+      matches = sp_matcher_query_full (matcher, question, MAX_MATCHES, &info);
+      out->lang = g_strcmp0 (info.lang, "en") == 0 ? "en" : "de";
+    }
   else
     out->lang = g_strcmp0 (sp_matcher_detect_language (matcher, question), "en") == 0 ? "en" : "de";
 
@@ -787,7 +808,8 @@ sp_bot_answer_session (SpServer    *server,
       return TRUE;
     }
 
-  matches = sp_matcher_query (matcher, question, MAX_MATCHES);
+  if (matches == NULL)
+    matches = sp_matcher_query (matcher, question, MAX_MATCHES);
   if (matches->len > 0 && g_array_index (matches, SpMatch, 0).confidence >= threshold)
     {
       const SpMatch *top = &g_array_index (matches, SpMatch, 0);
