@@ -414,7 +414,9 @@ JsonArray   *sp_storage_feedback_stats     (SpStorage          *self,
                                             GError            **error);
 /* Live feedback created before @created_before that still holds contact
  * data (retention): upserts of entity "feedback" with the row id and its
- * current version as base_version, no fields yet. */
+ * current version as base_version, no fields yet; and likewise of entity
+ * "conflict" for conflict records that kept a contact value of such
+ * feedback. */
 GPtrArray   *sp_storage_feedback_expired_contacts (SpStorage   *self,
                                                    const char  *created_before,
                                                    GError     **error);

@@ -159,8 +159,18 @@ sp_feedback_store_expire_contacts (SpStorage  *storage,
     return -1;
 
   for (guint i = 0; i < rows->len; i++)
-    json_object_set_string_member (((SpChange *) g_ptr_array_index (rows, i))->fields,
-                                   "contact", "");
+    {
+      SpChange *change = g_ptr_array_index (rows, i);
+
+      if (g_strcmp0 (change->entity, "conflict") == 0)
+        {
+          /* A conflict record keeps both values as JSON text. */
+          json_object_set_string_member (change->fields, "lost_value", "\"\"");
+          json_object_set_string_member (change->fields, "kept_value", "\"\"");
+        }
+      else
+        json_object_set_string_member (change->fields, "contact", "");
+    }
 
   /* In batches: each push is one transaction that blocks other writers. */
   for (guint start = 0; start < rows->len; start += RETENTION_BATCH)

@@ -467,7 +467,7 @@ expire_contacts (SpStorage *storage)
   if (n < 0)
     g_warning ("Cannot clear old feedback contact data: %s", error->message);
   else if (n > 0)
-    g_message ("Cleared the contact data of %" G_GINT64_FORMAT " feedback items past their retention",
+    g_message ("Cleared contact data past its retention (%" G_GINT64_FORMAT " feedback rows and conflict records)",
                n);
 }
 

@@ -270,10 +270,10 @@ static void
 add_row_ref (sqlite3_stmt *stmt,
              gpointer      user_data)
 {
-  SpChange *change = sp_change_new_upsert ("feedback",
-                                           g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  SpChange *change = sp_change_new_upsert ((const char *) sqlite3_column_text (stmt, 0),
+                                           g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
 
-  change->base_version = sqlite3_column_int64 (stmt, 1);
+  change->base_version = sqlite3_column_int64 (stmt, 2);
   g_ptr_array_add (user_data, change);
 }
 
@@ -292,8 +292,15 @@ sp_storage_feedback_expired_contacts (SpStorage   *self,
 
   db = _sp_storage_sqlite_lock (self, FALSE);
   if (!(stmt = sp_db_prepare (db,
-                              "SELECT id, version FROM feedback WHERE created < ?1 AND deleted = 0 "
-                              "  AND contact IS NOT NULL AND contact != '' ORDER BY created",
+                              "SELECT 'feedback', id, version FROM feedback "
+                              "WHERE created < ?1 AND deleted = 0 AND contact IS NOT NULL AND contact != '' "
+                              "UNION ALL "
+                              "SELECT 'conflict', c.id, c.version FROM conflict c "
+                              "  JOIN feedback f ON f.id = c.row_id "
+                              "WHERE c.entity = 'feedback' AND c.field = 'contact' AND c.deleted = 0 "
+                              "  AND f.created < ?1 "
+                              "  AND (coalesce(c.lost_value, '\"\"') NOT IN ('\"\"', 'null') "
+                              "    OR coalesce(c.kept_value, '\"\"') NOT IN ('\"\"', 'null'))",
                               error)))
     {
       _sp_storage_sqlite_unlock (self, FALSE);

@@ -96,13 +96,13 @@ sp_test_parse_json (const char *text)
   return node;
 }
 
-void
-sp_test_push_fields (const char *base_url,
-                     const char *token,
-                     const char *entity,
-                     const char *id,
-                     gint64      base_version,
-                     const char *fields_json)
+char *
+sp_test_push_fields_status (const char *base_url,
+                            const char *token,
+                            const char *entity,
+                            const char *id,
+                            gint64      base_version,
+                            const char *fields_json)
 {
   static guint counter;
   g_autofree char *change_id = g_uuid_string_random ();
@@ -124,7 +124,21 @@ sp_test_push_fields (const char *base_url,
   node = sp_test_parse_json (answer);
   result = json_array_get_object_element (json_object_get_array_member (json_node_get_object (node),
                                                                         "results"), 0);
-  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "applied");
+  return g_strdup (json_object_get_string_member (result, "status"));
+}
+
+void
+sp_test_push_fields (const char *base_url,
+                     const char *token,
+                     const char *entity,
+                     const char *id,
+                     gint64      base_version,
+                     const char *fields_json)
+{
+  g_autofree char *status = sp_test_push_fields_status (base_url, token, entity, id,
+                                                        base_version, fields_json);
+
+  g_assert_cmpstr (status, ==, "applied");
 }
 
 char *

@@ -52,6 +52,14 @@ void        sp_test_push_fields         (const char      *base_url,
                                          gint64           base_version,
                                          const char      *fields_json);
 
+/* The same, returning the push result's status ("applied", "conflict"). */
+char       *sp_test_push_fields_status  (const char      *base_url,
+                                         const char      *token,
+                                         const char      *entity,
+                                         const char      *id,
+                                         gint64           base_version,
+                                         const char      *fields_json);
+
 /* What staff see after a full pull as @token: the live rows of @entity as
  * id -> fields object (plus "version" and "hlc" members). */
 GHashTable *sp_test_staff_rows          (const char      *base_url,

@@ -468,18 +468,39 @@ test_retention_and_settings (void)
                                                 "\"contact\":\"neu@example.org\",\"consent\":true}", 201);
   g_autoptr(JsonObject) medium = post_feedback ("127.0.0.30", "{\"text\":\"Mail genügt\","
                                                 "\"contact\":\"mittel@example.org\",\"consent\":true}", 201);
+  g_autoptr(JsonObject) changed = post_feedback ("127.0.0.30", "{\"text\":\"Neue Adresse\","
+                                                 "\"contact\":\"alt@example.org\",\"consent\":true}", 201);
   g_autoptr(GHashTable) rows = NULL;
   g_autoptr(JsonObject) after = NULL;
   g_autofree char *sql = NULL;
   sqlite3 *db = NULL;
   JsonObject *row;
 
-  /* The old one was created 100 days ago, the medium one 40 days ago. */
+  /* An editor who had not seen the citizen's contact changes it: the old
+   * value is kept in a conflict record. */
+  {
+    g_autofree char *status = sp_test_push_fields_status (fx.server->base_url, fx.editor, "feedback",
+                                                          json_object_get_string_member (changed, "id"), 0,
+                                                          "{\"contact\":\"neu2@example.org\"}");
+    g_autoptr(GHashTable) conflicts = sp_test_staff_rows (fx.server->base_url, fx.editor, "conflict");
+    GHashTableIter iter;
+    gpointer value;
+    gboolean kept = FALSE;
+
+    g_assert_cmpstr (status, ==, "conflict");
+    g_hash_table_iter_init (&iter, conflicts);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      kept |= g_strcmp0 (json_object_get_string_member (value, "lost_value"), "\"alt@example.org\"") == 0;
+    g_assert_true (kept);
+  }
+
+  /* The old ones were created 100 days ago, the medium one 40 days ago. */
   sp_test_server_kill (fx.server, SIGTERM);
-  sql = g_strdup_printf ("UPDATE feedback SET created = '2020-01-01T10:00:00Z' WHERE ticket = '%s';"
+  sql = g_strdup_printf ("UPDATE feedback SET created = '2020-01-01T10:00:00Z' WHERE ticket IN ('%s', '%s');"
                          "UPDATE feedback SET created = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now', '-40 days') "
                          "WHERE ticket = '%s';",
                          json_object_get_string_member (old, "ticket"),
+                         json_object_get_string_member (changed, "ticket"),
                          json_object_get_string_member (medium, "ticket"));
   g_assert_cmpint (sqlite3_open (fx.server->db_path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
@@ -491,6 +512,8 @@ test_retention_and_settings (void)
   row = sp_test_staff_feedback (rows, json_object_get_string_member (old, "ticket"));
   g_assert_cmpstr (json_object_get_string_member (row, "contact"), ==, "");
   g_assert_cmpstr (json_object_get_string_member (row, "text"), ==, "Bitte rufen Sie mich an");
+  row = sp_test_staff_feedback (rows, json_object_get_string_member (changed, "ticket"));
+  g_assert_cmpstr (json_object_get_string_member (row, "contact"), ==, "");
   row = sp_test_staff_feedback (rows, json_object_get_string_member (medium, "ticket"));
   g_assert_cmpstr (json_object_get_string_member (row, "contact"), ==, "mittel@example.org");
   row = sp_test_staff_feedback (rows, json_object_get_string_member (recent, "ticket"));
@@ -533,6 +556,8 @@ test_retention_and_settings (void)
 
         g_assert_null (strstr (text, "0176 555 0101"));
         g_assert_null (strstr (text, "mittel@example.org"));
+        g_assert_null (strstr (text, "alt@example.org"));
+        g_assert_null (strstr (text, "neu2@example.org"));
       }
   }
 }
