@@ -50,6 +50,7 @@ const UI = {
     ratingScale: (n) => `1 ist die niedrigste, ${n} die höchste Bewertung.`,
     ratingOption: (i, n) => i === 1 ? `1 (niedrigste)` : i === n ? `${n} (höchste)` : String(i),
     rankingHint: "Bringen Sie die Einträge mit „Nach oben“ und „Nach unten“ in Ihre Reihenfolge: oben steht, was Ihnen am wichtigsten ist.",
+    rankingButtons: "Die Schaltflächen „Nach oben“ und „Nach unten“ ändern die Reihenfolge.",
     up: "Nach oben",
     down: "Nach unten",
     moved: (label, i, n) => `„${label}“ ist jetzt auf Platz ${i} von ${n}.`,
@@ -111,6 +112,7 @@ const UI = {
     ratingScale: (n) => `1 is the lowest, ${n} the highest rating.`,
     ratingOption: (i, n) => i === 1 ? `1 (lowest)` : i === n ? `${n} (highest)` : String(i),
     rankingHint: "Put the entries in your order with “Move up” and “Move down”: what matters most to you goes on top.",
+    rankingButtons: "The “Move up” and “Move down” buttons change the order.",
     up: "Move up",
     down: "Move down",
     moved: (label, i, n) => `“${label}” is now in place ${i} of ${n}.`,
@@ -480,7 +482,7 @@ const builders = {
     };
     list.append(...entries);
     numberRanking();
-    grouped(it, [list, live], Array.from(list.querySelectorAll("button")), ui.rankingHint);
+    grouped(it, [list, live], Array.from(list.querySelectorAll("button")), text(it.q.help) ? ui.rankingButtons : ui.rankingHint);
     it.read = () => (it.touched || it.q.required) && list.children.length
       ? Array.from(list.children).map((li) => li.dataset.id)
       : undefined;
