@@ -74,3 +74,14 @@ sp_json_get_strv (JsonObject *object,
     }
   return g_strv_builder_end (builder);
 }
+
+JsonNode *
+sp_json_object_node (JsonObject *object)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  g_return_val_if_fail (object != NULL, node);
+
+  json_node_take_object (node, object);
+  return node;
+}

@@ -30,4 +30,7 @@ gint64      sp_json_get_int_or    (JsonObject *object,
 GStrv       sp_json_get_strv      (JsonObject *object,
                                    const char *name);
 
+/* A JSON node holding @object (ownership taken). */
+JsonNode   *sp_json_object_node   (JsonObject *object);
+
 G_END_DECLS

@@ -61,6 +61,13 @@ gboolean     _sp_server_require_method     (SoupServerMessage *msg,
 /* sp_server_read_json_body(), replying the error on failure. */
 JsonNode    *_sp_server_require_json_body  (SoupServerMessage *msg,
                                             gsize              max_size);
+/* {"error":@slug,"message":@message} for a work function of
+ * sp_server_defer() that refuses with a JSON answer: sets *status to
+ * @code; callers may add members (e.g. the offending "field"). */
+JsonNode    *_sp_server_error_node         (guint             *status,
+                                            guint              code,
+                                            const char        *slug,
+                                            const char        *message);
 /* Takes a token of the client's @bucket (sp-rate-limit.h: burst 20, 10 per
  * minute); without one a 429 "rate_limited" reply with Retry-After and
  * FALSE. Public write endpoints call it first. (sp-rate-limit-http.c) */

@@ -13,6 +13,7 @@
 #include "sp-conn-reaper.h"
 #include "sp-error.h"
 #include "sp-entity.h"
+#include "sp-json-util.h"
 #include "sp-route-health.h"
 #include "sp-route-login.h"
 #include "sp-route-services.h"
@@ -307,6 +308,20 @@ _sp_server_require_json_body (SoupServerMessage *msg,
   if (!(body = sp_server_read_json_body (msg, max_size, &error)))
     sp_server_reply_error (msg, error);
   return body;
+}
+
+JsonNode *
+_sp_server_error_node (guint      *status,
+                       guint       code,
+                       const char *slug,
+                       const char *message)
+{
+  JsonObject *o = json_object_new ();
+
+  json_object_set_string_member (o, "error", slug);
+  json_object_set_string_member (o, "message", message);
+  *status = code;
+  return sp_json_object_node (o);
 }
 
 JsonNode *

@@ -140,7 +140,6 @@ sp_survey_build (JsonObject *survey,
   const char *survey_id;
   JsonObject *def;
   JsonArray *qarray;
-  JsonNode *node;
   gint64 pages = 1;
 
   g_return_val_if_fail (survey != NULL, NULL);
@@ -252,9 +251,7 @@ sp_survey_build (JsonObject *survey,
   json_object_set_int_member (def, "pages", pages);
   json_object_set_array_member (def, "questions", qarray);
 
-  node = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (node, def);
-  return node;
+  return sp_json_object_node (def);
 }
 
 JsonNode *
@@ -264,7 +261,6 @@ sp_survey_build_summary (JsonObject *survey,
   gboolean en = g_strcmp0 (lang, "en") == 0;
   JsonObject *o = json_object_new ();
   JsonArray *languages = json_array_new ();
-  JsonNode *node;
 
   g_return_val_if_fail (survey != NULL, NULL);
 
@@ -281,9 +277,7 @@ sp_survey_build_summary (JsonObject *survey,
   json_object_set_string_member (o, "opens", row_text (survey, "opens"));
   json_object_set_string_member (o, "closes", row_text (survey, "closes"));
 
-  node = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (node, o);
-  return node;
+  return sp_json_object_node (o);
 }
 
 /* -- lookups ---------------------------------------------------------------------- */

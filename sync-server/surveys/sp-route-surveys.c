@@ -46,15 +46,6 @@ query_lang (GHashTable *query)
   return g_strcmp0 (lang, "en") == 0 ? "en" : "de";
 }
 
-static JsonNode *
-object_node (JsonObject *object)
-{
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-
-  json_node_take_object (node, object);
-  return node;
-}
-
 /* {"error":@slug,"message":@message} (+ "question") with *status. */
 static JsonNode *
 error_reply (guint      *status,
@@ -63,14 +54,11 @@ error_reply (guint      *status,
              const char *message,
              const char *question)
 {
-  JsonObject *o = json_object_new ();
+  JsonNode *node = _sp_server_error_node (status, code, slug, message);
 
-  json_object_set_string_member (o, "error", slug);
   if (question != NULL)
-    json_object_set_string_member (o, "question", question);
-  json_object_set_string_member (o, "message", message);
-  *status = code;
-  return object_node (o);
+    json_object_set_string_member (json_node_get_object (node), "question", question);
+  return node;
 }
 
 /* The refusal for @result (closed, code problems), NULL when stored. */
@@ -175,7 +163,7 @@ work_args (const char *id,
   json_object_set_boolean_member (o, "preview", preview);
   if (request != NULL)
     json_object_set_member (o, "request", request);
-  return object_node (o);
+  return sp_json_object_node (o);
 }
 
 /* -- public ---------------------------------------------------------------------- */
@@ -327,7 +315,7 @@ respond_work (SpServer     *server,
   json_object_set_string_member (reply, "status", "stored");
   json_object_set_string_member (reply, "thanks", sp_json_get_string_or (def, "thanks", ""));
   *status = SOUP_STATUS_CREATED;
-  return object_node (reply);
+  return sp_json_object_node (reply);
 }
 
 /* -- editors ---------------------------------------------------------------------- */
@@ -391,7 +379,7 @@ codes_work (SpServer     *server,
   reply = json_object_new ();
   json_object_set_array_member (reply, "codes", list);
   *status = SOUP_STATUS_CREATED;
-  return object_node (reply);
+  return sp_json_object_node (reply);
 }
 
 /* CSV is no JSON: its own worker task. */

@@ -625,7 +625,6 @@ sp_storage_survey_results (SpStorage   *self,
   sqlite3_stmt *stmt;
   gint64 n = 0;
   gboolean ok = FALSE;
-  JsonNode *node;
   SpDb *db;
 
   g_return_val_if_fail (self != NULL && definition != NULL, NULL);
@@ -663,9 +662,7 @@ out:
     return NULL;
 
   json_object_set_int_member (result, "responses", n);
-  node = json_node_new (JSON_NODE_OBJECT);
-  json_node_set_object (node, result);
-  return node;
+  return sp_json_object_node (g_steal_pointer (&result));
 }
 
 /* -- responses for exports --------------------------------------------------------- */
