@@ -68,7 +68,7 @@ server_start (Server *server)
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_autofree char *out_path = g_build_filename (server->dir, "server.out", NULL);
   g_autoptr(GError) error = NULL;
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;   /* also under valgrind */
 
   g_subprocess_launcher_set_stdout_file_path (launcher, out_path);
   server->proc = g_subprocess_launcher_spawn (launcher, &error, server_bin,

@@ -581,6 +581,44 @@ sp_change_result_from_json (JsonNode  *node,
   return sp_change_result_new (change_id, status, version);
 }
 
+/* g_utf8_validate_len(), eight ASCII bytes at a time: sync pages and push
+ * bodies are mostly ASCII, and glib checks byte by byte. Each multi-byte
+ * sequence is checked by glib itself. */
+gboolean
+sp_utf8_is_valid (const char *data,
+                  gsize       len)
+{
+  const guchar *p = (const guchar *) data;
+  const guchar *end = p + len;
+
+  while (p < end)
+    {
+      gsize n;
+
+      if (end - p >= 8)
+        {
+          guint64 word;
+
+          memcpy (&word, p, sizeof word);
+          if ((word & G_GUINT64_CONSTANT (0x8080808080808080)) == 0)
+            {
+              p += 8;
+              continue;
+            }
+        }
+      if (*p < 0x80)
+        {
+          p++;
+          continue;
+        }
+      n = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
+      if ((gsize) (end - p) < n || !g_utf8_validate_len ((const char *) p, n, NULL))
+        return FALSE;
+      p += n;
+    }
+  return TRUE;
+}
+
 /* A strict RFC 8259 parser building json-glib nodes directly. It is several
  * times faster than JsonParser (no GScanner, no intermediate copies), which
  * matters for sync pages of thousands of changes. */
@@ -628,6 +666,12 @@ hex4 (const char *p)
   return v;
 }
 
+/* Bytes that end a run of plain string characters: the quote, the
+ * backslash and control characters. */
+static const guint8 string_stop[256] = {
+  [0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1,
+};
+
 /* Reads a string (fp->p at the opening quote) into fp->buf. */
 static gboolean
 fast_string (FastParser *fp)
@@ -640,8 +684,13 @@ fast_string (FastParser *fp)
 
   while (fp->p < fp->end)
     {
-      guchar c = (guchar) *fp->p;
+      guchar c;
 
+      while (fp->p < fp->end && !string_stop[(guchar) *fp->p])
+        fp->p++;
+      if (fp->p >= fp->end)
+        break;
+      c = (guchar) *fp->p;
       if (c == '"')
         {
           g_string_append_len (fp->buf, run, fp->p - run);
@@ -650,11 +699,6 @@ fast_string (FastParser *fp)
         }
       if (c < 0x20)
         return fast_fail (fp, "control character in a string");
-      if (c != '\\')
-        {
-          fp->p++;
-          continue;
-        }
 
       g_string_append_len (fp->buf, run, fp->p - run);
       if (fp->end - fp->p < 2)
@@ -928,7 +972,7 @@ sp_json_parse (const char  *data,
     }
   if (len < 0)
     len = (gssize) strlen (data);
-  if (!g_utf8_validate (data, len, NULL))
+  if (!sp_utf8_is_valid (data, (gsize) len))
     {
       g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "document is not valid UTF-8");
       return NULL;
@@ -1411,7 +1455,7 @@ fast_document_ok (const char  *data,
       g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "empty document");
       return FALSE;
     }
-  if (!g_utf8_validate (data, (gssize) len, NULL))
+  if (!sp_utf8_is_valid (data, len))
     {
       g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "document is not valid UTF-8");
       return FALSE;

@@ -118,6 +118,10 @@ JsonNode       *sp_json_parse              (const char *data,
                                             GError    **error);
 char           *sp_json_to_string          (JsonNode   *node,
                                             gsize      *len);
+/* g_utf8_validate_len (@data, @len, NULL), faster on mostly ASCII text
+ * (documents of the sync protocol, SQLite text columns). */
+gboolean        sp_utf8_is_valid           (const char *data,
+                                            gsize       len);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpChange, sp_change_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpChangeResult, sp_change_result_free)

@@ -22,6 +22,7 @@ struct _SpDb
   GHashTable   *search_entities;  /* names of entities with a search index */
   gboolean      bulk_ok;      /* every trigger only marks fts_pending */
   gboolean      bulk;         /* triggers off, sp_db_row_write marks rows */
+  GHashTable   *bulk_floor;   /* entity name -> its max rowid when bulk began */
 };
 
 static gsize sqlite_configured;
@@ -202,6 +203,7 @@ sp_db_open_at_version (const char    *path,
   db->kind = kind;
   db->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_stmt);
   db->write_stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  db->bulk_floor = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
   rc = sqlite3_open_v2 (path, &db->handle,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -272,6 +274,7 @@ sp_db_close (SpDb *db)
   if (db == NULL)
     return;
   g_clear_pointer (&db->write_stmts, g_hash_table_unref);
+  g_clear_pointer (&db->bulk_floor, g_hash_table_unref);
   g_clear_pointer (&db->stmts, g_hash_table_unref);
   g_clear_pointer (&db->search_sql, g_ptr_array_unref);
   g_clear_pointer (&db->search_entities, g_hash_table_unref);
@@ -908,7 +911,9 @@ sp_db_row_write (SpDb            *db,
       bind_field (stmt, idx++, &entity->fields[i], values[i], SQLITE_STATIC);
 
   /* Bulk writes mark the row for the search index themselves (what the
-   * marker triggers do): by the rowid of an insert, else by its id. */
+   * marker triggers do): by the rowid of an insert, else by its id. New
+   * rows above the table's rowids before the bulk writes began are marked
+   * all at once when they end (sp_db_set_bulk_writes). */
   if (db->bulk)
     sqlite3_set_last_insert_rowid (db->handle, 0);
   rc = sqlite3_step (stmt);
@@ -917,6 +922,27 @@ sp_db_row_write (SpDb            *db,
       sqlite3_int64 rowid = sqlite3_last_insert_rowid (db->handle);
       g_autofree char *by_id = NULL;
       sqlite3_stmt *mark;
+      gint64 *floor = g_hash_table_lookup (db->bulk_floor, entity->name);
+
+      if (floor == NULL)
+        {
+          g_autofree char *sql = g_strdup_printf ("SELECT coalesce(max(rowid), 0) FROM \"%s\"",
+                                                  entity->name);
+          sqlite3_stmt *max_stmt;
+
+          /* before this row: the one just inserted is not below it */
+          floor = g_new (gint64, 1);
+          *floor = rowid != 0 ? rowid - 1 : G_MAXINT64;
+          if (rowid == 0 && (max_stmt = sp_db_prepare (db, sql, NULL)) != NULL)
+            {
+              if (sqlite3_step (max_stmt) == SQLITE_ROW)
+                *floor = sqlite3_column_int64 (max_stmt, 0);
+              sqlite3_reset (max_stmt);
+            }
+          g_hash_table_insert (db->bulk_floor, (gpointer) entity->name, floor);
+        }
+      if (rowid != 0 && rowid > *floor)
+        goto marked;   /* by the range, at the end */
 
       if (rowid != 0)
         mark = sp_db_prepare (db, "INSERT INTO fts_pending (entity, row) VALUES (?1, ?2) "
@@ -942,6 +968,7 @@ sp_db_row_write (SpDb            *db,
       rc = sqlite3_step (mark);
       sqlite3_reset (mark);
     }
+marked:
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);   /* drop the borrowed pointers */
   if (rc != SQLITE_DONE)
@@ -962,11 +989,64 @@ sp_db_set_bulk_writes (SpDb     *db,
   if (bulk == db->bulk)
     return bulk;
 
+  if (!bulk)
+    {
+      /* (a failing transaction's way out: it is rolled back anyway) */
+      if (!sp_db_end_bulk_writes (db, NULL))
+        g_debug ("bulk writes ended without marking their new rows");
+      return FALSE;
+    }
+
   /* Switching expires the prepared statements; SQLite prepares them again
    * on their next step (the cost of a few statements per page). */
-  if (sqlite3_db_config (db->handle, SQLITE_DBCONFIG_ENABLE_TRIGGER, bulk ? 0 : 1,
-                         &unused) != SQLITE_OK)
+  if (sqlite3_db_config (db->handle, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, &unused) != SQLITE_OK)
     return FALSE;
-  db->bulk = bulk;
-  return bulk;
+  db->bulk = TRUE;
+  return TRUE;
+}
+
+gboolean
+sp_db_end_bulk_writes (SpDb    *db,
+                       GError **error)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  gboolean ok = TRUE;
+  int unused = 0;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+
+  if (!db->bulk)
+    return TRUE;
+
+  /* The new rows above each table's rowids of before, in one statement
+   * per table instead of one per row. */
+  g_hash_table_iter_init (&iter, db->bulk_floor);
+  while (ok && g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const char *entity = key;
+      g_autofree char *sql = g_strdup_printf ("INSERT INTO fts_pending (entity, row) "
+                                              "SELECT ?1, rowid FROM \"%s\" WHERE rowid > ?2 "
+                                              "ON CONFLICT DO NOTHING", entity);
+      sqlite3_stmt *stmt;
+
+      if (*(gint64 *) value == G_MAXINT64)
+        continue;
+      if (!(stmt = sp_db_prepare (db, sql, error)))
+        {
+          ok = FALSE;
+          break;
+        }
+      sqlite3_bind_text (stmt, 1, entity, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, *(gint64 *) value);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        ok = sp_db_set_error (db, error);
+      sqlite3_reset (stmt);
+    }
+  g_hash_table_remove_all (db->bulk_floor);
+
+  if (sqlite3_db_config (db->handle, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, &unused) != SQLITE_OK)
+    ok = ok && sp_db_set_error (db, error);
+  db->bulk = FALSE;
+  return ok;
 }

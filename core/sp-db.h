@@ -133,6 +133,11 @@ SpDbRow      *sp_db_row_read           (SpDb            *db,
  * returns whether bulk writes are on now). */
 gboolean      sp_db_set_bulk_writes    (SpDb     *db,
                                         gboolean  bulk);
+/* Ends bulk writes before the transaction commits: marks the rows they
+ * inserted (those not marked one by one) and turns triggers on again.
+ * FALSE with @error when marking failed (roll back then). */
+gboolean      sp_db_end_bulk_writes    (SpDb     *db,
+                                        GError  **error);
 /* Insert or update one row; only the members present in @fields are
  * written on update (a partial update), all on insert. */
 gboolean      sp_db_row_write          (SpDb            *db,

@@ -30,7 +30,24 @@ struct _SpLocalStore
   GHashTable *batch_touched;   /* entity names changed in the batch */
   gboolean    defer_search;    /* apply_pulled leaves fts_pending to the caller */
   GHashTable *ack_sql;         /* entity name -> version update of an ack */
+  GHashTable *taken;           /* change_id -> TakenEntry of outbox_take() */
 };
+
+/* Where a change handed out by sp_local_store_outbox_take() is in the
+ * outbox, so that its ack needs no lookup by change_id. Only a hint: the
+ * ack deletes by seq and goes on only when that row was still there. */
+typedef struct {
+  gint64          seq;
+  const SpEntity *entity;
+  char           *row_id;
+} TakenEntry;
+
+static void
+taken_entry_free (TakenEntry *entry)
+{
+  g_free (entry->row_id);
+  g_free (entry);
+}
 
 G_DEFINE_FINAL_TYPE (SpLocalStore, sp_local_store, G_TYPE_OBJECT)
 
@@ -50,6 +67,7 @@ sp_local_store_finalize (GObject *object)
     sp_local_store_cancel_batch (self);
   g_clear_pointer (&self->batch_touched, g_hash_table_unref);
   g_clear_pointer (&self->ack_sql, g_hash_table_unref);
+  g_clear_pointer (&self->taken, g_hash_table_unref);
   g_clear_pointer (&self->clock, sp_hlc_free);
   g_clear_pointer (&self->db, sp_db_close);
   g_clear_pointer (&self->node_id, g_free);
@@ -82,6 +100,8 @@ sp_local_store_init (SpLocalStore *self)
 {
   self->batch_touched = g_hash_table_new (g_str_hash, g_str_equal);
   self->ack_sql = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  self->taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) taken_entry_free);
 }
 
 static char *
@@ -840,6 +860,7 @@ sp_local_store_outbox_take (SpLocalStore  *self,
   g_return_val_if_fail (json != NULL, 0);
 
   len_before = json->len;
+  g_hash_table_remove_all (self->taken);   /* hints of the last batch only */
 
   /* One write transaction: nothing can coalesce into an entry between
    * reading it and marking it sent. */
@@ -856,6 +877,9 @@ sp_local_store_outbox_take (SpLocalStore  *self,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *change_id = (const char *) sqlite3_column_text (stmt, 1);
+      const char *entity_name = (const char *) sqlite3_column_text (stmt, 2);
+      const char *row_id = (const char *) sqlite3_column_text (stmt, 3);
+      const SpEntity *entity = entity_name ? sp_entity_lookup (entity_name) : NULL;
       const char *op = (const char *) sqlite3_column_text (stmt, 6);
       const char *fields = (const char *) sqlite3_column_text (stmt, 7);
       int fields_len = sqlite3_column_bytes (stmt, 7);
@@ -867,9 +891,9 @@ sp_local_store_outbox_take (SpLocalStore  *self,
       g_string_append (json, "{\"change_id\":");
       append_json_text (json, change_id);
       g_string_append (json, ",\"entity\":");
-      append_json_text (json, (const char *) sqlite3_column_text (stmt, 2));
+      append_json_text (json, entity_name);
       g_string_append (json, ",\"id\":");
-      append_json_text (json, (const char *) sqlite3_column_text (stmt, 3));
+      append_json_text (json, row_id);
       g_string_append_printf (json, ",\"base_version\":%" G_GINT64_FORMAT ",\"hlc\":",
                               (gint64) sqlite3_column_int64 (stmt, 4));
       append_json_text (json, (const char *) sqlite3_column_text (stmt, 5));
@@ -883,6 +907,15 @@ sp_local_store_outbox_take (SpLocalStore  *self,
       g_string_append_c (json, '}');
       if (change_ids != NULL && change_id != NULL)
         g_hash_table_add (change_ids, g_strdup (change_id));
+      if (change_id != NULL && entity != NULL && row_id != NULL)
+        {
+          TakenEntry *entry = g_new (TakenEntry, 1);
+
+          entry->seq = last_seq;
+          entry->entity = entity;
+          entry->row_id = g_strdup (row_id);
+          g_hash_table_replace (self->taken, g_strdup (change_id), entry);
+        }
       n++;
     }
   sqlite3_reset (stmt);
@@ -912,6 +945,7 @@ failed:
   g_string_truncate (json, len_before);
   if (change_ids != NULL)
     g_hash_table_remove_all (change_ids);
+  g_hash_table_remove_all (self->taken);
   g_propagate_error (error, local_error);
   return 0;
 }
@@ -954,9 +988,34 @@ sp_local_store_outbox_ack (SpLocalStore  *self,
       g_autofree char *entity_name = NULL;
       g_autofree char *row_id = NULL;
       const SpEntity *entity;
+      const TakenEntry *taken;
       sqlite3_stmt *stmt;
       gint64 seq = 0;
       int rc;
+
+      taken = result->change_id ? g_hash_table_lookup (self->taken, result->change_id) : NULL;
+      if (taken != NULL)
+        {
+          /* handed out by outbox_take(): delete by seq, if still there */
+          stmt = sp_db_prepare (self->db, "DELETE FROM outbox WHERE seq = ?1", &local_error);
+          if (stmt == NULL)
+            goto failed;
+          sqlite3_bind_int64 (stmt, 1, taken->seq);
+          if (!step_done (self->db, stmt, &local_error))
+            goto failed;
+          if (sqlite3_changes (sp_db_handle (self->db)) == 0)
+            continue;   /* answered before (e.g. a retried push) */
+          entity = taken->entity;
+          g_hash_table_add (touched, (gpointer) entity->name);
+          stmt = sp_db_prepare (self->db, ack_sql (self, entity), &local_error);
+          if (stmt == NULL)
+            goto failed;
+          sqlite3_bind_text (stmt, 1, taken->row_id, -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (stmt, 2, result->version);
+          if (!step_done (self->db, stmt, &local_error))
+            goto failed;
+          continue;
+        }
 
       /* (no DELETE .. RETURNING: it costs SQLite more than this lookup) */
       stmt = sp_db_prepare (self->db,
@@ -1007,6 +1066,14 @@ sp_local_store_outbox_ack (SpLocalStore  *self,
 
   if (!sp_db_commit (self->db, &local_error))
     goto failed;
+
+  for (guint i = 0; i < results->len; i++)
+    {
+      const SpChangeResult *result = g_ptr_array_index (results, i);
+
+      if (result->change_id != NULL)
+        g_hash_table_remove (self->taken, result->change_id);
+    }
 
   {
     GHashTableIter iter;
@@ -1175,7 +1242,8 @@ sp_local_store_apply_pulled (SpLocalStore  *self,
         g_hash_table_add (touched, (gpointer) entity->name);
     }
 
-  sp_db_set_bulk_writes (self->db, FALSE);
+  if (!sp_db_end_bulk_writes (self->db, &local_error))
+    goto failed;
   if ((max_hlc != NULL && !persist_clock (self, max_hlc, &local_error)) ||
       (cursor != NULL && !sp_db_meta_set (self->db, META_CURSOR, cursor, &local_error)) ||
       (!self->defer_search && !sp_db_update_search_index (self->db, &local_error)) ||

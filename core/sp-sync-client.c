@@ -447,6 +447,9 @@ push_with_store (SpSyncClient  *self,
  * strictly in order, each with its cursor in one transaction. */
 
 #define PULL_QUEUE_DEPTH 2
+/* A pull with a page this big leaves search indexing to the first reader
+ * (the bulk-write threshold of sp-local-store). */
+#define PULL_INDEX_LATER_MIN 256
 
 typedef struct {
   GPtrArray *changes;   /* SpChange */
@@ -607,6 +610,7 @@ pull_with_store (SpSyncClient  *self,
   GThread *thread;
   gulong cancel_id = 0;
   gboolean ok = FALSE;
+  gboolean index_later = FALSE;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
@@ -624,7 +628,11 @@ pull_with_store (SpSyncClient  *self,
 
   /* Index the pulled rows for search once at the end, not page by page:
    * a first sync of 100 000 rows would otherwise flush and merge FTS5
-   * segments for every page. */
+   * segments for every page. Rows of big pages (a first sync, a catalogue
+   * import on the server) stay marked in fts_pending instead: indexing
+   * costs about twice as much as writing them, and the first search
+   * (SpRowListModel) or local save indexes whatever is marked before it
+   * reads, so the rows are usable at once and searchable when needed. */
   sp_local_store_set_search_deferred (store, TRUE);
 
   thread = g_thread_new ("sp-pull", pull_fetcher_thread, &fetcher);
@@ -653,6 +661,8 @@ pull_with_store (SpSyncClient  *self,
           pull_page_free (page);
           break;
         }
+      if (page->changes->len >= PULL_INDEX_LATER_MIN)
+        index_later = TRUE;
       if (stats)
         stats->pulled += page->changes->len;
 
@@ -679,21 +689,22 @@ pull_with_store (SpSyncClient  *self,
   g_thread_join (thread);
 
   sp_local_store_set_search_deferred (store, FALSE);
-  {
-    g_autoptr(GError) index_error = NULL;
+  if (!index_later)
+    {
+      g_autoptr(GError) index_error = NULL;
 
-    /* Also after a failed page: the pages applied before it are indexed. */
-    if (!sp_db_update_search_index (sp_local_store_get_db (store), &index_error))
-      {
-        if (ok)
-          {
-            g_propagate_error (error, g_steal_pointer (&index_error));
-            ok = FALSE;
-          }
-        else
-          g_warning ("Cannot update the search index: %s", index_error->message);
-      }
-  }
+      /* Also after a failed page: the pages applied before it are indexed. */
+      if (!sp_db_update_search_index (sp_local_store_get_db (store), &index_error))
+        {
+          if (ok)
+            {
+              g_propagate_error (error, g_steal_pointer (&index_error));
+              ok = FALSE;
+            }
+          else
+            g_warning ("Cannot update the search index: %s", index_error->message);
+        }
+    }
 
   if (cancellable != NULL)
     g_cancellable_disconnect (cancellable, cancel_id);

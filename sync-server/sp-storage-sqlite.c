@@ -43,6 +43,7 @@ typedef struct {
   int             scope_col;       /* column of scope_from_field, or -1 */
   char           *sql_select_one;  /* row by id */
   char           *sql_upsert;      /* insert or full update */
+  char           *sql_insert;      /* insert of a new row, nothing if it exists */
   char           *sql_pull;        /* rows after a version, in order */
   char           *sql_published;
   char           *sql_etag;
@@ -56,7 +57,6 @@ typedef struct {
   SpDb          *db;
   GHashTable    *stmts;        /* SQL text (by address) -> statement owned by db */
   JsonParser    *strv_parser;  /* reused for list columns (hot in big pulls) */
-  JsonGenerator *strv_gen;
 } Conn;
 
 /* Three connections: pushes and account writes go through the writer;
@@ -88,6 +88,7 @@ entity_sql_free (EntitySql *es)
 {
   g_free (es->sql_select_one);
   g_free (es->sql_upsert);
+  g_free (es->sql_insert);
   g_free (es->sql_pull);
   g_free (es->sql_published);
   g_free (es->sql_etag);
@@ -126,6 +127,9 @@ entity_sql_new (const SpEntity *entity)
   es->sql_upsert = g_strdup_printf ("INSERT INTO \"%s\" (%s) VALUES (%s) "
                                     "ON CONFLICT (id) DO UPDATE SET %s",
                                     entity->name, cols->str, params->str, sets->str);
+  es->sql_insert = g_strdup_printf ("INSERT INTO \"%s\" (%s) VALUES (%s) "
+                                    "ON CONFLICT (id) DO NOTHING",
+                                    entity->name, cols->str, params->str);
   es->sql_pull = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE version > ?1 ORDER BY version",
                                   cols->str, entity->name);
   if (name_idx >= 0 && status_idx >= 0)
@@ -303,7 +307,6 @@ conn_open (Conn        *c,
   g_mutex_init (&c->mutex);
   c->stmts = g_hash_table_new (NULL, NULL);
   c->strv_parser = json_parser_new ();
-  c->strv_gen = json_generator_new ();
   c->db = sp_db_open (path, SP_SCHEMA_SERVER, error);
   return c->db != NULL;
 }
@@ -315,7 +318,6 @@ conn_close (Conn *c)
     return;   /* never opened */
   g_clear_pointer (&c->stmts, g_hash_table_unref);
   g_clear_object (&c->strv_parser);
-  g_clear_object (&c->strv_gen);
   g_clear_pointer (&c->db, sp_db_close);
   g_mutex_clear (&c->mutex);
 }
@@ -548,7 +550,7 @@ parse_string_array (const char *p,
           if (p >= end)
             return NULL;
           p++;  /* closing quote */
-          if (!g_utf8_validate_len (item->str, item->len, NULL) ||
+          if (!sp_utf8_is_valid (item->str, item->len) ||
               memchr (item->str, '\0', item->len) != NULL)
             return NULL;
           json_array_add_string_element (array, item->str);
@@ -578,7 +580,7 @@ parse_string_array (const char *p,
 }
 
 /* The registry codec of sp-db, with list (STRV) columns decoded without a
- * parser per row and encoded with a generator reused under the mutex. */
+ * parser per row (sp_db_bind_field encodes them without a generator). */
 static JsonNode *
 column_field (Conn          *c,
               sqlite3_stmt  *stmt,
@@ -604,28 +606,6 @@ column_field (Conn          *c,
       json_node_unref (root);
     }
   return json_node_new (JSON_NODE_NULL);
-}
-
-static void
-bind_field (Conn          *c,
-            sqlite3_stmt  *stmt,
-            int            idx,
-            const SpField *field,
-            JsonNode      *value)
-{
-  gsize len = 0;
-  char *text;
-
-  if (field->type != SP_FIELD_STRV || value == NULL || !JSON_NODE_HOLDS_ARRAY (value))
-    {
-      sp_db_bind_field (stmt, idx, field, value);
-      return;
-    }
-
-  json_generator_set_root (c->strv_gen, value);
-  text = json_generator_to_data (c->strv_gen, &len);
-  json_generator_set_root (c->strv_gen, NULL);
-  sqlite3_bind_text (stmt, idx, text, (int) len, g_free);
 }
 
 /* -- reading rows ------------------------------------------------------ */
@@ -661,23 +641,31 @@ row_fields (Conn         *c,
  * the row's hlc.
  *
  * A row's creation is recorded as one field_clock entry under the field name
- * CREATED_CLOCK: every field without its own entry was last set then. This
- * keeps a first push of N rows at one clock row per row instead of one per
- * field. Fields without any clock are treated as unchanged since any base. */
+ * CREATED_CLOCK: every field without its own entry was last set then. A row
+ * written once (created and never changed since) has no field_clock entry
+ * at all: its own hlc and version are those of its creation, and
+ * *unclocked tells apply_change() to write the CREATED_CLOCK entry from
+ * them before the row changes. So a first push of N rows writes no clock
+ * rows. Fields without any clock in a row that has other clock entries
+ * (older databases) are treated as unchanged since any base. */
 static SpRowState *
 load_state (SpStorage   *self,
             EntitySql   *es,
             const char  *id,
             char       **row_hlc,
+            gboolean    *unclocked,
             GError     **error)
 {
   g_autoptr(SpRowState) state = sp_row_state_new ();
   g_autofree char *created_hlc = NULL;
   gint64 created_version = 0;
+  gint64 row_version;
+  gboolean any_clock = FALSE;
   sqlite3_stmt *stmt;
   int rc;
 
   *row_hlc = NULL;
+  *unclocked = FALSE;
 
   if (!(stmt = prepare (&self->w, es->sql_select_one, error)))
     return NULL;
@@ -696,7 +684,7 @@ load_state (SpStorage   *self,
     }
 
   state->exists = TRUE;
-  state->version = sqlite3_column_int64 (stmt, COL_VERSION);
+  state->version = row_version = sqlite3_column_int64 (stmt, COL_VERSION);
   *row_hlc = column_dup (stmt, COL_HLC);
   json_object_set_member (state->fields, SP_FIELD_DELETED,
                           bool_node (sqlite3_column_int (stmt, COL_DELETED) != 0));
@@ -722,6 +710,7 @@ load_state (SpStorage   *self,
       gint64 version = sqlite3_column_int64 (stmt, 2);
       JsonNode *value;
 
+      any_clock = TRUE;
       if (field == NULL)
         continue;
       if (strcmp (field, CREATED_CLOCK) == 0)
@@ -746,6 +735,14 @@ load_state (SpStorage   *self,
     }
   sqlite3_reset (stmt);
 
+  if (!any_clock && *row_hlc != NULL)
+    {
+      /* written once: created with the row's own hlc and version */
+      created_hlc = g_strdup (*row_hlc);
+      created_version = row_version;
+      *unclocked = TRUE;
+    }
+
   if (created_hlc != NULL)
     {
       for (guint i = 0; i <= es->entity->n_fields; i++)
@@ -768,9 +765,11 @@ load_state (SpStorage   *self,
 
 /* -- writing rows ------------------------------------------------------- */
 
+/* Writes a whole row with @sql (es->sql_upsert or es->sql_insert). */
 static gboolean
 write_row (SpStorage   *self,
            EntitySql   *es,
+           const char  *sql,
            const char  *id,
            gint64       version,
            const char  *hlc,
@@ -781,7 +780,7 @@ write_row (SpStorage   *self,
 {
   sqlite3_stmt *stmt;
 
-  if (!(stmt = prepare (&self->w, es->sql_upsert, error)))
+  if (!(stmt = prepare (&self->w, sql, error)))
     return FALSE;
 
   sqlite3_bind_text (stmt, COL_ID + 1, id, -1, SQLITE_STATIC);
@@ -793,7 +792,7 @@ write_row (SpStorage   *self,
     {
       const SpField *field = &es->entity->fields[i];
 
-      bind_field (&self->w, stmt, COL_FIRST_FIELD + i + 1, field,
+      sp_db_bind_field (stmt, COL_FIRST_FIELD + i + 1, field,
                         json_object_get_member (fields, field->name));
     }
 
@@ -978,6 +977,8 @@ apply_change (SpStorage       *self,
   GHashTableIter iter;
   const char *name;
   const char *hlc;
+  gboolean unclocked = FALSE;
+  gint64 row_version;
 
   /* The version this change gets, unless it is a duplicate. */
   claimed = self->version + 1;
@@ -1006,8 +1007,30 @@ apply_change (SpStorage       *self,
 
   sp_hlc_observe (self->clock, change->hlc);
 
-  if (!(state = load_state (self, es, change->id, &row_hlc, error)))
+  /* Most pushed changes create rows (a first push, an import): try the
+   * insert first, one statement instead of a lookup that misses and an
+   * insert. A new row takes every value of the change (the first merge
+   * rule) and needs no clock entry (see load_state); a delete of an
+   * unknown row leaves a tombstone without data. */
+  {
+    g_autoptr(JsonObject) none = change->op == SP_OP_UPSERT ? NULL : json_object_new ();
+
+    if (!write_row (self, es, es->sql_insert, change->id, claimed, change->hlc,
+                    change->op == SP_OP_DELETE, change->change_id,
+                    none != NULL ? none : change->fields, error))
+      return FALSE;
+  }
+  if (sqlite3_changes (sp_db_handle (self->w.db)) > 0)
+    {
+      self->version = claimed;
+      if (result)
+        *result = sp_change_result_new (change->change_id, SP_RESULT_APPLIED, claimed);
+      return TRUE;
+    }
+
+  if (!(state = load_state (self, es, change->id, &row_hlc, &unclocked, error)))
     return FALSE;
+  row_version = state->version;
 
   if (!state->exists)
     {
@@ -1053,19 +1076,19 @@ apply_change (SpStorage       *self,
   version = ++self->version;
   g_assert (!record || version == claimed);
 
-  if (!write_row (self, es, change->id, version, new_hlc, deleted,
+  if (!write_row (self, es, es->sql_upsert, change->id, version, new_hlc, deleted,
                   change->change_id, fields, error))
     return FALSE;
 
-  if (!state->exists)
+  /* A new row needs no clock entry: its hlc and version are those of its
+   * creation until it changes (see load_state), and then its creation is
+   * recorded from what they were. */
+  if (state->exists)
     {
-      /* A new row: every field was set by this change (see load_state). */
-      if (!write_field_clock (self, es->entity->name, change->id, CREATED_CLOCK,
-                              change->hlc, version, error))
+      if (unclocked &&
+          !write_field_clock (self, es->entity->name, change->id, CREATED_CLOCK,
+                              row_hlc, row_version, error))
         return FALSE;
-    }
-  else
-    {
       g_hash_table_iter_init (&iter, merge->apply_hlc);
       while (g_hash_table_iter_next (&iter, (gpointer *) &name, (gpointer *) &hlc))
         {
@@ -1584,6 +1607,11 @@ change_from_row (SpStorage    *self,
 
 static const char hex_digits[] = "0123456789abcdef";
 
+/* Bytes a JSON string literal cannot hold as they are. */
+static const guint8 needs_escape[256] = {
+  [0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1,
+};
+
 /* Appends @s as a JSON string literal. */
 static void
 append_json_string (GString    *out,
@@ -1594,7 +1622,7 @@ append_json_string (GString    *out,
   const char *run;
   const char *end;
 
-  if (!g_utf8_validate_len (s, len, NULL))
+  if (!sp_utf8_is_valid (s, len))
     {
       valid = g_utf8_make_valid (s, (gssize) len);
       s = valid;
@@ -1608,7 +1636,7 @@ append_json_string (GString    *out,
     {
       unsigned char c = (unsigned char) *p;
 
-      if (c >= 0x20 && c != '"' && c != '\\')
+      if (!needs_escape[c])
         continue;
 
       g_string_append_len (out, run, p - run);
@@ -1762,7 +1790,7 @@ append_row_json (GString      *out,
             int len = sqlite3_column_bytes (stmt, col);
 
             if (text != NULL && strv_text_is_valid (text, text + len) &&
-                g_utf8_validate_len (text, len, NULL))
+                sp_utf8_is_valid (text, (gsize) len))
               g_string_append_len (out, text, len);
             else
               g_string_append (out, "null");
