@@ -14,6 +14,7 @@
 #include "sp-bot-cors.h"
 #include "sp-error.h"
 #include "sp-feedback-store.h"
+#include "sp-json-util.h"
 #include "sp-server-private.h"
 
 #define FEEDBACK_PATH        "/api/v1/feedback"
@@ -39,20 +40,16 @@ typedef struct {
 
 /* 400 {"error","message","field"}: "rejected" for the honeypot. */
 static JsonNode *
-invalid_node (const char *field,
+invalid_node (guint      *status,
+              const char *field,
               const char *message)
 {
-  JsonObject *o = json_object_new ();
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+  JsonNode *node = _sp_server_error_node (status, SOUP_STATUS_BAD_REQUEST,
+                                          g_strcmp0 (field, "website") == 0
+                                            ? "rejected" : sp_error_slug (SP_ERROR_INVALID),
+                                          message);
 
-  json_object_set_string_member (o, "error", g_strcmp0 (field, "website") == 0
-                                               ? "rejected" : sp_error_slug (SP_ERROR_INVALID));
-  json_object_set_string_member (o, "message", message);
-  if (field != NULL)
-    json_object_set_string_member (o, "field", field);
-  else
-    json_object_set_null_member (o, "field");
-  json_node_take_object (node, o);
+  sp_feedback_json_set_text (json_node_get_object (node), "field", field);
   return node;
 }
 
@@ -71,14 +68,12 @@ create_work (SpServer     *server,
   g_autofree char *ticket = NULL;
   const char *field = NULL;
   JsonObject *o;
-  JsonNode *node;
 
   input = sp_feedback_input_from_json (JSON_NODE_HOLDS_OBJECT (body) ? json_node_get_object (body) : NULL,
                                        &field, &local_error);
   if (input == NULL)
     {
-      *status = SOUP_STATUS_BAD_REQUEST;
-      return invalid_node (field, local_error->message);
+      return invalid_node (status, field, local_error->message);
     }
 
   if (!sp_feedback_store_add (sp_server_get_storage (server), input, now, &id, &ticket, &local_error))
@@ -88,17 +83,14 @@ create_work (SpServer     *server,
           g_propagate_error (error, g_steal_pointer (&local_error));
           return NULL;
         }
-      *status = SOUP_STATUS_BAD_REQUEST;
-      return invalid_node ("service_id", local_error->message);
+      return invalid_node (status, "service_id", local_error->message);
     }
 
   o = json_object_new ();
   json_object_set_string_member (o, "id", id);
   json_object_set_string_member (o, "ticket", ticket);
-  node = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (node, o);
   *status = SOUP_STATUS_CREATED;
-  return node;
+  return sp_json_object_node (o);
 }
 
 /* -- GET /api/v1/feedback/TICKET ----------------------------------------------------- */
@@ -116,7 +108,6 @@ ticket_work (SpServer     *server,
   g_autofree char *updated = NULL;
   gboolean spam;
   JsonObject *o;
-  JsonNode *node;
 
   if (ticket == NULL)
     {
@@ -141,10 +132,7 @@ ticket_work (SpServer     *server,
   sp_feedback_json_set_text (o, "service_id", json_object_get_string_member (row, "service_id"));
   json_object_set_member (o, "service_name",
                           json_node_copy (json_object_get_member (row, "service_name")));
-
-  node = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (node, o);
-  return node;
+  return sp_json_object_node (o);
 }
 
 /* -- GET /api/v1/feedback/stats ------------------------------------------------------- */
@@ -289,10 +277,9 @@ stats_work (SpServer     *server,
   g_autofree char *until = NULL;
   JsonArray *service_list = json_array_new ();
   JsonObject *root = json_object_new ();
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+  JsonNode *node = sp_json_object_node (root);
   Tally *total = tally_new (NULL);
 
-  json_node_take_object (node, root);
   if (from != NULL && *from == '\0')
     from = NULL;
   if (to != NULL && *to != '\0')

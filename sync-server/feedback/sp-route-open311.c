@@ -11,6 +11,7 @@
 #include "sp-bot-cors.h"
 #include "sp-error.h"
 #include "sp-feedback-store.h"
+#include "sp-json-util.h"
 #include "sp-server-private.h"
 
 #define OPEN311_PATH        "/open311/v2"
@@ -187,13 +188,7 @@ service_definition_work (SpServer     *server,
   root = json_object_new ();
   json_object_set_string_member (root, "service_code", code);
   json_object_set_array_member (root, "attributes", attributes);
-
-  {
-    JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-
-    json_node_take_object (node, root);
-    return node;
-  }
+  return sp_json_object_node (root);
 }
 
 /* -- requests --------------------------------------------------------------------- */
@@ -515,7 +510,7 @@ reply_discovery (SoupServerMessage *msg)
   JsonObject *endpoint = json_object_new ();
   JsonArray *endpoints = json_array_new ();
   JsonArray *formats = json_array_new ();
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonNode) node = NULL;
   const char *host = g_uri_get_host (uri);
   gboolean v6 = host != NULL && strchr (host, ':') != NULL;
   int port = g_uri_get_port (uri);
@@ -536,8 +531,7 @@ reply_discovery (SoupServerMessage *msg)
   json_object_set_string_member (root, "contact", "Stadtpult – Rückmeldungen an die Stadtverwaltung");
   json_object_set_string_member (root, "key_service", "Kein API-Schlüssel nötig");
   json_object_set_array_member (root, "endpoints", endpoints);
-  json_node_take_object (node, root);
-
+  node = sp_json_object_node (root);
   sp_server_reply_json (msg, SOUP_STATUS_OK, node);
 }
 
