@@ -140,8 +140,9 @@ fail (const char  *name,
   return FALSE;
 }
 
-/* A free text of at most @max characters (and bytes: the stored field's
- * limit), without control characters other than line breaks and tabs. */
+/* A free text of at most @max characters (the stored fields allow four
+ * bytes per character), without control characters other than line breaks
+ * and tabs. */
 static gboolean
 check_text (const char  *name,
             const char  *value,
@@ -151,7 +152,7 @@ check_text (const char  *name,
 {
   if (!g_utf8_validate (value, -1, NULL))
     return fail (name, field, error, "not valid UTF-8");
-  if (strlen (value) > max)
+  if (g_utf8_strlen (value, -1) > (glong) max)
     return fail (name, field, error, "too long (at most %" G_GSIZE_FORMAT " characters)", max);
   for (const char *p = value; *p != '\0'; p++)
     if ((guchar) *p < 0x20 && *p != '\n' && *p != '\r' && *p != '\t')

@@ -15,7 +15,7 @@ G_BEGIN_DECLS
  * Crockford's base 32 (0-9 A-Z without I L O U), 60 random bits. */
 #define SP_FEEDBACK_TICKET_LEN        17
 
-#define SP_FEEDBACK_TEXT_MAX          4000   /* characters (and bytes) */
+#define SP_FEEDBACK_TEXT_MAX          4000   /* characters */
 #define SP_FEEDBACK_CONTACT_MAX       200    /* characters */
 #define SP_FEEDBACK_ADDRESS_MAX       200    /* characters */
 

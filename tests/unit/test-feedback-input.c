@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "sp-entity.h"
 #include "sp-error.h"
 #include "sp-feedback.h"
 
@@ -121,6 +122,28 @@ test_json_hostile (void)
 
   ok = from_json (just_right);
   g_assert_cmpuint (strlen (ok->text), ==, SP_FEEDBACK_TEXT_MAX);
+}
+
+/* The limit counts characters: 4000 umlauts (8000 bytes) are a valid text
+ * that the stored field holds, one more is refused. */
+static void
+test_json_umlauts (void)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(SpFeedbackInput) ok = NULL;
+  g_autofree char *just_right = NULL;
+  g_autofree char *too_long = NULL;
+  const SpField *field = sp_entity_get_field (sp_entity_lookup ("feedback"), "text");
+
+  for (guint i = 0; i < SP_FEEDBACK_TEXT_MAX; i++)
+    g_string_append (text, "\u00fc");
+  just_right = g_strdup_printf ("{\"text\":\"%s\"}", text->str);
+  too_long = g_strdup_printf ("{\"text\":\"%s\u00fc\"}", text->str);
+
+  ok = from_json (just_right);
+  g_assert_cmpint (g_utf8_strlen (ok->text, -1), ==, SP_FEEDBACK_TEXT_MAX);
+  g_assert_cmpuint (strlen (ok->text), <=, field->max_len);
+  assert_refused (too_long, "text");
 }
 
 static GHashTable *
@@ -245,6 +268,7 @@ main (int    argc,
 
   g_test_add_func ("/feedback/input/json-good", test_json_good);
   g_test_add_func ("/feedback/input/json-hostile", test_json_hostile);
+  g_test_add_func ("/feedback/input/json-umlauts", test_json_umlauts);
   g_test_add_func ("/feedback/input/open311", test_open311);
   g_test_add_func ("/feedback/input/open311-json-params", test_open311_json_params);
 
