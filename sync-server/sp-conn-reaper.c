@@ -12,6 +12,9 @@
 #include "sp-conn-reaper.h"
 
 #define REAPER_KEY "sp-conn-reaper"
+/* A request without a byte either way for this long is taken for one
+ * libsoup forgot (a client gone in the middle of it). */
+#define STALE_MS   (10 * 60 * 1000)
 #define BUSY_KEY   "sp-conn-reaper-busy"
 
 struct _SpConnReaper
@@ -221,11 +224,14 @@ sp_conn_reaper_reap (SpConnReaper *self)
           closed++;
           continue;
         }
-      if (info.tcpi_state == TCP_ESTABLISHED && c->busy == 0 && self->idle_ms > 0 &&
-          info.tcpi_last_data_recv >= self->idle_ms &&
-          info.tcpi_last_data_sent >= self->idle_ms)
+      if ((info.tcpi_state == TCP_ESTABLISHED && c->busy == 0 && self->idle_ms > 0 &&
+           info.tcpi_last_data_recv >= self->idle_ms &&
+           info.tcpi_last_data_sent >= self->idle_ms) ||
+          ((info.tcpi_state == TCP_ESTABLISHED || info.tcpi_state == TCP_CLOSE_WAIT) &&
+           info.tcpi_last_data_recv >= STALE_MS && info.tcpi_last_data_sent >= STALE_MS))
         {
-          /* Idle too long: the server-side keep-alive timeout. */
+          /* Idle too long: the server-side keep-alive timeout (or a
+           * request that will never finish). */
           g_socket_close (c->socket, NULL);
           g_hash_table_iter_remove (&it);
           closed++;

@@ -20,7 +20,8 @@ G_BEGIN_DECLS
  * at once. Every few seconds it also closes sockets whose TCP connection is
  * over (shut down both ways, or closed by the client between requests),
  * those idle (no byte either way, no request in progress) for @idle_s
- * seconds (the server-side keep-alive timeout), and forgets those libsoup
+ * seconds (the server-side keep-alive timeout) or, with a request, for ten
+ * minutes (a request libsoup will never finish), and forgets those libsoup
  * closed itself. Sockets that are not TCP are left alone. Main context
  * only. */
 typedef struct _SpConnReaper SpConnReaper;

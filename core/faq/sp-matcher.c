@@ -860,14 +860,23 @@ static void slot_add_key (Query *q, Slot *slot, const char *key, float weight, g
 
 /* --- word memo ---------------------------------------------------------------- */
 
-/* Entries of the memo before it starts over: some 2 MB at most. */
+/* Entries of the memo before it starts over (a word takes some 100 bytes
+ * per expansion). */
 #define WORD_MEMO_MAX 8192
 
 typedef struct {
-  guint n_terms;     /* what the word added to Query.n_terms */
-  gint  vote;        /* language vote ('l' entries) */
-  guint n_slots;
-  Slot  slots[];     /* the slots the word added, in order */
+  guint8    n_alts;
+  guint8    kind;          /* SlotKind */
+  guint8    new_composite;
+  float     importance;
+} MemoSlot;
+
+typedef struct {
+  guint     n_terms;     /* what the word added to Query.n_terms */
+  gint      vote;        /* language vote ('l' entries) */
+  guint     n_slots;
+  MemoSlot *slots;       /* the slots the word added, in order (in this block) */
+  Alt      *alts;        /* their alternatives, one after the other (in this block) */
 } WordMemo;
 
 /* Memo key of @word: @kind, the word, and '|' + @extra if given; FALSE if
@@ -909,12 +918,15 @@ memo_replay (Query      *q,
   m = g_hash_table_lookup (self->word_memo, key);
   if (m != NULL && q->n_slots + m->n_slots <= MAX_SLOTS)
     {
+      const Alt *alts = m->alts;
+
       for (guint i = 0; i < m->n_slots; i++)
         {
-          const Slot *from = &m->slots[i];
+          const MemoSlot *from = &m->slots[i];
           Slot *to = &q->slots[q->n_slots++];
 
-          memcpy (to->alts, from->alts, from->n_alts * sizeof (Alt));
+          memcpy (to->alts, alts, from->n_alts * sizeof (Alt));
+          alts += from->n_alts;
           to->n_alts = from->n_alts;
           to->kind = from->kind;
           to->new_composite = from->new_composite;
@@ -948,14 +960,32 @@ memo_record (Query      *q,
              guint       n_terms)
 {
   WordMemo *m;
+  guint n_alts = 0;
+  Alt *alts;
 
   if (q->n_slots >= MAX_SLOTS)
     return;
-  m = g_malloc (sizeof (WordMemo) + (q->n_slots - start) * sizeof (Slot));
+  for (guint i = start; i < q->n_slots; i++)
+    n_alts += q->slots[i].n_alts;
+  /* One block: the entry, its slots, their alternatives. */
+  m = g_malloc (sizeof (WordMemo) + (q->n_slots - start) * sizeof (MemoSlot) +
+                n_alts * sizeof (Alt));
   m->n_terms = n_terms;
   m->vote = 0;
   m->n_slots = q->n_slots - start;
-  memcpy (m->slots, &q->slots[start], m->n_slots * sizeof (Slot));
+  m->slots = (MemoSlot *) (m + 1);
+  m->alts = alts = (Alt *) (m->slots + m->n_slots);
+  for (guint i = 0; i < m->n_slots; i++)
+    {
+      const Slot *from = &q->slots[start + i];
+
+      m->slots[i].n_alts = from->n_alts;
+      m->slots[i].kind = from->kind;
+      m->slots[i].new_composite = from->new_composite;
+      m->slots[i].importance = from->importance;
+      memcpy (alts, from->alts, from->n_alts * sizeof (Alt));
+      alts += from->n_alts;
+    }
   memo_insert (q->self, key, m);
 }
 
