@@ -371,7 +371,6 @@ on_solution_activated (SpChallengeEditor *self,
     return;
   review = sp_solution_review_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                    self->store, id, self->editable ? self->reviewer : NULL);
-  gtk_widget_set_sensitive (GTK_WIDGET (review), TRUE);
   g_signal_connect_object (review, "saved", G_CALLBACK (on_review_saved), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (review));
 }

@@ -118,7 +118,7 @@ bind_row (gpointer     page,
 
   if (row_is_open (self, row))
     {
-      badge = _("Open");
+      badge = C_("challenge", "Open");
       badge_class = "success";
       tooltip = _("Citizens can submit solutions");
     }
