@@ -216,6 +216,24 @@ add_score (JsonBuilder      *b,
 }
 
 static void
+set_double (JsonBuilder *b,
+            const char  *name,
+            double       value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_double_value (b, value);
+}
+
+static void
+set_int (JsonBuilder *b,
+         const char  *name,
+         gint64       value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
+}
+
+static void
 write_results (const Result *results,
                guint         n)
 {
@@ -235,26 +253,17 @@ write_results (const Result *results,
 
       json_builder_set_member_name (b, key);
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "build_s");
-      json_builder_add_double_value (b, results[i].build_s);
+      set_double (b, "build_s", results[i].build_s);
       json_builder_set_member_name (b, "score");
       add_score (b, &results[i].score);
-      json_builder_set_member_name (b, "queries");
-      json_builder_add_int_value (b, results[i].queries);
-      json_builder_set_member_name (b, "qps");
-      json_builder_add_double_value (b, results[i].qps);
-      json_builder_set_member_name (b, "p50_us");
-      json_builder_add_double_value (b, results[i].p50_us);
-      json_builder_set_member_name (b, "p99_us");
-      json_builder_add_double_value (b, results[i].p99_us);
-      json_builder_set_member_name (b, "cold_queries");
-      json_builder_add_int_value (b, results[i].cold_queries);
-      json_builder_set_member_name (b, "cold_qps");
-      json_builder_add_double_value (b, results[i].cold_qps);
-      json_builder_set_member_name (b, "cold_p50_us");
-      json_builder_add_double_value (b, results[i].cold_p50_us);
-      json_builder_set_member_name (b, "cold_p99_us");
-      json_builder_add_double_value (b, results[i].cold_p99_us);
+      set_int (b, "queries", results[i].queries);
+      set_double (b, "qps", results[i].qps);
+      set_double (b, "p50_us", results[i].p50_us);
+      set_double (b, "p99_us", results[i].p99_us);
+      set_int (b, "cold_queries", results[i].cold_queries);
+      set_double (b, "cold_qps", results[i].cold_qps);
+      set_double (b, "cold_p50_us", results[i].cold_p50_us);
+      set_double (b, "cold_p99_us", results[i].cold_p99_us);
       json_builder_end_object (b);
     }
   json_builder_end_object (b);
