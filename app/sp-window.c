@@ -17,6 +17,7 @@
 #include "faq/sp-office-hours-page.h"
 #include "hr/sp-hr-page.h"
 #include "services/sp-services-page.h"
+#include "surveys/sp-surveys-page.h"
 #include "training/sp-training-page.h"
 #include "sp-sync-status.h"
 #include "sp-window.h"
@@ -68,6 +69,7 @@ static const SpFeature features[] = {
   { "unanswered", N_("Questions without answer"), "dialog-question-symbolic", "editor" },
   { "handoff",    N_("Hand-offs"),              "mail-unread-symbolic",      "editor" },
   { "office-hours", N_("Office hours"),         "alarm-symbolic",            "editor" },
+  { "surveys",    N_("Surveys"),                "checkbox-checked-symbolic", "editor" },
   { "bot-kpi",    N_("Bot KPIs"),               "x-office-presentation-symbolic", NULL },
   { "challenges", N_("Challenges"),             "applications-science-symbolic", "editor" },
   { "feedback",   N_("Feedback"),               "mail-send-receive-symbolic", "editor" },
@@ -335,6 +337,9 @@ create_feature_page (SpWindow        *self,
     return sp_feedback_page_new (self->store, self->controller);
   if (g_str_equal (feature->name, "challenges"))
     return sp_challenges_page_new (self->store, self->controller);
+  if (g_str_equal (feature->name, "surveys"))
+    return sp_surveys_page_new (self->store, get_server_access,
+                                g_object_ref (self->controller), g_object_unref);
   if (g_str_equal (feature->name, "office-hours"))
     return sp_office_hours_page_new (self->store);
   if (g_str_equal (feature->name, "bot-kpi"))
