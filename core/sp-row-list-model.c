@@ -53,6 +53,7 @@ struct _SpRowListModel
   char            *search;
   GArray          *rowids;      /* gint64, in display order */
   gulong           changed_id;
+  char            *fingerprint; /* of the table at the last reload */
   int              has_fts;     /* -1 unknown */
   CacheSlot        cache[CACHE_SIZE];
 };
@@ -179,6 +180,7 @@ sp_row_list_model_finalize (GObject *object)
   SpRowListModel *self = (SpRowListModel *) object;
 
   g_clear_pointer (&self->search, g_free);
+  g_clear_pointer (&self->fingerprint, g_free);
   g_clear_pointer (&self->rowids, g_array_unref);
   g_clear_pointer (&self->filters, g_ptr_array_unref);
 
@@ -544,6 +546,28 @@ query_ids (SpRowListModel *self,
   sqlite3_finalize (stmt);
 }
 
+/* What a sync changes in the table: the number of rows, the sum of their
+ * versions (a pulled or accepted change gives its row a new version) and
+ * the newest rowid (SQLite reads them from the version index). */
+static char *
+query_fingerprint (SpRowListModel *self)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*), total(version), coalesce(max(rowid), 0)"
+                                          " FROM \"%s\"", self->entity->name);
+  sqlite3_stmt *stmt = sp_db_prepare (sp_local_store_get_db (self->store), sql, NULL);
+  char *fingerprint = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    fingerprint = g_strdup_printf ("%" G_GINT64_FORMAT ":%.17g:%" G_GINT64_FORMAT,
+                                   (gint64) sqlite3_column_int64 (stmt, 0),
+                                   sqlite3_column_double (stmt, 1),
+                                   (gint64) sqlite3_column_int64 (stmt, 2));
+  sqlite3_reset (stmt);
+  return fingerprint;
+}
+
 void
 sp_row_list_model_reload (SpRowListModel *self)
 {
@@ -561,6 +585,8 @@ sp_row_list_model_reload (SpRowListModel *self)
     }
 
   rowids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), self->rowids->len + 16);
+  g_free (self->fingerprint);
+  self->fingerprint = query_fingerprint (self);
   query_ids (self, rowids);
 
   old_n = self->rowids->len;
@@ -579,6 +605,16 @@ on_store_changed (SpLocalStore   *store,
                   const char     *entity,
                   SpRowListModel *self)
 {
+  /* "Anything changed" (after a sync in another connection) reloads
+   * only when the sync wrote rows of this table: 100 000 ids are not
+   * listed again after every sync that brought nothing for it. */
+  if (entity == NULL && self->fingerprint != NULL && self->frozen == 0)
+    {
+      g_autofree char *now = query_fingerprint (self);
+
+      if (g_strcmp0 (now, self->fingerprint) == 0)
+        return;
+    }
   if (entity == NULL || g_strcmp0 (entity, self->entity->name) == 0)
     sp_row_list_model_reload (self);
 }

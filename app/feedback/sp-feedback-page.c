@@ -41,7 +41,7 @@ typedef struct {
 static const ColumnInfo column_info[N_COLUMNS] = {
   [COL_TICKET]   = { N_("Ticket"),   145, NULL, NULL },
   [COL_RECEIVED] = { N_("Received"), 125, "created", NULL },
-  [COL_STATE]    = { N_("State"),    100, "state", NULL },
+  [COL_STATE]    = { N_("State"),    120, "state", NULL },
   [COL_DUE]      = { N_("Due"),      125, "due", NULL },
   [COL_RATING]   = { N_("Rating"),    85, "rating", NULL },
   [COL_SERVICE]  = { N_("Service"),  160, "service_id", "service.name" },
@@ -622,11 +622,11 @@ on_store_changed (SpFeedbackPage *self,
                   const char     *entity)
 {
   if (entity == NULL || g_str_equal (entity, "service"))
-    {
-      load_services (self);
-      /* Service names in visible cells. */
-      sp_row_list_model_reload (self->model);
-    }
+    load_services (self);
+  /* Service names in visible cells (the model reloads itself for
+   * feedback and after syncs that brought feedback). */
+  if (entity != NULL && g_str_equal (entity, "service"))
+    sp_row_list_model_reload (self->model);
 }
 
 static void

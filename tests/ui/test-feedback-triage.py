@@ -26,8 +26,9 @@ import urllib.request
 import uuid
 
 import sp_uitest
-from sp_uitest import (APP, TMP, api, app_root, click_at, find, find_all, log, open_page,
-                       press, procs, rawinput, run, screenshot, set_text, shown, wait_for)
+from sp_uitest import (APP, TMP, api, app_root, click_at, find, find_all, focus, log, open_page,
+                       press, procs, raise_window, rawinput, run, screenshot, set_text, shown,
+                       wait_for)
 
 N_SEEDED = 100_000
 WORD = "Laternenmast"              # only in the item to answer
@@ -148,7 +149,7 @@ OTHER_PAGES = {"Services", "Self-check", "Training", "Competence catalogues", "H
                "FAQ & Bot", "Questions without answer", "Hand-offs", "Office hours", "Bot KPIs",
                "Surveys", "Challenges", "Conflicts"}
 PARTS = {"Inbox filters": "filters", "Feedback inbox": "table", "Feedback details": "detail",
-         "Selected items": "bulk"}
+         "Selected items": "bulk", "Overview": "overview", "Feedback settings": "settings"}
 
 
 def page_parts(app):
@@ -343,6 +344,37 @@ def main():
     if status is not None:
         assert status["state"] == "answered" and status["reply"] == REPLY, status
         log("ticket status:", status)
+
+    # --- The overview counts from the local database ---
+    click_at(parts["overview"])
+    overview = wait_for("the overview", lambda: [n for n in app.findChildren(
+        lambda n: n.roleName in ("filler", "panel", "drawing area", "image") and
+        (n.name or "") == "Feedback received per week", showingOnly=False) if shown(n)], 60, 1)[0]
+    screenshot("overview")
+    log("overview shown")
+
+    # --- Settings: the SLA as a synced feedback_setting row ---
+    parts["settings"].doActionNamed("click")
+    raise_window("Feedback Settings")
+    spin = wait_for("the SLA field", lambda: next(
+        (n for w in app.children if (w.name or "") == "Feedback Settings"
+         for n in w.findChildren(lambda n: (n.name or "") in ("Answer within (hours)",
+                                                              "Answer within (hours) Answer within (hours)")
+                                 and n.roleName in ("spin button", "text"), showingOnly=False)), None), 30)
+    log("settings field", spin.roleName, spin.text if hasattr(spin, "text") else "")
+    focus(spin, "Answer within (hours)")
+    rawinput.keyCombo("<Control>a")
+    rawinput.typeText("48")
+    rawinput.pressKey("Tab")
+    screenshot("settings")
+
+    def sla_row():
+        con = sqlite3.connect(db_path)
+        try:
+            return con.execute("SELECT value FROM feedback_setting WHERE id = 'feedback_setting.sla_hours'").fetchone()
+        finally:
+            con.close()
+    wait_for("the SLA setting in the local database", lambda: sla_row() == ("48",), 20)
     log("PASS")
 
 

@@ -252,8 +252,20 @@ test_reload_after_save (Fixture       *f,
   /* Other entities do not disturb the list. */
   sp_local_store_emit_changed (f->store, "conflict");
   g_assert_cmpuint (ic.n_signals, ==, 3);
+  /* Nor does a sync that wrote nothing of this table (the selection in
+   * the view stays); one that did reloads. */
+  sp_local_store_emit_changed (f->store, NULL);
+  g_assert_cmpuint (ic.n_signals, ==, 3);
+  {
+    g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_free);
+
+    g_ptr_array_add (page, pulled ("s7", 7, "Gewerbe anmelden", NULL));
+    g_assert_true (sp_local_store_apply_pulled (f->store, page, "v1.7", &error));
+    g_assert_no_error (error);
+  }
   sp_local_store_emit_changed (f->store, NULL);
   g_assert_cmpuint (ic.n_signals, ==, 4);
+  g_assert_cmpuint (n_items (model), ==, 6);
 }
 
 static void
