@@ -420,6 +420,13 @@ JsonArray   *sp_storage_feedback_stats     (SpStorage          *self,
 GPtrArray   *sp_storage_feedback_expired_contacts (SpStorage   *self,
                                                    const char  *created_before,
                                                    GError     **error);
+/* The feedback with @ticket that may still get its citizen's follow-up
+ * text: created at or after @created_after, still "new", without text and
+ * not from Open311. An array of 0 or 1 upserts as above. */
+GPtrArray   *sp_storage_feedback_followup_ref (SpStorage       *self,
+                                               const char      *ticket,
+                                               const char      *created_after,
+                                               GError         **error);
 
 /* -- surveys (sync-server/surveys/) ---------------------------------------- */
 

@@ -186,6 +186,39 @@ sp_feedback_store_expire_contacts (SpStorage  *storage,
   return rows->len;
 }
 
+gboolean
+sp_feedback_store_add_text (SpStorage   *storage,
+                            const char  *ticket,
+                            const char  *text,
+                            GDateTime   *now,
+                            GError     **error)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GDateTime) cutoff = NULL;
+  g_autofree char *after = NULL;
+  SpChange *change;
+
+  g_return_val_if_fail (storage != NULL, FALSE);
+  g_return_val_if_fail (ticket != NULL, FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (now != NULL, FALSE);
+
+  cutoff = g_date_time_add_minutes (now, -SP_FEEDBACK_FOLLOWUP_MINUTES);
+  after = sp_feedback_format_time (cutoff);
+  if (!(rows = sp_storage_feedback_followup_ref (storage, ticket, after, error)))
+    return FALSE;
+  if (rows->len == 0)
+    {
+      g_set_error_literal (error, SP_ERROR, SP_ERROR_NOT_FOUND,
+                           "No recent feedback without text has this ticket");
+      return FALSE;
+    }
+
+  change = g_ptr_array_index (rows, 0);
+  json_object_set_string_member (change->fields, "text", text);
+  return sp_storage_push_as_server (storage, rows, error);
+}
+
 void
 sp_feedback_json_set_text (JsonObject *object,
                            const char *name,

@@ -43,6 +43,18 @@ gint64    sp_feedback_store_expire_contacts (SpStorage              *storage,
                                              GDateTime              *now,
                                              GError                **error);
 
+/* Minutes after sending a rating alone ("War das hilfreich?") in which the
+ * citizen may add a few words to the same feedback. */
+#define SP_FEEDBACK_FOLLOWUP_MINUTES 60
+/* Makes @text (validated) the text of the feedback with @ticket if it was
+ * created at most SP_FEEDBACK_FOLLOWUP_MINUTES before @now, is still new
+ * and has no text yet, so that a rating and the words that follow it are
+ * one feedback, counted once. SP_ERROR_NOT_FOUND otherwise. */
+gboolean  sp_feedback_store_add_text        (SpStorage              *storage,
+                                             const char             *ticket,
+                                             const char             *text,
+                                             GDateTime              *now,
+                                             GError                **error);
 /* Sets member @name of @object to @value, or to null when @value is NULL
  * or empty (public views show "no reply" as null). */
 void      sp_feedback_json_set_text         (JsonObject             *object,

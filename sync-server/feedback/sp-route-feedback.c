@@ -19,6 +19,7 @@
 
 #define FEEDBACK_PATH        "/api/v1/feedback"
 #define STATS_NAME           "stats"
+#define FOLLOWUP_SUFFIX      "/text"
 #define ROUTE_KEY            "sp-route-feedback"
 #define EDITOR_ROLES         "editor,admin"
 
@@ -132,6 +133,45 @@ ticket_work (SpServer     *server,
   sp_feedback_json_set_text (o, "service_id", json_object_get_string_member (row, "service_id"));
   json_object_set_member (o, "service_name",
                           json_node_copy (json_object_get_member (row, "service_name")));
+  return sp_json_object_node (o);
+}
+
+/* -- POST /api/v1/feedback/TICKET/text ----------------------------------------------- */
+
+/* A few words after a rating sent alone: {"text"}, validated like the text
+ * of new feedback. */
+static JsonNode *
+followup_work (SpServer     *server,
+               SpPrincipal  *principal,
+               JsonNode     *body,
+               GHashTable   *query,
+               guint        *status,
+               GError      **error)
+{
+  g_autofree char *ticket = sp_feedback_ticket_normalize (g_hash_table_lookup (query, "ticket"));
+  g_autoptr(JsonObject) only_text = json_object_new ();
+  g_autoptr(SpFeedbackInput) input = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) local_error = NULL;
+  const char *field = NULL;
+  JsonObject *o;
+
+  if (JSON_NODE_HOLDS_OBJECT (body) && json_object_has_member (json_node_get_object (body), "text"))
+    json_object_set_member (only_text, "text",
+                            json_node_copy (json_object_get_member (json_node_get_object (body), "text")));
+  if (!(input = sp_feedback_input_from_json (only_text, &field, &local_error)))
+    return invalid_node (status, field, local_error->message);
+
+  if (ticket == NULL)
+    {
+      g_set_error_literal (error, SP_ERROR, SP_ERROR_NOT_FOUND, "No feedback with this ticket");
+      return NULL;
+    }
+  if (!sp_feedback_store_add_text (sp_server_get_storage (server), ticket, input->text, now, error))
+    return NULL;
+
+  o = json_object_new ();
+  json_object_set_string_member (o, "ticket", ticket);
   return sp_json_object_node (o);
 }
 
@@ -413,6 +453,20 @@ feedback_handler (SoupServer        *soup,
           return;
         }
       sp_server_defer (server, msg, principal, NULL, query, stats_work);
+      return;
+    }
+
+  if (g_str_has_suffix (rest, FOLLOWUP_SUFFIX) && strchr (rest, '/') == rest + strlen (rest) - strlen (FOLLOWUP_SUFFIX))
+    {
+      g_autofree char *ticket = g_strndup (rest, strlen (rest) - strlen (FOLLOWUP_SUFFIX));
+      g_autoptr(GHashTable) q = single_query ("ticket", ticket);
+      JsonNode *body;
+
+      if (!_sp_server_require_method (msg, "POST", "POST, OPTIONS") ||
+          !_sp_server_rate_limit (server, msg, RATE_BUCKET) ||
+          !(body = _sp_server_require_json_body (msg, MAX_PUBLIC_BODY)))
+        return;
+      sp_server_defer (server, msg, NULL, body, q, followup_work);
       return;
     }
 

@@ -277,39 +277,72 @@ add_row_ref (sqlite3_stmt *stmt,
   g_ptr_array_add (user_data, change);
 }
 
-GPtrArray *
-sp_storage_feedback_expired_contacts (SpStorage   *self,
-                                      const char  *created_before,
-                                      GError     **error)
+/* Upserts without fields (id and base_version) of the rows @sql selects
+ * as (entity, id, version), with @params bound as ?1, ?2, ... */
+static GPtrArray *
+row_refs (SpStorage           *self,
+          const char          *sql,
+          const char * const  *params,
+          GError             **error)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_free);
   sqlite3_stmt *stmt;
   gboolean ok;
   SpDb *db;
 
-  g_return_val_if_fail (self != NULL, NULL);
-  g_return_val_if_fail (created_before != NULL, NULL);
-
   db = _sp_storage_sqlite_lock (self, FALSE);
-  if (!(stmt = sp_db_prepare (db,
-                              "SELECT 'feedback', id, version FROM feedback "
-                              "WHERE created < ?1 AND deleted = 0 AND contact IS NOT NULL AND contact != '' "
-                              "UNION ALL "
-                              "SELECT 'conflict', c.id, c.version FROM conflict c "
-                              "  JOIN feedback f ON f.id = c.row_id "
-                              "WHERE c.entity = 'feedback' AND c.field = 'contact' AND c.deleted = 0 "
-                              "  AND f.created < ?1 "
-                              "  AND (coalesce(c.lost_value, '\"\"') NOT IN ('\"\"', 'null') "
-                              "    OR coalesce(c.kept_value, '\"\"') NOT IN ('\"\"', 'null'))",
-                              error)))
+  if (!(stmt = sp_db_prepare (db, sql, error)))
     {
       _sp_storage_sqlite_unlock (self, FALSE);
       return NULL;
     }
-  sqlite3_bind_text (stmt, 1, created_before, -1, SQLITE_TRANSIENT);
+  for (guint i = 0; params[i] != NULL; i++)
+    sqlite3_bind_text (stmt, i + 1, params[i], -1, SQLITE_TRANSIENT);
 
   ok = _sp_storage_sqlite_each_row (db, stmt, add_row_ref, rows, error);
   _sp_storage_sqlite_unlock (self, FALSE);
 
   return ok ? g_steal_pointer (&rows) : NULL;
+}
+
+GPtrArray *
+sp_storage_feedback_expired_contacts (SpStorage   *self,
+                                      const char  *created_before,
+                                      GError     **error)
+{
+  const char * const params[] = { created_before, NULL };
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (created_before != NULL, NULL);
+
+  return row_refs (self,
+                   "SELECT 'feedback', id, version FROM feedback "
+                   "WHERE created < ?1 AND deleted = 0 AND contact IS NOT NULL AND contact != '' "
+                   "UNION ALL "
+                   "SELECT 'conflict', c.id, c.version FROM conflict c "
+                   "  JOIN feedback f ON f.id = c.row_id "
+                   "WHERE c.entity = 'feedback' AND c.field = 'contact' AND c.deleted = 0 "
+                   "  AND f.created < ?1 "
+                   "  AND (coalesce(c.lost_value, '\"\"') NOT IN ('\"\"', 'null') "
+                   "    OR coalesce(c.kept_value, '\"\"') NOT IN ('\"\"', 'null'))",
+                   params, error);
+}
+
+GPtrArray *
+sp_storage_feedback_followup_ref (SpStorage   *self,
+                                  const char  *ticket,
+                                  const char  *created_after,
+                                  GError     **error)
+{
+  const char * const params[] = { ticket, created_after, NULL };
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (ticket != NULL, NULL);
+  g_return_val_if_fail (created_after != NULL, NULL);
+
+  return row_refs (self,
+                   "SELECT 'feedback', id, version FROM feedback "
+                   "WHERE ticket = ?1 AND created >= ?2 AND deleted = 0 AND state = 'new' "
+                   "  AND coalesce(text, '') = '' AND channel != 'open311'",
+                   params, error);
 }

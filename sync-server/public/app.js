@@ -441,24 +441,25 @@ function feedbackBody(service, rating, message) {
 
 /**
  * Yes (rating 5) or No (rating 1) is sent at once; then the citizen may
- * add a few words, sent as a second feedback with the same rating.
+ * add a few words, which become the text of that same feedback (its
+ * ticket's follow-up), so each answer is counted once.
  */
 function helpfulBox(service) {
   const status = h("p", { class: "helpful__status", role: "status" });
   const error = h("p", { class: "notice notice--error", role: "alert", hidden: true });
   const box = h("section", { class: "helpful", "aria-labelledby": "h-helpful" });
-  let rating = 0;
+  let ticket = "";
 
-  async function send(button, value, message) {
+  async function send(button, path, body, okStatus) {
     button.disabled = true;
     error.hidden = true;
-    const result = await callApi("/api/v1/feedback", { method: "POST", body: feedbackBody(service, value, message) });
+    const result = await callApi(path, { method: "POST", body });
     button.disabled = false;
-    if (result.status === 201)
-      return true;
+    if (result.status === okStatus)
+      return result;
     error.textContent = problemText(result);
     error.hidden = false;
-    return false;
+    return null;
   }
 
   const yes = h("button", { type: "button", class: "button--secondary", "aria-describedby": "h-helpful",
@@ -470,9 +471,10 @@ function helpfulBox(service) {
     h("a", { href: `/feedback/?service=${encodeURIComponent(service.id)}` }, "Ausführliche Rückmeldung geben"));
 
   async function answer(button, value) {
-    if (!(await send(button, value, "")))
+    const result = await send(button, "/api/v1/feedback", feedbackBody(service, value, ""), 201);
+    if (!result)
       return;
-    rating = value;
+    ticket = result.json.ticket;
     label.textContent = value === 1 ? "Was hat Ihnen gefehlt? (freiwillig)" : "Möchten Sie uns noch etwas mitteilen? (freiwillig)";
     buttons.remove();
     more.remove();
@@ -495,7 +497,8 @@ function helpfulBox(service) {
                                   textarea.focus();
                                   return;
                                 }
-                                if (!(await send(submit, rating, message)))
+                                if (!(await send(submit, `/api/v1/feedback/${encodeURIComponent(ticket)}/text`,
+                                                 { text: message }, 200)))
                                   return;
                                 details.remove();
                                 status.textContent = "Danke! Ihre Nachricht ist angekommen.";

@@ -164,6 +164,56 @@ test_rating_only_and_general (void)
   g_assert_true (json_object_get_null_member (json_node_get_object (node), "service_name"));
 }
 
+/* POST /api/v1/feedback/TICKET/text from @from; asserts @status. */
+static void
+post_followup (const char *from,
+               const char *ticket,
+               const char *json,
+               guint       status)
+{
+  SpTestResponse r = { 0 };
+  g_autofree char *path = g_strconcat ("/api/v1/feedback/", ticket, "/text", NULL);
+
+  sp_test_citizen_request (fx.server->base_url, from, "POST", path, NULL,
+                           "application/json", json, NULL, &r);
+  if (r.status != status)
+    g_error ("POST %s %s: expected %u, got %u: %s", path, json, status, r.status, r.body);
+  sp_test_response_clear (&r);
+}
+
+/* "War das hilfreich?": the rating goes at once, the words that follow
+ * become the text of the same feedback (counted once), only while it is
+ * new, once, and never for a feedback that has a text already. */
+static void
+test_followup_text (void)
+{
+  g_autofree char *thumbs = g_strdup_printf ("{\"service_id\":\"%s\",\"rating\":1}", fx.service);
+  g_autoptr(JsonObject) rated = post_feedback ("127.0.0.15", thumbs, 201);
+  g_autoptr(JsonObject) worded = post_feedback ("127.0.0.15", "{\"text\":\"Schon geschrieben\"}", 201);
+  const char *ticket = json_object_get_string_member (rated, "ticket");
+  g_autoptr(GHashTable) rows = NULL;
+  guint before = count_feedback ();
+  JsonObject *staff;
+
+  post_followup ("127.0.0.15", ticket, "{\"text\":\"   \"}", 400);
+  post_followup ("127.0.0.15", ticket, "{\"text\":7}", 400);
+  post_followup ("127.0.0.15", ticket, "{}", 400);
+  post_followup ("127.0.0.15", "FB-0000-0000-0000", "{\"text\":\"Wer bin ich?\"}", 404);
+  post_followup ("127.0.0.15", json_object_get_string_member (worded, "ticket"),
+                 "{\"text\":\"Überschreiben?\"}", 404);
+
+  post_followup ("127.0.0.15", ticket, "{\"text\":\"Die Gebühr fehlt. <b>x</b>\"}", 200);
+  /* Once only: the text is there now. */
+  post_followup ("127.0.0.15", ticket, "{\"text\":\"Noch etwas\"}", 404);
+
+  g_assert_cmpuint (count_feedback (), ==, before);
+  rows = sp_test_staff_rows (fx.server->base_url, fx.editor, "feedback");
+  staff = sp_test_staff_feedback (rows, ticket);
+  g_assert_cmpstr (json_object_get_string_member (staff, "text"), ==, "Die Gebühr fehlt. <b>x</b>");
+  g_assert_cmpint (json_object_get_int_member (staff, "rating"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (staff, "state"), ==, "new");
+}
+
 static void
 test_hostile_input (void)
 {
@@ -581,6 +631,7 @@ main (int    argc,
 
   g_test_add_func ("/feedback-api/create-and-lookup", test_create_and_lookup);
   g_test_add_func ("/feedback-api/rating-only-and-general", test_rating_only_and_general);
+  g_test_add_func ("/feedback-api/followup-text", test_followup_text);
   g_test_add_func ("/feedback-api/hostile-input", test_hostile_input);
   g_test_add_func ("/feedback-api/script-stored-verbatim", test_script_stored_verbatim);
   g_test_add_func ("/feedback-api/staff-reply-and-spam", test_staff_reply_and_spam);

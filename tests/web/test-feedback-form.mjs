@@ -166,7 +166,7 @@ test("a service withdrawn while the form is open: the server's 400 at the servic
   await context.close();
 });
 
-test("War das hilfreich? on a service page: No, then a few words, both sent with rating 1 on channel web", async () => {
+test("War das hilfreich? on a service page: No at once, then a few words as the text of the same feedback", async () => {
   const { context, page, errors, requests } = await newPage(t.browser, { colorScheme: "dark" });
   await page.goto(`${t.base}/#/service/${encodeURIComponent(service.id)}`);
   await page.waitForSelector(".helpful");
@@ -187,10 +187,15 @@ test("War das hilfreich? on a service page: No, then a few words, both sent with
   const sent = sentFeedback(requests);
   assert.deepEqual(sent, [
     { service_id: service.id, rating: 1, text: "", channel: "web", website: "" },
-    { service_id: service.id, rating: 1, text: words, channel: "web", website: "" },
   ]);
+  const followups = requests.filter((r) => r.method === "POST" && /\/api\/v1\/feedback\/[^/]+\/text$/.test(r.url));
+  assert.equal(followups.length, 1, "the words went to the same ticket");
+  assert.deepEqual(JSON.parse(followups[0].body), { text: words });
   const stored = (await t.pull("feedback")).filter((f) => f.service_id === service.id && f.rating === 1 && f.channel === "web");
-  assert.ok(stored.some((f) => f.text === words), "the words reached the editors as typed");
+  const mine = stored.filter((f) => f.text === words);
+  assert.equal(mine.length, 1, "the words reached the editors as typed");
+  assert.ok(followups[0].url.endsWith(`/api/v1/feedback/${encodeURIComponent(mine[0].ticket)}/text`),
+            "one feedback: the rating and its words");
   await expectCleanPage(page, context, errors, "the helpful box");
   await context.close();
 });
