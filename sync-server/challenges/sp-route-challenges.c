@@ -11,6 +11,7 @@
 #include "sp-bot-cors.h"
 #include "sp-entity.h"
 #include "sp-error.h"
+#include "sp-json-util.h"
 #include "sp-server-private.h"
 
 #define CHALLENGES_PATH      "/api/v1/challenges"
@@ -60,15 +61,6 @@ today (void)
   return format_now ("%Y-%m-%d");
 }
 
-static JsonNode *
-take_object (JsonObject *object)
-{
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-
-  json_node_take_object (node, object);
-  return node;
-}
-
 /* An error answer with @status; @field (may be NULL) names the member. */
 static JsonNode *
 refuse (guint      *status,
@@ -77,14 +69,11 @@ refuse (guint      *status,
         const char *field,
         const char *message)
 {
-  JsonObject *o = json_object_new ();
+  JsonNode *node = _sp_server_error_node (status, code, slug, message);
 
-  json_object_set_string_member (o, "error", slug);
   if (field != NULL)
-    json_object_set_string_member (o, "field", field);
-  json_object_set_string_member (o, "message", message);
-  *status = code;
-  return take_object (o);
+    json_object_set_string_member (json_node_get_object (node), "field", field);
+  return node;
 }
 
 /* -- reading -------------------------------------------------------------------- */
@@ -272,7 +261,7 @@ submit_work (SpServer     *server,
   answer = json_object_new ();
   json_object_set_string_member (answer, "id", id);
   *status = SOUP_STATUS_CREATED;
-  return take_object (answer);
+  return sp_json_object_node (answer);
 }
 
 /* -- retention ------------------------------------------------------------------- */
