@@ -703,26 +703,36 @@ render_step (SpSurveyPreview *self)
 static gboolean
 check_page (SpSurveyPreview *self)
 {
-  g_autoptr(JsonNode) copy = json_node_copy (self->definitions[self->lang]);
-  JsonObject *def = json_node_get_object (copy);
-  JsonArray *qs = json_object_get_array_member (def, "questions");
+  JsonObject *full = definition (self);
+  JsonArray *qs = json_object_get_array_member (full, "questions");
+  g_autoptr(JsonObject) def = json_object_new ();
+  JsonArray *shown_qs = json_array_new ();
   g_autoptr(JsonObject) answers = json_object_new ();
   g_autofree char *question = NULL;
   g_autoptr(GError) error = NULL;
   QuestionView *view;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
 
-  /* Later pages are not answered yet. */
-  for (guint i = json_array_get_length (qs); i > 0; i--)
+  /* The definition up to this page (later pages are not answered yet);
+   * json_node_copy() would share the objects, so build a new one. */
+  json_object_iter_init (&iter, full);
+  while (json_object_iter_next (&iter, &name, &value))
+    if (!g_str_equal (name, "questions"))
+      json_object_set_member (def, name, json_node_ref (value));
+  for (guint i = 0; i < json_array_get_length (qs); i++)
     {
-      JsonObject *q = json_array_get_object_element (qs, i - 1);
+      JsonObject *q = json_array_get_object_element (qs, i);
+      const char *qid = sp_json_get_string (q, "id");
 
       if ((guint) sp_json_get_int_or (q, "page", 1) > self->step)
-        json_array_remove_element (qs, i - 1);
-      else if (json_object_has_member (self->answers, sp_json_get_string (q, "id")))
-        json_object_set_member (answers, sp_json_get_string (q, "id"),
-                                json_node_copy (json_object_get_member (self->answers,
-                                                                        sp_json_get_string (q, "id"))));
+        continue;
+      json_array_add_object_element (shown_qs, json_object_ref (q));
+      if (json_object_has_member (self->answers, qid))
+        json_object_set_member (answers, qid, json_node_copy (json_object_get_member (self->answers, qid)));
     }
+  json_object_set_array_member (def, "questions", shown_qs);
 
   if (sp_survey_check_answers (def, answers, &question, &error))
     return TRUE;

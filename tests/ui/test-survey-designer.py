@@ -92,6 +92,16 @@ def set_text(parent, name, text):
     return node
 
 
+def choose(parent, label):
+    """Picks the radio button @label of the preview."""
+    node = named(parent, ("radio button", "check box", "toggle button"), label, 10)
+    if "click" in node.actions:
+        node.doActionNamed("click")
+    else:
+        sp_uitest.click_at(node)
+    time.sleep(0.5)
+
+
 def add_question(app, page_number, type_label):
     """Adds a question through the page's "Add Question" menu."""
     def item():
@@ -165,7 +175,10 @@ def main():
     add_question(surveys, 1, "Single choice")
     set_text(surveys, "Q01: question (German)", Q1)
     set_text(surveys, "Q01: question (English)", "Did you visit the citizens' office this year?")
-    named(surveys, ("switch", "toggle button", "check box"), "Q01: required").doActionNamed("click")
+    required = named(surveys, ("switch", "toggle button", "check box"), "Q01: required")
+    sp_uitest.focus(required, "Q01: required")
+    rawinput.pressKey("space")
+    wait_for("Q01 to be required", lambda: labels(surveys, r"^Single choice · required$"), 10)
     add_option(surveys, "Q01", "option", "A1", "Ja")
     add_option(surveys, "Q01", "option", "A2", "Nein")
 
@@ -210,14 +223,17 @@ def main():
     assert not find_all(app, Q3, ("label",)), "the conditional question is hidden at first"
     press(app, "Weiter")  # nothing answered: the required question is pointed out
     wait_for("the required message", lambda: labels(app, r"(?i)required|answer"), 10)
-    find(app, "radio button", "Ja").doActionNamed("click")
+    choose(app, "Ja")
     find(app, "label", Q3, 10)
+    sp_uitest.raise_window("Preview")
     screenshot("preview")
-    find(app, "radio button", "Nein").doActionNamed("click")
+    choose(app, "Nein")
     wait_for("the conditional question to hide", lambda: not find_all(app, Q3, ("label",)), 10)
-    find(app, "radio button", "Ja").doActionNamed("click")
+    choose(app, "Ja")
     press(app, "Weiter")
-    find(app, "label", Q4, 10)
+    if not sp_uitest.wait_for_optional(lambda: find_all(app, Q4, ("label",)), 10):
+        log("shown labels:", [n.name for n in labels(app, ".")][-30:])
+    find(app, "label", Q4, 5)
     find(app, "label", "Seite 2 von 2", 5)
     rawinput.pressKey("Escape")
     wait_for("the preview to close", lambda: not find_all(app, "Seite 2 von 2", ("label",)), 10)
