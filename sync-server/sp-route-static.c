@@ -225,6 +225,56 @@ resolve_path (StaticRoute  *route,
   return g_steal_pointer (&real);
 }
 
+/* Short addresses that are easy to print or say, for pages that take
+ * their subject from the query: /surveys/ID and /challenges/ID (to
+ * "?id=ID"), /feedback/FB-... and /feedback/status (to the ticket status
+ * page). The request's own query is kept. NULL for other paths. */
+static char *
+short_link_target (const char *path,
+                   const char *query)
+{
+  static const char * const by_id[] = { "/surveys/", "/challenges/" };
+  g_autofree char *subject = NULL;
+  const char *target = NULL;
+  const char *key = NULL;
+  g_autofree char *escaped = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (by_id) && target == NULL; i++)
+    if (g_str_has_prefix (path, by_id[i]))
+      {
+        target = by_id[i];
+        key = "id";
+        subject = g_strdup (path + strlen (by_id[i]));
+      }
+  if (target == NULL && (strcmp (path, "/feedback/status") == 0 || strcmp (path, "/feedback/status/") == 0))
+    target = "/feedback/status.html";
+  else if (target == NULL && g_str_has_prefix (path, "/feedback/FB-"))
+    {
+      target = "/feedback/status.html";
+      key = "ticket";
+      subject = g_strdup (path + strlen ("/feedback/"));
+    }
+  if (target == NULL)
+    return NULL;
+
+  if (subject != NULL)
+    {
+      if (g_str_has_suffix (subject, "/"))
+        subject[strlen (subject) - 1] = '\0';
+      if (*subject == '\0' || strpbrk (subject, "/.") != NULL)
+        return NULL;
+      escaped = g_uri_escape_string (subject, NULL, FALSE);
+    }
+
+  return g_strconcat (target,
+                      escaped != NULL || (query != NULL && *query != '\0') ? "?" : "",
+                      escaped != NULL ? key : "", escaped != NULL ? "=" : "",
+                      escaped != NULL ? escaped : "",
+                      escaped != NULL && query != NULL && *query != '\0' ? "&" : "",
+                      query != NULL ? query : "",
+                      NULL);
+}
+
 static void
 static_handler (SoupServer        *soup,
                 SoupServerMessage *msg,
@@ -265,7 +315,13 @@ static_handler (SoupServer        *soup,
   file = resolve_path (route, path, &is_dir);
   if (file == NULL)
     {
-      reply_not_found (route, msg);
+      g_autofree char *location =
+        short_link_target (path, g_uri_get_query (soup_server_message_get_uri (msg)));
+
+      if (location != NULL)
+        soup_server_message_set_redirect (msg, SOUP_STATUS_FOUND, location);
+      else
+        reply_not_found (route, msg);
       return;
     }
 
@@ -273,9 +329,12 @@ static_handler (SoupServer        *soup,
     {
       if (!g_str_has_suffix (path, "/"))
         {
-          /* Relative links in the index page need the trailing slash. */
+          /* Relative links in the index page need the trailing slash; the
+           * query (e.g. a survey's id) stays. */
+          const char *dir_query = g_uri_get_query (soup_server_message_get_uri (msg));
           g_autofree char *escaped = g_uri_escape_string (path, "/", FALSE);
-          g_autofree char *location = g_strconcat (escaped, "/", NULL);
+          g_autofree char *location = g_strconcat (escaped, "/", dir_query ? "?" : "",
+                                                   dir_query ? dir_query : "", NULL);
 
           soup_server_message_set_redirect (msg, SOUP_STATUS_MOVED_PERMANENTLY, location);
           return;

@@ -12,7 +12,7 @@
  * Bump VERSION whenever the shell's file list changes.
  */
 
-const VERSION = "v3";
+const VERSION = "v4";
 const PREFIX = "stadtpult-";
 const SHELL_CACHE = `${PREFIX}shell-${VERSION}`;
 const DATA_CACHE = `${PREFIX}data-${VERSION}`;
@@ -30,7 +30,6 @@ const SHELL = [
   "/bot/widget.js",
   "/bot/widget.css",
   "/404.html",
-  "/short-links.js",
   "/feedback/",
   "/feedback/feedback.js",
   "/feedback/status.html",
