@@ -103,7 +103,7 @@ bind_row (gpointer     page,
     {
       gboolean waiting = *opens && g_strcmp0 (opens, self->today) > 0;
 
-      badge = waiting ? _("Scheduled") : _("Open");
+      badge = waiting ? _("Scheduled") : C_("survey state", "Open");
       badge_class = "success";
       tooltip = waiting ? _("Published; opens later") : _("Citizens can answer now");
     }
