@@ -578,8 +578,10 @@ sp_feedback_detail_init (SpFeedbackDetail *self)
   self->org_units = gtk_list_store_new (1, G_TYPE_STRING);
   gtk_entry_completion_set_model (completion, GTK_TREE_MODEL (self->org_units));
   gtk_entry_completion_set_text_column (completion, 0);
-  gtk_entry_completion_set_inline_completion (completion, TRUE);
-  gtk_entry_completion_set_popup_single_match (completion, FALSE);
+  /* Suggestions in a pop-up only: inline completion would select text
+   * that the next typed letter replaces. */
+  gtk_entry_completion_set_inline_completion (completion, FALSE);
+  gtk_entry_completion_set_popup_single_match (completion, TRUE);
   gtk_entry_set_completion (self->org_unit_entry, completion);
 
   self->sla_source = g_timeout_add_seconds (SLA_REFRESH_S, sla_tick, self);
