@@ -160,7 +160,7 @@ load_services (SpFeedbackOverview *self,
     gtk_grid_remove (self->table, child);
   add_cell (self, _("Service"), 0, 0, TRUE);
   add_cell (self, _("Total"), 1, 0, TRUE);
-  add_cell (self, _("Open"), 2, 0, TRUE);
+  add_cell (self, C_("feedback count", "Open"), 2, 0, TRUE);
   add_cell (self, _("Overdue"), 3, 0, TRUE);
   add_cell (self, _("Average rating"), 4, 0, TRUE);
 
