@@ -261,7 +261,7 @@ short_link_target (const char *path,
     {
       if (g_str_has_suffix (subject, "/"))
         subject[strlen (subject) - 1] = '\0';
-      if (*subject == '\0' || strpbrk (subject, "/.") != NULL)
+      if (*subject == '\0' || *subject == '.' || strchr (subject, '/') != NULL)
         return NULL;
       escaped = g_uri_escape_string (subject, NULL, FALSE);
     }

@@ -771,6 +771,59 @@ test_static (void)
   }
 }
 
+/* Status and Location of GET @path, without following a redirect. */
+static guint
+redirect_of (const char  *path,
+             char       **location)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (server->base_url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  *location = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                      "Location"));
+  return soup_message_get_status (msg);
+}
+
+/* Short addresses for posters and the phone lead to the pages that take
+ * their subject from the query, keeping the query; nothing else does. */
+static void
+test_short_links (void)
+{
+  const struct { const char *path; guint status; const char *location; } cases[] = {
+    { "/surveys/demo.survey.online", 302, "/surveys/?id=demo.survey.online" },
+    { "/surveys/3f1c?lang=en", 302, "/surveys/?id=3f1c&lang=en" },
+    { "/challenges/9d12/", 302, "/challenges/?id=9d12" },
+    { "/feedback/FB-ABCD-EFGH-JKMN", 302, "/feedback/status.html?ticket=FB-ABCD-EFGH-JKMN" },
+    { "/feedback/status?ticket=FB-1", 302, "/feedback/status.html?ticket=FB-1" },
+    { "/surveys?id=x", 301, "/surveys/?id=x" },
+    { "/surveys/.hidden", 404, NULL },
+    { "/surveys/a/b", 404, NULL },
+    { "/kita/a", 404, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *location = NULL;
+      g_autofree char *expected = NULL;
+      guint status = redirect_of (cases[i].path, &location);
+
+      if (status != cases[i].status)
+        g_error ("GET %s: expected %u, got %u", cases[i].path, cases[i].status, status);
+      if (cases[i].location == NULL)
+        continue;
+      /* libsoup makes the Location absolute. */
+      expected = g_strconcat (server->base_url, cases[i].location, NULL);
+      if (g_strcmp0 (location, expected) != 0 && g_strcmp0 (location, cases[i].location) != 0)
+        g_error ("GET %s: expected Location %s, got %s", cases[i].path, cases[i].location, location);
+    }
+}
+
 static void
 test_traversal (void)
 {
@@ -1140,6 +1193,7 @@ main (int    argc,
   g_test_add_func ("/server-api/services", test_services);
   g_test_add_func ("/server-api/services-follow-edits", test_services_follow_edits);
   g_test_add_func ("/server-api/static", test_static);
+  g_test_add_func ("/server-api/short-links", test_short_links);
   g_test_add_func ("/server-api/traversal", test_traversal);
   g_test_add_func ("/server-api/oversize", test_oversize);
   g_test_add_func ("/server-api/no-connection-leak", test_no_connection_leak);
