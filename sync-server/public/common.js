@@ -203,6 +203,23 @@ export function showErrorSummary(box, heading, problems) {
   box.querySelector("h2").focus();
 }
 
+const CHECK_HEADING = ["Bitte prüfen Sie Ihre Angabe", "Bitte prüfen Sie Ihre Angaben"];
+
+/**
+ * Reports @problems ({ message, target?, controls?, short? }): each one
+ * with a target gets its message (or the shorter @short) below that field
+ * and marks @controls (default: the target) invalid; the summary @box
+ * lists them all under @heading (a string, or [one, many] chosen by the
+ * number of problems) and takes the focus.
+ */
+export function reportProblems(box, problems, heading = CHECK_HEADING) {
+  for (const p of problems)
+    if (p.target)
+      setFieldError(p.target, p.short || p.message, p.controls || p.target);
+  showErrorSummary(box, typeof heading === "string" ? heading : heading[problems.length === 1 ? 0 : 1],
+                   problems.map(({ message, target }) => ({ message, target })));
+}
+
 /** Focuses a field, or the first control of a group (fieldset). */
 export function focusField(target) {
   const control = target.matches("input, select, textarea, button")

@@ -10,7 +10,7 @@
  * with http(s).
  */
 
-import { h, text, safeUrl, callApi, problemText, setFieldError, showErrorSummary, characterCounter,
+import { h, text, safeUrl, callApi, problemText, setFieldError, reportProblems, characterCounter,
          formatDay, today, setTitle, siteFrame } from "/common.js";
 
 siteFrame("/challenges/", "Es werden keine IP-Adressen gespeichert.");
@@ -238,13 +238,8 @@ function solutionForm(c) {
     contact: [form.querySelector("#field-sol-contact"), contact],
     consent: [form.querySelector("#field-sol-consent"), consent],
   };
-  const show = (problems, heading) => {
-    for (const p of problems)
-      if (fields[p.name])
-        setFieldError(fields[p.name][0], p.message, fields[p.name][1]);
-    showErrorSummary(summary, heading || (problems.length === 1 ? "Bitte prüfen Sie Ihre Angabe" : "Bitte prüfen Sie Ihre Angaben"),
-                     problems.map((p) => ({ message: p.message, target: fields[p.name] ? fields[p.name][0] : null })));
-  };
+  const show = (problems, heading) => reportProblems(summary, problems.map(({ name, message }) =>
+    ({ message, target: fields[name] ? fields[name][0] : null, controls: fields[name] ? fields[name][1] : null })), heading);
 
   form.addEventListener("submit", async (e) => {
     e.preventDefault();

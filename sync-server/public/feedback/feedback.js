@@ -7,7 +7,7 @@
  * page; errors from the server are shown at the fields they name.
  */
 
-import { h, text, callApi, problemText, setFieldError, showErrorSummary, characterCounter, siteFrame } from "/common.js";
+import { h, text, callApi, problemText, setFieldError, showErrorSummary, reportProblems, characterCounter, siteFrame } from "/common.js";
 
 siteFrame("/feedback/", "Es werden keine IP-Adressen gespeichert.");
 
@@ -63,10 +63,7 @@ function check() {
 }
 
 function showProblems(problems) {
-  for (const p of problems)
-    setFieldError(groups[p.name], p.message, controlsOf(p.name));
-  showErrorSummary(summary, problems.length === 1 ? "Bitte prüfen Sie Ihre Angabe" : "Bitte prüfen Sie Ihre Angaben",
-                   problems.map((p) => ({ message: p.message, target: groups[p.name] })));
+  reportProblems(summary, problems.map((p) => ({ message: p.message, target: groups[p.name], controls: controlsOf(p.name) })));
 }
 
 /* German words for the server's (English) 400 answers, by the field it names. */
@@ -118,7 +115,7 @@ async function onSubmit(event) {
     const message = result.status === 400
       ? (json.error === "rejected" ? "Die Rückmeldung wurde abgelehnt." : "Die Rückmeldung wurde nicht angenommen. Bitte prüfen Sie Ihre Angaben.")
       : problemText(result);
-    showErrorSummary(summary, "Die Rückmeldung wurde nicht gesendet", [{ message }]);
+    reportProblems(summary, [{ message }], "Die Rückmeldung wurde nicht gesendet");
   }
 }
 

@@ -12,7 +12,7 @@
  * (and the access code, if the survey needs one) is sent.
  */
 
-import { h, text, callApi, problemText, setFieldError, showErrorSummary, focusField,
+import { h, text, callApi, problemText, setFieldError, reportProblems, focusField,
          characterCounter, formatDay, siteFrame } from "/common.js";
 
 const UI = {
@@ -584,26 +584,21 @@ function checkPage(page) {
   const problems = [];
   clearAllErrors();
   if (codeInput && (page === null || page === pages[0]) && !codeInput.value.trim())
-    problems.push({ el: codeField, controls: codeInput, message: t().errCode });
+    problems.push({ target: codeField, controls: codeInput, message: t().errCode });
   for (const it of items) {
     if ((page !== null && it.page !== page) || !isVisible(it, answers))
       continue;
     const message = problemOf(it, answers[it.q.id]);
     if (message)
-      problems.push({ el: it.el, controls: it.controls, message: `${labelText(it.q)}: ${message}`, short: message });
+      problems.push({ target: it.el, controls: it.controls, message: `${labelText(it.q)}: ${message}`, short: message });
   }
-  reportProblems(problems);
+  report(problems);
   return problems.length === 0;
 }
 
-function reportProblems(problems, heading) {
+function report(problems, heading) {
   const ui = t();
-  for (const p of problems)
-    if (p.el)
-      setFieldError(p.el, p.short || p.message, p.controls);
-  showErrorSummary(document.getElementById("error-summary"),
-                   heading || (problems.length === 1 ? ui.checkOne : ui.checkMany),
-                   problems.map((p) => ({ message: p.message, target: p.el })));
+  reportProblems(document.getElementById("error-summary"), problems, heading || [ui.checkOne, ui.checkMany]);
   postHeight();
 }
 
@@ -703,7 +698,7 @@ async function submit(event) {
   if (result.status === 403 && codeInput) {
     goToPage(pages[0], false);
     const msg = json.error === "code_used" ? ui.errCodeUsed : codeInput.value.trim() ? ui.errCodeWrong : ui.errCode;
-    reportProblems([{ el: codeField, controls: codeInput, message: msg }], ui.notSent);
+    report([{ target: codeField, controls: codeInput, message: msg }], ui.notSent);
     return;
   }
   const it = result.status === 400 && typeof json.question === "string" ? itemById(json.question) : null;
@@ -713,11 +708,11 @@ async function submit(event) {
     const short = problemOf(it, value) || (value === undefined && it.q.required ? ui.errMissing : "") ||
                   (lang === "en" ? message : ui.errServer);
     goToPage(it.page, false);
-    reportProblems([{ el: it.el, controls: it.controls, message: `${labelText(it.q)}: ${short}`, short }], ui.notSent);
+    report([{ target: it.el, controls: it.controls, message: `${labelText(it.q)}: ${short}`, short }], ui.notSent);
     focusField(it.el);   /* straight to the answer the server named; the summary is announced */
     return;
   }
-  reportProblems([{ el: null, controls: [], message }], ui.notSent);
+  report([{ target: null, controls: [], message }], ui.notSent);
 }
 
 function showThanks() {
