@@ -92,6 +92,12 @@ export async function tabTo(page, selector, max = 80) {
   assert.fail(`${selector} cannot be reached with the Tab key`);
 }
 
+/** Tabs to the element matching @selector, then presses @key there. */
+export async function pressAt(page, selector, key) {
+  await tabTo(page, selector);
+  await page.keyboard.press(key);
+}
+
 /** Presses Tab through the whole page; returns the ids (or tag names) that got the focus, in order. */
 export async function tabOrder(page, max = 120) {
   await page.evaluate(() => document.activeElement?.blur());

@@ -14,7 +14,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { expectNoAxeViolations } from "./web-helpers.mjs";
-import { XSS, startCitizenTest, newPage, tabTo, focusedId, expectCleanPage, day } from "./citizen-helpers.mjs";
+import { XSS, startCitizenTest, newPage, tabTo, pressAt, focusedId, expectCleanPage, day } from "./citizen-helpers.mjs";
 
 const OPEN = "webtest.challenge.open";
 const LATE = "webtest.challenge.late";
@@ -53,8 +53,7 @@ after(async () => {
 test("list and detail: open and closed challenges, texts as text, links only http(s), no team contact", async () => {
   const { context, page, errors } = await newPage(t.browser, { width: 390, height: 844 });
   await page.goto(`${t.base}/`);
-  await tabTo(page, "a[href='/challenges/']");
-  await page.keyboard.press("Enter");
+  await pressAt(page, "a[href='/challenges/']", "Enter");
   await page.waitForSelector("#open-challenges");
   assert.match(await page.textContent("#open-challenges"), /Parkhausbelegung als offene Daten/);
   assert.match(await page.textContent("#open-challenges"), /Barrierefreie Wege <script>/);
@@ -62,8 +61,7 @@ test("list and detail: open and closed challenges, texts as text, links only htt
   assert.match(await page.textContent("#closed-challenges"), /Gießkarte für Stadtbäume/);
   await expectNoAxeViolations(page, "the list of challenges, phone width");
 
-  await tabTo(page, `a[href='/challenges/?id=${OPEN}']`);
-  await page.keyboard.press("Enter");
+  await pressAt(page, `a[href='/challenges/?id=${OPEN}']`, "Enter");
   await page.waitForSelector("#solution-form");
   assert.equal(await page.textContent("#challenge-title"), `Barrierefreie Wege ${XSS}`);
   assert.equal(await page.textContent("#h-problem + p"), `Rollstuhlgerechte Wege fehlen.\nZweite Zeile ${XSS}`);
@@ -89,8 +87,7 @@ test("the solution form with the keyboard only: errors, consent, sent to the edi
   await page.waitForSelector("#solution-form");
   await expectNoAxeViolations(page, "the empty solution form");
 
-  await tabTo(page, "#sol-submit");
-  await page.keyboard.press("Enter");
+  await pressAt(page, "#sol-submit", "Enter");
   await page.waitForSelector("#error-summary:not([hidden])");
   const problems = await page.$$eval("#error-summary li", (els) => els.map((e) => e.textContent));
   assert.equal(problems.length, 3, problems.join(" | "));
@@ -113,8 +110,7 @@ test("the solution form with the keyboard only: errors, consent, sent to the edi
   await page.selectOption("#sol-licence", "EUPL-1.2");   /* the native list opens outside the page */
   await tabTo(page, "#sol-contact");
   await page.keyboard.type("team@example.org");
-  await tabTo(page, "#sol-submit");
-  await page.keyboard.press("Enter");
+  await pressAt(page, "#sol-submit", "Enter");
   await page.waitForSelector("#field-sol-consent-error");
   assert.match(await page.textContent("#error-summary"), /https:\/\//);
   assert.match(await page.textContent("#error-summary"), /willigen Sie/);
@@ -124,10 +120,8 @@ test("the solution form with the keyboard only: errors, consent, sent to the edi
   await page.focus("#sol-link");
   await page.keyboard.press("Control+A");
   await page.keyboard.type("https://example.org/stufenfrei");
-  await tabTo(page, "#sol-consent");
-  await page.keyboard.press("Space");
-  await tabTo(page, "#sol-submit");
-  await page.keyboard.press("Enter");
+  await pressAt(page, "#sol-consent", "Space");
+  await pressAt(page, "#sol-submit", "Enter");
   await page.waitForSelector("#solution-done");
   assert.match(await page.textContent("#solution-done"), /Vielen Dank/);
   assert.equal(await page.evaluate(() => document.activeElement.closest("#solution-done") !== null), true);

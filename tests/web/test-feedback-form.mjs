@@ -15,7 +15,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { expectNoAxeViolations } from "./web-helpers.mjs";
-import { XSS, startCitizenTest, newPage, tabTo, tabOrder, focusedId, expectCleanPage } from "./citizen-helpers.mjs";
+import { XSS, startCitizenTest, newPage, tabTo, pressAt, tabOrder, focusedId, expectCleanPage } from "./citizen-helpers.mjs";
 
 let t;            /* the running server + browser */
 let service;      /* a published demo service */
@@ -39,8 +39,7 @@ test("the form with the keyboard only: errors, consent, ticket, status page with
   const { context, page, errors, requests } = await newPage(t.browser);
   await page.goto(`${t.base}/`);
   // From the citizen app's navigation to the form.
-  await tabTo(page, "a[href='/feedback/']");
-  await page.keyboard.press("Enter");
+  await pressAt(page, "a[href='/feedback/']", "Enter");
   await page.waitForSelector("#feedback-form:not([hidden])");
   await page.waitForFunction(() => document.querySelectorAll("#fb-service option").length > 1);
   assert.equal(await page.title(), "Rückmeldung geben – Bürgerservice");
@@ -54,8 +53,7 @@ test("the form with the keyboard only: errors, consent, ticket, status page with
   assert.equal(await page.locator("#fb-website").evaluate((el) => !!el.closest("[aria-hidden='true'][inert]")), true);
 
   // Sending without a rating: the summary takes the focus and names the problem; the group is marked.
-  await tabTo(page, "#fb-submit");
-  await page.keyboard.press("Enter");
+  await pressAt(page, "#fb-submit", "Enter");
   await page.waitForSelector("#error-summary:not([hidden])");
   assert.match(await page.textContent("#error-summary"), /Bewertung von 1 bis 5 Sternen/);
   assert.equal(await page.evaluate(() => document.activeElement.closest("#error-summary") !== null), true, "the summary has the focus");
@@ -71,8 +69,7 @@ test("the form with the keyboard only: errors, consent, ticket, status page with
   // Service by arrow keys, four stars by arrow keys, the message, a contact but no consent yet.
   await tabTo(page, "#fb-service");
   await page.selectOption("#fb-service", service.id);   /* the native list opens outside the page */
-  await tabTo(page, "input[name=rating]");
-  await page.keyboard.press("ArrowRight");
+  await pressAt(page, "input[name=rating]", "ArrowRight");
   await page.keyboard.press("ArrowRight");
   await page.keyboard.press("ArrowRight");
   assert.equal(await page.inputValue("input[name=rating]:checked"), "4");
@@ -83,18 +80,15 @@ test("the form with the keyboard only: errors, consent, ticket, status page with
   assert.match(await page.textContent("#fb-text-count"), new RegExp(`${message.length} von 4000 Zeichen`));
   await tabTo(page, "#fb-contact");
   await page.keyboard.type("anna@example.org");
-  await tabTo(page, "#fb-submit");
-  await page.keyboard.press("Enter");
+  await pressAt(page, "#fb-submit", "Enter");
   await page.waitForSelector("#field-consent-error");
   assert.match(await page.textContent("#error-summary"), /willigen Sie/);
   assert.equal(await page.getAttribute("#fb-consent", "aria-invalid"), "true");
   await expectNoAxeViolations(page, "the form with a contact but no consent");
 
-  await tabTo(page, "#fb-consent");
-  await page.keyboard.press("Space");
+  await pressAt(page, "#fb-consent", "Space");
   assert.equal(await page.isChecked("#fb-consent"), true);
-  await tabTo(page, "#fb-submit");
-  await page.keyboard.press("Enter");
+  await pressAt(page, "#fb-submit", "Enter");
   await page.waitForSelector("#feedback-done:not([hidden])");
   const ticket = (await page.textContent("#done-ticket")).trim();
   assert.match(ticket, /^FB-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
@@ -113,8 +107,7 @@ test("the form with the keyboard only: errors, consent, ticket, status page with
   assert.equal(stored.channel, "web");
 
   // The status page, reached with the keyboard from the confirmation.
-  await tabTo(page, "#done-status-link");
-  await page.keyboard.press("Enter");
+  await pressAt(page, "#done-status-link", "Enter");
   await page.waitForSelector(".ticket-status");
   assert.equal(new URL(page.url()).searchParams.get("ticket"), ticket);
   assert.match(await page.textContent(".ticket-status"), /Eingegangen/);

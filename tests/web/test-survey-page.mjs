@@ -17,7 +17,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { expectNoAxeViolations } from "./web-helpers.mjs";
-import { XSS, startCitizenTest, newPage, tabTo, focusedId, expectCleanPage } from "./citizen-helpers.mjs";
+import { XSS, startCitizenTest, newPage, tabTo, pressAt, focusedId, expectCleanPage } from "./citizen-helpers.mjs";
 
 const DEMO = "demo.survey.online";
 let t;
@@ -73,8 +73,7 @@ test("the demo survey with the keyboard only: validation, condition, pages, rank
   await page.waitForSelector("#survey-list");
   assert.match(await page.textContent("#survey-list"), /Zufriedenheit mit den Online-Diensten/);
   await expectNoAxeViolations(page, "the list of surveys");
-  await tabTo(page, `#survey-list a[href*='${DEMO}']`);
-  await page.keyboard.press("Enter");
+  await pressAt(page, `#survey-list a[href*='${DEMO}']`, "Enter");
   await page.waitForSelector("#survey-form");
   assert.match(await page.title(), /^Zufriedenheit mit den Online-Diensten der Stadt Jena – /);
   assert.equal(await page.textContent("#page-heading"), "Seite 1 von 2");
@@ -83,8 +82,7 @@ test("the demo survey with the keyboard only: validation, condition, pages, rank
   await expectNoAxeViolations(page, "page 1 of the demo survey");
 
   // Next with nothing answered: the summary names both required questions.
-  await tabTo(page, "#btn-next");
-  await page.keyboard.press("Enter");
+  await pressAt(page, "#btn-next", "Enter");
   await page.waitForSelector("#error-summary:not([hidden])");
   assert.equal(await page.locator("#error-summary li").count(), 2);
   assert.equal(await page.evaluate(() => document.activeElement.closest("#error-summary") !== null), true);
@@ -94,11 +92,9 @@ test("the demo survey with the keyboard only: validation, condition, pages, rank
   await expectNoAxeViolations(page, "page 1 with errors");
 
   // Answers by keyboard; the condition shows and hides its question live.
-  await tabTo(page, "input[name=q1]");
-  await page.keyboard.press("Space");
+  await pressAt(page, "input[name=q1]", "Space");
   assert.equal(await page.isChecked("#q1-o0"), true);
-  await tabTo(page, "input[name=q4]");
-  await page.keyboard.press("Space");                    /* "Ja": problems */
+  await pressAt(page, "input[name=q4]", "Space");                    /* "Ja": problems */
   await page.waitForSelector("#q5", { state: "visible" });
   await page.keyboard.press("ArrowDown");                /* "Nein" */
   await page.waitForSelector("#q5", { state: "hidden" });
@@ -107,33 +103,28 @@ test("the demo survey with the keyboard only: validation, condition, pages, rank
   await tabTo(page, "#q5-input");
   const problem = `Der Upload ging nicht. ${XSS}`;
   await page.keyboard.type(problem);
-  await tabTo(page, "#btn-next");
-  await page.keyboard.press("Enter");
+  await pressAt(page, "#btn-next", "Enter");
   await page.waitForFunction(() => document.getElementById("page-heading").textContent === "Seite 2 von 2");
   assert.equal(await focusedId(page), "page-heading", "the new page's heading takes the focus");
   assert.equal(await page.isVisible("#q1"), false);
   await expectNoAxeViolations(page, "page 2 of the demo survey");
 
   // Rating by arrows, one matrix row, the ranking by its buttons, a number out of range.
-  await tabTo(page, "input[name=q6]");
-  await page.keyboard.press("ArrowRight");
+  await pressAt(page, "input[name=q6]", "ArrowRight");
   await page.keyboard.press("ArrowRight");
   await page.keyboard.press("ArrowRight");
   assert.equal(await page.inputValue("input[name=q6]:checked"), "4");
-  await tabTo(page, "input[name=q7-r0]");
-  await page.keyboard.press("Space");
+  await pressAt(page, "input[name=q7-r0]", "Space");
   assert.equal(await page.getAttribute("#q7-r0-c0", "aria-labelledby"), "q7-r0 q7-c0", "a matrix cell is named by row and column");
   const firstDown = "#q8-list li:nth-child(1) button[data-dir='1']";
   const moved = await page.textContent("#q8-list li:nth-child(1) .ranking__label");
-  await tabTo(page, firstDown);
-  await page.keyboard.press("Enter");
+  await pressAt(page, firstDown, "Enter");
   assert.equal(await page.textContent("#q8-list li:nth-child(2) .ranking__label"), moved);
   assert.equal(await page.textContent("#q8-live"), `„${moved}“ ist jetzt auf Platz 2 von 4.`);
   assert.match(await page.evaluate(() => document.activeElement.textContent), new RegExp(`Nach unten: ${moved}`), "the focus stays on the moved entry's button");
   await tabTo(page, "#q9-input");
   await page.keyboard.type("150");
-  await tabTo(page, "#btn-submit");
-  await page.keyboard.press("Enter");
+  await pressAt(page, "#btn-submit", "Enter");
   await page.waitForSelector("#q9-error");
   assert.match(await page.textContent("#q9-error"), /Zahl von 0 bis 100/);
   assert.equal(postedAnswers(requests, DEMO).length, 0, "nothing sent while an answer is wrong");
@@ -142,8 +133,7 @@ test("the demo survey with the keyboard only: validation, condition, pages, rank
   await page.keyboard.press("Control+A");
   await page.keyboard.type("12");
   await page.fill("#q10-input", "2026-11-02");
-  await tabTo(page, "#btn-submit");
-  await page.keyboard.press("Enter");
+  await pressAt(page, "#btn-submit", "Enter");
   await page.waitForSelector("#thanks-title");
   assert.equal(await focusedId(page), "thanks-title");
   assert.match(await page.textContent(".done"), /Vielen Dank für Ihre Teilnahme!/);
@@ -179,8 +169,7 @@ test("English: the switch keeps the answers; texts with markup stay text", async
   await expectNoAxeViolations(page, "a survey with markup in its texts, phone width");
   await page.check("#q1-o1");
   await page.selectOption("#q2-input", `${id}.qb.d2`);
-  await tabTo(page, "#lang-switch");
-  await page.keyboard.press("Enter");
+  await pressAt(page, "#lang-switch", "Enter");
   await page.waitForFunction(() => document.documentElement.lang === "en" && document.getElementById("survey-title")?.textContent === "Test survey");
   assert.equal(await page.isChecked("#q1-o1"), true, "the answers survive the switch");
   assert.equal(await page.inputValue("#q2-input"), `${id}.qb.d2`);
