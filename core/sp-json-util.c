@@ -85,3 +85,14 @@ sp_json_object_node (JsonObject *object)
   json_node_take_object (node, object);
   return node;
 }
+
+JsonNode *
+sp_json_array_node (JsonArray *array)
+{
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  g_return_val_if_fail (array != NULL, node);
+
+  json_node_take_array (node, array);
+  return node;
+}

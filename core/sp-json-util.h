@@ -32,5 +32,7 @@ GStrv       sp_json_get_strv      (JsonObject *object,
 
 /* A JSON node holding @object (ownership taken). */
 JsonNode   *sp_json_object_node   (JsonObject *object);
+/* A JSON node holding @array (ownership taken). */
+JsonNode   *sp_json_array_node    (JsonArray  *array);
 
 G_END_DECLS

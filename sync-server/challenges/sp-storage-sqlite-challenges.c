@@ -10,6 +10,7 @@
 #include "sp-storage-sqlite-private.h"
 
 #include "sp-error.h"
+#include "sp-json-util.h"
 
 /* The hackathon part of the SQLite storage backend: public reads of the
  * `challenge` rows with their accepted solutions, the editors' counts, and
@@ -112,7 +113,6 @@ sp_storage_challenges_public (SpStorage   *self,
                               GError     **error)
 {
   JsonArray *array;
-  JsonNode *node;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (today != NULL, NULL);
@@ -125,9 +125,7 @@ sp_storage_challenges_public (SpStorage   *self,
                             NULL, today, error);
   if (array == NULL)
     return NULL;
-  node = json_node_new (JSON_NODE_ARRAY);
-  json_node_take_array (node, array);
-  return node;
+  return sp_json_array_node (array);
 }
 
 JsonNode *

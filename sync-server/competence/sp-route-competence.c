@@ -98,7 +98,6 @@ catalogue_list_work (SpServer     *server,
   SpStorage *storage = sp_server_get_storage (server);
   g_auto(GStrv) ids = NULL;
   g_autoptr(JsonArray) list = json_array_new ();
-  JsonNode *node;
 
   if (!(ids = sp_storage_competence_catalogues (storage, error)))
     return NULL;
@@ -146,9 +145,7 @@ catalogue_list_work (SpServer     *server,
       json_array_add_object_element (list, entry);
     }
 
-  node = json_node_new (JSON_NODE_ARRAY);
-  json_node_take_array (node, g_steal_pointer (&list));
-  return node;
+  return sp_json_array_node (g_steal_pointer (&list));
 }
 
 static JsonNode *

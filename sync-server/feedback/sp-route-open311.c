@@ -35,13 +35,11 @@ error_node (guint       code,
 {
   JsonObject *o = json_object_new ();
   JsonArray *array = json_array_new ();
-  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
 
   json_object_set_int_member (o, "code", code);
   json_object_set_string_member (o, "description", description);
   json_array_add_object_element (array, o);
-  json_node_take_array (node, array);
-  return node;
+  return sp_json_array_node (array);
 }
 
 static void
@@ -52,15 +50,6 @@ reply_error (SoupServerMessage *msg,
   g_autoptr(JsonNode) node = error_node (code, description);
 
   sp_server_reply_json (msg, code, node);
-}
-
-static JsonNode *
-array_node (JsonArray *array)
-{
-  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
-
-  json_node_take_array (node, array);
-  return node;
 }
 
 /* -- services --------------------------------------------------------------------- */
@@ -130,7 +119,7 @@ services_work (SpServer     *server,
                                                      json_object_get_string_member_with_default (s, "office", "")));
     }
 
-  return array_node (services);
+  return sp_json_array_node (services);
 }
 
 static JsonNode *
@@ -281,7 +270,7 @@ request_work (SpServer     *server,
       *status = SOUP_STATUS_NOT_FOUND;
       return error_node (SOUP_STATUS_NOT_FOUND, "service_request_id: no such request");
     }
-  return array_node (g_steal_pointer (&requests));
+  return sp_json_array_node (g_steal_pointer (&requests));
 }
 
 /* An Open311 date parameter as our UTC time text; *out NULL when absent.
@@ -338,7 +327,7 @@ requests_work (SpServer     *server,
       for (guint i = 0; tickets[i] != NULL && i < MAX_IDS; i++)
         if (!add_ticket (storage, g_strstrip (tickets[i]), requests, error))
           return NULL;
-      return array_node (g_steal_pointer (&requests));
+      return sp_json_array_node (g_steal_pointer (&requests));
     }
 
   if (!date_param (query, "start_date", FALSE, &from) || !date_param (query, "end_date", TRUE, &until))
@@ -401,7 +390,7 @@ requests_work (SpServer     *server,
 
       json_node_take_object (element, request_object (json_node_get_object (element)));
     }
-  return array_node (g_steal_pointer (&requests));
+  return sp_json_array_node (g_steal_pointer (&requests));
 }
 
 static JsonNode *
@@ -452,7 +441,7 @@ post_request_work (SpServer     *server,
   array = json_array_new ();
   json_array_add_object_element (array, o);
   *status = SOUP_STATUS_CREATED;
-  return array_node (array);
+  return sp_json_array_node (array);
 }
 
 /* The POST body as Open311 parameters (form-urlencoded or JSON); NULL
