@@ -68,6 +68,22 @@ JsonNode    *_sp_server_error_node         (guint             *status,
                                             guint              code,
                                             const char        *slug,
                                             const char        *message);
+/* _sp_server_error_node() that also names the offending part as @member
+ * (e.g. "field", "question") = @value, when @value is not NULL. */
+static inline JsonNode *
+_sp_server_error_node_naming (guint      *status,
+                              guint       code,
+                              const char *slug,
+                              const char *message,
+                              const char *member,
+                              const char *value)
+{
+  JsonNode *node = _sp_server_error_node (status, code, slug, message);
+
+  if (value != NULL)
+    json_object_set_string_member (json_node_get_object (node), member, value);
+  return node;
+}
 /* Takes a token of the client's @bucket (sp-rate-limit.h: burst 20, 10 per
  * minute); without one a 429 "rate_limited" reply with Retry-After and
  * FALSE. Public write endpoints call it first. (sp-rate-limit-http.c) */

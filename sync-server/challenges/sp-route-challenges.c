@@ -69,11 +69,7 @@ refuse (guint      *status,
         const char *field,
         const char *message)
 {
-  JsonNode *node = _sp_server_error_node (status, code, slug, message);
-
-  if (field != NULL)
-    json_object_set_string_member (json_node_get_object (node), "field", field);
-  return node;
+  return _sp_server_error_node_naming (status, code, slug, message, "field", field);
 }
 
 /* -- reading -------------------------------------------------------------------- */

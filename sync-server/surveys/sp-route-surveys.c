@@ -54,11 +54,7 @@ error_reply (guint      *status,
              const char *message,
              const char *question)
 {
-  JsonNode *node = _sp_server_error_node (status, code, slug, message);
-
-  if (question != NULL)
-    json_object_set_string_member (json_node_get_object (node), "question", question);
-  return node;
+  return _sp_server_error_node_naming (status, code, slug, message, "question", question);
 }
 
 /* The refusal for @result (closed, code problems), NULL when stored. */
@@ -179,7 +175,6 @@ list_work (SpServer     *server,
   g_autofree char *today = today_string ();
   g_autoptr(JsonArray) rows = NULL;
   JsonArray *list;
-  JsonNode *node;
 
   if (!(rows = sp_storage_surveys_open (sp_server_get_storage (server), today, error)))
     return NULL;
@@ -187,9 +182,7 @@ list_work (SpServer     *server,
   for (guint i = 0; i < json_array_get_length (rows); i++)
     json_array_add_element (list, sp_survey_build_summary (json_array_get_object_element (rows, i),
                                                            query_lang (query)));
-  node = json_node_new (JSON_NODE_ARRAY);
-  json_node_take_array (node, list);
-  return node;
+  return sp_json_array_node (list);
 }
 
 static JsonNode *
