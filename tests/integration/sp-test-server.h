@@ -80,6 +80,12 @@ guint         sp_test_count_rows        (const char   *db_path,
 /* Rows of every registered entity (tombstones included) in a client db. */
 guint         sp_test_count_all_rows    (const char   *db_path);
 
+/* The number in the first column of the first row of @sql on the server
+ * database of @self, opened read-only (the client helpers would migrate
+ * it). */
+gint64        sp_test_server_count      (SpTestServer *self,
+                                         const char   *sql);
+
 /* Field of a row in a client db as JSON text ("null" when missing). */
 char         *sp_test_get_field_json    (const char   *db_path,
                                          const char   *entity,

@@ -6,7 +6,6 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "sp-test-server.h"
@@ -85,26 +84,6 @@ run_server_cmd (SpTestServer  *server,
   g_test_message ("%s %s: %s%s", (const char *) argv->pdata[1], (const char *) argv->pdata[2],
                   *out, *err);
   return g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
-}
-
-/* One number from the server database, read-only (the test helpers open
- * databases as client databases, which would migrate it). */
-static gint64
-count_server (SpTestServer *server,
-              const char   *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 n;
-
-  g_assert_cmpint (sqlite3_open_v2 (server->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 10000);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return n;
 }
 
 /* POST /api/v1/bot/ask without a client timeout; *cors gets the
@@ -349,23 +328,23 @@ test_import_faq (void)
   g_assert_nonnull (strstr (out, "6 new"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (count_server (server, "SELECT count(*) FROM faq WHERE status = 'published'"), ==, 6);
+  g_assert_cmpint (sp_test_server_count (server, "SELECT count(*) FROM faq WHERE status = 'published'"), ==, 6);
   sql = g_strdup_printf ("SELECT count(*) FROM faq WHERE id = '%s' AND language = 'de' "
                          "AND answer_short = 'Den Personalausweis beantragen Sie beim Bürgerservice. "
                          "Bringen Sie ein biometrisches Passfoto mit.'", ausweis);
-  g_assert_cmpint (count_server (server, sql), ==, 1);
-  g_assert_cmpint (count_server (server, "SELECT count(*) FROM faq WHERE id = '6f1c3a52-7d2e-4b8a-9c01-2f3e4d5a6b7c' "
+  g_assert_cmpint (sp_test_server_count (server, sql), ==, 1);
+  g_assert_cmpint (sp_test_server_count (server, "SELECT count(*) FROM faq WHERE id = '6f1c3a52-7d2e-4b8a-9c01-2f3e4d5a6b7c' "
                                          "AND language = 'en'"), ==, 1);
 
   /* re-import unchanged: nothing new, no new versions */
   {
-    gint64 version = count_server (server, "SELECT max(value) FROM version_seq");
+    gint64 version = sp_test_server_count (server, "SELECT max(value) FROM version_seq");
 
     g_assert_cmpint (run_server_cmd (server, &out, &err, "import", "faq", good, NULL), ==, 0);
     g_assert_nonnull (strstr (out, "0 new, 0 updated, 6 unchanged"));
     g_clear_pointer (&out, g_free);
     g_clear_pointer (&err, g_free);
-    g_assert_cmpint (count_server (server, "SELECT max(value) FROM version_seq"), ==, version);
+    g_assert_cmpint (sp_test_server_count (server, "SELECT max(value) FROM version_seq"), ==, version);
   }
 
   /* changed answer: the same row is updated */
@@ -373,10 +352,10 @@ test_import_faq (void)
   g_assert_true (g_file_set_contents (changed, edited->str, -1, NULL));
   g_assert_cmpint (run_server_cmd (server, &out, &err, "import", "faq", changed, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "0 new, 1 updated, 5 unchanged"));
-  g_assert_cmpint (count_server (server, "SELECT count(*) FROM faq"), ==, 6);
+  g_assert_cmpint (sp_test_server_count (server, "SELECT count(*) FROM faq"), ==, 6);
   g_free (sql);
   sql = g_strdup_printf ("SELECT count(*) FROM faq WHERE id = '%s' AND answer LIKE '%%im Bürgerbüro%%'", ausweis);
-  g_assert_cmpint (count_server (server, sql), ==, 1);
+  g_assert_cmpint (sp_test_server_count (server, sql), ==, 1);
 
   sp_test_server_free (server);
 }
@@ -400,29 +379,29 @@ test_import_dldb (void)
   g_assert_nonnull (strstr (err, "services_de.json"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (count_server (server, "SELECT count(*) FROM service"), ==, 0);
+  g_assert_cmpint (sp_test_server_count (server, "SELECT count(*) FROM service"), ==, 0);
 
   g_assert_cmpint (run_server_cmd (server, &out, &err, "import", "dldb", dldb, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "services: 560 new"));
   g_assert_nonnull (strstr (out, "faq: 560 new"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (count_server (server, "SELECT count(*) FROM service WHERE id LIKE 'dldb.service.%' "
+  g_assert_cmpint (sp_test_server_count (server, "SELECT count(*) FROM service WHERE id LIKE 'dldb.service.%' "
                                          "AND status = 'published'"), ==, 560);
-  g_assert_cmpint (count_server (server, "SELECT count(*) FROM faq WHERE id LIKE 'dldb.faq.%' "
+  g_assert_cmpint (sp_test_server_count (server, "SELECT count(*) FROM faq WHERE id LIKE 'dldb.faq.%' "
                                          "AND service_id = 'dldb.service.' || substr(id, 10)"), ==, 560);
   /* topics as keywords, the office and the link in the answer */
-  g_assert_cmpint (count_server (server, "SELECT count(*) FROM faq WHERE id = 'dldb.faq.120926' "
+  g_assert_cmpint (sp_test_server_count (server, "SELECT count(*) FROM faq WHERE id = 'dldb.faq.120926' "
                                          "AND question = 'Führungszeugnis' AND keywords <> '[]' "
                                          "AND answer LIKE '%https://service.berlin.de/dienstleistung/120926/%'"), ==, 1);
 
   /* re-import: no duplicates, no new versions */
-  version = count_server (server, "SELECT max(value) FROM version_seq");
+  version = sp_test_server_count (server, "SELECT max(value) FROM version_seq");
   g_assert_cmpint (run_server_cmd (server, &out, &err, "import", "dldb", dldb, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "services: 0 new, 0 updated, 560 unchanged"));
-  g_assert_cmpint (count_server (server, "SELECT count(*) FROM service"), ==, 560);
-  g_assert_cmpint (count_server (server, "SELECT count(*) FROM faq"), ==, 560);
-  g_assert_cmpint (count_server (server, "SELECT max(value) FROM version_seq"), ==, version);
+  g_assert_cmpint (sp_test_server_count (server, "SELECT count(*) FROM service"), ==, 560);
+  g_assert_cmpint (sp_test_server_count (server, "SELECT count(*) FROM faq"), ==, 560);
+  g_assert_cmpint (sp_test_server_count (server, "SELECT max(value) FROM version_seq"), ==, version);
 
   /* a desktop pulls them */
   sp_test_server_start (server, FALSE);
