@@ -17,6 +17,23 @@ SpDb *_sp_storage_sqlite_lock   (SpStorage *self,
 void  _sp_storage_sqlite_unlock (SpStorage *self,
                                  gboolean   writer);
 
+/* Locks the reader (or the writer), stores it in *db and prepares @sql on
+ * it; NULL (unlocked again, @error set) when that fails. */
+static inline sqlite3_stmt *
+_sp_storage_sqlite_lock_prepare (SpStorage   *self,
+                                 gboolean     writer,
+                                 SpDb       **db,
+                                 const char  *sql,
+                                 GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  *db = _sp_storage_sqlite_lock (self, writer);
+  if (!(stmt = sp_db_prepare (*db, sql, error)))
+    _sp_storage_sqlite_unlock (self, writer);
+  return stmt;
+}
+
 /* The writer, locked, in a transaction; NULL (unlocked) on failure. */
 SpDb     *_sp_storage_sqlite_write_begin (SpStorage  *self,
                                           GError    **error);

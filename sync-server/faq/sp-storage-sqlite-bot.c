@@ -255,16 +255,12 @@ sp_storage_bot_unanswered (SpStorage   *self,
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  db = _sp_storage_sqlite_lock (self, FALSE);
-  if (!(stmt = sp_db_prepare (db,
-                              "SELECT id, text, language, count, first_seen, last_seen, state "
-                              "FROM bot_unanswered WHERE ?1 IS NULL OR state = ?1 "
-                              "ORDER BY count DESC, last_seen DESC, id LIMIT ?2",
-                              error)))
-    {
-      _sp_storage_sqlite_unlock (self, FALSE);
-      return NULL;
-    }
+  if (!(stmt = _sp_storage_sqlite_lock_prepare (self, FALSE, &db,
+                                                "SELECT id, text, language, count, first_seen, last_seen, state "
+                                                "FROM bot_unanswered WHERE ?1 IS NULL OR state = ?1 "
+                                                "ORDER BY count DESC, last_seen DESC, id LIMIT ?2",
+                                                error)))
+    return NULL;
   if (state != NULL)
     sqlite3_bind_text (stmt, 1, state, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, limit ? limit : 1000);
@@ -292,12 +288,10 @@ sp_storage_bot_unanswered_set_state (SpStorage   *self,
       return FALSE;
     }
 
-  db = _sp_storage_sqlite_lock (self, TRUE);
-  if (!(stmt = sp_db_prepare (db, "UPDATE bot_unanswered SET state = ?2 WHERE id = ?1", error)))
-    {
-      _sp_storage_sqlite_unlock (self, TRUE);
-      return FALSE;
-    }
+  if (!(stmt = _sp_storage_sqlite_lock_prepare (self, TRUE, &db,
+                                                "UPDATE bot_unanswered SET state = ?2 WHERE id = ?1",
+                                                error)))
+    return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_text (stmt, 2, state, -1, SQLITE_TRANSIENT);
   if (!_sp_storage_sqlite_step_done (db, stmt, error))
@@ -344,17 +338,13 @@ sp_storage_bot_kpi (SpStorage   *self,
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  db = _sp_storage_sqlite_lock (self, FALSE);
-  if (!(stmt = sp_db_prepare (db,
-                              "SELECT day, channel, interactions, answered, handoffs, unanswered, "
-                              "  callbacks FROM bot_kpi_day "
-                              "WHERE (?1 IS NULL OR day >= ?1) AND (?2 IS NULL OR day <= ?2) "
-                              "ORDER BY day, channel",
-                              error)))
-    {
-      _sp_storage_sqlite_unlock (self, FALSE);
-      return NULL;
-    }
+  if (!(stmt = _sp_storage_sqlite_lock_prepare (self, FALSE, &db,
+                                                "SELECT day, channel, interactions, answered, handoffs, unanswered, "
+                                                "  callbacks FROM bot_kpi_day "
+                                                "WHERE (?1 IS NULL OR day >= ?1) AND (?2 IS NULL OR day <= ?2) "
+                                                "ORDER BY day, channel",
+                                                error)))
+    return NULL;
   if (from != NULL)
     sqlite3_bind_text (stmt, 1, from, -1, SQLITE_TRANSIENT);
   if (to != NULL)

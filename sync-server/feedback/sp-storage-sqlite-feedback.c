@@ -144,15 +144,11 @@ sp_storage_feedback_by_ticket (SpStorage   *self,
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (ticket != NULL, NULL);
 
-  db = _sp_storage_sqlite_lock (self, FALSE);
-  if (!(stmt = sp_db_prepare (db,
-                              PUBLIC_COLUMNS "WHERE f.ticket = ?1 AND f.deleted = 0 "
-                              "ORDER BY f.created LIMIT 1",
-                              error)))
-    {
-      _sp_storage_sqlite_unlock (self, FALSE);
-      return NULL;
-    }
+  if (!(stmt = _sp_storage_sqlite_lock_prepare (self, FALSE, &db,
+                                                PUBLIC_COLUMNS "WHERE f.ticket = ?1 AND f.deleted = 0 "
+                                                "ORDER BY f.created LIMIT 1",
+                                                error)))
+    return NULL;
   sqlite3_bind_text (stmt, 1, ticket, -1, SQLITE_TRANSIENT);
 
   if (!(rows = read_public_rows (self, db, stmt, error)))
@@ -179,21 +175,17 @@ sp_storage_feedback_list (SpStorage   *self,
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  db = _sp_storage_sqlite_lock (self, FALSE);
   /* Newest first along the created index; the other filters are cheap. */
-  if (!(stmt = sp_db_prepare (db,
-                              PUBLIC_COLUMNS
-                              "WHERE f.created >= ?2 AND f.created < ?3 AND f.deleted = 0 "
-                              "  AND f.state != 'spam' "
-                              "  AND (?1 IS NULL OR coalesce(f.service_id, '') = ?1) "
-                              "  AND (?4 IS NULL OR ?4 = CASE WHEN f.state IN ('new', 'in_progress') "
-                              "                          THEN 'open' ELSE 'closed' END) "
-                              "ORDER BY f.created DESC LIMIT ?5",
-                              error)))
-    {
-      _sp_storage_sqlite_unlock (self, FALSE);
-      return NULL;
-    }
+  if (!(stmt = _sp_storage_sqlite_lock_prepare (self, FALSE, &db,
+                                                PUBLIC_COLUMNS
+                                                "WHERE f.created >= ?2 AND f.created < ?3 AND f.deleted = 0 "
+                                                "  AND f.state != 'spam' "
+                                                "  AND (?1 IS NULL OR coalesce(f.service_id, '') = ?1) "
+                                                "  AND (?4 IS NULL OR ?4 = CASE WHEN f.state IN ('new', 'in_progress') "
+                                                "                          THEN 'open' ELSE 'closed' END) "
+                                                "ORDER BY f.created DESC LIMIT ?5",
+                                                error)))
+    return NULL;
   if (service_id != NULL)
     sqlite3_bind_text (stmt, 1, service_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, from ? from : "", -1, SQLITE_TRANSIENT);
@@ -241,20 +233,16 @@ sp_storage_feedback_stats (SpStorage   *self,
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  db = _sp_storage_sqlite_lock (self, FALSE);
-  if (!(stmt = sp_db_prepare (db,
-                              "SELECT coalesce(f.service_id, ''), s.name, coalesce(f.state, 'new'), "
-                              "  substr(f.created, 1, 10) AS day, count(*), "
-                              "  sum(CASE WHEN f.rating BETWEEN 1 AND 5 THEN f.rating ELSE 0 END), "
-                              "  sum(f.rating BETWEEN 1 AND 5) "
-                              "FROM feedback f LEFT JOIN service s ON s.id = f.service_id AND s.deleted = 0 "
-                              "WHERE f.created >= ?1 AND f.created < ?2 AND f.deleted = 0 "
-                              "GROUP BY 1, 3, 4 ORDER BY 1, 4",
-                              error)))
-    {
-      _sp_storage_sqlite_unlock (self, FALSE);
-      return NULL;
-    }
+  if (!(stmt = _sp_storage_sqlite_lock_prepare (self, FALSE, &db,
+                                                "SELECT coalesce(f.service_id, ''), s.name, coalesce(f.state, 'new'), "
+                                                "  substr(f.created, 1, 10) AS day, count(*), "
+                                                "  sum(CASE WHEN f.rating BETWEEN 1 AND 5 THEN f.rating ELSE 0 END), "
+                                                "  sum(f.rating BETWEEN 1 AND 5) "
+                                                "FROM feedback f LEFT JOIN service s ON s.id = f.service_id AND s.deleted = 0 "
+                                                "WHERE f.created >= ?1 AND f.created < ?2 AND f.deleted = 0 "
+                                                "GROUP BY 1, 3, 4 ORDER BY 1, 4",
+                                                error)))
+    return NULL;
   sqlite3_bind_text (stmt, 1, from ? from : "", -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, until ? until : "\x7f", -1, SQLITE_TRANSIENT);
 
@@ -290,12 +278,8 @@ row_refs (SpStorage           *self,
   gboolean ok;
   SpDb *db;
 
-  db = _sp_storage_sqlite_lock (self, FALSE);
-  if (!(stmt = sp_db_prepare (db, sql, error)))
-    {
-      _sp_storage_sqlite_unlock (self, FALSE);
-      return NULL;
-    }
+  if (!(stmt = _sp_storage_sqlite_lock_prepare (self, FALSE, &db, sql, error)))
+    return NULL;
   for (guint i = 0; params[i] != NULL; i++)
     sqlite3_bind_text (stmt, i + 1, params[i], -1, SQLITE_TRANSIENT);
 
