@@ -75,6 +75,23 @@ sp_json_get_strv (JsonObject *object,
   return g_strv_builder_end (builder);
 }
 
+gboolean
+sp_json_member_filled (JsonObject *object,
+                       const char *name)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (object != NULL, FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  node = json_object_get_member (object, name);
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return FALSE;
+  return !JSON_NODE_HOLDS_VALUE (node) ||
+         json_node_get_value_type (node) != G_TYPE_STRING ||
+         *json_node_get_string (node) != '\0';
+}
+
 JsonNode *
 sp_json_object_node (JsonObject *object)
 {

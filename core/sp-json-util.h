@@ -30,6 +30,11 @@ gint64      sp_json_get_int_or    (JsonObject *object,
 GStrv       sp_json_get_strv      (JsonObject *object,
                                    const char *name);
 
+/* TRUE when @object has a member @name holding anything but null or an
+ * empty string (e.g. a honeypot field that only bots fill in). */
+gboolean    sp_json_member_filled (JsonObject *object,
+                                   const char *name);
+
 /* A JSON node holding @object (ownership taken). */
 JsonNode   *sp_json_object_node   (JsonObject *object);
 /* A JSON node holding @array (ownership taken). */

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 #pragma once
 
+#include <string.h>
+
 #include "sp-server.h"
 
 G_BEGIN_DECLS
@@ -68,22 +70,6 @@ JsonNode    *_sp_server_error_node         (guint             *status,
                                             guint              code,
                                             const char        *slug,
                                             const char        *message);
-/* _sp_server_error_node() that also names the offending part as @member
- * (e.g. "field", "question") = @value, when @value is not NULL. */
-static inline JsonNode *
-_sp_server_error_node_naming (guint      *status,
-                              guint       code,
-                              const char *slug,
-                              const char *message,
-                              const char *member,
-                              const char *value)
-{
-  JsonNode *node = _sp_server_error_node (status, code, slug, message);
-
-  if (value != NULL)
-    json_object_set_string_member (json_node_get_object (node), member, value);
-  return node;
-}
 /* Takes a token of the client's @bucket (sp-rate-limit.h: burst 20, 10 per
  * minute); without one a 429 "rate_limited" reply with Retry-After and
  * FALSE. Public write endpoints call it first. (sp-rate-limit-http.c) */
@@ -111,5 +97,52 @@ gboolean    _sp_accepts_gzip               (const char      *accept_encoding);
 /* gzip-compresses @data. */
 GBytes     *_sp_gzip                       (const guint8    *data,
                                             gsize            len);
+
+/* _sp_server_error_node() that also names the offending part as @member
+ * (e.g. "field", "question") = @value, when @value is not NULL. */
+static inline JsonNode *
+_sp_server_error_node_naming (guint      *status,
+                              guint       code,
+                              const char *slug,
+                              const char *message,
+                              const char *member,
+                              const char *value)
+{
+  JsonNode *node = _sp_server_error_node (status, code, slug, message);
+
+  if (value != NULL)
+    json_object_set_string_member (json_node_get_object (node), member, value);
+  return node;
+}
+
+/* The preamble of a public write: the method POST (else 405 with @allow),
+ * a token of the client's rate limit @bucket (else 429), then the JSON
+ * body of at most @max_size bytes; NULL once it has replied the error. */
+static inline JsonNode *
+_sp_server_require_public_post (SpServer          *self,
+                                SoupServerMessage *msg,
+                                const char        *allow,
+                                const char        *bucket,
+                                gsize              max_size)
+{
+  if (!_sp_server_require_method (msg, "POST", allow) ||
+      !_sp_server_rate_limit (self, msg, bucket))
+    return NULL;
+  return _sp_server_require_json_body (msg, max_size);
+}
+
+/* TRUE when @path is @base or below it, except @base/@except (e.g. the
+ * editors' statistics): the public (CORS) paths of a route group. */
+static inline gboolean
+_sp_server_path_public_except (const char *path,
+                               const char *base,
+                               const char *except)
+{
+  gsize len = strlen (base);
+
+  if (path == NULL || strncmp (path, base, len) != 0)
+    return FALSE;
+  return path[len] == '\0' || (path[len] == '/' && strcmp (path + len + 1, except) != 0);
+}
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include "sp-change.h"
 #include "sp-error.h"
 #include "sp-hlc.h"
+#include "sp-json-util.h"
 
 /* Crockford's base 32: no I, L, O, U (nothing to misread or to spell). */
 static const char ticket_alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -218,18 +219,6 @@ json_string (JsonObject  *body,
   return TRUE;
 }
 
-static gboolean
-json_honeypot_filled (JsonObject *body)
-{
-  JsonNode *node = json_object_get_member (body, "website");
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return FALSE;
-  return !JSON_NODE_HOLDS_VALUE (node) ||
-         json_node_get_value_type (node) != G_TYPE_STRING ||
-         *json_node_get_string (node) != '\0';
-}
-
 SpFeedbackInput *
 sp_feedback_input_from_json (JsonObject  *body,
                              const char **field,
@@ -247,7 +236,7 @@ sp_feedback_input_from_json (JsonObject  *body,
       return NULL;
     }
 
-  if (!honeypot_ok (json_honeypot_filled (body), field, error))
+  if (!honeypot_ok (sp_json_member_filled (body, "website"), field, error))
     return NULL;
 
   input->channel = g_strdup ("web");

@@ -61,17 +61,6 @@ today (void)
   return format_now ("%Y-%m-%d");
 }
 
-/* An error answer with @status; @field (may be NULL) names the member. */
-static JsonNode *
-refuse (guint      *status,
-        guint       code,
-        const char *slug,
-        const char *field,
-        const char *message)
-{
-  return _sp_server_error_node_naming (status, code, slug, message, "field", field);
-}
-
 /* -- reading -------------------------------------------------------------------- */
 
 static JsonNode *
@@ -177,18 +166,6 @@ member_is_true (JsonObject *root,
          json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
 }
 
-/* The honeypot: a field people do not see, which bots fill in. */
-static gboolean
-honeypot_filled (JsonObject *root)
-{
-  JsonNode *node = json_object_get_member (root, "website");
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return FALSE;
-  return !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING ||
-         *json_node_get_string (node) != '\0';
-}
-
 static JsonNode *
 submit_work (SpServer     *server,
              SpPrincipal  *principal,
@@ -209,12 +186,13 @@ submit_work (SpServer     *server,
   JsonObject *root, *answer;
 
   if (!JSON_NODE_HOLDS_OBJECT (body))
-    return refuse (status, SOUP_STATUS_BAD_REQUEST, "invalid_request", NULL, "Expected a JSON object");
+    return _sp_server_error_node (status, SOUP_STATUS_BAD_REQUEST, "invalid_request", "Expected a JSON object");
   root = json_node_get_object (body);
 
-  if (honeypot_filled (root))
-    return refuse (status, SOUP_STATUS_BAD_REQUEST, "rejected", "website",
-                   "The submission was rejected");
+  /* The honeypot: a field people do not see, which bots fill in. */
+  if (sp_json_member_filled (root, "website"))
+    return _sp_server_error_node_naming (status, SOUP_STATUS_BAD_REQUEST, "rejected",
+                                         "The submission was rejected", "field", "website");
 
   challenge = sp_storage_challenge_public (storage, challenge_id, day, &local_error);
   if (challenge == NULL &&
@@ -227,8 +205,8 @@ submit_work (SpServer     *server,
   /* Drafts (and withdrawn ones) exist but take nothing, like closed ones. */
   if (challenge == NULL ||
       !json_object_get_boolean_member (json_node_get_object (challenge), "open"))
-    return refuse (status, SOUP_STATUS_CONFLICT, "closed", NULL,
-                   "This challenge takes no more solutions");
+    return _sp_server_error_node (status, SOUP_STATUS_CONFLICT, "closed",
+                                  "This challenge takes no more solutions");
 
   change = sp_change_new_upsert (ENTITY_SOLUTION, g_strdup (id));
   g_ptr_array_add (changes, change);
@@ -237,14 +215,15 @@ submit_work (SpServer     *server,
       g_autofree char *message = take_input (root, &solution_inputs[i], change->fields);
 
       if (message != NULL)
-        return refuse (status, SOUP_STATUS_BAD_REQUEST, "invalid_request",
-                       solution_inputs[i].name, message);
+        return _sp_server_error_node_naming (status, SOUP_STATUS_BAD_REQUEST, "invalid_request",
+                                             message, "field", solution_inputs[i].name);
     }
   /* Contact data only with explicit consent: literally true. */
   if (*json_object_get_string_member (change->fields, "contact") != '\0' &&
       !member_is_true (root, "consent"))
-    return refuse (status, SOUP_STATUS_BAD_REQUEST, "invalid_request", "consent",
-                   "consent: a contact is only stored when the team agrees (\"consent\": true)");
+    return _sp_server_error_node_naming (status, SOUP_STATUS_BAD_REQUEST, "invalid_request",
+                                         "consent: a contact is only stored when the team agrees (\"consent\": true)",
+                                         "field", "consent");
 
   json_object_set_string_member (change->fields, "challenge_id", challenge_id);
   json_object_set_string_member (change->fields, "state", "submitted");
@@ -320,10 +299,7 @@ stop_retention (gpointer data)
 static gboolean
 path_is_public (const char *path)
 {
-  return path != NULL &&
-         (strcmp (path, CHALLENGES_PATH) == 0 ||
-          (g_str_has_prefix (path, CHALLENGES_PATH "/") &&
-           strcmp (path, CHALLENGES_PATH "/" STATS_NAME) != 0));
+  return _sp_server_path_public_except (path, CHALLENGES_PATH, STATS_NAME);
 }
 
 static void
@@ -382,15 +358,14 @@ challenges_handler (SoupServer        *soup,
       return;
     }
 
-  if (_sp_server_require_method (msg, "POST", "POST") &&
-      _sp_server_rate_limit (server, msg, RATE_BUCKET))
-    {
-      JsonNode *body = _sp_server_require_json_body (msg, MAX_SOLUTION_BODY);
+  {
+    JsonNode *body = _sp_server_require_public_post (server, msg, "POST", RATE_BUCKET,
+                                                     MAX_SOLUTION_BODY);
 
-      /* Anonymous: no principal, nothing about the sender is kept. */
-      if (body != NULL)
-        sp_server_defer (server, msg, NULL, body, id, submit_work);
-    }
+    /* Anonymous: no principal, nothing about the sender is kept. */
+    if (body != NULL)
+      sp_server_defer (server, msg, NULL, body, id, submit_work);
+  }
 }
 
 void

@@ -418,9 +418,8 @@ feedback_handler (SoupServer        *soup,
     {
       JsonNode *body;
 
-      if (!_sp_server_require_method (msg, "POST", "POST, OPTIONS") ||
-          !_sp_server_rate_limit (server, msg, RATE_BUCKET) ||
-          !(body = _sp_server_require_json_body (msg, MAX_PUBLIC_BODY)))
+      if (!(body = _sp_server_require_public_post (server, msg, "POST, OPTIONS",
+                                                   RATE_BUCKET, MAX_PUBLIC_BODY)))
         return;
       sp_server_defer (server, msg, NULL, body, NULL, create_work);
       return;
@@ -462,9 +461,8 @@ feedback_handler (SoupServer        *soup,
       g_autoptr(GHashTable) q = single_query ("ticket", ticket);
       JsonNode *body;
 
-      if (!_sp_server_require_method (msg, "POST", "POST, OPTIONS") ||
-          !_sp_server_rate_limit (server, msg, RATE_BUCKET) ||
-          !(body = _sp_server_require_json_body (msg, MAX_PUBLIC_BODY)))
+      if (!(body = _sp_server_require_public_post (server, msg, "POST, OPTIONS",
+                                                   RATE_BUCKET, MAX_PUBLIC_BODY)))
         return;
       sp_server_defer (server, msg, NULL, body, q, followup_work);
       return;
@@ -490,10 +488,7 @@ feedback_handler (SoupServer        *soup,
 static gboolean
 feedback_path_is_public (const char *path)
 {
-  return path != NULL &&
-         (strcmp (path, FEEDBACK_PATH) == 0 ||
-          (g_str_has_prefix (path, FEEDBACK_PATH "/") &&
-           strcmp (path, FEEDBACK_PATH "/" STATS_NAME) != 0));
+  return _sp_server_path_public_except (path, FEEDBACK_PATH, STATS_NAME);
 }
 
 /* -- contact retention ----------------------------------------------------------- */

@@ -46,17 +46,6 @@ query_lang (GHashTable *query)
   return g_strcmp0 (lang, "en") == 0 ? "en" : "de";
 }
 
-/* {"error":@slug,"message":@message} (+ "question") with *status. */
-static JsonNode *
-error_reply (guint      *status,
-             guint       code,
-             const char *slug,
-             const char *message,
-             const char *question)
-{
-  return _sp_server_error_node_naming (status, code, slug, message, "question", question);
-}
-
 /* The refusal for @result (closed, code problems), NULL when stored. */
 static JsonNode *
 submit_refusal (SpSurveySubmit  result,
@@ -67,14 +56,14 @@ submit_refusal (SpSurveySubmit  result,
     case SP_SURVEY_SUBMIT_STORED:
       return NULL;
     case SP_SURVEY_SUBMIT_CLOSED:
-      return error_reply (status, SOUP_STATUS_CONFLICT, "closed",
-                          "This survey does not take responses now", NULL);
+      return _sp_server_error_node (status, SOUP_STATUS_CONFLICT, "closed",
+                                    "This survey does not take responses now");
     case SP_SURVEY_SUBMIT_CODE_USED:
-      return error_reply (status, SOUP_STATUS_FORBIDDEN, "code_used",
-                          "This access code has been used already", NULL);
+      return _sp_server_error_node (status, SOUP_STATUS_FORBIDDEN, "code_used",
+                                    "This access code has been used already");
     case SP_SURVEY_SUBMIT_CODE_INVALID:
     default:
-      return error_reply (status, SOUP_STATUS_FORBIDDEN, "code_invalid", "Unknown access code", NULL);
+      return _sp_server_error_node (status, SOUP_STATUS_FORBIDDEN, "code_invalid", "Unknown access code");
     }
 }
 
@@ -242,11 +231,8 @@ respond_work (SpServer     *server,
   req = json_node_get_object (request);
 
   /* The honeypot: people never see the field, form-filling bots do. */
-  member = json_object_get_member (req, "website");
-  if (member != NULL && !JSON_NODE_HOLDS_NULL (member) &&
-      !(JSON_NODE_HOLDS_VALUE (member) && json_node_get_value_type (member) == G_TYPE_STRING &&
-        *json_node_get_string (member) == '\0'))
-    return error_reply (status, SOUP_STATUS_BAD_REQUEST, "rejected", "Request rejected", NULL);
+  if (sp_json_member_filled (req, "website"))
+    return _sp_server_error_node (status, SOUP_STATUS_BAD_REQUEST, "rejected", "Request rejected");
 
   member = json_object_get_member (req, "lang");
   if (member != NULL && !JSON_NODE_HOLDS_NULL (member))
@@ -285,16 +271,16 @@ respond_work (SpServer     *server,
       const char *code = sp_json_get_string (req, "code");
 
       if (code == NULL || !(code_hash = sp_survey_code_hash (code)))
-        return error_reply (status, SOUP_STATUS_FORBIDDEN, "code_required",
-                            "This survey needs an access code", NULL);
+        return _sp_server_error_node (status, SOUP_STATUS_FORBIDDEN, "code_required",
+                                      "This survey needs an access code");
       if ((node = submit_refusal (sp_storage_survey_code_state (sp_server_get_storage (server),
                                                                 id, code_hash), status)))
         return node;
     }
 
   if (!sp_survey_check_answers (def, answers, &question, &local_error))
-    return error_reply (status, SOUP_STATUS_BAD_REQUEST, "invalid_answer",
-                        local_error->message, question);
+    return _sp_server_error_node_naming (status, SOUP_STATUS_BAD_REQUEST, "invalid_answer",
+                                         local_error->message, "question", question);
 
   rows = sp_survey_answer_rows (def, answers);
   if (!sp_storage_survey_submit (sp_server_get_storage (server), id, code_hash, today,
@@ -605,11 +591,7 @@ surveys_handler (SoupServer        *soup,
     {
       JsonNode *body;
 
-      if (!_sp_server_require_method (msg, "POST", "POST"))
-        return;
-      if (!_sp_server_rate_limit (server, msg, RATE_BUCKET))
-        return;
-      if (!(body = _sp_server_require_json_body (msg, MAX_PUBLIC_BODY)))
+      if (!(body = _sp_server_require_public_post (server, msg, "POST", RATE_BUCKET, MAX_PUBLIC_BODY)))
         return;
       /* Anonymous: no principal, no address, no time of day. */
       sp_server_defer (server, msg, NULL, work_args (id, "de", FALSE, body), NULL, respond_work);
