@@ -145,4 +145,14 @@ _sp_server_path_public_except (const char *path,
   return path[len] == '\0' || (path[len] == '/' && strcmp (path + len + 1, except) != 0);
 }
 
+/* The city's calendar day, YYYY-MM-DD in local time (opening and closing
+ * days, deadlines: inclusive local days). */
+static inline char *
+_sp_server_today (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  return g_date_time_format (now, "%Y-%m-%d");
+}
+
 G_END_DECLS

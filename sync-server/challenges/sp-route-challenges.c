@@ -54,13 +54,6 @@ format_now (const char *format)
   return g_date_time_format (now, format);
 }
 
-/* The city's calendar day: deadlines are inclusive local days. */
-static char *
-today (void)
-{
-  return format_now ("%Y-%m-%d");
-}
-
 /* -- reading -------------------------------------------------------------------- */
 
 static JsonNode *
@@ -71,7 +64,7 @@ list_work (SpServer     *server,
            guint        *status,
            GError      **error)
 {
-  g_autofree char *day = today ();
+  g_autofree char *day = _sp_server_today ();
 
   return sp_storage_challenges_public (sp_server_get_storage (server), day, error);
 }
@@ -84,7 +77,7 @@ detail_work (SpServer     *server,
              guint        *status,
              GError      **error)
 {
-  g_autofree char *day = today ();
+  g_autofree char *day = _sp_server_today ();
   JsonNode *node;
   JsonArray *ids;
 
@@ -176,7 +169,7 @@ submit_work (SpServer     *server,
 {
   SpStorage *storage = sp_server_get_storage (server);
   const char *challenge_id = g_hash_table_lookup (query, "id");
-  g_autofree char *day = today ();
+  g_autofree char *day = _sp_server_today ();
   g_autofree char *id = sp_uuid_new ();
   g_autofree char *created = format_now ("%Y-%m-%dT%H:%M:%SZ");
   g_autoptr(JsonNode) challenge = NULL;
@@ -246,7 +239,7 @@ clear_expired_contacts (SpStorage *storage)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) changes = NULL;
-  g_autofree char *day = today ();
+  g_autofree char *day = _sp_server_today ();
 
   changes = sp_storage_challenge_expired_contacts (storage, day,
                                                    SP_CHALLENGE_CONTACT_RETENTION_DAYS_DEFAULT,

@@ -30,14 +30,6 @@ static const char code_alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
 /* -- helpers ------------------------------------------------------------------ */
 
-static char *
-today_string (void)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-  return g_date_time_format (now, "%Y-%m-%d");
-}
-
 static const char *
 query_lang (GHashTable *query)
 {
@@ -161,7 +153,7 @@ list_work (SpServer     *server,
            guint        *status,
            GError      **error)
 {
-  g_autofree char *today = today_string ();
+  g_autofree char *today = _sp_server_today ();
   g_autoptr(JsonArray) rows = NULL;
   JsonArray *list;
 
@@ -183,7 +175,7 @@ definition_work (SpServer     *server,
                  GError      **error)
 {
   JsonObject *args = json_node_get_object (body);
-  g_autofree char *today = today_string ();
+  g_autofree char *today = _sp_server_today ();
   g_autoptr(JsonNode) node = NULL;
   JsonObject *def;
 
@@ -212,7 +204,7 @@ respond_work (SpServer     *server,
   JsonObject *args = json_node_get_object (body);
   const char *id = sp_json_get_string (args, "id");
   JsonNode *request = json_object_get_member (args, "request");
-  g_autofree char *today = today_string ();
+  g_autofree char *today = _sp_server_today ();
   g_autofree char *question = NULL;
   g_autofree char *code_hash = NULL;
   g_autoptr(JsonNode) def_node = NULL;

@@ -10,6 +10,7 @@
 
 #include "sp-change.h"
 #include "sp-error.h"
+#include "sp-server-private.h"
 #include "sp-survey.h"
 
 /* Question ids are SP_SURVEYS_DEMO_ID "." + the lower-case code, option
@@ -307,8 +308,7 @@ sp_surveys_demo_load (SpStorage  *storage,
   g_autoptr(JsonArray) questions = NULL;
   g_autoptr(JsonArray) options = NULL;
   g_autoptr(JsonNode) definition = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *today = _sp_server_today ();
 
   g_return_val_if_fail (storage != NULL, FALSE);
 
