@@ -1312,28 +1312,39 @@ add_question_action (GtkWidget  *widget,
   queue_rebuild (self);
 }
 
+/* designer.remove-question and designer.remove-option (an id). */
 static void
-remove_question_action (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *param)
+remove_item_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
 {
   SpSurveyDesigner *self = SP_SURVEY_DESIGNER (widget);
+  const char *id = g_variant_get_string (param, NULL);
 
-  sp_survey_doc_remove_question (self->doc, g_variant_get_string (param, NULL));
+  if (g_str_equal (action_name, "designer.remove-question"))
+    sp_survey_doc_remove_question (self->doc, id);
+  else
+    sp_survey_doc_remove_option (self->doc, id);
   queue_rebuild (self);
 }
 
+/* designer.move-question and designer.move-option (an id and -1 or 1). */
 static void
-move_question_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *param)
+move_item_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
 {
   SpSurveyDesigner *self = SP_SURVEY_DESIGNER (widget);
   const char *id;
+  gboolean moved;
   int delta;
 
   g_variant_get (param, "(&si)", &id, &delta);
-  if (sp_survey_doc_move_question (self->doc, id, delta))
+  if (g_str_equal (action_name, "designer.move-question"))
+    moved = sp_survey_doc_move_question (self->doc, id, delta);
+  else
+    moved = sp_survey_doc_move_option (self->doc, id, delta);
+  if (moved)
     queue_rebuild (self);
 }
 
@@ -1348,31 +1359,6 @@ add_option_action (GtkWidget  *widget,
   g_variant_get (param, "(&s&s)", &question_id, &kind);
   self->focus_object = sp_survey_doc_add_option (self->doc, question_id, kind);
   queue_rebuild (self);
-}
-
-static void
-remove_option_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *param)
-{
-  SpSurveyDesigner *self = SP_SURVEY_DESIGNER (widget);
-
-  sp_survey_doc_remove_option (self->doc, g_variant_get_string (param, NULL));
-  queue_rebuild (self);
-}
-
-static void
-move_option_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *param)
-{
-  SpSurveyDesigner *self = SP_SURVEY_DESIGNER (widget);
-  const char *id;
-  int delta;
-
-  g_variant_get (param, "(&si)", &id, &delta);
-  if (sp_survey_doc_move_option (self->doc, id, delta))
-    queue_rebuild (self);
 }
 
 static JsonArray *
@@ -1639,11 +1625,11 @@ sp_survey_designer_class_init (SpSurveyDesignerClass *klass)
   gtk_widget_class_install_action (widget_class, "designer.add-page", NULL, add_page_action);
   gtk_widget_class_install_action (widget_class, "designer.remove-page", "u", remove_page_action);
   gtk_widget_class_install_action (widget_class, "designer.add-question", "(us)", add_question_action);
-  gtk_widget_class_install_action (widget_class, "designer.remove-question", "s", remove_question_action);
-  gtk_widget_class_install_action (widget_class, "designer.move-question", "(si)", move_question_action);
+  gtk_widget_class_install_action (widget_class, "designer.remove-question", "s", remove_item_action);
+  gtk_widget_class_install_action (widget_class, "designer.move-question", "(si)", move_item_action);
   gtk_widget_class_install_action (widget_class, "designer.add-option", "(ss)", add_option_action);
-  gtk_widget_class_install_action (widget_class, "designer.remove-option", "s", remove_option_action);
-  gtk_widget_class_install_action (widget_class, "designer.move-option", "(si)", move_option_action);
+  gtk_widget_class_install_action (widget_class, "designer.remove-option", "s", remove_item_action);
+  gtk_widget_class_install_action (widget_class, "designer.move-option", "(si)", move_item_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "designer.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "designer.preview", NULL);
