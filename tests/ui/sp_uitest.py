@@ -328,6 +328,52 @@ def api(port, method, path, body=None, token=None):
         return json.loads(r.read().decode("utf-8"))
 
 
+def login(port, user):
+    """A token of the demo account @user (its password is its name)."""
+    return api(port, "POST", "/api/v1/login", {"user": user, "password": user})["token"]
+
+
+def server_changes(port, token, entity):
+    """The latest change of each @entity row on the server, pulled like a
+    client would: {row id: change}."""
+    cursor, rows = "", {}
+    while True:
+        page = api(port, "GET", f"/api/v1/sync?since={cursor}&limit=1000", token=token)
+        for c in page["changes"]:
+            if c["entity"] == entity:
+                rows[c["id"]] = c
+        cursor = page["cursor"]
+        if not page["more"]:
+            break
+    return rows
+
+
+def list_rows(parent, list_name, pattern, timeout=10):
+    """The shown rows of the list @list_name below @parent whose accessible
+    name matches @pattern."""
+    rx = re.compile(pattern)
+    listing = find(parent, ("list", "list box"), list_name, timeout)
+    return [n for n in listing.findChildren(lambda n: n.roleName == "list item" and rx.search(n.name or ""),
+                                            showingOnly=False) if shown(n)]
+
+
+def start_demo_app(user="redaktion"):
+    """Starts the demo server (--demo) and the app with a fresh profile that
+    signs in as the demo account @user at start (STADTPULT_DEMO_LOGIN), and
+    returns (server, app accessible)."""
+    server = Server(os.path.join(TMP, "server.db"), ["--demo"])
+    server.start()
+
+    env = dict(os.environ)
+    env["STADTPULT_DEMO_LOGIN"] = f"{user}:{user}@{server.url}"
+    profile = os.path.join(TMP, "profile")
+    os.makedirs(profile, exist_ok=True)
+    procs.append(subprocess.Popen([APP, "--profile", profile],
+                                  stdout=open(os.path.join(TMP, "app.log"), "w"),
+                                  stderr=subprocess.STDOUT, env=env))
+    return server, app_root()
+
+
 def start_app():
     """Creates the server account, starts the server and the app, and
     returns (server, app accessible)."""

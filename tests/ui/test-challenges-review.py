@@ -15,34 +15,19 @@ without the team contact. The key figures count the challenges.
 Run through run-ui-test.sh (Xvfb, D-Bus, AT-SPI, keyring).
 """
 
-import os
 import re
-import subprocess
 import time
 
 import sp_uitest
-from sp_uitest import (APP, TMP, api, app_root, click_at, find, find_all, log, open_page,
-                       press, procs, raise_window, rawinput, run, screenshot, shown, wait_for)
+from sp_uitest import (api, click_at, find, find_all, log, login, open_page, press, raise_window,
+                       rawinput, run, screenshot, shown, start_demo_app, wait_for)
 
 CHALLENGE = "Kita-Platz-Finder für Eltern"
 SOLUTION = "Kita-Bot für den Messenger"
 
 
-def login(port, user):
-    return api(port, "POST", "/api/v1/login", {"user": user, "password": user})["token"]
-
-
 def server_rows(port, token, entity):
-    cursor, rows = "", {}
-    while True:
-        page = api(port, "GET", f"/api/v1/sync?since={cursor}&limit=1000", token=token)
-        for c in page["changes"]:
-            if c["entity"] == entity:
-                rows[c["id"]] = c
-        cursor = page["cursor"]
-        if not page["more"]:
-            break
-    return [r for r in rows.values() if r["op"] != "delete"]
+    return [r for r in sp_uitest.server_changes(port, token, entity).values() if r["op"] != "delete"]
 
 
 _lists = {}
@@ -95,19 +80,9 @@ def save_review_buttons(app):
 
 
 def main():
-    server = sp_uitest.Server(os.path.join(TMP, "server.db"), ["--demo"])
-    server.start()
+    server, app = start_demo_app()
     port = server.port
     editor = login(port, "redaktion")
-
-    env = dict(os.environ)
-    env["STADTPULT_DEMO_LOGIN"] = f"redaktion:redaktion@{server.url}"
-    profile = os.path.join(TMP, "profile")
-    os.makedirs(profile, exist_ok=True)
-    procs.append(subprocess.Popen([APP, "--profile", profile],
-                                  stdout=open(os.path.join(TMP, "app.log"), "w"),
-                                  stderr=subprocess.STDOUT, env=env))
-    app = app_root()
     open_page(app, "Challenges")
 
     # The demo challenges arrive by sync; the open one says so.

@@ -20,16 +20,13 @@ Run through run-ui-test.sh (Xvfb, D-Bus, AT-SPI, keyring).
 """
 
 import json
-import os
 import re
-import subprocess
 import time
 import urllib.request
 
 import sp_uitest
-from sp_uitest import (APP, TMP, api, app_root, click_at, find, find_all, log, open_page,
-                       press, procs, rawinput, run, screenshot, set_status, set_text, shown,
-                       wait_for)
+from sp_uitest import (api, click_at, find, find_all, log, login, open_page, press, rawinput, run,
+                       screenshot, set_status, set_text, shown, start_demo_app, wait_for)
 
 QUESTION = "Was mache ich mit einem verletzten Schwan?"
 ALTERNATIVE = "Ich habe einen verletzten Vogel an der Saale gefunden"
@@ -40,10 +37,6 @@ KEYWORD = "Schwan"
 KEYWORD_EDITED = "Wildvogel"
 CITIZEN_QUESTION = "schwan verletzt was tun"
 UNKNOWN_QUESTION = "Darf ich auf dem Marktplatz ein Lama grasen lassen?"
-
-
-def login(port, user):
-    return api(port, "POST", "/api/v1/login", {"user": user, "password": user})["token"]
 
 
 def ask_bot(port, question):
@@ -96,10 +89,7 @@ def labels(app, pattern):
 
 
 def list_rows(app, pattern):
-    rx = re.compile(pattern)
-    listing = find(app, ("list", "list box"), "FAQ entries", 10)
-    return [n for n in listing.findChildren(lambda n: n.roleName == "list item" and rx.search(n.name or ""),
-                                            showingOnly=False) if shown(n)]
+    return sp_uitest.list_rows(app, "FAQ entries", pattern)
 
 
 def add_with_enter(app, name, text):
@@ -109,19 +99,9 @@ def add_with_enter(app, name, text):
 
 
 def main():
-    server = sp_uitest.Server(os.path.join(TMP, "server.db"), ["--demo"])
-    server.start()
+    server, app = start_demo_app()
     port = server.port
     editor = login(port, "redaktion")
-
-    env = dict(os.environ)
-    env["STADTPULT_DEMO_LOGIN"] = f"redaktion:redaktion@{server.url}"
-    profile = os.path.join(TMP, "profile")
-    os.makedirs(profile, exist_ok=True)
-    procs.append(subprocess.Popen([APP, "--profile", profile],
-                                  stdout=open(os.path.join(TMP, "app.log"), "w"),
-                                  stderr=subprocess.STDOUT, env=env))
-    app = app_root()
     open_page(app, "FAQ & Bot")
     faq = page(app, "FAQ & Bot")
 

@@ -19,15 +19,13 @@ Run through run-ui-test.sh (Xvfb, D-Bus, AT-SPI, keyring).
 """
 
 import json
-import os
 import re
-import subprocess
 import time
 import urllib.request
 
 import sp_uitest
-from sp_uitest import (APP, TMP, api, app_root, find, find_all, log, open_page, procs,
-                       rawinput, run, screenshot, set_status, shown, wait_for)
+from sp_uitest import (api, find, find_all, log, open_page, rawinput, run, screenshot, set_status,
+                       shown, start_demo_app, wait_for)
 
 TITLE = "Zufriedenheit mit dem Bürgerbüro"
 TITLE_EN = "Satisfaction with the citizens' office"
@@ -52,10 +50,7 @@ def labels(node, pattern):
 
 
 def list_rows(app, pattern):
-    rx = re.compile(pattern)
-    listing = find(app, ("list", "list box"), "Surveys", 10)
-    return [n for n in listing.findChildren(lambda n: n.roleName == "list item" and rx.search(n.name or ""),
-                                            showingOnly=False) if shown(n)]
+    return sp_uitest.list_rows(app, "Surveys", pattern)
 
 
 def press(parent, name):
@@ -138,28 +133,14 @@ def add_option(app, qcode, kind, code, label):
     set_text(app, f"{qcode} {kind} {code}: label (German)", label)
 
 
-def login(port, user):
-    return api(port, "POST", "/api/v1/login", {"user": user, "password": user})["token"]
-
-
 def public_survey(port, title):
     surveys = api(port, "GET", "/api/v1/surveys")
     return next((s for s in surveys if s.get("title") == title), None)
 
 
 def main():
-    server = sp_uitest.Server(os.path.join(TMP, "server.db"), ["--demo"])
-    server.start()
+    server, app = start_demo_app()
     port = server.port
-
-    env = dict(os.environ)
-    env["STADTPULT_DEMO_LOGIN"] = f"redaktion:redaktion@{server.url}"
-    profile = os.path.join(TMP, "profile")
-    os.makedirs(profile, exist_ok=True)
-    procs.append(subprocess.Popen([APP, "--profile", profile],
-                                  stdout=open(os.path.join(TMP, "app.log"), "w"),
-                                  stderr=subprocess.STDOUT, env=env))
-    app = app_root()
     open_page(app, "Surveys")
     surveys = page(app)
     # The demo survey arrives by sync.
