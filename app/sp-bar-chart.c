@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
 
@@ -162,6 +163,42 @@ sp_bar_chart_render (cairo_t              *cr,
           pango_cairo_show_layout (cr, label);
         }
     }
+}
+
+void
+sp_bar_chart_draw (GtkWidget            *widget,
+                   cairo_t              *cr,
+                   int                   width,
+                   int                   height,
+                   const SpBarChartData *data)
+{
+  g_autofree GdkRGBA *colors = NULL;
+  SpBarChartData shown = *data;
+  GdkRGBA fg;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (data != NULL);
+
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  if (shown.series_colors == NULL)
+    {
+      gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+
+      colors = g_new0 (GdkRGBA, MAX (shown.n_series, 1));
+      for (guint s = 0; s < shown.n_series; s++)
+        sp_bar_chart_series_color (s, dark, &colors[s]);
+      shown.series_colors = colors;
+    }
+  if (shown.max <= 0)
+    {
+      double top = 0;
+
+      for (guint i = 0; i < shown.n_series * shown.n_categories; i++)
+        if (!isnan (shown.values[i]))
+          top = MAX (top, shown.values[i]);
+      shown.max = sp_bar_chart_nice_max (MAX (top, 1), &shown.n_ticks);
+    }
+  sp_bar_chart_render (cr, width, height, &shown, &fg);
 }
 
 double

@@ -31,6 +31,17 @@ void   sp_bar_chart_render       (cairo_t              *cr,
                                   const SpBarChartData *data,
                                   const GdkRGBA        *fg);
 
+/* The body of a chart's GtkDrawingArea draw function: draws @data like
+ * sp_bar_chart_render() with text and lines in @widget's colour and, where
+ * @data leaves them unset, the series in the palette of the current light
+ * or dark style (series_colors NULL) and the axis top from
+ * sp_bar_chart_nice_max() over the values (max <= 0). */
+void   sp_bar_chart_draw         (GtkWidget            *widget,
+                                  cairo_t              *cr,
+                                  int                   width,
+                                  int                   height,
+                                  const SpBarChartData *data);
+
 /* A "nice" axis top >= @value (1, 2, 2.5 or 5 times a power of ten) and
  * its number of gridlines, for charts of counts. */
 double sp_bar_chart_nice_max     (double                value,

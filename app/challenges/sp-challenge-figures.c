@@ -54,39 +54,28 @@ draw_chart (GtkDrawingArea *area,
             gpointer        user_data)
 {
   SpChallengeFigures *self = user_data;
-  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
   g_autofree const char **labels = g_new0 (const char *, self->years->len + 1);
   g_autofree double *values = g_new0 (double, N_FIGURES * self->years->len + 1);
   const char *legend[N_FIGURES];
-  GdkRGBA fg, colors[N_FIGURES];
   SpBarChartData data = { 0 };
-  double top = 1;
 
-  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &fg);
   for (guint f = 0; f < N_FIGURES; f++)
-    {
-      legend[f] = figure_name (f);
-      sp_bar_chart_series_color (f, dark, &colors[f]);
-    }
+    legend[f] = figure_name (f);
   for (guint i = 0; i < self->years->len; i++)
     {
       Year *y = &g_array_index (self->years, Year, i);
 
       labels[i] = y->year;
       memcpy (values + i * N_FIGURES, y->counts, sizeof y->counts);
-      for (guint f = 0; f < N_FIGURES; f++)
-        top = MAX (top, y->counts[f]);
     }
 
   cairo_translate (cr, 12, 12);
   data.n_series = N_FIGURES;
   data.series_labels = legend;
-  data.series_colors = colors;
   data.n_categories = self->years->len;
   data.category_labels = labels;
   data.values = values;
-  data.max = sp_bar_chart_nice_max (top, &data.n_ticks);
-  sp_bar_chart_render (cr, width - 24, height - 24, &data, &fg);
+  sp_bar_chart_draw (GTK_WIDGET (area), cr, width - 24, height - 24, &data);
 }
 
 static GtkWidget *

@@ -176,21 +176,14 @@ draw_chart (GtkDrawingArea *area,
 {
   SpBotKpiPage *self = user_data;
   static const Figure shown[] = { F_INTERACTIONS, F_ANSWERED, F_HANDOFFS };
-  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
   g_autofree const char **labels = g_new0 (const char *, self->days->len + 1);
   g_autofree double *values = g_new0 (double, G_N_ELEMENTS (shown) * self->days->len + 1);
   g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
   const char *legend[G_N_ELEMENTS (shown)];
-  GdkRGBA fg, colors[G_N_ELEMENTS (shown)];
   SpBarChartData data = { 0 };
-  double top = 0;
 
-  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &fg);
   for (guint s = 0; s < G_N_ELEMENTS (shown); s++)
-    {
-      legend[s] = figure_name (shown[s]);
-      sp_bar_chart_series_color (s, dark, &colors[s]);
-    }
+    legend[s] = figure_name (shown[s]);
 
   for (guint i = 0; i < self->days->len; i++)
     {
@@ -200,20 +193,15 @@ draw_chart (GtkDrawingArea *area,
       g_ptr_array_add (strings, label);
       labels[i] = label;
       for (guint s = 0; s < G_N_ELEMENTS (shown); s++)
-        {
-          values[i * G_N_ELEMENTS (shown) + s] = (double) day_total (day, shown[s]);
-          top = MAX (top, values[i * G_N_ELEMENTS (shown) + s]);
-        }
+        values[i * G_N_ELEMENTS (shown) + s] = (double) day_total (day, shown[s]);
     }
 
   data.n_series = G_N_ELEMENTS (shown);
   data.series_labels = legend;
-  data.series_colors = colors;
   data.n_categories = self->days->len;
   data.category_labels = labels;
   data.values = values;
-  data.max = sp_bar_chart_nice_max (top, &data.n_ticks);
-  sp_bar_chart_render (cr, width, height, &data, &fg);
+  sp_bar_chart_draw (GTK_WIDGET (area), cr, width, height, &data);
 }
 
 /* The chart's text alternative: one line per day with activity. */

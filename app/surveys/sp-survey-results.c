@@ -114,22 +114,10 @@ draw_chart (GtkDrawingArea *area,
             gpointer        user_data)
 {
   Chart *chart = user_data;
-  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
-  g_autofree GdkRGBA *colors = g_new0 (GdkRGBA, chart->n_series);
   SpBarChartData data = { 0 };
-  GdkRGBA fg;
-  double top = 0;
-
-  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &fg);
-  for (guint s = 0; s < chart->n_series; s++)
-    sp_bar_chart_series_color (s, dark, &colors[s]);
-  for (guint i = 0; i < chart->n_series * chart->n_categories; i++)
-    if (!isnan (chart->values[i]))
-      top = MAX (top, chart->values[i]);
 
   data.n_series = chart->n_series;
   data.series_labels = (const char * const *) chart->series_labels;
-  data.series_colors = colors;
   data.n_categories = chart->n_categories;
   data.category_labels = (const char * const *) chart->category_labels;
   data.values = chart->values;
@@ -138,9 +126,7 @@ draw_chart (GtkDrawingArea *area,
       data.max = chart->max;
       data.n_ticks = (guint) MIN (chart->max, 5);
     }
-  else
-    data.max = sp_bar_chart_nice_max (MAX (top, 1), &data.n_ticks);
-  sp_bar_chart_render (cr, width, height, &data, &fg);
+  sp_bar_chart_draw (GTK_WIDGET (area), cr, width, height, &data);
 }
 
 /* A chart widget with a text alternative of the same values. */
