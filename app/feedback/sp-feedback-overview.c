@@ -45,26 +45,15 @@ draw_chart (GtkDrawingArea *area,
             gpointer        user_data)
 {
   SpFeedbackOverview *self = user_data;
-  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
   const char *legend[N_SERIES] = { _("Received"), _("Rated 1 or 2 stars") };
-  GdkRGBA fg, colors[N_SERIES];
   SpBarChartData data = { 0 };
-  double top = 0;
-
-  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &fg);
-  for (guint s = 0; s < N_SERIES; s++)
-    sp_bar_chart_series_color (s, dark, &colors[s]);
-  for (guint i = 0; i < N_WEEKS * N_SERIES; i++)
-    top = MAX (top, self->counts[i]);
 
   data.n_series = N_SERIES;
   data.series_labels = legend;
-  data.series_colors = colors;
   data.n_categories = N_WEEKS;
   data.category_labels = (const char * const *) self->week_labels;
   data.values = self->counts;
-  data.max = sp_bar_chart_nice_max (MAX (top, 1), &data.n_ticks);
-  sp_bar_chart_render (cr, width, height, &data, &fg);
+  sp_bar_chart_draw (GTK_WIDGET (area), cr, width, height, &data);
 }
 
 static void

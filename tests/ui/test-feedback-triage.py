@@ -81,19 +81,6 @@ def new_feedback(port, token, text, rating):
     return row_id, ticket, False
 
 
-def server_rows(port, token, entity):
-    cursor, rows = "", {}
-    while True:
-        page = api(port, "GET", f"/api/v1/sync?since={cursor}&limit=1000", token=token)
-        for c in page["changes"]:
-            if c["entity"] == entity:
-                rows[c["id"]] = c
-        cursor = page["cursor"]
-        if not page["more"]:
-            break
-    return rows
-
-
 def seed(db_path, services):
     """100 000 feedback items as an earlier sync left them (synced, not in
     the outbox), indexed for the full-text search."""
@@ -324,13 +311,13 @@ def main():
     # --- Sync: the server has it all ---
     rawinput.pressKey("F5")  # Sync now
     wait_for("the outbox to empty", lambda: not local_row(db_path, target_id)[1], 60)
-    rows = server_rows(port, editor, "feedback")
+    rows = sp_uitest.server_changes(port, editor, "feedback")
     fields = rows[target_id]["fields"]
     assert fields["state"] == "answered" and fields["reply"] == REPLY, fields
     assert fields["org_unit"] == ORG_UNIT, fields
     for row_id, _ in bulk:
         assert rows[row_id]["fields"]["state"] == "closed", rows[row_id]
-    notes = [c for c in server_rows(port, editor, "feedback_note").values()
+    notes = [c for c in sp_uitest.server_changes(port, editor, "feedback_note").values()
              if c["fields"].get("feedback_id") == target_id]
     assert [n["fields"]["text"] for n in notes] == [NOTE], notes
 
