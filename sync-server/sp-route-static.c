@@ -237,7 +237,7 @@ short_link_target (const char *path,
   g_autofree char *subject = NULL;
   const char *target = NULL;
   const char *key = NULL;
-  g_autofree char *escaped = NULL;
+  GString *location;
 
   for (guint i = 0; i < G_N_ELEMENTS (by_id) && target == NULL; i++)
     if (g_str_has_prefix (path, by_id[i]))
@@ -263,16 +263,18 @@ short_link_target (const char *path,
         subject[strlen (subject) - 1] = '\0';
       if (*subject == '\0' || *subject == '.' || strchr (subject, '/') != NULL)
         return NULL;
-      escaped = g_uri_escape_string (subject, NULL, FALSE);
     }
 
-  return g_strconcat (target,
-                      escaped != NULL || (query != NULL && *query != '\0') ? "?" : "",
-                      escaped != NULL ? key : "", escaped != NULL ? "=" : "",
-                      escaped != NULL ? escaped : "",
-                      escaped != NULL && query != NULL && *query != '\0' ? "&" : "",
-                      query != NULL ? query : "",
-                      NULL);
+  /* target?key=subject&query, each part only when present */
+  location = g_string_new (target);
+  if (subject != NULL)
+    {
+      g_string_append_printf (location, "?%s=", key);
+      g_string_append_uri_escaped (location, subject, NULL, FALSE);
+    }
+  if (query != NULL && *query != '\0')
+    g_string_append_printf (location, "%c%s", subject != NULL ? '&' : '?', query);
+  return g_string_free (location, FALSE);
 }
 
 static void
