@@ -46,6 +46,7 @@ static int synthetic = 10000;
 static int seed = 4242;
 static int reps = 20;
 static gboolean show_misses;
+static gboolean cold_list;
 
 static GOptionEntry entries[] = {
   { "dldb", 0, 0, G_OPTION_ARG_FILENAME, &dldb_dir, "DLDB export (default: tests/data/berlin-dldb)", "DIR" },
@@ -60,6 +61,7 @@ static GOptionEntry entries[] = {
   { "faq", 0, 0, G_OPTION_ARG_FILENAME, &faq_path, "FAQ file (import faq format) for a second accuracy table", "FILE" },
   { "faq-questions", 0, 0, G_OPTION_ARG_FILENAME, &faq_questions_path, "Labelled questions for --faq", "FILE" },
   { "misses", 0, 0, G_OPTION_ARG_NONE, &show_misses, "List wrong answers on the real catalogue", NULL },
+  { "cold-list", 0, 0, G_OPTION_ARG_NONE, &cold_list, "Only the cold pass on the real catalogue: each question's microseconds, most expensive first", NULL },
   { NULL }
 };
 
@@ -102,11 +104,27 @@ percentile (GArray *sorted,
 
 /* Times @questions (each distinct one once) on a fresh matcher over a
  * fresh lexicon, so that no memo of the matcher or the lexicon helps. */
+typedef struct {
+  double      us;
+  guint       order;
+  const char *q;
+} ColdCost;
+
+static int
+cold_cost_cmp (gconstpointer a,
+               gconstpointer b)
+{
+  const ColdCost *x = a, *y = b;
+
+  return (x->us < y->us) - (x->us > y->us);
+}
+
 static void
 run_cold (GPtrArray *catalogue,
           GPtrArray *questions,
           Result    *result)
 {
+  g_autoptr(GArray) costs = g_array_new (FALSE, FALSE, sizeof (ColdCost));
   g_autoptr(GError) error = NULL;
   SpLexicon *lexicon = sp_lexicon_new_default (&error);
   SpMatcher *matcher;
@@ -131,8 +149,16 @@ run_cold (GPtrArray *catalogue,
       b = now_s ();
       g_array_unref (matches);
       g_array_append_val (lat, (double) { (b - a) * 1e6 });
+      g_array_append_val (costs, ((ColdCost) { (b - a) * 1e6, costs->len, question->q }));
     }
   total = now_s () - t0;
+  if (cold_list)
+    {
+      g_array_sort (costs, cold_cost_cmp);
+      for (guint i = 0; i < costs->len; i++)
+        printf ("%.1f\t%u\t%s\n", g_array_index (costs, ColdCost, i).us, g_array_index (costs, ColdCost, i).order,
+                g_array_index (costs, ColdCost, i).q);
+    }
   sp_matcher_free (matcher);
   sp_lexicon_free (lexicon);
   g_array_sort (lat, sp_bench_cmp_double);
@@ -616,6 +642,12 @@ main (int   argc,
   if (sp_lexicon_get_default (&error) == NULL)
     sp_bench_die ("lexicon", error);
 
+  if (cold_list)
+    {
+      results[0].size = real->len;
+      run_cold (real, questions, &results[0]);
+      return 0;
+    }
   run (real, questions, &results[n_results++]);
   if ((guint) synthetic > real->len)
     {

@@ -32,16 +32,18 @@
  *   stop_de:  u32 n, n x u32 string
  *   stop_en:  u32 n, n x u32 string
  *   curated:  u32 n, n x u32 string (in order)
- *   words_de, background, synonyms, translations, each:
+ *   words_de, background, synonyms, translations, stems, each:
  *     u32 buckets (a power of two), buckets x (u32 string + 1 or 0 if
  *     empty, u32 value), u32 n_terms, n_terms x u32
  *   Strings are offsets into the blob; a bucket's value is the WORD_* flags
- *   (words_de), the count (background) or the index into the table's terms
- *   of "u32 m, m x (u32 term string, f32 weight)" (synonyms, translations).
+ *   (words_de), the count (background), the index into the table's terms
+ *   of "u32 m, m x (u32 term string, f32 weight)" (synonyms, translations)
+ *   or the stem key's string + 1 (stems: the folded words of the word list
+ *   and of the curated synonyms).
  *   Probing is linear from cache_hash (key) & (buckets - 1). */
 
 #define CACHE_MAGIC   "SPLEXC\0\0"
-#define CACHE_VERSION 2
+#define CACHE_VERSION 3
 
 char *
 sp_lexicon_cache_key (const char * const *paths)
@@ -217,6 +219,41 @@ prune_old_files (const char *dir,
     }
 }
 
+/* The stems index: every folded word of the word list and of the curated
+ * synonyms -> its stem key's string + 1. */
+static void
+write_stems (Writer     *w,
+             GByteArray *body,
+             SpLexicon  *self)
+{
+  g_autoptr(GHashTable) stems = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) words = g_ptr_array_new ();
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
+
+  if (self->folded_words != NULL)
+    {
+      GHashTableIter it;
+      gpointer word;
+
+      g_hash_table_iter_init (&it, self->folded_words);
+      while (g_hash_table_iter_next (&it, &word, NULL))
+        g_ptr_array_add (words, word);
+    }
+  g_ptr_array_extend (words, self->curated_words, NULL, NULL);
+  for (guint i = 0; i < words->len; i++)
+    {
+      const char *word = words->pdata[i];
+      char *stem;
+
+      if (g_hash_table_contains (stems, word))
+        continue;
+      stem = sp_lexicon_stem_uncached (self, "de", word);
+      g_ptr_array_add (keep, stem);
+      g_hash_table_insert (stems, (gpointer) word, GUINT_TO_POINTER (string_offset (w, stem) + 1));
+    }
+  write_index (w, body, stems, FALSE);
+}
+
 void
 sp_lexicon_cache_save (SpLexicon  *self,
                        const char *key)
@@ -241,6 +278,7 @@ sp_lexicon_cache_save (SpLexicon  *self,
   write_index (&w, body, self->background, FALSE);
   write_index (&w, body, self->synonyms, TRUE);
   write_index (&w, body, self->translations, TRUE);
+  write_stems (&w, body, self);
 
   g_byte_array_append (out, (const guint8 *) CACHE_MAGIC, 8);
   put_u32 (out, CACHE_VERSION);
@@ -385,6 +423,14 @@ sp_lexicon_cache_value (SpLexicon            *self,
   return pair != NULL ? pair[1] : 0;
 }
 
+gboolean
+sp_lexicon_cache_has (SpLexicon            *self,
+                      const SpLexiconIndex *index,
+                      const char           *key)
+{
+  return find_bucket (self, index, key) != NULL;
+}
+
 const GArray *
 sp_lexicon_cache_terms (SpLexicon            *self,
                         const SpLexiconIndex *index,
@@ -401,19 +447,26 @@ sp_lexicon_cache_terms (SpLexicon            *self,
   list = g_hash_table_lookup (memo, self->blob + pair[0] - 1);
   if (list == NULL)
     {
+      guint32 n = 0;
+      SpLexiconTerm *out;
+
       at = pair[1];
       m = at < index->n_terms ? index->terms[at] : 0;
+      /* Filled in place: g_array_append_val() per term costs more than
+       * the rest of a lookup. */
       list = g_array_sized_new (FALSE, FALSE, sizeof (SpLexiconTerm), m);
+      g_array_set_size (list, m);
+      out = (SpLexiconTerm *) (gpointer) list->data;
       for (guint32 j = 0; j < m && at + 2 + 2 * (gsize) j < index->n_terms; j++)
         {
-          SpLexiconTerm t;
           guint32 bits = index->terms[at + 2 + 2 * j];
 
-          t.term = blob_string (self, index->terms[at + 1 + 2 * j]);
-          memcpy (&t.weight, &bits, sizeof bits);
-          if (t.term != NULL)
-            g_array_append_val (list, t);
+          out[n].term = blob_string (self, index->terms[at + 1 + 2 * j]);
+          memcpy (&out[n].weight, &bits, sizeof bits);
+          if (out[n].term != NULL)
+            n++;
         }
+      g_array_set_size (list, n);
       g_hash_table_insert (memo, (gpointer) (self->blob + pair[0] - 1), list);
     }
   g_mutex_unlock (&self->memo_lock);
@@ -457,6 +510,7 @@ sp_lexicon_cache_load (SpLexicon  *self,
   read_index (&r, &self->background_index);
   read_index (&r, &self->synonyms_index);
   read_index (&r, &self->translations_index);
+  read_index (&r, &self->stems_index);
   if (!r.ok || r.pos != r.len)
     {
       g_debug ("Ignoring the damaged lexicon cache %s", path);

@@ -33,6 +33,10 @@ struct _SpLexicon
   SpLexiconIndex background_index;
   SpLexiconIndex synonyms_index;
   SpLexiconIndex translations_index;
+  /* Stem keys of the German words of the word list and the curated list
+   * (folded word -> stem key), worked out when the cache was written: a
+   * probe instead of Snowball for a word seen for the first time. */
+  SpLexiconIndex stems_index;
   GMutex        memo_lock;
   /* Stem keys of the words stemmed since loading finished (frozen): the
    * matcher stems the same words and compound parts again and again. */
@@ -47,6 +51,7 @@ struct _SpLexicon
   GPtrArray    *curated_words; /* folded single words of synonyms-de.txt */
   GHashTable   *background;    /* stem key -> entries of trans-de-en using it */
   GHashTable   *fold_cache;    /* folded word -> stem key (loading only) */
+  GHashTable   *folded_words;  /* folded words of the word list (parsing only: the cache's stems) */
   guint         background_n;
   GHashTable   *curated_set;
   gboolean      has_wordlist;
@@ -63,6 +68,12 @@ const char *sp_lexicon_stem_ref  (SpLexicon   *self,
                                   const char  *word,
                                   char       **owned);
 
+/* The stem key of @word worked out now (Snowball), not looked up nor
+ * memoised: what the cache stores for the word list. */
+char     *sp_lexicon_stem_uncached (SpLexicon  *self,
+                                    const char *lang,
+                                    const char *word);
+
 /* Identity of the lexicon's inputs: every file's path, size and mtime
  * (@paths, NULL-terminated) plus the format version. NULL if a file is
  * missing: such a lexicon is never cached. */
@@ -74,6 +85,10 @@ gboolean  sp_lexicon_cache_load  (SpLexicon  *self,
 /* Value stored for @key in @index (0 if absent: flags and counts are
  * never 0). */
 guint32   sp_lexicon_cache_value (SpLexicon            *self,
+                                  const SpLexiconIndex *index,
+                                  const char           *key);
+/* TRUE if @index has @key. */
+gboolean  sp_lexicon_cache_has   (SpLexicon            *self,
                                   const SpLexiconIndex *index,
                                   const char           *key);
 /* Term list of @key in @index as a GArray of SpLexiconTerm, memoised in

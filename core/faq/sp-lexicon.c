@@ -82,8 +82,8 @@ get_stemmers (void)
   return s;
 }
 
-static char *
-stem_uncached (SpLexicon  *self,
+char *
+sp_lexicon_stem_uncached (SpLexicon  *self,
                const char *lang,
                const char *word)
 {
@@ -154,16 +154,26 @@ sp_lexicon_stem_ref (SpLexicon   *self,
   const char *known;
   char *stem;
 
+  gboolean en = lang != NULL && lang[0] == 'e' && strcmp (lang, "en") == 0;
+
   *owned = NULL;
   if (self == NULL || !self->frozen)
-    return *owned = stem_uncached (self, lang, word);
-  memo = self->stem_memo[lang != NULL && lang[0] == 'e' && strcmp (lang, "en") == 0 ? 1 : 0];
+    return *owned = sp_lexicon_stem_uncached (self, lang, word);
+  /* German words of the word list: stemmed when the cache was written. */
+  if (!en && self->cache_file != NULL)
+    {
+      guint32 at = sp_lexicon_cache_value (self, &self->stems_index, word);
+
+      if (at != 0)
+        return self->blob + at - 1;
+    }
+  memo = self->stem_memo[en ? 1 : 0];
   g_rw_lock_reader_lock (&self->stem_lock);
   known = g_hash_table_lookup (memo, word);
   g_rw_lock_reader_unlock (&self->stem_lock);
   if (known != NULL)
     return known;
-  stem = stem_uncached (self, lang, word);
+  stem = sp_lexicon_stem_uncached (self, lang, word);
   g_rw_lock_writer_lock (&self->stem_lock);
   /* Values are never replaced nor removed: callers keep them. */
   known = g_hash_table_lookup (memo, word);
@@ -461,6 +471,8 @@ ngerman_line (SpLexicon *self,
   if (strchr (folded, ' ') != NULL || *folded == '\0')
     return;
   plain = sp_text_plain (folded);
+  if (self->folded_words != NULL)
+    g_hash_table_add (self->folded_words, g_string_chunk_insert_const (self->strings, folded));
   flags = g_unichar_isupper (g_utf8_get_char (line)) ? WORD_NOUN : WORD_LOWER;
   old = g_hash_table_lookup (self->words_de, plain);
   if (old != NULL)
@@ -755,6 +767,7 @@ lexicon_parse (const char  *data_dir,
   };
 
   self->fold_cache = g_hash_table_new (g_str_hash, g_str_equal);
+  self->folded_words = g_hash_table_new (g_str_hash, g_str_equal);
 
   if (data_dir == NULL)
     g_warning ("The FAQ language files (stopwords-de.txt ...) were not found: "
@@ -840,6 +853,8 @@ sp_lexicon_new (const char  *data_dir,
   if (self != NULL && key != NULL &&
       self->has_wordlist && self->has_thesaurus && self->has_translations)
     sp_lexicon_cache_save (self, key);
+  if (self != NULL)
+    g_clear_pointer (&self->folded_words, g_hash_table_unref);
   return self;
 }
 
@@ -886,6 +901,7 @@ sp_lexicon_free (SpLexicon *self)
   g_clear_pointer (&self->curated_set, g_hash_table_unref);
   g_clear_pointer (&self->background, g_hash_table_unref);
   g_clear_pointer (&self->fold_cache, g_hash_table_unref);
+  g_clear_pointer (&self->folded_words, g_hash_table_unref);
   g_clear_pointer (&self->strings, g_string_chunk_free);
   g_clear_pointer (&self->cache_file, g_mapped_file_unref);
   g_mutex_clear (&self->memo_lock);
@@ -923,13 +939,25 @@ sp_lexicon_is_stopword (SpLexicon  *self,
   return g_hash_table_contains (self->stop_de, word);
 }
 
+/* WORD_* flags of a folded word (its plain form in the word list). */
+static guint
+folded_word_flags (SpLexicon  *self,
+                   const char *word)
+{
+  char buf[64];
+  g_autofree char *plain = NULL;
+
+  if (sp_text_plain_buf (word, buf, sizeof buf))
+    return word_list_flags (self, buf);
+  plain = sp_text_plain (word);
+  return word_list_flags (self, plain);
+}
+
 gboolean
 sp_lexicon_is_german_word (SpLexicon  *self,
                            const char *word)
 {
-  g_autofree char *plain = sp_text_plain (word);
-
-  return word_list_flags (self, plain) != 0 ||
+  return folded_word_flags (self, word) != 0 ||
          g_hash_table_contains (self->stop_de, word);
 }
 
@@ -937,19 +965,20 @@ gboolean
 sp_lexicon_is_verb_form (SpLexicon  *self,
                          const char *word)
 {
-  g_autofree char *plain = NULL;
-
   if (word_list_empty (self))
     return TRUE;
-  plain = sp_text_plain (word);
-  return (word_list_flags (self, plain) & WORD_LOWER) != 0;
+  return (folded_word_flags (self, word) & WORD_LOWER) != 0;
 }
 
 gboolean
 sp_lexicon_is_english_word (SpLexicon  *self,
                             const char *word)
 {
-  return sp_lexicon_translate_en (self, word) != NULL ||
+  /* Whether the dictionary has it, without its translations. */
+  if (self->cache_file != NULL)
+    return sp_lexicon_cache_has (self, &self->translations_index, word) ||
+           g_hash_table_contains (self->stop_en, word);
+  return g_hash_table_contains (self->translations, word) ||
          g_hash_table_contains (self->stop_en, word);
 }
 
@@ -998,82 +1027,40 @@ sp_lexicon_translate_en (SpLexicon  *self,
 
 #define SPLIT_MAX_LEN 48
 
-/* Flags of @plain[0..len) as a word (word list or the index's words). */
-static guint
-word_flags (SpLexicon  *self,
-            GHashTable *known,
-            const char *plain,
-            gsize       len)
-{
-  char buf[SPLIT_MAX_LEN + 4];
-  guint flags = 0;
-
-  memcpy (buf, plain, len);
-  buf[len] = '\0';
-  flags = word_list_flags (self, buf);
-  if (known != NULL && g_hash_table_contains (known, buf))
-    flags |= WORD_NOUN | WORD_LOWER;
-  return flags;
-}
-
-static gboolean
-is_stop_part (SpLexicon  *self,
-              const char *plain,
-              gsize       len)
-{
-  char buf[SPLIT_MAX_LEN + 4];
-
-  memcpy (buf, plain, len);
-  buf[len] = '\0';
-  return g_hash_table_contains (self->stop_de, buf);
-}
-
-static gboolean
-is_known_part (GHashTable *known,
-               const char *plain,
-               gsize       len)
-{
-  char buf[SPLIT_MAX_LEN + 4];
-
-  memcpy (buf, plain, len);
-  buf[len] = '\0';
-  return g_hash_table_contains (known, buf);
-}
-
-static double
-part_commonness (SpLexicon  *self,
-                 const char *plain,
-                 gsize       len)
-{
-  char buf[SPLIT_MAX_LEN + 4];
-
-  g_autofree char *owned = NULL;
-
-  memcpy (buf, plain, len);
-  buf[len] = '\0';
-  return sp_lexicon_commonness (self, sp_lexicon_stem_ref (self, "de", buf, &owned));
-}
-
-/* Cost of @plain[0..len) as a compound part, < 0 if it is none. A verb
- * stem ("wohn" of wohnen) may be a modifier. */
+/* Cost of @part (@len bytes, a NUL-terminated slice of the plain word) as
+ * a compound part, < 0 if it is none. A verb stem ("wohn" of wohnen) may
+ * be a modifier. */
 static double
 part_cost (SpLexicon  *self,
            GHashTable *known,
-           const char *plain,
+           const char *part,
            gsize       len,
            gboolean    head)
 {
   guint flags;
-  gboolean is_known;
-  double common, bonus;
+  gboolean is_known = FALSE;
+  double common = 0, bonus;
 
-  if (len < 3 || is_stop_part (self, plain, len))
+  if (len < 3)
     return -1;
-  flags = word_flags (self, known, plain, len);
+  /* The word list (or the index's words) first: most slices are no word,
+   * and then nothing else needs looking up. */
+  flags = word_list_flags (self, part);
+  if (known != NULL && g_hash_table_contains (known, part))
+    {
+      flags |= WORD_NOUN | WORD_LOWER;
+      is_known = TRUE;
+    }
   if (flags == 0 && (head || len < 4))
     return -1;
-  is_known = known != NULL && flags != 0 && is_known_part (known, plain, len);
-  common = flags != 0 ? part_commonness (self, plain, len) : 0;
+  if (g_hash_table_contains (self->stop_de, part))
+    return -1;
+  if (flags != 0)
+    {
+      g_autofree char *owned = NULL;
+
+      common = sp_lexicon_commonness (self, sp_lexicon_stem_ref (self, "de", part, &owned));
+    }
   /* Short parts must be everyday nouns (Amt, Bau) or the index's words,
    * not names or abbreviations (Bea, Gew). */
   if (len < 4 && ((flags & WORD_NOUN) == 0 || (!is_known && common < 0.3)))
@@ -1095,7 +1082,7 @@ part_cost (SpLexicon  *self,
     {
       char buf[SPLIT_MAX_LEN + 4];
 
-      memcpy (buf, plain, len);
+      memcpy (buf, part, len);
       memcpy (buf + len, "en", 3);
       if (word_list_flags (self, buf) & WORD_LOWER)
         return 1.3;
@@ -1141,9 +1128,15 @@ sp_lexicon_split_compound (SpLexicon  *self,
           gboolean head = i == n;
           double c;
 
+          char saved;
+
           if (j == 0 && i == n)
             continue;  /* the word itself is no split */
+          /* The slice plain[j..i) as a string of its own, for a moment. */
+          saved = plain[i];
+          plain[i] = '\0';
           c = part_cost (self, known, plain + j, i - j, head);
+          plain[i] = saved;
           if (c < 0)
             continue;
           if (head)

@@ -1198,8 +1198,10 @@ analyse_german_word (Query      *q,
     {
       guint dist = 0, kdist = 0;
       const Surface *fixed = correct_typo (self, word, max_typos (strlen (word)), &dist);
-      /* The stem too: "zulasen" -> "zulas" ~ "zulass" (Zulassung). */
-      const Surface *kfixed = strlen (key) >= 5 ?
+      /* The stem too: "zulasen" -> "zulas" ~ "zulass" (Zulassung); only
+       * worth a search when the word itself is no single typo away (the
+       * stem's correction must be closer to win). */
+      const Surface *kfixed = strlen (key) >= 5 && (fixed == NULL || dist > 1) ?
         correct_typo (self, key, max_typos (strlen (word)), &kdist) : NULL;
 
       if (kfixed != NULL && kfixed->is_key && (fixed == NULL || kdist < dist))
@@ -2002,7 +2004,11 @@ sp_matcher_query_full (SpMatcher   *self,
       /* The best max (at least two, for the margin) by insertion: the
        * touched documents can be thousands, the list is a handful. */
       guint keep = MAX (max, 2);
-      g_autoptr(GArray) all = g_array_sized_new (FALSE, FALSE, sizeof (SpMatch), keep + 1);
+      SpMatch stack_all[16 + 1];
+      g_autofree SpMatch *heap_all = keep + 1 > G_N_ELEMENTS (stack_all) ?
+                                     g_new (SpMatch, keep + 1) : NULL;
+      SpMatch *all = heap_all != NULL ? heap_all : stack_all;
+      guint n_all = 0;
       double s1, s2, conf;
       guint32 top_doc = 0;
 
@@ -2010,29 +2016,30 @@ sp_matcher_query_full (SpMatcher   *self,
         {
           guint32 d = touched[i];
           SpMatch m;
-          guint pos = all->len;
+          guint pos = n_all;
 
           /* Most lose on the score alone. */
-          if (all->len == keep && acc[d] < g_array_index (all, SpMatch, keep - 1).score)
+          if (n_all == keep && acc[d] < all[keep - 1].score)
             continue;
           m.id = ((Doc *) self->docs->pdata[d])->id;
           m.score = acc[d];
           m.confidence = cover[d];
-          if (all->len == keep && match_cmp (&m, &g_array_index (all, SpMatch, keep - 1)) >= 0)
+          if (n_all == keep && match_cmp (&m, &all[keep - 1]) >= 0)
             continue;
-          while (pos > 0 && match_cmp (&m, &g_array_index (all, SpMatch, pos - 1)) < 0)
+          while (pos > 0 && match_cmp (&m, &all[pos - 1]) < 0)
             pos--;
-          g_array_insert_val (all, pos, m);
+          memmove (&all[pos + 1], &all[pos], (n_all - pos) * sizeof (SpMatch));
+          all[pos] = m;
           if (pos == 0)
             top_doc = d;
-          if (all->len > keep)
-            g_array_set_size (all, keep);
+          if (n_all < keep)
+            n_all++;
         }
-      s1 = g_array_index (all, SpMatch, 0).score;
-      s2 = all->len > 1 ? g_array_index (all, SpMatch, 1).score : 0;
+      s1 = all[0].score;
+      s2 = n_all > 1 ? all[1].score : 0;
       ratio = qmax > 0 ? MIN (s1 / qmax, 1.5) : 0;
       margin = qmax > 0 ? MIN ((s1 - s2) / qmax, 1.0) : 0;
-      mass = g_array_index (all, SpMatch, 0).confidence;
+      mass = all[0].confidence;
       coverage = n_words > 0 ? MIN (mass / n_words, 1.0) : 0;
       /* Logistic model of "the top match is right", fitted on labelled
        * citizen questions (bench/bot) over the Berlin catalogue. */
@@ -2042,9 +2049,9 @@ sp_matcher_query_full (SpMatcher   *self,
        * neighbours ("Wetter" ~ "Klima" ~ "Klimaschutz"), is less sure. */
       if (!direct[top_doc])
         conf *= WEAK_ONLY_FACTOR;
-      for (guint i = 0; i < MIN (max, all->len); i++)
+      for (guint i = 0; i < MIN (max, n_all); i++)
         {
-          SpMatch m = g_array_index (all, SpMatch, i);
+          SpMatch m = all[i];
 
           m.confidence = conf * (s1 > 0 ? m.score / s1 : 0);
           if (i > 0)

@@ -161,22 +161,21 @@ sp_text_fold (const char *text)
   return fold_internal (text, NULL);
 }
 
-char *
-sp_text_plain (const char *folded)
+/* Writes the umlaut-free form of @folded[0..n) to @out (room for n + 1
+ * bytes); returns its length. */
+static gsize
+plain_copy (const char *folded,
+            gsize       n,
+            char       *out)
 {
-  GString *out;
-  gsize i, n;
+  gsize i, o = 0;
 
-  g_return_val_if_fail (folded != NULL, NULL);
-
-  n = strlen (folded);
-  out = g_string_sized_new (n);
   for (i = 0; i < n; i++)
     {
       char c = folded[i];
 
-      g_string_append_c (out, c);
-      if ((c == 'a' || c == 'o' || c == 'u') && folded[i + 1] == 'e')
+      out[o++] = c;
+      if ((c == 'a' || c == 'o' || c == 'u') && i + 1 < n && folded[i + 1] == 'e')
         {
           char prev = i > 0 ? folded[i - 1] : ' ';
 
@@ -184,7 +183,38 @@ sp_text_plain (const char *folded)
             i++;  /* skip the 'e' of the spelled-out umlaut */
         }
     }
-  return g_string_free (out, FALSE);
+  out[o] = '\0';
+  return o;
+}
+
+char *
+sp_text_plain (const char *folded)
+{
+  gsize n;
+  char *out;
+
+  g_return_val_if_fail (folded != NULL, NULL);
+
+  n = strlen (folded);
+  out = g_malloc (n + 1);
+  plain_copy (folded, n, out);
+  return out;
+}
+
+gboolean
+sp_text_plain_buf (const char *folded,
+                   char       *buf,
+                   gsize       size)
+{
+  gsize n;
+
+  g_return_val_if_fail (folded != NULL && buf != NULL, FALSE);
+
+  n = strlen (folded);
+  if (n >= size)
+    return FALSE;
+  plain_copy (folded, n, buf);
+  return TRUE;
 }
 
 GStrv

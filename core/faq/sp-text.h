@@ -18,6 +18,11 @@ char      *sp_text_fold                (const char  *text);
  * "oe" -> "o", "ue" -> "u", except after a vowel or "q" ("neue",
  * "Bauer", "Quelle" keep theirs). */
 char      *sp_text_plain               (const char  *folded);
+/* sp_text_plain() into @buf (@size bytes); FALSE (and @buf untouched) if
+ * @folded does not fit. */
+gboolean   sp_text_plain_buf           (const char  *folded,
+                                        char        *buf,
+                                        gsize        size);
 /* Folds and splits @text into word tokens (letters/digits runs). Hyphens
  * and slashes separate tokens. Returns a NULL-terminated vector. */
 GStrv      sp_text_tokenize            (const char  *text);
