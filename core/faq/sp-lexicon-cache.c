@@ -424,6 +424,30 @@ sp_lexicon_cache_value (SpLexicon            *self,
 }
 
 gboolean
+sp_lexicon_cache_list (SpLexicon            *self,
+                       const SpLexiconIndex *index,
+                       const char           *key,
+                       SpLexiconTermList    *out)
+{
+  const guint32 *pair = find_bucket (self, index, key);
+  guint32 at, m;
+
+  memset (out, 0, sizeof *out);
+  if (pair == NULL)
+    return FALSE;
+  at = pair[1];
+  m = at < index->n_terms ? index->terms[at] : 0;
+  /* A damaged file must not make us read past the table. */
+  if (m > (index->n_terms - at - 1) / 2)
+    m = 0;
+  out->pairs = index->terms + at + 1;
+  out->blob = self->blob;
+  out->blob_len = self->blob_len;
+  out->n = m;
+  return TRUE;
+}
+
+gboolean
 sp_lexicon_cache_has (SpLexicon            *self,
                       const SpLexiconIndex *index,
                       const char           *key)

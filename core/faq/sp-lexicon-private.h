@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 #pragma once
 
+#include <string.h>
+
 #include "sp-lexicon.h"
 
 G_BEGIN_DECLS
@@ -59,6 +61,41 @@ struct _SpLexicon
   gboolean      has_translations;
 };
 
+/* A term list (synonyms, translations) read where it lies: in the mapped
+ * cache file or in a parsed lexicon's GArray. Nothing is allocated, so the
+ * matcher's hot path asks for it rather than for the GArray. */
+typedef struct {
+  const guint32       *pairs;     /* cache: n x (string offset, weight bits) */
+  const SpLexiconTerm *terms;     /* parsed lexicon */
+  const char          *blob;
+  guint32              blob_len;
+  guint                n;
+} SpLexiconTermList;
+
+static inline SpLexiconTerm
+sp_lexicon_term_list_get (const SpLexiconTermList *list,
+                          guint                    i)
+{
+  SpLexiconTerm t;
+  guint32 off;
+
+  if (list->terms != NULL)
+    return list->terms[i];
+  off = list->pairs[2 * i];
+  t.term = off < list->blob_len ? list->blob + off : "";
+  memcpy (&t.weight, &list->pairs[2 * i + 1], sizeof t.weight);
+  return t;
+}
+
+/* sp_lexicon_synonyms() / sp_lexicon_translate_en() as a term list; FALSE
+ * (and @out empty) if there is none. */
+gboolean  sp_lexicon_synonyms_list     (SpLexicon         *self,
+                                        const char        *stem_key,
+                                        SpLexiconTermList *out);
+gboolean  sp_lexicon_translate_en_list (SpLexicon         *self,
+                                        const char        *english,
+                                        SpLexiconTermList *out);
+
 /* sp_lexicon_stem() without a copy where it can: the stem key owned by
  * the lexicon's memo (valid as long as the lexicon), or, while loading or
  * once the memo is full, a new string also stored in *@owned (the caller
@@ -87,6 +124,11 @@ gboolean  sp_lexicon_cache_load  (SpLexicon  *self,
 guint32   sp_lexicon_cache_value (SpLexicon            *self,
                                   const SpLexiconIndex *index,
                                   const char           *key);
+/* The term list of @key in @index, in place; FALSE if absent. */
+gboolean  sp_lexicon_cache_list  (SpLexicon            *self,
+                                  const SpLexiconIndex *index,
+                                  const char           *key,
+                                  SpLexiconTermList    *out);
 /* TRUE if @index has @key. */
 gboolean  sp_lexicon_cache_has   (SpLexicon            *self,
                                   const SpLexiconIndex *index,

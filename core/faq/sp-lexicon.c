@@ -164,7 +164,7 @@ sp_lexicon_stem_ref (SpLexicon   *self,
     {
       guint32 at = sp_lexicon_cache_value (self, &self->stems_index, word);
 
-      if (at != 0)
+      if (at != 0 && at - 1 < self->blob_len)
         return self->blob + at - 1;
     }
   memo = self->stem_memo[en ? 1 : 0];
@@ -1011,6 +1011,38 @@ sp_lexicon_synonyms (SpLexicon  *self,
   if (self->cache_file != NULL)
     return sp_lexicon_cache_terms (self, &self->synonyms_index, self->synonyms, stem_key);
   return g_hash_table_lookup (self->synonyms, stem_key);
+}
+
+static gboolean
+array_list (const GArray      *array,
+            SpLexiconTermList *out)
+{
+  memset (out, 0, sizeof *out);
+  if (array == NULL)
+    return FALSE;
+  out->terms = (const SpLexiconTerm *) (gconstpointer) array->data;
+  out->n = array->len;
+  return TRUE;
+}
+
+gboolean
+sp_lexicon_synonyms_list (SpLexicon         *self,
+                          const char        *stem_key,
+                          SpLexiconTermList *out)
+{
+  if (self->cache_file != NULL)
+    return sp_lexicon_cache_list (self, &self->synonyms_index, stem_key, out);
+  return array_list (g_hash_table_lookup (self->synonyms, stem_key), out);
+}
+
+gboolean
+sp_lexicon_translate_en_list (SpLexicon         *self,
+                              const char        *english,
+                              SpLexiconTermList *out)
+{
+  if (self->cache_file != NULL)
+    return sp_lexicon_cache_list (self, &self->translations_index, english, out);
+  return array_list (g_hash_table_lookup (self->translations, english), out);
 }
 
 const GArray *

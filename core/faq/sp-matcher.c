@@ -105,14 +105,26 @@ struct _SpMatcher
   guint         delete_bits;   /* the directory has 2^bits + 1 entries */
   double        unknown_score; /* what a word unknown to the index would score */
   gboolean      has_english;   /* some entries are English (stemmed in English) */
-  /* How each word of a question was read (its slots, its language vote),
-   * memoised: the same words come again and again. Bounded; starts over
-   * when full. */
-  GHashTable   *word_memo;     /* 'd'|'e'|'l' + word (+ '|' + verb form) -> WordMemo */
-  GRWLock       memo_lock;
+  /* How each word of a question was read (its slots), memoised: the same
+   * words come again and again. Bounded; starts over when full. */
+  GHashTable   *word_memo;     /* 'd'|'e' + word (+ '|' + verb form) -> WordMemo */
+  /* What each word says about the question's language: a direct-mapped
+   * table (a word evicts the one in its place), no allocation per word. */
+  struct VoteEntry *votes;
+  GRWLock       memo_lock;     /* word_memo and votes */
 };
 
 static void word_lists_init (void);
+
+/* Entries of the language vote table (a power of two) and the longest word
+ * it keeps. */
+#define VOTE_TABLE_SIZE 4096
+#define VOTE_WORD_MAX   30
+
+struct VoteEntry {
+  char   word[VOTE_WORD_MAX + 1];  /* "" : empty */
+  gint8  vote;
+};
 
 /* --- documents ------------------------------------------------------------ */
 
@@ -145,6 +157,7 @@ sp_matcher_new (SpLexicon *lexicon)
   self->surfaces = g_array_new (FALSE, FALSE, sizeof (Surface));
   self->known_plain = g_hash_table_new (g_str_hash, g_str_equal);
   self->word_memo = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->votes = g_new0 (struct VoteEntry, VOTE_TABLE_SIZE);
   g_rw_lock_init (&self->memo_lock);
   return self;
 }
@@ -178,6 +191,7 @@ sp_matcher_free (SpMatcher *self)
   g_free (self->deletes);
   g_free (self->delete_dir);
   g_hash_table_unref (self->word_memo);
+  g_free (self->votes);
   g_rw_lock_clear (&self->memo_lock);
   g_string_chunk_free (self->strings);
   g_free (self);
@@ -873,7 +887,6 @@ typedef struct {
 
 typedef struct {
   guint     n_terms;     /* what the word added to Query.n_terms */
-  gint      vote;        /* language vote ('l' entries) */
   guint     n_slots;
   MemoSlot *slots;       /* the slots the word added, in order (in this block) */
   Alt      *alts;        /* their alternatives, one after the other (in this block) */
@@ -971,7 +984,6 @@ memo_record (Query      *q,
   m = g_malloc (sizeof (WordMemo) + (q->n_slots - start) * sizeof (MemoSlot) +
                 n_alts * sizeof (Alt));
   m->n_terms = n_terms;
-  m->vote = 0;
   m->n_slots = q->n_slots - start;
   m->slots = (MemoSlot *) (m + 1);
   m->alts = alts = (Alt *) (m->slots + m->n_slots);
@@ -1037,26 +1049,25 @@ slot_add_key (Query      *q,
   SpMatcher *self = q->self;
   gsize len = strlen (key);
   gint32 der = lookup_derived (self, key, len);
-  const GArray *syn;
+  SpLexiconTermList syn;
 
   slot_add (slot, lookup_term_len (self, key, len), weight);
   if (der >= 0)
     slot_add (slot, der, weight * Q_DERIVED);
-  if (!synonyms)
+  if (!synonyms || !sp_lexicon_synonyms_list (self->lexicon, key, &syn))
     return;
-  syn = sp_lexicon_synonyms (self->lexicon, key);
-  for (guint i = 0; syn != NULL && i < syn->len; i++)
+  for (guint i = 0; i < syn.n; i++)
     {
-      const SpLexiconTerm *t = &g_array_index (syn, SpLexiconTerm, i);
+      SpLexiconTerm t = sp_lexicon_term_list_get (&syn, i);
 
-      if (strchr (t->term, ' ') == NULL)
-        slot_add_key (q, slot, t->term, weight * t->weight, FALSE);
+      if (strchr (t.term, ' ') == NULL)
+        slot_add_key (q, slot, t.term, weight * t.weight, FALSE);
       else
         {
           /* A phrase: its words together stand for the word. */
-          g_auto(GStrv) words = g_strsplit (t->term, " ", -1);
+          g_auto(GStrv) words = g_strsplit (t.term, " ", -1);
 
-          add_composite (q, (const char * const *) words, weight * t->weight * Q_PART, FALSE);
+          add_composite (q, (const char * const *) words, weight * t.weight * Q_PART, FALSE);
         }
     }
 }
@@ -1176,6 +1187,7 @@ analyse_german_word (Query      *q,
   g_autofree char *key_owned = NULL;
   const char *key = sp_lexicon_stem_ref (self->lexicon, "de", word, &key_owned);
   Slot *slot = new_slot (q);
+  SpLexiconTermList none;
   gboolean exact;
 
   if (slot == NULL)
@@ -1193,7 +1205,7 @@ analyse_german_word (Query      *q,
     slot_add_key (q, slot, key, 1.0f, TRUE);
 
   exact = lookup_term (self, key) >= 0;
-  if (!exact && slot->n_alts == 0 && sp_lexicon_synonyms (self->lexicon, key) == NULL &&
+  if (!exact && slot->n_alts == 0 && !sp_lexicon_synonyms_list (self->lexicon, key, &none) &&
       !sp_lexicon_is_german_word (self->lexicon, word))
     {
       guint dist = 0, kdist = 0;
@@ -1367,70 +1379,72 @@ analyse_german (Query  *q,
 
 /* English: tries phrases of up to three words, then single words, against
  * the English -> German dictionary. */
-static const GArray *
-translate (SpMatcher  *self,
-           const char *word)
+static gboolean
+translate (SpMatcher         *self,
+           const char        *word,
+           SpLexiconTermList *tr)
 {
-  const GArray *tr = sp_lexicon_translate_en (self->lexicon, word);
   gsize n = strlen (word);
   char buf[64];
 
-  if (tr != NULL || n < 4 || n >= sizeof buf - 2)
-    return tr;
+  if (sp_lexicon_translate_en_list (self->lexicon, word, tr))
+    return TRUE;
+  if (n < 4 || n >= sizeof buf - 2)
+    return FALSE;
   /* Plurals and verb forms: documents -> document, applying -> apply,
    * registered -> register, lost -> (dictionary has it). */
   if (g_str_has_suffix (word, "ies"))
     {
       memcpy (buf, word, n - 3);
       memcpy (buf + n - 3, "y", 2);
-      if ((tr = sp_lexicon_translate_en (self->lexicon, buf)) != NULL)
-        return tr;
+      if (sp_lexicon_translate_en_list (self->lexicon, buf, tr))
+        return TRUE;
     }
   if (g_str_has_suffix (word, "s") || g_str_has_suffix (word, "d"))
     {
       memcpy (buf, word, n - 1);
       buf[n - 1] = '\0';
-      if ((tr = sp_lexicon_translate_en (self->lexicon, buf)) != NULL)
-        return tr;
+      if (sp_lexicon_translate_en_list (self->lexicon, buf, tr))
+        return TRUE;
     }
   if (g_str_has_suffix (word, "es") || g_str_has_suffix (word, "ed"))
     {
       memcpy (buf, word, n - 2);
       buf[n - 2] = '\0';
-      if ((tr = sp_lexicon_translate_en (self->lexicon, buf)) != NULL)
-        return tr;
+      if (sp_lexicon_translate_en_list (self->lexicon, buf, tr))
+        return TRUE;
     }
   if (g_str_has_suffix (word, "ing") && n > 5)
     {
       memcpy (buf, word, n - 3);
       buf[n - 3] = '\0';
-      if ((tr = sp_lexicon_translate_en (self->lexicon, buf)) != NULL)
-        return tr;
+      if (sp_lexicon_translate_en_list (self->lexicon, buf, tr))
+        return TRUE;
       memcpy (buf + n - 3, "e", 2);
-      if ((tr = sp_lexicon_translate_en (self->lexicon, buf)) != NULL)
-        return tr;
+      if (sp_lexicon_translate_en_list (self->lexicon, buf, tr))
+        return TRUE;
     }
-  return NULL;
+  return FALSE;
 }
 
 static void
-slot_add_translations (Query        *q,
-                       Slot         *slot,
-                       const GArray *tr)
+slot_add_translations (Query                   *q,
+                       Slot                    *slot,
+                       const SpLexiconTermList *tr)
 {
-  for (guint i = 0; i < tr->len; i++)
+  for (guint i = 0; i < tr->n; i++)
     {
-      const SpLexiconTerm *t = &g_array_index (tr, SpLexiconTerm, i);
+      SpLexiconTerm t = sp_lexicon_term_list_get (tr, i);
 
       /* The translation's own synonyms too: dictionaries and catalogues
        * rarely pick the same word. */
-      if (strchr (t->term, ' ') == NULL)
-        slot_add_key (q, slot, t->term, t->weight, TRUE);
+      if (strchr (t.term, ' ') == NULL)
+        slot_add_key (q, slot, t.term, t.weight, TRUE);
       else
         {
-          g_auto(GStrv) words = g_strsplit (t->term, " ", -1);
+          g_auto(GStrv) words = g_strsplit (t.term, " ", -1);
 
-          add_composite (q, (const char * const *) words, t->weight * Q_PART, FALSE);
+          add_composite (q, (const char * const *) words, t.weight * Q_PART, FALSE);
         }
     }
 }
@@ -1453,7 +1467,8 @@ analyse_english_word (Query      *q,
                       const char *w)
 {
   SpMatcher *self = q->self;
-  const GArray *tr = translate (self, w);
+  SpLexiconTermList tr;
+  gboolean translated = translate (self, w, &tr);
   Slot *slot = new_slot (q);
   g_autofree char *key_owned = NULL;
   const char *key;
@@ -1461,11 +1476,11 @@ analyse_english_word (Query      *q,
   if (slot == NULL)
     return FALSE;
   q->n_terms++;
-  if (tr != NULL)
-    slot_add_translations (q, slot, tr);
+  if (translated)
+    slot_add_translations (q, slot, &tr);
   /* The word itself, for names and loan words ("Visum", "Hotel"). */
   key = sp_lexicon_stem_ref (self->lexicon, "de", w, &key_owned);
-  slot_add (slot, lookup_term (self, key), tr != NULL ? Q_EN_SELF : 1.0f);
+  slot_add (slot, lookup_term (self, key), translated ? Q_EN_SELF : 1.0f);
   /* ... and as English entries spell it (they are stemmed in English). */
   if (self->has_english)
     {
@@ -1510,7 +1525,7 @@ analyse_english (Query *q,
       for (guint len = MIN (3, n - i); len >= 2 && used == 0; len--)
         {
           g_autofree char *phrase = NULL;
-          const GArray *tr;
+          SpLexiconTermList tr;
           char **sub = g_new0 (char *, len + 1);
 
           for (guint k = 0; k < len; k++)
@@ -1519,15 +1534,14 @@ analyse_english (Query *q,
           g_free (sub);
           if (sp_lexicon_is_stopword (self->lexicon, "en", tokens[i]))
             break;
-          tr = sp_lexicon_translate_en (self->lexicon, phrase);
-          if (tr != NULL)
+          if (sp_lexicon_translate_en_list (self->lexicon, phrase, &tr))
             {
               Slot *slot = new_slot (q);
 
               if (slot == NULL)
                 return;
               q->n_terms++;
-              slot_add_translations (q, slot, tr);
+              slot_add_translations (q, slot, &tr);
               slot->importance = english_importance (q, slot);
               used = len;
             }
@@ -1577,24 +1591,24 @@ static gint
 language_vote (SpMatcher  *self,
                const char *w)
 {
-  char key[128];
-  const WordMemo *m;
-  WordMemo *fresh;
+  gsize len = strlen (w);
+  struct VoteEntry *e;
   gint vote = -1;
 
-  if (!self->built || !memo_key (key, sizeof key, 'l', w, NULL))
+  if (!self->built || len == 0 || len > VOTE_WORD_MAX)
     return language_vote_uncached (self, w);
+  e = &self->votes[term_hash (w, len) & (VOTE_TABLE_SIZE - 1)];
   g_rw_lock_reader_lock (&self->memo_lock);
-  m = g_hash_table_lookup (self->word_memo, key);
-  if (m != NULL)
-    vote = m->vote;
+  if (memcmp (e->word, w, len + 1) == 0)
+    vote = e->vote;
   g_rw_lock_reader_unlock (&self->memo_lock);
   if (vote >= 0)
     return vote;
   vote = language_vote_uncached (self, w);
-  fresh = g_new0 (WordMemo, 1);
-  fresh->vote = vote;
-  memo_insert (self, key, fresh);
+  g_rw_lock_writer_lock (&self->memo_lock);
+  memcpy (e->word, w, len + 1);
+  e->vote = (gint8) vote;
+  g_rw_lock_writer_unlock (&self->memo_lock);
   return vote;
 }
 
