@@ -161,13 +161,58 @@ static const char * const english_markers[] = {
   "can", "please", "with", "want", "need", "would", "like", "speak", "talk",
 };
 
-static gboolean
-is_filler (const char *w)
+/* The word lists above as hash sets (and the phrases as phrase -> index),
+ * built once: a message is checked with a handful of lookups rather than
+ * by comparing it with every entry. */
+typedef struct {
+  GHashTable *phrases;        /* phrase -> index + 1 */
+  GHashTable *fillers;
+  GHashTable *human_words;    /* every word of human_patterns */
+  GHashTable *english;
+} Tables;
+
+static GHashTable *
+word_set (const char * const *words,
+          guint               n)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (filler_words); i++)
-    if (g_str_equal (w, filler_words[i]))
-      return TRUE;
-  return FALSE;
+  GHashTable *set = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < n; i++)
+    g_hash_table_add (set, (gpointer) words[i]);
+  return set;
+}
+
+static const Tables *
+tables (void)
+{
+  static Tables t;
+  static gsize once;
+
+  if (g_once_init_enter (&once))
+    {
+      t.phrases = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < G_N_ELEMENTS (phrases); i++)
+        if (!g_hash_table_contains (t.phrases, phrases[i].phrase))
+          g_hash_table_insert (t.phrases, (gpointer) phrases[i].phrase, GUINT_TO_POINTER (i + 1));
+      t.fillers = word_set (filler_words, G_N_ELEMENTS (filler_words));
+      t.english = word_set (english_markers, G_N_ELEMENTS (english_markers));
+      t.human_words = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < G_N_ELEMENTS (human_patterns); i++)
+        for (guint j = 0; human_patterns[i].words[j] != NULL; j++)
+          g_hash_table_add (t.human_words, (gpointer) human_patterns[i].words[j]);
+      g_once_init_leave (&once, 1);
+    }
+  return &t;
+}
+
+/* The phrase @text is, or NULL. */
+static const Phrase *
+find_phrase (const Tables *t,
+             const char   *text)
+{
+  guint i = GPOINTER_TO_UINT (g_hash_table_lookup (t->phrases, text));
+
+  return i > 0 ? &phrases[i - 1] : NULL;
 }
 
 static gboolean
@@ -181,26 +226,25 @@ has_word (GStrv        tokens,
 }
 
 static const char *
-guess_lang (GStrv tokens)
+guess_lang (const Tables *t,
+            GStrv         tokens)
 {
-  guint en = 0;
-
   for (guint i = 0; tokens[i] != NULL; i++)
-    for (guint j = 0; j < G_N_ELEMENTS (english_markers); j++)
-      if (g_str_equal (tokens[i], english_markers[j]))
-        en++;
-  return en > 0 ? "en" : "de";
+    if (g_hash_table_contains (t->english, tokens[i]))
+      return "en";
+  return "de";
 }
 
 /* The tokens without fillers, joined by spaces. */
 static char *
-core_of (GStrv tokens)
+core_of (const Tables *t,
+         GStrv         tokens)
 {
   GString *out = g_string_new (NULL);
 
   for (guint i = 0; tokens[i] != NULL; i++)
     {
-      if (is_filler (tokens[i]))
+      if (g_hash_table_contains (t->fillers, tokens[i]))
         continue;
       if (out->len > 0)
         g_string_append_c (out, ' ');
@@ -209,14 +253,41 @@ core_of (GStrv tokens)
   return g_string_free (out, FALSE);
 }
 
+/* The request for a person among @tokens, or NULL. */
+static const HumanPattern *
+find_human (const Tables *t,
+            GStrv         tokens)
+{
+  gboolean any = FALSE;
+
+  /* Most messages have none of the patterns' words at all. */
+  for (guint i = 0; tokens[i] != NULL && !any; i++)
+    any = g_hash_table_contains (t->human_words, tokens[i]);
+  if (!any)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (human_patterns); i++)
+    {
+      const HumanPattern *p = &human_patterns[i];
+      gboolean all = TRUE;
+
+      for (guint j = 0; p->words[j] != NULL && all; j++)
+        all = has_word (tokens, p->words[j]);
+      if (all)
+        return p;
+    }
+  return NULL;
+}
+
 SpSmalltalk
 sp_smalltalk_classify (const char  *text,
                        const char **lang_out)
 {
+  const Tables *t = tables ();
   g_auto(GStrv) tokens = sp_text_tokenize (text);
   g_autofree char *core = NULL;
-  const char *lang = guess_lang (tokens);
+  const char *lang = guess_lang (t, tokens);
   guint n = g_strv_length (tokens);
+  const Phrase *phrase;
 
   if (lang_out != NULL)
     *lang_out = lang;
@@ -226,43 +297,36 @@ sp_smalltalk_classify (const char  *text,
   /* A request for a person wins, also inside a longer message, as long as
    * the message is short enough to be about that. */
   if (n <= 12)
-    for (guint i = 0; i < G_N_ELEMENTS (human_patterns); i++)
-      {
-        const HumanPattern *p = &human_patterns[i];
-        gboolean all = TRUE;
+    {
+      const HumanPattern *p = find_human (t, tokens);
 
-        for (guint j = 0; p->words[j] != NULL && all; j++)
-          all = has_word (tokens, p->words[j]);
-        if (all)
-          {
-            if (lang_out != NULL)
-              *lang_out = p->lang;
-            return SP_SMALLTALK_HUMAN;
-          }
-      }
-
-  core = core_of (tokens);
-  if (*core == '\0')
-    return SP_SMALLTALK_NONE;
-  for (guint i = 0; i < G_N_ELEMENTS (phrases); i++)
-    if (g_str_equal (core, phrases[i].phrase))
-      {
-        if (lang_out != NULL)
-          *lang_out = phrases[i].lang;
-        return phrases[i].kind;
-      }
-  /* Greeting + a name or a second greeting word ("hallo bot", "hi there"). */
-  if (n <= 3)
-    for (guint i = 0; i < G_N_ELEMENTS (phrases); i++)
-      if (phrases[i].kind == SP_SMALLTALK_GREETING &&
-          g_str_equal (tokens[0], phrases[i].phrase) &&
-          (has_word (tokens, "there") || has_word (tokens, "zusammen") ||
-           has_word (tokens, "leute") || has_word (tokens, "everyone")))
+      if (p != NULL)
         {
           if (lang_out != NULL)
-            *lang_out = phrases[i].lang;
-          return SP_SMALLTALK_GREETING;
+            *lang_out = p->lang;
+          return SP_SMALLTALK_HUMAN;
         }
+    }
+
+  core = core_of (t, tokens);
+  if (*core == '\0')
+    return SP_SMALLTALK_NONE;
+  if ((phrase = find_phrase (t, core)) != NULL)
+    {
+      if (lang_out != NULL)
+        *lang_out = phrase->lang;
+      return phrase->kind;
+    }
+  /* Greeting + a name or a second greeting word ("hallo bot", "hi there"). */
+  if (n <= 3 && (phrase = find_phrase (t, tokens[0])) != NULL &&
+      phrase->kind == SP_SMALLTALK_GREETING &&
+      (has_word (tokens, "there") || has_word (tokens, "zusammen") ||
+       has_word (tokens, "leute") || has_word (tokens, "everyone")))
+    {
+      if (lang_out != NULL)
+        *lang_out = phrase->lang;
+      return SP_SMALLTALK_GREETING;
+    }
   return SP_SMALLTALK_NONE;
 }
 

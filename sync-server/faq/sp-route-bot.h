@@ -53,8 +53,10 @@ typedef struct {
 
 const char *sp_bot_kind_to_string  (SpBotKind          kind);
 void        sp_bot_answer_clear    (SpBotAnswer       *answer);
-/* The /api/v1/bot/ask JSON of @answer. */
-JsonNode   *sp_bot_answer_to_json  (const SpBotAnswer *answer);
+/* The /api/v1/bot/ask JSON of @answer, as text (@length: its bytes,
+ * nullable). */
+char       *sp_bot_answer_to_json  (const SpBotAnswer *answer,
+                                    gsize             *length);
 
 /* Answers @question (the logic of /api/v1/bot/ask, for the voice route
  * too): smalltalk, FAQ and service matches, clarifying suggestions and the
