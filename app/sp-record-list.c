@@ -20,6 +20,7 @@ struct _SpRecordList
   GtkListView             *list_view;
   GtkStack                *editor_stack;
   gpointer                 editor;
+  SpRecordListFuncs       *own_funcs; /* @funcs completed for an SpRecordEditor */
 
   SpLocalStore            *store;
   char                    *entity;
@@ -413,6 +414,20 @@ sp_record_list_new (GtkWidget               *page,
   self = g_object_new (SP_TYPE_RECORD_LIST, NULL);
   self->page = page;
   self->funcs = funcs;
+  if (funcs->load == NULL)
+    {
+      /* An SpRecordEditor brings its own editor functions. */
+      g_return_val_if_fail (SP_IS_RECORD_EDITOR (editor), NULL);
+      self->own_funcs = g_memdup2 (funcs, sizeof *funcs);
+      self->own_funcs->load = SP_RECORD_FUNC (sp_record_editor_load);
+      self->own_funcs->refresh = SP_RECORD_FUNC (sp_record_editor_refresh);
+      self->own_funcs->save = SP_RECORD_FUNC (sp_record_editor_save);
+      self->own_funcs->validate = SP_RECORD_FUNC (sp_record_editor_validate);
+      self->own_funcs->get_dirty = SP_RECORD_FUNC (sp_record_editor_get_dirty);
+      self->own_funcs->get_row_id = SP_RECORD_FUNC (sp_record_editor_get_row_id);
+      self->own_funcs->focus_first = SP_RECORD_FUNC (sp_record_editor_focus_first);
+      self->funcs = self->own_funcs;
+    }
   self->list_view = list_view;
   self->editor_stack = editor_stack;
   self->editor = editor;
@@ -530,6 +545,7 @@ sp_record_list_finalize (GObject *object)
   SpRecordList *self = SP_RECORD_LIST (object);
 
   g_free (self->entity);
+  g_free (self->own_funcs);
 
   G_OBJECT_CLASS (sp_record_list_parent_class)->finalize (object);
 }

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "sp-local-store.h"
+#include "sp-record-editor.h"
 #include "sp-row.h"
 #include "sp-row-list-model.h"
 
@@ -17,12 +18,13 @@ G_BEGIN_DECLS
  * away from the page) saves them when they are valid, as the HIG suggests;
  * invalid edits open a dialog that offers to keep editing or discard.
  *
- * The editor is reached through @funcs; the page owns the list view, the
- * editor stack (children "none" and "editor") and the editor. */
+ * The editor is an SpRecordEditor or is reached through @funcs; the page
+ * owns the list view, the editor stack (children "none" and "editor") and
+ * the editor. */
 
 typedef struct
 {
-  /* The editor. */
+  /* The editor; all NULL when it is an SpRecordEditor. */
   gboolean    (*load)         (gpointer     editor,
                                const char  *id);
   gboolean    (*refresh)      (gpointer     editor);

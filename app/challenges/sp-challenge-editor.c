@@ -16,15 +16,9 @@
 
 struct _SpChallengeEditor
 {
-  AdwBin             parent_instance;
+  SpRecordEditor     parent_instance;
 
-  SpLocalStore      *store;
-  char              *row_id;     /* NULL: new, not saved yet */
   char              *reviewer;
-  JsonObject        *loaded;     /* the form's fields as last loaded */
-  gboolean           dirty;
-  gboolean           editable;
-  gboolean           filling;
 
   GtkScrolledWindow *scroller;
   GtkLabel          *title_label;
@@ -44,11 +38,11 @@ struct _SpChallengeEditor
   GtkWidget         *action_bar;
 };
 
-G_DEFINE_FINAL_TYPE (SpChallengeEditor, sp_challenge_editor, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (SpChallengeEditor, sp_challenge_editor, SP_TYPE_RECORD_EDITOR)
+
+#define EDITOR(self) SP_RECORD_EDITOR (self)
 
 enum {
-  SAVED,
-  DELETED,
   FOLLOWUP,
   N_SIGNALS
 };
@@ -91,8 +85,9 @@ today (void)
 
 /* The form's fields as they would be saved. */
 static JsonObject *
-collect (SpChallengeEditor *self)
+collect (SpRecordEditor *editor)
 {
+  SpChallengeEditor *self = SP_CHALLENGE_EDITOR (editor);
   JsonObject *fields = json_object_new ();
   guint status = gtk_drop_down_get_selected (self->status_dropdown);
 
@@ -112,7 +107,8 @@ collect (SpChallengeEditor *self)
 
 /* The same shape from a stored row (NULL: a new challenge). */
 static JsonObject *
-normalize (JsonObject *row)
+normalize (SpRecordEditor *editor,
+           JsonObject     *row)
 {
   JsonObject *fields = json_object_new ();
   const char *status = sp_json_get_string_or (row, "status", "draft");
@@ -179,91 +175,54 @@ show_error (SpChallengeEditor *self,
     gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
 }
 
-gboolean
-sp_challenge_editor_validate (SpChallengeEditor *self,
-                              gboolean           focus)
+static gboolean
+validate (SpRecordEditor *editor,
+          gboolean        focus)
 {
-  g_autoptr(JsonObject) fields = NULL;
+  g_autoptr(JsonObject) fields = collect (editor);
   const char *field, *message;
 
-  g_return_val_if_fail (SP_IS_CHALLENGE_EDITOR (self), FALSE);
-
-  fields = collect (self);
   message = check (fields, &field);
-  show_error (self, field, message, focus);
+  show_error (SP_CHALLENGE_EDITOR (editor), field, message, focus);
   return message == NULL;
 }
 
 /* -- header, actions, solutions ------------------------------------------------------- */
 
-static void
-update_header (SpChallengeEditor *self)
-{
-  const char *title = gtk_editable_get_text (GTK_EDITABLE (self->title_row));
-  const char *state = "";
-
-  gtk_label_set_text (self->title_label,
-                      *title != '\0' ? title
-                      : self->row_id == NULL ? _("New challenge") : _("Untitled challenge"));
-
-  if (!self->editable)
-    state = _("Read only: editing challenges needs the editor role.");
-  else if (self->dirty)
-    state = _("Unsaved changes");
-  else if (self->row_id == NULL)
-    state = _("Not saved yet");
-  else if (sp_local_store_is_pending (self->store, ENTITY_CHALLENGE, self->row_id))
-    state = _("Saved on this computer, not yet synced");
-  gtk_label_set_text (self->state_label, state);
-  gtk_widget_set_visible (GTK_WIDGET (self->state_label), *state != '\0');
-}
-
 static gboolean
 event_is_over (SpChallengeEditor *self)
 {
   g_autofree char *day = today ();
-  const char *event_date = sp_json_get_string_or (self->loaded, "event_date", "");
+  const char *event_date = sp_json_get_string_or (sp_record_editor_get_loaded (EDITOR (self)),
+                                                  "event_date", "");
 
   return *event_date != '\0' && strcmp (event_date, day) <= 0;
 }
 
+/* Follow-up surveys are for challenges whose event is over. */
 static void
-update_actions (SpChallengeEditor *self)
+state_changed (SpRecordEditor *editor)
 {
-  gboolean over = event_is_over (self);
-  GtkWidget *widget = GTK_WIDGET (self);
+  SpChallengeEditor *self = SP_CHALLENGE_EDITOR (editor);
 
-  gtk_widget_action_set_enabled (widget, "challenge-editor.save",
-                                 self->editable && (self->dirty || self->row_id == NULL));
-  gtk_widget_action_set_enabled (widget, "challenge-editor.revert", self->editable && self->dirty);
-  gtk_widget_action_set_enabled (widget, "challenge-editor.delete",
-                                 self->editable && self->row_id != NULL);
-  gtk_widget_action_set_enabled (widget, "challenge-editor.followup",
-                                 self->editable && self->row_id != NULL && !self->dirty && over);
-}
-
-static void
-set_dirty (SpChallengeEditor *self,
-           gboolean           dirty)
-{
-  self->dirty = dirty;
-  update_header (self);
-  update_actions (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "challenge-editor.followup",
+                                 sp_record_editor_get_editable (editor) &&
+                                 sp_record_editor_get_row_id (editor) != NULL &&
+                                 !sp_record_editor_get_dirty (editor) && event_is_over (self));
 }
 
 static void
 on_field_changed (SpChallengeEditor *self)
 {
-  g_autoptr(JsonObject) now = NULL;
-  g_autoptr(JsonObject) changes = NULL;
+  sp_record_editor_changed (EDITOR (self));
+}
 
-  if (self->filling)
-    return;
-  now = collect (self);
-  changes = sp_form_diff_fields (self->loaded, now);
-  set_dirty (self, json_object_get_size (changes) > 0);
-  if (gtk_widget_get_visible (GTK_WIDGET (self->error_label)))
-    sp_challenge_editor_validate (self, FALSE);
+static void
+edited (SpRecordEditor *editor,
+        JsonObject     *now)
+{
+  if (gtk_widget_get_visible (GTK_WIDGET (SP_CHALLENGE_EDITOR (editor)->error_label)))
+    validate (editor, FALSE);
 }
 
 static GtkWidget *
@@ -314,13 +273,15 @@ static void
 fill_solutions (SpChallengeEditor *self)
 {
   g_autoptr(GPtrArray) solutions = NULL;
+  SpLocalStore *store = sp_record_editor_get_store (EDITOR (self));
+  const char *row_id = sp_record_editor_get_row_id (EDITOR (self));
   GtkWidget *child;
   guint ranked = 0;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->solutions_list))) != NULL)
     gtk_list_box_remove (self->solutions_list, child);
 
-  if (self->row_id == NULL || self->store == NULL)
+  if (row_id == NULL || store == NULL)
     {
       adw_preferences_group_set_description (self->solutions_group,
                                              _("Solutions arrive from the city's web site once the challenge is published."));
@@ -328,7 +289,7 @@ fill_solutions (SpChallengeEditor *self)
       return;
     }
 
-  solutions = sp_challenge_solutions_load (self->store, self->row_id);
+  solutions = sp_challenge_solutions_load (store, row_id);
   for (guint i = 0; i < solutions->len; i++)
     {
       const SpSolutionSummary *s = g_ptr_array_index (solutions, i);
@@ -370,7 +331,8 @@ on_solution_activated (SpChallengeEditor *self,
   if (id == NULL)
     return;
   review = sp_solution_review_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   self->store, id, self->editable ? self->reviewer : NULL);
+                                   sp_record_editor_get_store (EDITOR (self)), id,
+                                   sp_record_editor_get_editable (EDITOR (self)) ? self->reviewer : NULL);
   g_signal_connect_object (review, "saved", G_CALLBACK (on_review_saved), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (review));
 }
@@ -387,12 +349,12 @@ on_store_changed (SpChallengeEditor *self,
 /* -- loading and saving ------------------------------------------------------------------ */
 
 static void
-fill (SpChallengeEditor *self,
-      JsonObject        *fields)
+fill (SpRecordEditor *editor,
+      JsonObject     *fields)
 {
+  SpChallengeEditor *self = SP_CHALLENGE_EDITOR (editor);
   const char *status = json_object_get_string_member (fields, "status");
 
-  self->filling = TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (field_widgets); i++)
     {
       GtkWidget *widget = FIELD_WIDGET (self, &field_widgets[i]);
@@ -406,179 +368,22 @@ fill (SpChallengeEditor *self,
   for (guint i = 0; status_values[i] != NULL; i++)
     if (g_str_equal (status_values[i], status))
       gtk_drop_down_set_selected (self->status_dropdown, i);
-  self->filling = FALSE;
-}
-
-static void
-set_loaded (SpChallengeEditor *self,
-            const char        *id,
-            JsonObject        *fields)
-{
-  if (g_strcmp0 (self->row_id, id) != 0)
-    {
-      g_free (self->row_id);
-      self->row_id = g_strdup (id);
-    }
-  g_clear_pointer (&self->loaded, json_object_unref);
-  self->loaded = json_object_ref (fields);
-  fill (self, fields);
   show_error (self, NULL, NULL, FALSE);
-  set_dirty (self, FALSE);
   fill_solutions (self);
 }
 
-static JsonObject *
-read_fields (SpChallengeEditor *self,
-             const char        *id)
+/* A new challenge has no follow-up survey yet. */
+static void
+complete_new (SpRecordEditor *editor,
+              JsonObject     *changes)
 {
-  g_autoptr(JsonObject) row = sp_form_read_fields (self->store, ENTITY_CHALLENGE, id);
-
-  return row != NULL ? normalize (row) : NULL;
-}
-
-gboolean
-sp_challenge_editor_load (SpChallengeEditor *self,
-                          const char        *id)
-{
-  g_autoptr(JsonObject) fields = NULL;
-  gboolean found = TRUE;
-
-  g_return_val_if_fail (SP_IS_CHALLENGE_EDITOR (self), FALSE);
-  g_return_val_if_fail (self->store != NULL, FALSE);
-
-  if (id != NULL)
-    fields = read_fields (self, id);
-  if (fields == NULL)
-    {
-      found = id == NULL;
-      id = NULL;
-      fields = normalize (NULL);
-    }
-  set_loaded (self, id, fields);
-  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
-  return found;
-}
-
-gboolean
-sp_challenge_editor_refresh (SpChallengeEditor *self)
-{
-  g_autoptr(JsonObject) fields = NULL;
-  g_autoptr(JsonObject) changes = NULL;
-
-  g_return_val_if_fail (SP_IS_CHALLENGE_EDITOR (self), FALSE);
-
-  if (self->row_id == NULL)
-    return TRUE;
-  if (!(fields = read_fields (self, self->row_id)))
-    return FALSE;
-  update_header (self);
-  if (self->dirty)
-    return TRUE;
-  changes = sp_form_diff_fields (self->loaded, fields);
-  if (json_object_get_size (changes) > 0)
-    set_loaded (self, self->row_id, fields);
-  return TRUE;
-}
-
-gboolean
-sp_challenge_editor_save (SpChallengeEditor *self)
-{
-  g_autoptr(JsonObject) now = NULL;
-  g_autoptr(JsonObject) changes = NULL;
-  g_autoptr(JsonObject) stored = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *id = NULL;
-
-  g_return_val_if_fail (SP_IS_CHALLENGE_EDITOR (self), FALSE);
-
-  if (!self->editable || !sp_challenge_editor_validate (self, TRUE))
-    return FALSE;
-
-  now = collect (self);
-  changes = sp_form_diff_fields (self->row_id != NULL ? self->loaded : NULL, now);
-  if (self->row_id == NULL)
-    json_object_set_string_member (changes, "followup_survey_id", "");
-  else if (json_object_get_size (changes) == 0)
-    {
-      set_dirty (self, FALSE);
-      return TRUE;
-    }
-
-  if (!(id = sp_local_store_save (self->store, ENTITY_CHALLENGE, self->row_id, changes, &error)))
-    {
-      g_autofree char *message = g_strdup_printf (_("Could not save the challenge: %s"), error->message);
-
-      sp_form_show_toast (GTK_WIDGET (self), message);
-      return FALSE;
-    }
-  stored = read_fields (self, id);
-  set_loaded (self, id, stored != NULL ? stored : now);
-  sp_form_show_toast (GTK_WIDGET (self), _("Challenge saved"));
-  g_signal_emit (self, signals[SAVED], 0, id);
-  return TRUE;
+  json_object_set_string_member (changes, "followup_survey_id", "");
 }
 
 static void
-on_delete_response (AdwMessageDialog  *dialog,
-                    const char        *response,
-                    SpChallengeEditor *self)
+focus_first (SpRecordEditor *editor)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *id = NULL;
-
-  if (g_strcmp0 (response, "delete") != 0 || self->row_id == NULL)
-    return;
-
-  id = g_strdup (self->row_id);
-  if (!sp_local_store_delete (self->store, ENTITY_CHALLENGE, id, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("Could not delete the challenge: %s"), error->message);
-
-      sp_form_show_toast (GTK_WIDGET (self), message);
-      return;
-    }
-  sp_challenge_editor_load (self, NULL);
-  sp_form_show_toast (GTK_WIDGET (self), _("Challenge deleted"));
-  g_signal_emit (self, signals[DELETED], 0, id);
-}
-
-static void
-delete_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
-{
-  SpChallengeEditor *self = SP_CHALLENGE_EDITOR (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
-  AdwMessageDialog *dialog;
-
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                       _("Delete Challenge?"),
-                                                       _("The challenge disappears from the web site. Its solutions stay for the figures.")));
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "delete", _("_Delete"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-save_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *param)
-{
-  sp_challenge_editor_save (SP_CHALLENGE_EDITOR (widget));
-}
-
-static void
-revert_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
-{
-  SpChallengeEditor *self = SP_CHALLENGE_EDITOR (widget);
-  g_autofree char *id = g_strdup (self->row_id);
-
-  sp_challenge_editor_load (self, id);
+  gtk_widget_grab_focus (GTK_WIDGET (SP_CHALLENGE_EDITOR (editor)->title_row));
 }
 
 static void
@@ -586,49 +391,20 @@ followup_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *param)
 {
-  SpChallengeEditor *self = SP_CHALLENGE_EDITOR (widget);
+  const char *id = sp_record_editor_get_row_id (SP_RECORD_EDITOR (widget));
 
-  if (self->row_id != NULL)
-    g_signal_emit (self, signals[FOLLOWUP], 0, self->row_id);
+  if (id != NULL)
+    g_signal_emit (widget, signals[FOLLOWUP], 0, id);
 }
 
 /* -- accessors ---------------------------------------------------------------------------- */
 
-gboolean
-sp_challenge_editor_get_dirty (SpChallengeEditor *self)
+static void
+store_set (SpRecordEditor *editor,
+           SpLocalStore   *store)
 {
-  g_return_val_if_fail (SP_IS_CHALLENGE_EDITOR (self), FALSE);
-
-  return self->dirty;
-}
-
-const char *
-sp_challenge_editor_get_row_id (SpChallengeEditor *self)
-{
-  g_return_val_if_fail (SP_IS_CHALLENGE_EDITOR (self), NULL);
-
-  return self->row_id;
-}
-
-void
-sp_challenge_editor_focus_title (SpChallengeEditor *self)
-{
-  g_return_if_fail (SP_IS_CHALLENGE_EDITOR (self));
-
-  gtk_widget_grab_focus (GTK_WIDGET (self->title_row));
-}
-
-void
-sp_challenge_editor_set_store (SpChallengeEditor *self,
-                               SpLocalStore      *store)
-{
-  g_return_if_fail (SP_IS_CHALLENGE_EDITOR (self));
-  g_return_if_fail (SP_IS_LOCAL_STORE (store));
-
-  if (self->store != NULL)
-    g_signal_handlers_disconnect_by_data (self->store, self);
-  g_set_object (&self->store, store);
-  g_signal_connect_object (store, "changed", G_CALLBACK (on_store_changed), self, G_CONNECT_SWAPPED);
+  if (store != NULL)
+    g_signal_connect_object (store, "changed", G_CALLBACK (on_store_changed), editor, G_CONNECT_SWAPPED);
 }
 
 void
@@ -641,13 +417,12 @@ sp_challenge_editor_set_reviewer (SpChallengeEditor *self,
   self->reviewer = reviewer != NULL && *reviewer != '\0' ? g_strdup (reviewer) : NULL;
 }
 
-void
-sp_challenge_editor_set_editable (SpChallengeEditor *self,
-                                  gboolean           editable)
+static void
+apply_editable (SpRecordEditor *editor,
+                gboolean        editable)
 {
-  g_return_if_fail (SP_IS_CHALLENGE_EDITOR (self));
+  SpChallengeEditor *self = SP_CHALLENGE_EDITOR (editor);
 
-  self->editable = editable;
   for (guint i = 0; i < G_N_ELEMENTS (field_widgets); i++)
     {
       GtkWidget *widget = FIELD_WIDGET (self, &field_widgets[i]);
@@ -659,8 +434,6 @@ sp_challenge_editor_set_editable (SpChallengeEditor *self,
     }
   gtk_widget_set_sensitive (GTK_WIDGET (self->status_dropdown), editable);
   gtk_widget_set_visible (self->action_bar, editable);
-  update_header (self);
-  update_actions (self);
 }
 
 /* -- class ---------------------------------------------------------------------------------- */
@@ -671,7 +444,6 @@ sp_challenge_editor_dispose (GObject *object)
   SpChallengeEditor *self = SP_CHALLENGE_EDITOR (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SP_TYPE_CHALLENGE_EDITOR);
-  g_clear_object (&self->store);
 
   G_OBJECT_CLASS (sp_challenge_editor_parent_class)->dispose (object);
 }
@@ -681,9 +453,7 @@ sp_challenge_editor_finalize (GObject *object)
 {
   SpChallengeEditor *self = SP_CHALLENGE_EDITOR (object);
 
-  g_free (self->row_id);
   g_free (self->reviewer);
-  g_clear_pointer (&self->loaded, json_object_unref);
 
   G_OBJECT_CLASS (sp_challenge_editor_parent_class)->finalize (object);
 }
@@ -693,14 +463,33 @@ sp_challenge_editor_class_init (SpChallengeEditorClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  SpRecordEditorClass *editor_class = SP_RECORD_EDITOR_CLASS (klass);
 
   object_class->dispose = sp_challenge_editor_dispose;
   object_class->finalize = sp_challenge_editor_finalize;
 
-  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  signals[DELETED] = g_signal_new ("deleted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  editor_class->entity = ENTITY_CHALLENGE;
+  editor_class->title_field = "title";
+  editor_class->new_title = N_("New challenge");
+  editor_class->untitled = N_("Untitled challenge");
+  editor_class->read_only = N_("Read only: editing challenges needs the editor role.");
+  editor_class->saved = N_("Challenge saved");
+  editor_class->save_failed = N_("Could not save the challenge: %s");
+  editor_class->gone = N_("The challenge no longer exists");
+  editor_class->deleted = N_("Challenge deleted");
+  editor_class->delete_failed = N_("Could not delete the challenge: %s");
+  editor_class->delete_heading = N_("Delete Challenge?");
+  editor_class->delete_body = N_("The challenge disappears from the web site. Its solutions stay for the figures.");
+  editor_class->normalize = normalize;
+  editor_class->collect = collect;
+  editor_class->fill = fill;
+  editor_class->validate = validate;
+  editor_class->focus_first = focus_first;
+  editor_class->edited = edited;
+  editor_class->complete_new = complete_new;
+  editor_class->apply_editable = apply_editable;
+  editor_class->store_set = store_set;
+  editor_class->state_changed = state_changed;
   signals[FOLLOWUP] = g_signal_new ("followup", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                     0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
@@ -725,9 +514,6 @@ sp_challenge_editor_class_init (SpChallengeEditorClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_solution_activated);
 
-  gtk_widget_class_install_action (widget_class, "challenge-editor.save", NULL, save_action);
-  gtk_widget_class_install_action (widget_class, "challenge-editor.revert", NULL, revert_action);
-  gtk_widget_class_install_action (widget_class, "challenge-editor.delete", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "challenge-editor.followup", NULL, followup_action);
 }
 
@@ -736,7 +522,6 @@ sp_challenge_editor_init (SpChallengeEditor *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->editable = TRUE;
   g_signal_connect_object (gtk_text_view_get_buffer (self->problem_view), "changed",
                            G_CALLBACK (on_field_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_text_view_get_buffer (self->data_view), "changed",
@@ -745,7 +530,5 @@ sp_challenge_editor_init (SpChallengeEditor *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Problem"), -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->data_view),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Data available"), -1);
-  self->loaded = normalize (NULL);
-  fill (self, self->loaded);
-  set_dirty (self, FALSE);
+  sp_record_editor_setup (EDITOR (self), self->scroller, self->title_label, self->state_label);
 }

@@ -163,13 +163,6 @@ on_opened (gpointer    page,
 }
 
 static const SpRecordListFuncs record_funcs = {
-  .load = SP_RECORD_FUNC (sp_challenge_editor_load),
-  .refresh = SP_RECORD_FUNC (sp_challenge_editor_refresh),
-  .save = SP_RECORD_FUNC (sp_challenge_editor_save),
-  .validate = SP_RECORD_FUNC (sp_challenge_editor_validate),
-  .get_dirty = SP_RECORD_FUNC (sp_challenge_editor_get_dirty),
-  .get_row_id = SP_RECORD_FUNC (sp_challenge_editor_get_row_id),
-  .focus_first = SP_RECORD_FUNC (sp_challenge_editor_focus_title),
   .bind_row = bind_row,
   .update_empty = update_empty_state,
   .opened = on_opened,
@@ -243,7 +236,7 @@ on_account_changed (SpChallengesPage *self)
   const char * const *roles = sp_sync_controller_get_roles (self->controller);
 
   self->editable = roles != NULL && sp_roles_contain_any (roles, "editor,admin");
-  sp_challenge_editor_set_editable (self->editor, self->editable);
+  sp_record_editor_set_editable (SP_RECORD_EDITOR (self->editor), self->editable);
   sp_challenge_editor_set_reviewer (self->editor, sp_sync_controller_get_user (self->controller));
   set_actions_enabled (self, gtk_widget_get_mapped (GTK_WIDGET (self)));
   gtk_widget_set_visible (self->none_new_button, self->editable);
@@ -381,7 +374,7 @@ sp_challenges_page_new (SpLocalStore     *store,
   self->store = g_object_ref (store);
   self->controller = g_object_ref (controller);
 
-  sp_challenge_editor_set_store (self->editor, store);
+  sp_record_editor_set_store (SP_RECORD_EDITOR (self->editor), store);
   sp_challenge_figures_set_store (self->figures, store);
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   self->records = sp_record_list_new (GTK_WIDGET (self), &record_funcs, store, ENTITY_CHALLENGE,

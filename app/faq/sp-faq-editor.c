@@ -20,18 +20,12 @@
 
 struct _SpFaqEditor
 {
-  AdwBin             parent_instance;
+  SpRecordEditor     parent_instance;
 
-  SpLocalStore      *store;
-  char              *row_id;      /* NULL: a new entry not saved yet */
-  JsonObject        *loaded;      /* normalized fields as last loaded */
   char              *service_id;  /* the linked service as edited */
   SpRowListModel    *services;    /* service search for linking */
   GSubprocess       *speaker;     /* espeak-ng while reading aloud */
   char              *espeak;      /* its path, NULL when not installed */
-  guint              loading : 1;
-  guint              dirty : 1;
-  guint              editable : 1;
 
   GtkScrolledWindow *scroller;
   GtkLabel          *title_label;
@@ -64,24 +58,9 @@ struct _SpFaqEditor
   GtkWidget         *action_bar;
 };
 
-G_DEFINE_FINAL_TYPE (SpFaqEditor, sp_faq_editor, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (SpFaqEditor, sp_faq_editor, SP_TYPE_RECORD_EDITOR)
 
-enum {
-  PROP_0,
-  PROP_STORE,
-  PROP_ROW_ID,
-  PROP_DIRTY,
-  N_PROPS
-};
-
-enum {
-  SAVED,
-  DELETED,
-  N_SIGNALS
-};
-
-static GParamSpec *properties[N_PROPS];
-static guint signals[N_SIGNALS];
+#define EDITOR(self) SP_RECORD_EDITOR (self)
 
 /* GtkDropDown positions of the enum values. */
 static const char * const language_values[] = { "de", "en", NULL };
@@ -175,7 +154,7 @@ list_add (SpFaqEditor *self,
   gtk_widget_add_css_class (remove, "circular");
   gtk_widget_set_tooltip_text (remove, remove_name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, remove_name, -1);
-  gtk_widget_set_visible (remove, self->editable);
+  gtk_widget_set_visible (remove, sp_record_editor_get_editable (EDITOR (self)));
   g_object_set_data (G_OBJECT (remove), "item", item);
   g_signal_connect (remove, "clicked", G_CALLBACK (on_item_remove_clicked), self);
   gtk_box_append (GTK_BOX (box), remove);
@@ -236,7 +215,7 @@ add_from_entry (SpFaqEditor *self,
 {
   g_autofree char *text = sp_form_entry_get_trimmed (entry);
 
-  if (*text == '\0' || !self->editable)
+  if (*text == '\0' || !sp_record_editor_get_editable (EDITOR (self)))
     return;
   if (!list_contains (container, text))
     {
@@ -290,8 +269,9 @@ enum_position (const char * const *values,
 
 /* The fields as the form would save them. */
 static JsonObject *
-collect_fields (SpFaqEditor *self)
+collect_fields (SpRecordEditor *editor)
 {
+  SpFaqEditor *self = SP_FAQ_EDITOR (editor);
   JsonObject *fields = json_object_new ();
   g_autofree char *short_text = sp_form_text_view_get_text (self->short_view);
   g_autofree char *answer = sp_form_text_view_get_text (self->answer_view);
@@ -351,7 +331,8 @@ string_member (JsonObject *row,
 
 /* Same shape as collect_fields() from a stored row. */
 static JsonObject *
-normalize_row (JsonObject *row)
+normalize_row (SpRecordEditor *editor,
+               JsonObject     *row)
 {
   JsonObject *fields = json_object_new ();
   const char *value;
@@ -450,16 +431,14 @@ static const FieldCheck checks[] = {
 #define CHECK_WIDGET(self, c) (G_STRUCT_MEMBER (GtkWidget *, self, (c)->widget_offset))
 #define CHECK_ERROR(self, c) (G_STRUCT_MEMBER (GtkLabel *, self, (c)->error_offset))
 
-gboolean
-sp_faq_editor_validate (SpFaqEditor *self,
-                        gboolean     focus)
+static gboolean
+validate (SpRecordEditor *editor,
+          gboolean        focus)
 {
-  g_autoptr(JsonObject) fields = NULL;
+  SpFaqEditor *self = SP_FAQ_EDITOR (editor);
+  g_autoptr(JsonObject) fields = collect_fields (editor);
   GtkWidget *first = NULL;
 
-  g_return_val_if_fail (SP_IS_FAQ_EDITOR (self), FALSE);
-
-  fields = collect_fields (self);
   for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
     {
       const char *message = checks[i].check (fields);
@@ -488,33 +467,6 @@ clear_errors (SpFaqEditor *self,
 }
 
 /* Header, counter, service */
-
-static void
-update_header (SpFaqEditor *self)
-{
-  g_autofree char *question = sp_form_entry_get_trimmed (self->question_entry);
-
-  if (*question != '\0')
-    gtk_label_set_text (self->title_label, question);
-  else if (self->row_id == NULL)
-    gtk_label_set_text (self->title_label, _("New FAQ entry"));
-  else
-    gtk_label_set_text (self->title_label, _("Untitled entry"));
-
-  if (!self->editable)
-    gtk_label_set_text (self->state_label, _("Read only: editing FAQ entries needs the editor role."));
-  else if (self->dirty)
-    gtk_label_set_text (self->state_label, _("Unsaved changes"));
-  else if (self->row_id == NULL)
-    gtk_label_set_text (self->state_label, _("Not saved yet"));
-  else if (self->store != NULL &&
-           sp_local_store_is_pending (self->store, SP_ENTITY_FAQ, self->row_id))
-    gtk_label_set_text (self->state_label, _("Saved on this computer, not yet synced"));
-  else
-    gtk_label_set_text (self->state_label, "");
-  gtk_widget_set_visible (GTK_WIDGET (self->state_label),
-                          *gtk_label_get_text (self->state_label) != '\0');
-}
 
 static void
 update_counter (SpFaqEditor *self)
@@ -550,8 +502,10 @@ update_service (SpFaqEditor *self)
   g_autoptr(SpDbRow) row = NULL;
   gboolean linked = self->service_id != NULL && *self->service_id != '\0';
 
-  if (linked && self->store != NULL)
-    row = sp_local_store_get (self->store, SP_ENTITY_SERVICE, self->service_id, NULL);
+  SpLocalStore *store = sp_record_editor_get_store (EDITOR (self));
+
+  if (linked && store != NULL)
+    row = sp_local_store_get (store, SP_ENTITY_SERVICE, self->service_id, NULL);
 
   if (!linked)
     gtk_label_set_text (self->service_label, _("No service linked"));
@@ -560,56 +514,31 @@ update_service (SpFaqEditor *self)
                         sp_json_get_string_or (row->fields, "name", _("Untitled service")));
   else
     gtk_label_set_text (self->service_label, _("A service that is not on this computer"));
-  gtk_widget_set_visible (GTK_WIDGET (self->unlink_button), linked && self->editable);
-}
-
-static void
-update_actions (SpFaqEditor *self)
-{
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "faq-editor.save",
-                                 self->editable && (self->dirty || self->row_id == NULL));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "faq-editor.revert", self->editable && self->dirty);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "faq-editor.delete",
-                                 self->editable && self->row_id != NULL);
-}
-
-static void
-set_dirty (SpFaqEditor *self,
-           gboolean     dirty)
-{
-  dirty = !!dirty;
-  if (self->dirty != dirty)
-    {
-      self->dirty = dirty;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIRTY]);
-    }
-  update_header (self);
-  update_actions (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->unlink_button),
+                          linked && sp_record_editor_get_editable (EDITOR (self)));
 }
 
 static void
 on_field_changed (SpFaqEditor *self)
 {
-  g_autoptr(JsonObject) now = NULL;
-  g_autoptr(JsonObject) changes = NULL;
-
   update_counter (self);
-  if (self->loading)
-    return;
+  sp_record_editor_changed (EDITOR (self));
+}
 
-  now = collect_fields (self);
-  changes = sp_form_diff_fields (self->loaded, now);
-  set_dirty (self, json_object_get_size (changes) > 0);
-
-  /* Clear an error as soon as the field is fixed; new errors show on save. */
-  clear_errors (self, now);
+/* Clear an error as soon as the field is fixed; new errors show on save. */
+static void
+edited (SpRecordEditor *editor,
+        JsonObject     *now)
+{
+  clear_errors (SP_FAQ_EDITOR (editor), now);
 }
 
 static void
-fill_form (SpFaqEditor *self,
-           JsonObject  *fields)
+fill_form (SpRecordEditor *editor,
+           JsonObject     *fields)
 {
-  self->loading = TRUE;
+  SpFaqEditor *self = SP_FAQ_EDITOR (editor);
+
   sp_form_entry_set_text (self->question_entry, json_object_get_string_member (fields, "question"));
   list_set_values (self, GTK_WIDGET (self->alternatives_list),
                    json_object_get_array_member (fields, "alternatives"));
@@ -631,164 +560,24 @@ fill_form (SpFaqEditor *self,
   gtk_editable_set_text (GTK_EDITABLE (self->alternative_entry), "");
   gtk_editable_set_text (GTK_EDITABLE (self->keyword_entry), "");
   gtk_editable_set_text (GTK_EDITABLE (self->service_search), "");
-  self->loading = FALSE;
 
   update_service (self);
   update_counter (self);
   clear_errors (self, NULL);
 }
 
-static gboolean
-read_row (SpFaqEditor *self,
-          const char  *id,
-          JsonObject **out_fields)
+/* A phrasing or keyword typed but not added yet is meant to be saved. */
+static void
+prepare_save (SpRecordEditor *editor)
 {
-  g_autoptr(JsonObject) row = sp_form_read_fields (self->store, SP_ENTITY_FAQ, id);
-
-  *out_fields = row != NULL ? normalize_row (row) : NULL;
-  return row != NULL;
+  on_alternative_entry_activate (SP_FAQ_EDITOR (editor));
+  on_keyword_entry_activate (SP_FAQ_EDITOR (editor));
 }
 
 static void
-set_row_id (SpFaqEditor *self,
-            const char  *id)
+focus_first (SpRecordEditor *editor)
 {
-  if (g_strcmp0 (self->row_id, id) == 0)
-    return;
-
-  g_free (self->row_id);
-  self->row_id = g_strdup (id);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROW_ID]);
-}
-
-static void
-set_loaded (SpFaqEditor *self,
-            JsonObject  *fields)
-{
-  g_clear_pointer (&self->loaded, json_object_unref);
-  self->loaded = json_object_ref (fields);
-  fill_form (self, fields);
-  set_dirty (self, FALSE);
-}
-
-gboolean
-sp_faq_editor_load (SpFaqEditor *self,
-                    const char  *id)
-{
-  g_autoptr(JsonObject) fields = NULL;
-  gboolean found = TRUE;
-
-  g_return_val_if_fail (SP_IS_FAQ_EDITOR (self), FALSE);
-  g_return_val_if_fail (self->store != NULL, FALSE);
-
-  if (id != NULL && !read_row (self, id, &fields))
-    {
-      found = FALSE;
-      id = NULL;
-    }
-  if (fields == NULL)
-    fields = normalize_row (NULL);
-
-  set_row_id (self, id);
-  set_loaded (self, fields);
-  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
-
-  return found;
-}
-
-gboolean
-sp_faq_editor_refresh (SpFaqEditor *self)
-{
-  g_autoptr(JsonObject) fields = NULL;
-  g_autoptr(JsonObject) changes = NULL;
-
-  g_return_val_if_fail (SP_IS_FAQ_EDITOR (self), FALSE);
-
-  if (self->row_id == NULL)
-    return TRUE;
-  if (!read_row (self, self->row_id, &fields))
-    return FALSE;
-
-  /* The pending mark may have changed with a sync. */
-  update_header (self);
-  if (self->dirty)
-    return TRUE;
-
-  changes = sp_form_diff_fields (self->loaded, fields);
-  if (json_object_get_size (changes) > 0)
-    set_loaded (self, fields);
-
-  return TRUE;
-}
-
-gboolean
-sp_faq_editor_save (SpFaqEditor *self)
-{
-  g_autoptr(JsonObject) now = NULL;
-  g_autoptr(JsonObject) changes = NULL;
-  g_autoptr(JsonObject) fields = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *id = NULL;
-
-  g_return_val_if_fail (SP_IS_FAQ_EDITOR (self), FALSE);
-
-  if (!self->editable)
-    return FALSE;
-
-  /* A phrasing or keyword typed but not added yet is meant to be saved. */
-  on_alternative_entry_activate (self);
-  on_keyword_entry_activate (self);
-
-  if (!sp_faq_editor_validate (self, TRUE))
-    return FALSE;
-
-  now = collect_fields (self);
-  changes = sp_form_diff_fields (self->row_id ? self->loaded : NULL, now);
-  if (self->row_id != NULL && json_object_get_size (changes) == 0)
-    {
-      set_dirty (self, FALSE);
-      return TRUE;
-    }
-
-  id = sp_local_store_save (self->store, SP_ENTITY_FAQ, self->row_id, changes, &error);
-  if (id == NULL)
-    {
-      g_autofree char *msg = g_strdup_printf (_("Could not save the FAQ entry: %s"), error->message);
-
-      g_warning ("%s", msg);
-      sp_form_show_toast (GTK_WIDGET (self), msg);
-      return FALSE;
-    }
-
-  set_row_id (self, id);
-  if (!read_row (self, id, &fields))
-    fields = json_object_ref (now);
-  set_loaded (self, fields);
-
-  sp_form_show_toast (GTK_WIDGET (self), _("FAQ entry saved"));
-  g_signal_emit (self, signals[SAVED], 0, id);
-
-  return TRUE;
-}
-
-void
-sp_faq_editor_revert (SpFaqEditor *self)
-{
-  g_autofree char *id = NULL;
-
-  g_return_if_fail (SP_IS_FAQ_EDITOR (self));
-
-  id = g_strdup (self->row_id);
-  if (!sp_faq_editor_load (self, id) && id != NULL)
-    sp_form_show_toast (GTK_WIDGET (self), _("The FAQ entry no longer exists"));
-}
-
-void
-sp_faq_editor_focus_question (SpFaqEditor *self)
-{
-  g_return_if_fail (SP_IS_FAQ_EDITOR (self));
-
-  gtk_widget_grab_focus (GTK_WIDGET (self->question_entry));
+  gtk_widget_grab_focus (GTK_WIDGET (SP_FAQ_EDITOR (editor)->question_entry));
 }
 
 void
@@ -817,47 +606,23 @@ sp_faq_editor_add_alternative (SpFaqEditor *self,
   on_field_changed (self);
 }
 
-const char *
-sp_faq_editor_get_row_id (SpFaqEditor *self)
+static void
+store_set (SpRecordEditor *editor,
+           SpLocalStore   *store)
 {
-  g_return_val_if_fail (SP_IS_FAQ_EDITOR (self), NULL);
-
-  return self->row_id;
-}
-
-gboolean
-sp_faq_editor_get_dirty (SpFaqEditor *self)
-{
-  g_return_val_if_fail (SP_IS_FAQ_EDITOR (self), FALSE);
-
-  return self->dirty;
-}
-
-void
-sp_faq_editor_set_store (SpFaqEditor  *self,
-                         SpLocalStore *store)
-{
-  g_return_if_fail (SP_IS_FAQ_EDITOR (self));
-  g_return_if_fail (!store || SP_IS_LOCAL_STORE (store));
-
-  if (!g_set_object (&self->store, store))
-    return;
+  SpFaqEditor *self = SP_FAQ_EDITOR (editor);
 
   g_clear_object (&self->services);
   if (store != NULL)
     self->services = sp_row_list_model_new (store, SP_ENTITY_SERVICE, "name");
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
 
-void
-sp_faq_editor_set_editable (SpFaqEditor *self,
-                            gboolean     editable)
+static void
+apply_editable (SpRecordEditor *editor,
+                gboolean        editable)
 {
+  SpFaqEditor *self = SP_FAQ_EDITOR (editor);
   GtkWidget *containers[] = { GTK_WIDGET (self->alternatives_list), GTK_WIDGET (self->keywords_box) };
-
-  g_return_if_fail (SP_IS_FAQ_EDITOR (self));
-
-  self->editable = !!editable;
 
   gtk_editable_set_editable (GTK_EDITABLE (self->question_entry), editable);
   gtk_editable_set_editable (GTK_EDITABLE (self->leika_entry), editable);
@@ -887,8 +652,6 @@ sp_faq_editor_set_editable (SpFaqEditor *self,
       }
 
   update_service (self);
-  update_header (self);
-  update_actions (self);
 }
 
 /* Linking a service */
@@ -982,7 +745,7 @@ on_service_result_activated (SpFaqEditor   *self,
 {
   SpRow *service = g_object_get_data (G_OBJECT (row), "service");
 
-  if (service != NULL && self->editable)
+  if (service != NULL && sp_record_editor_get_editable (EDITOR (self)))
     link_service (self, service);
 }
 
@@ -1066,104 +829,6 @@ on_speak_clicked (SpFaqEditor *self)
   g_subprocess_wait_async (self->speaker, NULL, on_speaker_exited, g_object_ref (self));
 }
 
-/* Delete with undo */
-
-typedef struct
-{
-  SpFaqEditor *self;
-  char        *id;
-  JsonObject  *fields;
-} Undo;
-
-static void
-undo_free (gpointer data,
-           GClosure *closure)
-{
-  Undo *undo = data;
-
-  g_object_unref (undo->self);
-  g_free (undo->id);
-  json_object_unref (undo->fields);
-  g_free (undo);
-}
-
-static void
-on_undo_clicked (AdwToast *toast,
-                 Undo     *undo)
-{
-  SpFaqEditor *self = undo->self;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *id = NULL;
-
-  /* Saving every field again brings the row back (a newer change). */
-  id = sp_local_store_save (self->store, SP_ENTITY_FAQ, undo->id, undo->fields, &error);
-  if (id == NULL)
-    {
-      g_autofree char *msg = g_strdup_printf (_("Could not restore the FAQ entry: %s"), error->message);
-
-      sp_form_show_toast (GTK_WIDGET (self), msg);
-      return;
-    }
-  if (!self->dirty)
-    sp_faq_editor_load (self, id);
-  g_signal_emit (self, signals[SAVED], 0, id);
-}
-
-static void
-delete_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
-{
-  SpFaqEditor *self = SP_FAQ_EDITOR (widget);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *id = NULL;
-  AdwToast *toast;
-  Undo *undo;
-
-  if (self->row_id == NULL || !self->editable)
-    return;
-
-  id = g_strdup (self->row_id);
-  undo = g_new0 (Undo, 1);
-  undo->self = g_object_ref (self);
-  undo->id = g_strdup (id);
-  undo->fields = json_object_ref (self->loaded);
-
-  if (!sp_local_store_delete (self->store, SP_ENTITY_FAQ, id, &error))
-    {
-      g_autofree char *msg = g_strdup_printf (_("Could not delete the FAQ entry: %s"), error->message);
-
-      sp_form_show_toast (GTK_WIDGET (self), msg);
-      undo_free (undo, NULL);
-      return;
-    }
-
-  sp_faq_editor_load (self, NULL);
-  g_signal_emit (self, signals[DELETED], 0, id);
-
-  toast = adw_toast_new (_("FAQ entry deleted"));
-  adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (on_undo_clicked), undo, undo_free, 0);
-  sp_form_add_toast (GTK_WIDGET (self), toast);
-}
-
-static void
-save_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *param)
-{
-  sp_faq_editor_save (SP_FAQ_EDITOR (widget));
-}
-
-static void
-revert_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
-{
-  sp_faq_editor_revert (SP_FAQ_EDITOR (widget));
-}
-
 static void
 sp_faq_editor_dispose (GObject *object)
 {
@@ -1174,7 +839,6 @@ sp_faq_editor_dispose (GObject *object)
   g_clear_object (&self->speaker);
   gtk_widget_dispose_template (GTK_WIDGET (self), SP_TYPE_FAQ_EDITOR);
   g_clear_object (&self->services);
-  g_clear_object (&self->store);
 
   G_OBJECT_CLASS (sp_faq_editor_parent_class)->dispose (object);
 }
@@ -1184,54 +848,10 @@ sp_faq_editor_finalize (GObject *object)
 {
   SpFaqEditor *self = (SpFaqEditor *) object;
 
-  g_clear_pointer (&self->row_id, g_free);
   g_clear_pointer (&self->service_id, g_free);
   g_clear_pointer (&self->espeak, g_free);
-  g_clear_pointer (&self->loaded, json_object_unref);
 
   G_OBJECT_CLASS (sp_faq_editor_parent_class)->finalize (object);
-}
-
-static void
-sp_faq_editor_get_property (GObject    *object,
-                            guint       prop_id,
-                            GValue     *value,
-                            GParamSpec *pspec)
-{
-  SpFaqEditor *self = SP_FAQ_EDITOR (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      g_value_set_object (value, self->store);
-      break;
-    case PROP_ROW_ID:
-      g_value_set_string (value, self->row_id);
-      break;
-    case PROP_DIRTY:
-      g_value_set_boolean (value, self->dirty);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-sp_faq_editor_set_property (GObject      *object,
-                            guint         prop_id,
-                            const GValue *value,
-                            GParamSpec   *pspec)
-{
-  SpFaqEditor *self = SP_FAQ_EDITOR (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      sp_faq_editor_set_store (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -1239,29 +859,31 @@ sp_faq_editor_class_init (SpFaqEditorClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  SpRecordEditorClass *editor_class = SP_RECORD_EDITOR_CLASS (klass);
 
   object_class->dispose = sp_faq_editor_dispose;
   object_class->finalize = sp_faq_editor_finalize;
-  object_class->get_property = sp_faq_editor_get_property;
-  object_class->set_property = sp_faq_editor_set_property;
 
-  properties[PROP_STORE] =
-    g_param_spec_object ("store", NULL, NULL, SP_TYPE_LOCAL_STORE,
-                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  properties[PROP_ROW_ID] =
-    g_param_spec_string ("row-id", NULL, NULL, NULL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_DIRTY] =
-    g_param_spec_boolean ("dirty", NULL, NULL, FALSE,
-                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  signals[SAVED] =
-    g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  signals[DELETED] =
-    g_signal_new ("deleted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  editor_class->entity = SP_ENTITY_FAQ;
+  editor_class->title_field = "question";
+  editor_class->new_title = N_("New FAQ entry");
+  editor_class->untitled = N_("Untitled entry");
+  editor_class->read_only = N_("Read only: editing FAQ entries needs the editor role.");
+  editor_class->saved = N_("FAQ entry saved");
+  editor_class->save_failed = N_("Could not save the FAQ entry: %s");
+  editor_class->gone = N_("The FAQ entry no longer exists");
+  editor_class->deleted = N_("FAQ entry deleted");
+  editor_class->delete_failed = N_("Could not delete the FAQ entry: %s");
+  editor_class->restore_failed = N_("Could not restore the FAQ entry: %s");
+  editor_class->normalize = normalize_row;
+  editor_class->collect = collect_fields;
+  editor_class->fill = fill_form;
+  editor_class->validate = validate;
+  editor_class->focus_first = focus_first;
+  editor_class->edited = edited;
+  editor_class->prepare_save = prepare_save;
+  editor_class->apply_editable = apply_editable;
+  editor_class->store_set = store_set;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/de/stadtpult/Stadtpult/faq/sp-faq-editor.ui");
@@ -1302,10 +924,6 @@ sp_faq_editor_class_init (SpFaqEditorClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_service_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_service_search_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_service_result_activated);
-
-  gtk_widget_class_install_action (widget_class, "faq-editor.save", NULL, save_action);
-  gtk_widget_class_install_action (widget_class, "faq-editor.revert", NULL, revert_action);
-  gtk_widget_class_install_action (widget_class, "faq-editor.delete", NULL, delete_action);
 }
 
 static void
@@ -1313,7 +931,6 @@ sp_faq_editor_init (SpFaqEditor *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->editable = TRUE;
   self->espeak = g_find_program_in_path ("espeak-ng");
   gtk_widget_set_visible (GTK_WIDGET (self->speak_button), self->espeak != NULL);
 
@@ -1322,9 +939,7 @@ sp_faq_editor_init (SpFaqEditor *self)
   g_signal_connect_object (gtk_text_view_get_buffer (self->answer_view), "changed",
                            G_CALLBACK (on_field_changed), self, G_CONNECT_SWAPPED);
 
-  self->loaded = normalize_row (NULL);
-  fill_form (self, self->loaded);
-  set_dirty (self, FALSE);
+  sp_record_editor_setup (EDITOR (self), self->scroller, self->title_label, self->state_label);
 }
 
 GtkWidget *

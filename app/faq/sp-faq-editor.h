@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "sp-local-store.h"
+#include "sp-record-editor.h"
 
 G_BEGIN_DECLS
 
@@ -16,34 +16,12 @@ G_BEGIN_DECLS
  * store (outbox, works offline). Delete removes the entry at once and offers
  * "Undo" in a toast.
  *
- * Actions: faq-editor.save, faq-editor.revert, faq-editor.delete.
- * Signals: ::saved (const char *id), ::deleted (const char *id). */
+ * Loading, saving, deleting, actions and signals: SpRecordEditor. */
 
 #define SP_TYPE_FAQ_EDITOR (sp_faq_editor_get_type ())
-G_DECLARE_FINAL_TYPE (SpFaqEditor, sp_faq_editor, SP, FAQ_EDITOR, AdwBin)
+G_DECLARE_FINAL_TYPE (SpFaqEditor, sp_faq_editor, SP, FAQ_EDITOR, SpRecordEditor)
 
 GtkWidget  *sp_faq_editor_new             (SpLocalStore *store);
-void        sp_faq_editor_set_store       (SpFaqEditor  *self,
-                                           SpLocalStore *store);
-/* Loads the row @id, or an empty new entry for NULL. FALSE when the row
- * does not exist (any more); the editor is then empty. */
-gboolean    sp_faq_editor_load            (SpFaqEditor  *self,
-                                           const char   *id);
-/* Re-reads the row after a sync unless there are unsaved changes; FALSE
- * when the row is gone. */
-gboolean    sp_faq_editor_refresh         (SpFaqEditor  *self);
-const char *sp_faq_editor_get_row_id      (SpFaqEditor  *self);
-gboolean    sp_faq_editor_get_dirty       (SpFaqEditor  *self);
-gboolean    sp_faq_editor_validate        (SpFaqEditor  *self,
-                                           gboolean      focus);
-gboolean    sp_faq_editor_save            (SpFaqEditor  *self);
-void        sp_faq_editor_revert          (SpFaqEditor  *self);
-void        sp_faq_editor_focus_question  (SpFaqEditor  *self);
-/* Read-only for users who may not edit FAQ content. */
-void        sp_faq_editor_set_editable    (SpFaqEditor  *self,
-                                           gboolean      editable);
-/* Prefills (an unanswered question): the question of a new entry, or one
- * more alternative phrasing of the loaded one. Leaves the edit unsaved. */
 void        sp_faq_editor_set_question    (SpFaqEditor  *self,
                                            const char   *text);
 void        sp_faq_editor_add_alternative (SpFaqEditor  *self,

@@ -190,7 +190,7 @@ on_match_activated (SpFaqPage  *self,
   gboolean add = self->question != NULL && self->editable;
 
   if (sp_record_list_editor_is_open (self->records) &&
-      g_strcmp0 (id, sp_faq_editor_get_row_id (self->editor)) == 0)
+      g_strcmp0 (id, sp_record_editor_get_row_id (SP_RECORD_EDITOR (self->editor))) == 0)
     {
       if (add)
         sp_faq_editor_add_alternative (self->editor, self->question);
@@ -198,8 +198,8 @@ on_match_activated (SpFaqPage  *self,
     }
 
   /* The new entry prefilled with the question is not wanted then. */
-  if (add && sp_faq_editor_get_row_id (self->editor) == NULL)
-    sp_faq_editor_load (self->editor, NULL);
+  if (add && sp_record_editor_get_row_id (SP_RECORD_EDITOR (self->editor)) == NULL)
+    sp_record_editor_load (SP_RECORD_EDITOR (self->editor), NULL);
 
   sp_record_list_switch_to (self->records, id, add ? OPEN_ADD_QUESTION : 0);
 }
@@ -313,13 +313,6 @@ bind_row (gpointer     page,
 }
 
 static const SpRecordListFuncs record_funcs = {
-  .load = SP_RECORD_FUNC (sp_faq_editor_load),
-  .refresh = SP_RECORD_FUNC (sp_faq_editor_refresh),
-  .save = SP_RECORD_FUNC (sp_faq_editor_save),
-  .validate = SP_RECORD_FUNC (sp_faq_editor_validate),
-  .get_dirty = SP_RECORD_FUNC (sp_faq_editor_get_dirty),
-  .get_row_id = SP_RECORD_FUNC (sp_faq_editor_get_row_id),
-  .focus_first = SP_RECORD_FUNC (sp_faq_editor_focus_question),
   .bind_row = bind_row,
   .update_empty = update_empty_state,
   .opened = on_entry_opened,
@@ -388,7 +381,7 @@ sp_faq_page_set_roles (SpFaqPage          *self,
   g_return_if_fail (SP_IS_FAQ_PAGE (self));
 
   self->editable = roles != NULL && sp_roles_contain_any (roles, "editor,admin");
-  sp_faq_editor_set_editable (self->editor, self->editable);
+  sp_record_editor_set_editable (SP_RECORD_EDITOR (self->editor), self->editable);
   set_actions_enabled (self, gtk_widget_get_mapped (GTK_WIDGET (self)));
   gtk_widget_set_visible (self->none_new_button, self->editable);
   adw_status_page_set_description (self->none_page,
@@ -396,7 +389,7 @@ sp_faq_page_set_roles (SpFaqPage          *self,
                                    ? _("Select an entry in the list or create a new one.")
                                    : _("Select an entry in the list to read it."));
   if (!self->editable && self->records != NULL && sp_record_list_editor_is_open (self->records) &&
-      sp_faq_editor_get_row_id (self->editor) == NULL)
+      sp_record_editor_get_row_id (SP_RECORD_EDITOR (self->editor)) == NULL)
     gtk_stack_set_visible_child_name (self->editor_stack, "none");
   if (self->records != NULL)
     update_empty_state (self);
@@ -419,8 +412,9 @@ sp_faq_page_take_question (SpFaqPage  *self,
   gtk_toggle_button_set_active (self->test_toggle, TRUE);
   sp_bot_test_pane_set_question (self->test_pane, question);
 
-  if (sp_record_list_editor_is_open (self->records) && sp_faq_editor_get_row_id (self->editor) == NULL &&
-      !sp_faq_editor_get_dirty (self->editor))
+  if (sp_record_list_editor_is_open (self->records) &&
+      sp_record_editor_get_row_id (SP_RECORD_EDITOR (self->editor)) == NULL &&
+      !sp_record_editor_get_dirty (SP_RECORD_EDITOR (self->editor)))
     sp_record_list_open (self->records, NULL, 0);
   else
     sp_record_list_switch_to (self->records, NULL, 0);
@@ -460,7 +454,7 @@ sp_faq_page_constructed (GObject *object)
 
   g_assert (self->store != NULL);
 
-  sp_faq_editor_set_store (self->editor, self->store);
+  sp_record_editor_set_store (SP_RECORD_EDITOR (self->editor), self->store);
   sp_bot_test_pane_set_store (self->test_pane, self->store);
 
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);

@@ -122,13 +122,6 @@ bind_row (gpointer     page,
 }
 
 static const SpRecordListFuncs record_funcs = {
-  .load = SP_RECORD_FUNC (sp_service_editor_load),
-  .refresh = SP_RECORD_FUNC (sp_service_editor_refresh),
-  .save = SP_RECORD_FUNC (sp_service_editor_save),
-  .validate = SP_RECORD_FUNC (sp_service_editor_validate),
-  .get_dirty = SP_RECORD_FUNC (sp_service_editor_get_dirty),
-  .get_row_id = SP_RECORD_FUNC (sp_service_editor_get_row_id),
-  .focus_first = SP_RECORD_FUNC (sp_service_editor_focus_name),
   .bind_row = bind_row,
   .update_empty = update_empty_state,
   .gone_message = N_("The service no longer exists"),
@@ -205,7 +198,7 @@ sp_services_page_constructed (GObject *object)
 
   g_assert (self->store != NULL);
 
-  sp_service_editor_set_store (self->editor, self->store);
+  sp_record_editor_set_store (SP_RECORD_EDITOR (self->editor), self->store);
 
   self->records = sp_record_list_new (GTK_WIDGET (self), &record_funcs, self->store,
                                       SP_ENTITY_SERVICE, "name", FALSE,
