@@ -50,13 +50,14 @@ sp_change_copy (const SpChange *change)
   copy->hlc = g_strdup (change->hlc);
   copy->op = change->op;
   copy->fields = json_object_new ();
-  if (change->fields != NULL)
+  if (change->fields != NULL || change->values != NULL)
     {
+      g_autoptr(JsonObject) fields = sp_change_dup_fields (change);
       JsonObjectIter iter;
       const char *name;
       JsonNode *value;
 
-      json_object_iter_init (&iter, change->fields);
+      json_object_iter_init (&iter, fields);
       while (json_object_iter_next (&iter, &name, &value))
         json_object_set_member (copy->fields, name, json_node_copy (value));
     }
@@ -73,7 +74,74 @@ sp_change_free (SpChange *change)
   g_free (change->id);
   g_free (change->hlc);
   g_clear_pointer (&change->fields, json_object_unref);
+  g_free (change->values);
   g_free (change);
+}
+
+/* The object of @values (registry order) of @entity. */
+static JsonObject *
+fields_from_values (const SpEntity     *entity,
+                    const SpFieldValue *values)
+{
+  JsonObject *fields = json_object_new ();
+
+  for (guint i = 0; entity != NULL && i < entity->n_fields; i++)
+    {
+      const SpField *field = &entity->fields[i];
+      const SpFieldValue *v = &values[i];
+      JsonNode *node = NULL;
+
+      switch (v->kind)
+        {
+        case SP_VALUE_ABSENT:
+          continue;
+        case SP_VALUE_NULL:
+          node = json_node_new (JSON_NODE_NULL);
+          break;
+        case SP_VALUE_TEXT:
+          node = json_node_init_string (json_node_alloc (), v->text);
+          break;
+        case SP_VALUE_INT:
+          node = field->type == SP_FIELD_BOOL
+                 ? json_node_init_boolean (json_node_alloc (), v->num != 0)
+                 : json_node_init_int (json_node_alloc (), v->num);
+          break;
+        case SP_VALUE_LIST:
+          /* the decoder's own output: a valid array of strings */
+          node = sp_json_parse (v->text, v->len, NULL);
+          if (node == NULL)
+            node = json_node_new (JSON_NODE_NULL);
+          break;
+        }
+      json_object_set_member (fields, field->name, node);
+    }
+  return fields;
+}
+
+JsonObject *
+sp_change_get_fields (SpChange *change)
+{
+  g_return_val_if_fail (change != NULL, NULL);
+
+  if (change->values != NULL)
+    {
+      g_clear_pointer (&change->fields, json_object_unref);
+      change->fields = fields_from_values (sp_entity_lookup (change->entity), change->values);
+      g_clear_pointer (&change->values, g_free);
+    }
+  else if (change->fields == NULL)
+    change->fields = json_object_new ();
+  return change->fields;
+}
+
+JsonObject *
+sp_change_dup_fields (const SpChange *change)
+{
+  g_return_val_if_fail (change != NULL, NULL);
+
+  if (change->values != NULL)
+    return fields_from_values (sp_entity_lookup (change->entity), change->values);
+  return change->fields != NULL ? json_object_ref (change->fields) : json_object_new ();
 }
 
 const char *
@@ -283,6 +351,7 @@ sp_change_to_json (const SpChange *change,
                    gboolean        with_version)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonObject) fields = NULL;
   JsonObjectIter iter;
   const char *name;
   JsonNode *value;
@@ -309,14 +378,12 @@ sp_change_to_json (const SpChange *change,
   json_builder_add_string_value (builder, sp_op_to_string (change->op));
   json_builder_set_member_name (builder, "fields");
   json_builder_begin_object (builder);
-  if (change->fields != NULL)
+  fields = sp_change_dup_fields (change);
+  json_object_iter_init (&iter, fields);
+  while (json_object_iter_next (&iter, &name, &value))
     {
-      json_object_iter_init (&iter, change->fields);
-      while (json_object_iter_next (&iter, &name, &value))
-        {
-          json_builder_set_member_name (builder, name);
-          json_builder_add_value (builder, json_node_copy (value));
-        }
+      json_builder_set_member_name (builder, name);
+      json_builder_add_value (builder, json_node_copy (value));
     }
   json_builder_end_object (builder);
   json_builder_end_object (builder);
@@ -449,14 +516,15 @@ sp_change_append_json (GString        *out,
   g_string_append (out, ",\"op\":");
   append_json_string (out, sp_op_to_string (change->op));
   g_string_append (out, ",\"fields\":{");
-  if (change->fields != NULL)
+  if (change->fields != NULL || change->values != NULL)
     {
+      g_autoptr(JsonObject) fields = sp_change_dup_fields (change);
       JsonObjectIter iter;
       const char *name;
       JsonNode *value;
       gboolean first = TRUE;
 
-      json_object_iter_init (&iter, change->fields);
+      json_object_iter_init (&iter, fields);
       while (json_object_iter_next (&iter, &name, &value))
         {
           if (!first)
@@ -630,6 +698,7 @@ typedef struct {
   const char *p;
   const char *end;
   GString    *buf;
+  GString    *arena;     /* text of a change's field values (pull pages) */
   const char *problem;
 } FastParser;
 
@@ -1176,6 +1245,267 @@ fast_fields (FastParser      *fp,
   return TRUE;
 }
 
+/* A string of a TEXT or ENUM field in fp->buf passes sp_field_validate()
+ * (decoded strings are valid UTF-8 without NUL: the document was checked
+ * as a whole, escapes of NUL and lone surrogates are refused). */
+static gboolean
+text_value_ok (const SpField *field,
+               const GString *text)
+{
+  guint max_len = field->max_len ? field->max_len : SP_FIELD_DEFAULT_MAX_LEN;
+
+  if (text->len > max_len)
+    return FALSE;
+  return field->type != SP_FIELD_ENUM ||
+         (field->enum_values != NULL && g_strv_contains (field->enum_values, text->str));
+}
+
+/* A JSON array of strings of a STRV field (fp->p at '['), appended to
+ * fp->arena as the column stores it (sp_field_list_append_item), when it
+ * passes sp_field_validate(). FALSE otherwise, with fp->p anywhere: the
+ * caller decodes it again the general way (for the error). */
+static gboolean
+fast_list_value (FastParser     *fp,
+                 const SpField  *field,
+                 SpFieldValue   *out,
+                 gsize          *offset)
+{
+  guint max_len = field->max_len ? field->max_len : SP_FIELD_DEFAULT_MAX_LEN;
+  guint max_items = field->max_items ? field->max_items
+                    : (field->max_len ? field->max_len : SP_FIELD_DEFAULT_MAX_ITEMS);
+  gsize start = fp->arena->len;
+  gboolean done;
+  guint n = 0;
+
+  fp->p++;
+  g_string_append_c (fp->arena, '[');
+  done = fast_closes (fp, ']');
+  while (!done)
+    {
+      fast_ws (fp);
+      if (fp->p >= fp->end || *fp->p != '"' || n >= max_items)
+        return FALSE;
+      if (!fast_string (fp) || fp->buf->len > max_len)
+        return FALSE;
+      if (n++ > 0)
+        g_string_append_c (fp->arena, ',');
+      sp_field_list_append_item (fp->arena, fp->buf->str, fp->buf->len);
+      if (!fast_next (fp, ']', &done))
+        return FALSE;
+    }
+  g_string_append_c (fp->arena, ']');
+  out->kind = SP_VALUE_LIST;
+  out->len = (guint) (fp->arena->len - start);
+  g_string_append_c (fp->arena, '\0');
+  *offset = start;
+  return TRUE;
+}
+
+/* A validated value of @field as the row stores it, text into fp->arena. */
+static void
+node_to_value (FastParser    *fp,
+               const SpField *field,
+               JsonNode      *value,
+               SpFieldValue  *out,
+               gsize         *offset)
+{
+  if (JSON_NODE_HOLDS_NULL (value))
+    {
+      out->kind = SP_VALUE_NULL;
+      return;
+    }
+  switch (field->type)
+    {
+    case SP_FIELD_INT:
+      out->kind = SP_VALUE_INT;
+      out->num = json_node_get_int (value);
+      break;
+
+    case SP_FIELD_BOOL:
+      out->kind = SP_VALUE_INT;
+      out->num = json_node_get_boolean (value) ? 1 : 0;
+      break;
+
+    case SP_FIELD_STRV:
+      {
+        JsonArray *array = json_node_get_array (value);
+        guint n = json_array_get_length (array);
+
+        *offset = fp->arena->len;
+        g_string_append_c (fp->arena, '[');
+        for (guint i = 0; i < n; i++)
+          {
+            const char *item = json_array_get_string_element (array, i);
+
+            if (i > 0)
+              g_string_append_c (fp->arena, ',');
+            sp_field_list_append_item (fp->arena, item, strlen (item));
+          }
+        g_string_append_c (fp->arena, ']');
+        out->kind = SP_VALUE_LIST;
+        out->len = (guint) (fp->arena->len - *offset);
+        g_string_append_c (fp->arena, '\0');
+      }
+      break;
+
+    case SP_FIELD_TEXT:
+    case SP_FIELD_ENUM:
+    default:
+      {
+        const char *text = json_node_get_string (value);
+
+        out->kind = SP_VALUE_TEXT;
+        out->len = (guint) strlen (text);
+        *offset = fp->arena->len;
+        g_string_append_len (fp->arena, text, out->len + 1);
+      }
+      break;
+    }
+}
+
+/* One member value of @field into @out: strings of TEXT and ENUM fields,
+ * arrays of strings of STRV fields and null straight from the text, the
+ * rest (and every value that fails) through a JsonNode with exactly the
+ * checks and messages of fast_fields(). */
+static gboolean
+fast_field_value (FastParser     *fp,
+                  const SpField  *field,
+                  SpFieldValue   *out,
+                  gsize          *offset,
+                  GError        **error)
+{
+  g_autoptr(JsonNode) value = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *start;
+  gsize arena_len = fp->arena->len;
+
+  fast_ws (fp);
+  start = fp->p;
+  if (fp->p < fp->end && *fp->p == '"' &&
+      (field->type == SP_FIELD_TEXT || field->type == SP_FIELD_ENUM))
+    {
+      if (!fast_string (fp))
+        return FALSE;
+      if (text_value_ok (field, fp->buf))
+        {
+          out->kind = SP_VALUE_TEXT;
+          out->len = (guint) fp->buf->len;
+          *offset = arena_len;
+          g_string_append_len (fp->arena, fp->buf->str, fp->buf->len + 1);
+          return TRUE;
+        }
+      fp->p = start;
+    }
+  else if (fp->p < fp->end && *fp->p == '[' && field->type == SP_FIELD_STRV)
+    {
+      if (fast_list_value (fp, field, out, offset))
+        return TRUE;
+      /* not a list the column takes as it is, or a syntax error: again
+       * below, which finds the same syntax error or the reason */
+      g_string_truncate (fp->arena, arena_len);
+      fp->problem = NULL;
+      fp->p = start;
+    }
+
+  if (!(value = fast_value (fp, 3)))
+    return FALSE;
+  if (field->type == SP_FIELD_STRV && JSON_NODE_HOLDS_VALUE (value) &&
+      json_node_get_value_type (value) == G_TYPE_STRING)
+    {
+      JsonNode *lines = normalize_strv (value);
+      json_node_unref (value);
+      value = lines;
+    }
+  if (!sp_field_validate (field, value, &local_error))
+    {
+      g_set_error (error, SP_ERROR, local_error->code,
+                   "fields.%s: %s", field->name, local_error->message);
+      return FALSE;
+    }
+  node_to_value (fp, field, value, out, offset);
+  return TRUE;
+}
+
+/* The "fields" object of a change of @entity decoded into change->values
+ * (pull pages): the members fast_fields() keeps, with its checks and
+ * messages, without a JsonNode per value. */
+static gboolean
+fast_field_values (FastParser      *fp,
+                   const SpEntity  *entity,
+                   gboolean         strict,
+                   SpChange        *change,
+                   GError         **error)
+{
+  SpFieldValue values[64];
+  gsize offsets[64];
+  gsize size;
+  char *block;
+  gboolean done = FALSE;
+  guint next = 0;   /* registry order is the usual order of the members */
+
+  if (entity->n_fields > G_N_ELEMENTS (values))
+    {
+      change->fields = json_object_new ();
+      return fast_fields (fp, entity, strict, change->fields, error);
+    }
+
+  memset (values, 0, entity->n_fields * sizeof values[0]);
+  g_string_truncate (fp->arena, 0);
+
+  fast_ws (fp);
+  if (fp->p >= fp->end || *fp->p != '{')
+    return fast_fail (fp, "expected an object");
+  fp->p++;
+  done = fast_closes (fp, '}');
+
+  while (!done)
+    {
+      int i;
+
+      if (!fast_member_name (fp))
+        return FALSE;
+      if (next < entity->n_fields && strcmp (entity->fields[next].name, fp->buf->str) == 0)
+        i = (int) next;
+      else
+        i = sp_entity_field_index (entity, fp->buf->str);
+      if (i < 0 && strict)
+        {
+          g_autofree char *shown = g_utf8_make_valid (fp->buf->str, MIN (fp->buf->len, 64));
+
+          g_set_error (error, SP_ERROR, SP_ERROR_UNKNOWN_FIELD,
+                       "fields.%s: unknown field of %s", shown, entity->name);
+          return FALSE;
+        }
+      if (i < 0)
+        {
+          /* not ours: parse (to check the syntax) and drop */
+          JsonNode *other = fast_value (fp, 3);
+
+          if (other == NULL)
+            return FALSE;
+          json_node_unref (other);
+        }
+      else
+        {
+          next = (guint) i + 1;
+          if (!fast_field_value (fp, &entity->fields[i], &values[i], &offsets[i], error))
+            return FALSE;
+        }
+      if (!fast_next (fp, '}', &done))
+        return FALSE;
+    }
+
+  size = entity->n_fields * sizeof values[0];
+  block = g_malloc (size + fp->arena->len);
+  memcpy (block + size, fp->arena->str, fp->arena->len);
+  for (guint i = 0; i < entity->n_fields; i++)
+    if (values[i].kind == SP_VALUE_TEXT || values[i].kind == SP_VALUE_LIST)
+      values[i].text = block + size + offsets[i];
+  memcpy (block, values, size);
+  change->values = (SpFieldValue *) block;
+  return TRUE;
+}
+
 /* The string member @name as a valid id (owned), NULL with @error set. */
 static char *
 node_id (JsonNode    *node,
@@ -1315,7 +1645,8 @@ check_members (JsonNode       **members,
                            "fields.%s", local_error->message);
               return FALSE;
             }
-          json_object_unref (change->fields);
+          g_clear_pointer (&change->fields, json_object_unref);
+          g_clear_pointer (&change->values, g_free);
           change->fields = validated;
         }
     }
@@ -1347,6 +1678,7 @@ static gboolean
 fast_change (FastParser  *fp,
              gboolean     with_version,
              gboolean     strict,
+             gboolean     flat,
              SpChange   **change_out,
              GError     **error)
 {
@@ -1373,7 +1705,8 @@ fast_change (FastParser  *fp,
       return FALSE;
     }
   fp->p++;
-  change = sp_change_new ();
+  change = g_new0 (SpChange, 1);   /* fields or values below */
+  change->op = SP_OP_UPSERT;
 
   done = fast_closes (fp, '}');
 
@@ -1395,13 +1728,19 @@ fast_change (FastParser  *fp,
         {
           /* the usual order: entity before fields, decoded in place */
           g_clear_pointer (&members[PM_FIELDS], json_node_unref);
-          if (json_object_get_size (change->fields) > 0)
+          g_clear_pointer (&change->fields, json_object_unref);
+          g_clear_pointer (&change->values, g_free);
+          if (flat)
             {
-              json_object_unref (change->fields);
-              change->fields = json_object_new ();
+              if (!fast_field_values (fp, entity, strict, change, error))
+                goto out;
             }
-          if (!fast_fields (fp, entity, strict, change->fields, error))
-            goto out;
+          else
+            {
+              change->fields = json_object_new ();
+              if (!fast_fields (fp, entity, strict, change->fields, error))
+                goto out;
+            }
           fields_done = TRUE;
         }
       else
@@ -1433,6 +1772,8 @@ fast_change (FastParser  *fp,
 
   if (!check_members (members, change, fields_done, with_version, strict, &skip, error))
     goto out;
+  if (change->fields == NULL && change->values == NULL)
+    change->fields = json_object_new ();
   if (!skip)
     *change_out = g_steal_pointer (&change);
   ok = TRUE;
@@ -1551,7 +1892,7 @@ sp_change_parse_push_body (const char  *data,
                                "changes: more than %u changes in one request", max_changes);
                   return NULL;
                 }
-              if (!fast_change (&fp, FALSE, TRUE, &change, &local_error))
+              if (!fast_change (&fp, FALSE, TRUE, FALSE, &change, &local_error))
                 {
                   if (local_error == NULL)
                     fast_syntax_error (&fp, &local_error);
@@ -1611,6 +1952,7 @@ sp_change_parse_pull_page (const char  *data,
   fp.start = fp.p = data;
   fp.end = data + len;
   fp.buf = g_string_sized_new (256);
+  fp.arena = g_string_sized_new (4096);
   changes = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_free);
 
   fast_ws (&fp);
@@ -1641,6 +1983,7 @@ sp_change_parse_pull_page (const char  *data,
               json_node_unref (other);
               g_set_error (error, SP_ERROR, SP_ERROR_PROTOCOL, "no changes");
               g_string_free (fp.buf, TRUE);
+              g_string_free (fp.arena, TRUE);
               return FALSE;
             }
           fp.p++;
@@ -1652,7 +1995,7 @@ sp_change_parse_pull_page (const char  *data,
             {
               SpChange *change = NULL;
 
-              if (!fast_change (&fp, TRUE, FALSE, &change, &local_error))
+              if (!fast_change (&fp, TRUE, FALSE, TRUE, &change, &local_error))
                 {
                   if (local_error == NULL)
                     goto syntax;
@@ -1660,6 +2003,7 @@ sp_change_parse_pull_page (const char  *data,
                                index, local_error->message);
                   g_clear_error (&local_error);
                   g_string_free (fp.buf, TRUE);
+                  g_string_free (fp.arena, TRUE);
                   return FALSE;
                 }
               if (change != NULL)
@@ -1699,6 +2043,7 @@ sp_change_parse_pull_page (const char  *data,
       goto syntax;
     }
   g_string_free (fp.buf, TRUE);
+  g_string_free (fp.arena, TRUE);
 
   if (!have_changes)
     {
@@ -1719,5 +2064,6 @@ sp_change_parse_pull_page (const char  *data,
 syntax:
   fast_syntax_error (&fp, error);
   g_string_free (fp.buf, TRUE);
+  g_string_free (fp.arena, TRUE);
   return FALSE;
 }

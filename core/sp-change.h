@@ -26,7 +26,13 @@ typedef struct {
   gint64      version;        /* server sequence; 0 while unsent */
   char       *hlc;
   SpOp        op;
-  JsonObject *fields;         /* never NULL; empty for deletes */
+  JsonObject *fields;         /* empty for deletes; NULL when @values is set */
+  /* Set instead of @fields by sp_change_parse_pull_page() (the sync data
+   * path: no JsonObject per change): one value per field of the entity,
+   * in registry order, in one block with their text (owned).
+   * sp_change_get_fields() turns them into @fields when something needs
+   * the object. Exactly one of @fields and @values is set. */
+  SpFieldValue *values;
 } SpChange;
 
 typedef enum {
@@ -48,6 +54,11 @@ SpChange       *sp_change_new_upsert       (const char     *entity,
 SpChange       *sp_change_copy             (const SpChange *change);
 void            sp_change_free             (SpChange *change);
 const char     *sp_op_to_string            (SpOp op);
+/* The fields of @change as an object (owned by @change): @fields, built
+ * from @values first if the change was decoded into values. */
+JsonObject     *sp_change_get_fields       (SpChange       *change);
+/* The fields of @change as a new reference, without changing @change. */
+JsonObject     *sp_change_dup_fields       (const SpChange *change);
 
 /* Parse and validate a change against the registry: known entity, known
  * fields with the right types and sizes, valid ids and HLC. With

@@ -17,6 +17,9 @@ struct _SpDb
   int           version;
   GHashTable   *stmts;    /* SQL text -> sqlite3_stmt */
   GHashTable   *write_stmts;  /* "entity#mask" -> stmt (owned by stmts) */
+  const SpEntity *last_write_entity;  /* the write statement used last */
+  guint64       last_write_mask;
+  sqlite3_stmt *last_write_stmt;
   gboolean      search_checked;
   GPtrArray    *search_sql;   /* per indexed entity: delete, insert, clear */
   GHashTable   *search_entities;  /* names of entities with a search index */
@@ -565,22 +568,8 @@ strv_to_json (JsonArray *array,
         }
       if (i > 0)
         g_string_append_c (out, ',');
-      g_string_append_c (out, '"');
-      for (s = json_node_get_string (item); *s; s++)
-        {
-          guchar c = (guchar) *s;
-
-          if (c == '"' || c == '\\')
-            {
-              g_string_append_c (out, '\\');
-              g_string_append_c (out, (char) c);
-            }
-          else if (c < 0x20)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, (char) c);
-        }
-      g_string_append_c (out, '"');
+      s = json_node_get_string (item);
+      sp_field_list_append_item (out, s, strlen (s));
     }
   g_string_append_c (out, ']');
   *len = out->len;
@@ -602,44 +591,46 @@ sp_db_bind_field (sqlite3_stmt  *stmt,
   bind_field (stmt, idx, field, value, SQLITE_TRANSIENT);
 }
 
-/* @text_mode SQLITE_STATIC when @value outlives the statement's next
- * step (sp_db_row_write: no copy of every string of a pulled page). */
+/* @value of @field as the row stores it (what is bound): text borrowed
+ * from @value, or in *owned (STRV, allocated). A value of the wrong type
+ * is stored as NULL. */
 static void
-bind_field (sqlite3_stmt            *stmt,
-            int                      idx,
-            const SpField           *field,
-            JsonNode                *value,
-            sqlite3_destructor_type  text_mode)
+value_from_node (const SpField *field,
+                 JsonNode      *value,
+                 SpFieldValue  *out,
+                 char         **owned)
 {
-
+  *owned = NULL;
+  out->kind = SP_VALUE_NULL;
   if (value == NULL || JSON_NODE_HOLDS_NULL (value))
-    {
-      sqlite3_bind_null (stmt, idx);
-      return;
-    }
+    return;
 
   switch (field->type)
     {
     case SP_FIELD_TEXT:
     case SP_FIELD_ENUM:
       if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
-        sqlite3_bind_text (stmt, idx, json_node_get_string (value), -1, text_mode);
-      else
-        sqlite3_bind_null (stmt, idx);
+        {
+          out->kind = SP_VALUE_TEXT;
+          out->text = json_node_get_string (value);
+          out->len = (guint) strlen (out->text);
+        }
       break;
 
     case SP_FIELD_INT:
       if (JSON_NODE_HOLDS_VALUE (value))
-        sqlite3_bind_int64 (stmt, idx, json_node_get_int (value));
-      else
-        sqlite3_bind_null (stmt, idx);
+        {
+          out->kind = SP_VALUE_INT;
+          out->num = json_node_get_int (value);
+        }
       break;
 
     case SP_FIELD_BOOL:
       if (JSON_NODE_HOLDS_VALUE (value))
-        sqlite3_bind_int (stmt, idx, json_node_get_boolean (value) ? 1 : 0);
-      else
-        sqlite3_bind_null (stmt, idx);
+        {
+          out->kind = SP_VALUE_INT;
+          out->num = json_node_get_boolean (value) ? 1 : 0;
+        }
       break;
 
     case SP_FIELD_STRV:
@@ -655,16 +646,54 @@ bind_field (sqlite3_stmt            *stmt,
               json_generator_set_root (gen, value);
               text = json_generator_to_data (gen, &len);
             }
-          sqlite3_bind_text (stmt, idx, text, (int) len, g_free);
+          out->kind = SP_VALUE_LIST;
+          out->text = *owned = text;
+          out->len = (guint) len;
         }
-      else
-        sqlite3_bind_null (stmt, idx);
       break;
 
+    default:
+      break;
+    }
+}
+
+/* @text_mode SQLITE_STATIC when the text outlives the statement's next
+ * step (sp_db_row_write: no copy of every string of a pulled page). */
+static void
+bind_value (sqlite3_stmt            *stmt,
+            int                      idx,
+            const SpFieldValue      *value,
+            sqlite3_destructor_type  text_mode)
+{
+  switch (value->kind)
+    {
+    case SP_VALUE_TEXT:
+    case SP_VALUE_LIST:
+      sqlite3_bind_text (stmt, idx, value->text, (int) value->len, text_mode);
+      break;
+    case SP_VALUE_INT:
+      sqlite3_bind_int64 (stmt, idx, value->num);
+      break;
+    case SP_VALUE_ABSENT:
+    case SP_VALUE_NULL:
     default:
       sqlite3_bind_null (stmt, idx);
       break;
     }
+}
+
+static void
+bind_field (sqlite3_stmt            *stmt,
+            int                      idx,
+            const SpField           *field,
+            JsonNode                *value,
+            sqlite3_destructor_type  text_mode)
+{
+  SpFieldValue v = { 0 };
+  char *owned;
+
+  value_from_node (field, value, &v, &owned);
+  bind_value (stmt, idx, &v, owned != NULL ? g_free : text_mode);
 }
 
 JsonNode *
@@ -805,12 +834,22 @@ write_stmt (SpDb            *db,
   g_autoptr(GString) update = NULL;
   guint n = 0;
 
-  g_snprintf (key, sizeof key, "%s#%" G_GINT64_MODIFIER "x", entity->name, mask);
-  stmt = g_hash_table_lookup (db->write_stmts, key);
+  /* A page writes row after row of one entity with the same fields. */
+  if (db->last_write_stmt != NULL && db->last_write_entity == entity &&
+      db->last_write_mask == mask)
+    stmt = db->last_write_stmt;
+  else
+    {
+      g_snprintf (key, sizeof key, "%s#%" G_GINT64_MODIFIER "x", entity->name, mask);
+      stmt = g_hash_table_lookup (db->write_stmts, key);
+    }
   if (stmt != NULL)
     {
       sqlite3_reset (stmt);
       sqlite3_clear_bindings (stmt);
+      db->last_write_entity = entity;
+      db->last_write_mask = mask;
+      db->last_write_stmt = stmt;
       return stmt;
     }
 
@@ -840,6 +879,11 @@ write_stmt (SpDb            *db,
   return stmt;
 }
 
+static gboolean write_values (SpDb *db, const SpEntity *entity, const char *id,
+                              gint64 version, const char *hlc, gboolean deleted,
+                              const char *change_id, const SpFieldValue *values,
+                              char **owned, GError **error);
+
 gboolean
 sp_db_row_write (SpDb            *db,
                  const SpEntity  *entity,
@@ -851,12 +895,10 @@ sp_db_row_write (SpDb            *db,
                  JsonObject      *fields,
                  GError         **error)
 {
-  JsonNode *values[64];
-  sqlite3_stmt *stmt;
-  guint64 mask = 0;
+  SpFieldValue values[64];
+  JsonNode *nodes[64];
+  char *owned[64];
   guint n_present = 0;
-  int idx;
-  int rc;
 
   g_return_val_if_fail (db != NULL, FALSE);
   g_return_val_if_fail (entity != NULL, FALSE);
@@ -864,18 +906,14 @@ sp_db_row_write (SpDb            *db,
   g_return_val_if_fail (id != NULL, FALSE);
   g_return_val_if_fail (hlc != NULL, FALSE);
 
-  for (guint i = 0; fields != NULL && i < entity->n_fields; i++)
-    {
-      values[i] = json_object_get_member (fields, entity->fields[i].name);
-      if (values[i] != NULL)
-        {
-          mask |= G_GUINT64_CONSTANT (1) << i;
-          n_present++;
-        }
-    }
-
   /* Reject members the registry does not know: SQL is only ever built
    * from registry names. */
+  for (guint i = 0; i < entity->n_fields; i++)
+    {
+      nodes[i] = fields != NULL ? json_object_get_member (fields, entity->fields[i].name) : NULL;
+      if (nodes[i] != NULL)
+        n_present++;
+    }
   if (fields != NULL && n_present != json_object_get_size (fields))
     {
       JsonObjectIter iter;
@@ -894,9 +932,69 @@ sp_db_row_write (SpDb            *db,
         }
     }
 
+  for (guint i = 0; i < entity->n_fields; i++)
+    {
+      owned[i] = NULL;
+      if (nodes[i] == NULL)
+        values[i].kind = SP_VALUE_ABSENT;
+      else
+        value_from_node (&entity->fields[i], nodes[i], &values[i], &owned[i]);
+    }
+
+  return write_values (db, entity, id, version, hlc, deleted, change_id, values, owned, error);
+}
+
+gboolean
+sp_db_row_write_values (SpDb                *db,
+                        const SpEntity      *entity,
+                        const char          *id,
+                        gint64               version,
+                        const char          *hlc,
+                        gboolean             deleted,
+                        const char          *change_id,
+                        const SpFieldValue  *values,
+                        GError             **error)
+{
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (entity != NULL, FALSE);
+  g_return_val_if_fail (entity->n_fields <= 64, FALSE);
+  g_return_val_if_fail (values != NULL, FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (hlc != NULL, FALSE);
+
+  return write_values (db, entity, id, version, hlc, deleted, change_id, values, NULL, error);
+}
+
+/* The row write of both: the fields whose value is not ABSENT; @owned
+ * (NULL or one per field) texts are handed to SQLite, which frees them. */
+static gboolean
+write_values (SpDb                *db,
+              const SpEntity      *entity,
+              const char          *id,
+              gint64               version,
+              const char          *hlc,
+              gboolean             deleted,
+              const char          *change_id,
+              const SpFieldValue  *values,
+              char               **owned,
+              GError             **error)
+{
+  sqlite3_stmt *stmt;
+  guint64 mask = 0;
+  int idx;
+  int rc;
+
+  for (guint i = 0; i < entity->n_fields; i++)
+    if (values[i].kind != SP_VALUE_ABSENT)
+      mask |= G_GUINT64_CONSTANT (1) << i;
+
   stmt = write_stmt (db, entity, mask, error);
   if (stmt == NULL)
-    return FALSE;
+    {
+      for (guint i = 0; owned != NULL && i < entity->n_fields; i++)
+        g_free (owned[i]);
+      return FALSE;
+    }
 
   /* Everything bound lives until the step below returns: no copies. */
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
@@ -908,7 +1006,10 @@ sp_db_row_write (SpDb            *db,
   idx = 6;
   for (guint i = 0; i < entity->n_fields; i++)
     if (mask & (G_GUINT64_CONSTANT (1) << i))
-      bind_field (stmt, idx++, &entity->fields[i], values[i], SQLITE_STATIC);
+      bind_value (stmt, idx++, &values[i],
+                  owned != NULL && owned[i] != NULL ? g_free : SQLITE_STATIC);
+    else if (owned != NULL)
+      g_free (owned[i]);
 
   /* Bulk writes mark the row for the search index themselves (what the
    * marker triggers do): by the rowid of an insert, else by its id. New

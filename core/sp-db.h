@@ -150,6 +150,19 @@ gboolean      sp_db_row_write          (SpDb            *db,
                                         JsonObject      *fields,
                                         GError         **error);
 
+/* The same with the fields as values in registry order (a pulled change's
+ * SpChange.values): SP_VALUE_ABSENT fields are not written, text is bound
+ * without a copy. */
+gboolean      sp_db_row_write_values   (SpDb                *db,
+                                        const SpEntity      *entity,
+                                        const char          *id,
+                                        gint64               version,
+                                        const char          *hlc,
+                                        gboolean             deleted,
+                                        const char          *change_id,
+                                        const SpFieldValue  *values,
+                                        GError             **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpDbRow, sp_db_row_free)
 
 G_END_DECLS

@@ -810,6 +810,40 @@ is_null (JsonNode *node)
   return node == NULL || JSON_NODE_HOLDS_NULL (node);
 }
 
+void
+sp_field_list_append_item (GString    *out,
+                           const char *s,
+                           gsize       len)
+{
+  static const char hex[] = "0123456789abcdef";
+  const char *run = s;
+  const char *end = s + len;
+
+  g_string_append_c (out, '"');
+  for (const char *p = s; p < end; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c >= 0x20 && c != '"' && c != '\\')
+        continue;
+      g_string_append_len (out, run, p - run);
+      run = p + 1;
+      if (c == '"' || c == '\\')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, (char) c);
+        }
+      else
+        {
+          g_string_append (out, "\\u00");
+          g_string_append_c (out, hex[c >> 4]);
+          g_string_append_c (out, hex[c & 0xf]);
+        }
+    }
+  g_string_append_len (out, run, end - run);
+  g_string_append_c (out, '"');
+}
+
 gboolean
 sp_field_values_equal (JsonNode *a,
                        JsonNode *b)

@@ -88,6 +88,30 @@ gboolean              sp_entity_can_freeze  (const SpEntity *entity);
 gboolean              sp_field_validate     (const SpField *field,
                                              JsonNode      *value,
                                              GError       **error);
+/* A field value as a row stores it, without a JsonNode: what the sync
+ * decoders make of a change's "fields" (sp_change_parse_pull_page()) and
+ * what sp_db_row_write_values() binds as it is. */
+typedef enum {
+  SP_VALUE_ABSENT = 0,   /* not in the change: not written */
+  SP_VALUE_NULL,         /* JSON null */
+  SP_VALUE_TEXT,         /* TEXT, ENUM: @text */
+  SP_VALUE_INT,          /* INT: @num; BOOL: @num 0 or 1 */
+  SP_VALUE_LIST,         /* STRV: @text, the JSON array as the column stores it */
+} SpValueKind;
+
+typedef struct {
+  SpValueKind  kind;
+  guint        len;      /* bytes of @text (NUL-terminated) */
+  const char  *text;
+  gint64       num;
+} SpFieldValue;
+
+/* Appends the string @s (@len bytes) as a JSON string literal the way a
+ * STRV column stores its items: '"' and '\\' escaped, control characters
+ * as \u00XX, everything else as it is. */
+void                  sp_field_list_append_item (GString    *out,
+                                                 const char *s,
+                                                 gsize       len);
 /* Values compare equal (used to skip no-op conflict records). */
 gboolean              sp_field_values_equal (JsonNode *a,
                                              JsonNode *b);

@@ -1159,6 +1159,10 @@ apply_one (SpLocalStore   *self,
         }
     }
 
+  if (pending == NULL && change->values != NULL)
+    return sp_db_row_write_values (self->db, entity, change->id, change->version, change->hlc,
+                                   change->op == SP_OP_DELETE, change->change_id,
+                                   change->values, error);
   if (pending == NULL)
     return sp_db_row_write (self->db, entity, change->id, change->version, change->hlc,
                             change->op == SP_OP_DELETE, change->change_id,
@@ -1169,6 +1173,7 @@ apply_one (SpLocalStore   *self,
   {
     g_autoptr(SpDbRow) local = sp_db_row_read (self->db, entity, change->id, &local_error);
     g_autoptr(JsonObject) fields = json_object_new ();
+    g_autoptr(JsonObject) pulled = sp_change_dup_fields (change);
     JsonObjectIter iter;
     const char *name;
     JsonNode *value;
@@ -1180,13 +1185,10 @@ apply_one (SpLocalStore   *self,
         return FALSE;
       }
 
-    if (change->fields != NULL)
-      {
-        json_object_iter_init (&iter, change->fields);
-        while (json_object_iter_next (&iter, &name, &value))
-          if (!g_hash_table_contains (pending, name))
-            json_object_set_member (fields, name, json_node_copy (value));
-      }
+    json_object_iter_init (&iter, pulled);
+    while (json_object_iter_next (&iter, &name, &value))
+      if (!g_hash_table_contains (pending, name))
+        json_object_set_member (fields, name, json_node_copy (value));
 
     if (local == NULL)
       return sp_db_row_write (self->db, entity, change->id, change->version, change->hlc,

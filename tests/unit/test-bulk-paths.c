@@ -192,17 +192,20 @@ test_parse_page (void)
   g_assert_cmpuint (changes->len, ==, 3);
 
   c = changes->pdata[0];
+  /* decoded into values (no JsonObject), the object made of them on demand */
+  g_assert_nonnull (c->values);
+  g_assert_null (c->fields);
   g_assert_cmpstr (c->change_id, ==, "c1");
   g_assert_cmpstr (c->entity, ==, "service");
   g_assert_cmpint (c->version, ==, 5);
-  g_assert_cmpstr (json_object_get_string_member (c->fields, "name"), ==, "Pass ändern");
-  g_assert_false (json_object_has_member (c->fields, "future"));
+  g_assert_cmpstr (json_object_get_string_member (sp_change_get_fields (c), "name"), ==, "Pass ändern");
+  g_assert_false (json_object_has_member (sp_change_get_fields (c), "future"));
   g_assert_cmpuint (json_object_get_size (c->fields), ==, 2);
 
   c = changes->pdata[1];
   g_assert_cmpstr (c->id, ==, "s2");
   g_assert_cmpint (c->base_version, ==, 2);
-  docs = json_object_get_array_member (c->fields, "documents");
+  docs = json_object_get_array_member (sp_change_get_fields (c), "documents");
   g_assert_cmpuint (json_array_get_length (docs), ==, 2);
   g_assert_cmpstr (json_array_get_string_element (docs, 1), ==, "Foto");
 
@@ -438,6 +441,115 @@ test_parse_push_body (void)
   expect_push_error ("", 10, SP_ERROR_INVALID, "empty document");
 }
 
+/* A pulled change decoded into values (no JsonObject) stores exactly what
+ * the same change read as a tree stores, and fails with the same
+ * messages: escapes, lists of strings, lines, null, unknown members. */
+static void
+test_pull_values (Fixture       *f,
+                  gconstpointer  data)
+{
+#define VALUE_CHANGE(id, fields) \
+  "{\"change_id\":\"c-" id "\",\"entity\":\"service\",\"id\":\"" id "\",\"base_version\":1," \
+  "\"version\":1,\"hlc\":\"" HLC "\",\"op\":\"upsert\",\"fields\":{" fields "}}"
+  const char *changes[] = {
+    VALUE_CHANGE ("v1", "\"name\":\"Pass \\\"neu\\\" \\\\ \\u00e4\\n\\u0001\",\"leika\":null,"
+                  "\"documents\":[\"Foto \\\"biometrisch\\\"\",\"a\\\\b\",\"Zeile\\neins\\u001f\",\"\\u20ac\"],"
+                  "\"status\":\"published\",\"future\":{\"x\":[1,2]}"),
+    VALUE_CHANGE ("v2", "\"documents\":\"Antrag\\n\\n Foto \",\"name\":\"Zwei\",\"name\":\"Zweimal\""),
+    VALUE_CHANGE ("v3", "\"documents\":[],\"fees\":\"\""),
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (changes); i++)
+    {
+      g_autofree char *page = g_strdup_printf ("{\"cursor\":\"v1.1\",\"more\":false,\"changes\":[%s]}",
+                                               changes[i]);
+      g_autoptr(GPtrArray) pulled_page = NULL;
+      g_autoptr(GPtrArray) tree_page = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_free);
+      g_autofree char *cursor = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) tree = NULL;
+      g_autoptr(JsonObject) known = NULL;
+      g_autoptr(SpDbRow) flat_row = NULL;
+      g_autoptr(SpDbRow) tree_row = NULL;
+      SpChange *tree_change;
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+      gboolean more;
+
+      g_assert_true (sp_change_parse_pull_page (page, strlen (page), &pulled_page, &cursor,
+                                                &more, &error));
+      g_assert_no_error (error);
+      g_assert_nonnull (((SpChange *) pulled_page->pdata[0])->values);
+
+      /* the same change through the tree decoder (without the member this
+       * program does not know, which a pull drops) */
+      tree = sp_json_parse (changes[i], -1, &error);
+      g_assert_no_error (error);
+      json_object_remove_member (json_object_get_object_member (json_node_get_object (tree), "fields"),
+                                 "future");
+      tree_change = sp_change_from_json (tree, TRUE, &error);
+      g_assert_no_error (error);
+      g_free (tree_change->id);
+      tree_change->id = g_strdup_printf ("t%u", i);
+      g_ptr_array_add (tree_page, tree_change);
+
+      g_assert_true (sp_local_store_apply_pulled (f->store, pulled_page, "v1.1", &error));
+      g_assert_no_error (error);
+      g_assert_true (sp_local_store_apply_pulled (f->store, tree_page, "v1.1", &error));
+      g_assert_no_error (error);
+
+      flat_row = sp_local_store_get (f->store, "service", ((SpChange *) pulled_page->pdata[0])->id, &error);
+      tree_row = sp_local_store_get (f->store, "service", tree_change->id, &error);
+      g_assert_nonnull (flat_row);
+      g_assert_nonnull (tree_row);
+      json_object_iter_init (&iter, tree_row->fields);
+      while (json_object_iter_next (&iter, &name, &value))
+        g_assert_true (sp_field_values_equal (value, json_object_get_member (flat_row->fields, name)));
+
+      /* and the object made of the values on demand is the tree's */
+      known = sp_change_dup_fields (pulled_page->pdata[0]);
+      g_assert_cmpuint (json_object_get_size (known), ==,
+                        json_object_get_size (tree_change->fields));
+      json_object_iter_init (&iter, tree_change->fields);
+      while (json_object_iter_next (&iter, &name, &value))
+        g_assert_true (sp_field_values_equal (value, json_object_get_member (known, name)));
+    }
+
+  /* the stored list text is the one of the tree path */
+  {
+    sqlite3_stmt *stmt = sp_db_prepare (sp_local_store_get_db (f->store),
+                                        "SELECT a.documents, b.documents FROM service a, service b "
+                                        "WHERE a.id = 'v1' AND b.id = 't0'", NULL);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==,
+                     (const char *) sqlite3_column_text (stmt, 1));
+    g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==,
+                     "[\"Foto \\\"biometrisch\\\"\",\"a\\\\b\",\"Zeile\\u000aeins\\u001f\",\"€\"]");
+    sqlite3_reset (stmt);
+  }
+
+#define VALUE_PAGE(fields) \
+  "{\"cursor\":\"v1.1\",\"more\":false,\"changes\":[" VALUE_CHANGE ("e1", fields) "]}"
+  expect_page_error (VALUE_PAGE ("\"status\":\"gone\""), SP_ERROR_PROTOCOL,
+                     "changes[0].fields.status: must be one of draft|published");
+  expect_page_error (VALUE_PAGE ("\"leika\":\"" "0123456789012345678901234567890123456789"
+                                 "0123456789012345678901234567890123456789\""), SP_ERROR_PROTOCOL,
+                     "changes[0].fields.leika: longer than 64 bytes");
+  expect_page_error (VALUE_PAGE ("\"documents\":[\"a\",7]"), SP_ERROR_PROTOCOL,
+                     "changes[0].fields.documents: [1]: expected a string, got an integer");
+  expect_page_error (VALUE_PAGE ("\"documents\":{}"), SP_ERROR_PROTOCOL,
+                     "changes[0].fields.documents: expected an array of strings, got an object");
+  expect_page_error (VALUE_PAGE ("\"name\":true"), SP_ERROR_PROTOCOL,
+                     "changes[0].fields.name: expected a string, got a boolean");
+  expect_page_error (VALUE_PAGE ("\"documents\":[\"a\",\"b]"), SP_ERROR_INVALID,
+                     "malformed JSON");
+  expect_page_error (VALUE_PAGE ("\"name\":\"a\\u0000b\""), SP_ERROR_INVALID,
+                     "NUL in a string");
+#undef VALUE_PAGE
+#undef VALUE_CHANGE
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -449,6 +561,8 @@ main (int   argc,
   g_test_add ("/bulk/batch-cancel", Fixture, NULL, fixture_setup, test_batch_cancel,
               fixture_teardown);
   g_test_add ("/bulk/pulled-page", Fixture, NULL, fixture_setup, test_bulk_page,
+              fixture_teardown);
+  g_test_add ("/bulk/pull-values", Fixture, NULL, fixture_setup, test_pull_values,
               fixture_teardown);
   g_test_add_func ("/bulk/parse-page", test_parse_page);
   g_test_add_func ("/bulk/parse-page-errors", test_parse_page_errors);
