@@ -156,3 +156,153 @@ sp_json_append_double (GString *out,
   if (strpbrk (buf, ".eE") == NULL)
     g_string_append (out, ".0");
 }
+
+/* Reads 4 hex digits at @p; -1 if they are none. */
+static gint
+hex4 (const char *p)
+{
+  gint v = 0;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      gint d = g_ascii_xdigit_value (p[i]);
+
+      if (d < 0)
+        return -1;
+      v = v * 16 + d;
+    }
+  return v;
+}
+
+/* A JSON string literal at *@p (at its opening quote), decoded into a new
+ * string; NULL if it is none this reader accepts. */
+static char *
+read_string (const char **p,
+             const char  *end)
+{
+  GString *out;
+  const char *s = *p;
+
+  if (s >= end || *s != '"')
+    return NULL;
+  out = g_string_sized_new (64);
+  for (s++; s < end && *s != '"'; s++)
+    {
+      guchar c = (guchar) *s;
+
+      if (c < 0x20)
+        break;
+      if (c != '\\')
+        {
+          g_string_append_c (out, (char) c);
+          continue;
+        }
+      if (++s >= end)
+        break;
+      switch (*s)
+        {
+        case '"':  g_string_append_c (out, '"'); break;
+        case '\\': g_string_append_c (out, '\\'); break;
+        case '/':  g_string_append_c (out, '/'); break;
+        case 'b':  g_string_append_c (out, '\b'); break;
+        case 'f':  g_string_append_c (out, '\f'); break;
+        case 'n':  g_string_append_c (out, '\n'); break;
+        case 'r':  g_string_append_c (out, '\r'); break;
+        case 't':  g_string_append_c (out, '\t'); break;
+        case 'u':
+          {
+            gint u = end - s > 4 ? hex4 (s + 1) : -1;
+
+            s += 4;
+            if (u >= 0xD800 && u <= 0xDBFF && end - s > 6 && s[1] == '\\' && s[2] == 'u')
+              {
+                gint lo = hex4 (s + 3);
+
+                if (lo >= 0xDC00 && lo <= 0xDFFF)
+                  {
+                    u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+                    s += 6;
+                  }
+              }
+            /* No code point, NUL or a lone surrogate: json-glib decides. */
+            if (u <= 0 || (u >= 0xD800 && u <= 0xDFFF))
+              {
+                g_string_free (out, TRUE);
+                return NULL;
+              }
+            g_string_append_unichar (out, (gunichar) u);
+          }
+          break;
+        default:
+          g_string_free (out, TRUE);
+          return NULL;
+        }
+    }
+  if (s >= end || *s != '"')
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  *p = s + 1;
+  return g_string_free (out, FALSE);
+}
+
+static const char *
+skip_space (const char *p,
+            const char *end)
+{
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    p++;
+  return p;
+}
+
+GHashTable *
+sp_json_parse_flat_object (const char *data,
+                           gsize       len)
+{
+  g_autoptr(GHashTable) members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  const char *p = data, *end = data + len;
+
+  if (!g_utf8_validate_len (data, len, NULL))
+    return NULL;
+  p = skip_space (p, end);
+  if (p >= end || *p++ != '{')
+    return NULL;
+  p = skip_space (p, end);
+  if (p < end && *p == '}')
+    p++;
+  else
+    for (;;)
+      {
+        g_autofree char *name = read_string (&p, end);
+        char *value = NULL;
+
+        /* A name given twice: json-glib's rules apply. */
+        if (name == NULL || g_hash_table_contains (members, name))
+          return NULL;
+        p = skip_space (p, end);
+        if (p >= end || *p++ != ':')
+          return NULL;
+        p = skip_space (p, end);
+        if (end - p >= 4 && memcmp (p, "null", 4) == 0)
+          p += 4;
+        else if ((value = read_string (&p, end)) == NULL)
+          return NULL;
+        g_hash_table_insert (members, g_steal_pointer (&name), value);
+        p = skip_space (p, end);
+        if (p < end && *p == ',')
+          {
+            p = skip_space (p + 1, end);
+            continue;
+          }
+        if (p < end && *p == '}')
+          {
+            p++;
+            break;
+          }
+        return NULL;
+      }
+  if (skip_space (p, end) != end)
+    return NULL;
+  return g_steal_pointer (&members);
+}

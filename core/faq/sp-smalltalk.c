@@ -278,12 +278,50 @@ find_human (const Tables *t,
   return NULL;
 }
 
+/* The folded message and its tokens, kept per thread (sp_text_tokenize()
+ * allocates every token). */
+typedef struct {
+  GString   *folded;
+  GPtrArray *tokens;
+  GArray    *ends;
+} Scratch;
+
+static void
+scratch_free (gpointer data)
+{
+  Scratch *sc = data;
+
+  g_string_free (sc->folded, TRUE);
+  g_ptr_array_unref (sc->tokens);
+  g_array_unref (sc->ends);
+  g_free (sc);
+}
+
+static GPrivate scratch_key = G_PRIVATE_INIT (scratch_free);
+
+static GStrv
+tokenize (const char *text)
+{
+  Scratch *sc = g_private_get (&scratch_key);
+
+  if (sc == NULL)
+    {
+      sc = g_new0 (Scratch, 1);
+      sc->folded = g_string_sized_new (256);
+      sc->tokens = g_ptr_array_sized_new (64);
+      sc->ends = g_array_sized_new (FALSE, FALSE, sizeof (gboolean), 64);
+      g_private_set (&scratch_key, sc);
+    }
+  sp_text_tokenize_into (text, sc->folded, sc->tokens, sc->ends);
+  return (GStrv) sc->tokens->pdata;
+}
+
 SpSmalltalk
 sp_smalltalk_classify (const char  *text,
                        const char **lang_out)
 {
   const Tables *t = tables ();
-  g_auto(GStrv) tokens = sp_text_tokenize (text);
+  GStrv tokens = tokenize (text);
   g_autofree char *core = NULL;
   const char *lang = guess_lang (t, tokens);
   guint n = g_strv_length (tokens);

@@ -967,31 +967,32 @@ sp_bot_office_open (SpServer  *server,
 
 /* -- routes ------------------------------------------------------------------- */
 
+/* The checks of a string member: @present (the member is there and not
+ * null), @is_string, its value @s. */
 static gboolean
-get_string (JsonObject  *o,
-            const char  *name,
-            gboolean     required,
-            guint        max_chars,
-            const char **out,
-            GError     **error)
+check_string (const char  *name,
+              gboolean     present,
+              gboolean     is_string,
+              const char  *s,
+              gboolean     required,
+              guint        max_chars,
+              const char **out,
+              GError     **error)
 {
-  JsonNode *node = json_object_get_member (o, name);
-  const char *s;
   glong n;
 
   *out = NULL;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+  if (!present)
     {
       if (required)
         g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "%s: missing", name);
       return !required;
     }
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+  if (!is_string)
     {
       g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "%s: expected a string", name);
       return FALSE;
     }
-  s = json_node_get_string (node);
   n = g_utf8_strlen (s, -1);
   if (n == 0 || (guint) n > max_chars)
     {
@@ -1003,31 +1004,77 @@ get_string (JsonObject  *o,
   return TRUE;
 }
 
-/* The answer to the question in @body as JSON text. */
+static gboolean
+get_string (JsonObject  *o,
+            const char  *name,
+            gboolean     required,
+            guint        max_chars,
+            const char **out,
+            GError     **error)
+{
+  JsonNode *node = json_object_get_member (o, name);
+  gboolean present = node != NULL && !JSON_NODE_HOLDS_NULL (node);
+  gboolean is_string = present && JSON_NODE_HOLDS_VALUE (node) &&
+                       json_node_get_value_type (node) == G_TYPE_STRING;
+
+  return check_string (name, present, is_string, is_string ? json_node_get_string (node) : NULL,
+                       required, max_chars, out, error);
+}
+
+/* A body read by sp_json_parse_flat_object(): every member is a string or
+ * null. */
+static gboolean
+get_flat_string (GHashTable  *members,
+                 const char  *name,
+                 gboolean     required,
+                 guint        max_chars,
+                 const char **out,
+                 GError     **error)
+{
+  const char *value = g_hash_table_lookup (members, name);
+
+  return check_string (name, value != NULL, TRUE, value, required, max_chars, out, error);
+}
+
+/* The answer to the question in @body (or in @members, the body read by
+ * sp_json_parse_flat_object()) as JSON text. */
 static char *
-ask_answer (SpServer  *server,
-            JsonNode  *body,
-            gsize     *length,
-            GError   **error)
+ask_answer (SpServer    *server,
+            JsonNode    *body,
+            GHashTable  *members,
+            gsize       *length,
+            GError     **error)
 {
   g_autofree char *question = NULL;
   const char *raw, *session, *lang, *channel;
   SpBotAnswer answer = { 0 };
-  JsonObject *o;
   char *text;
 
-  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+  if (members != NULL)
     {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
-                   "expected a JSON object {\"question\",\"session\"}");
-      return NULL;
+      if (!get_flat_string (members, "question", TRUE, MAX_QUESTION, &raw, error) ||
+          !get_flat_string (members, "session", TRUE, MAX_SESSION, &session, error) ||
+          !get_flat_string (members, "lang", FALSE, 2, &lang, error) ||
+          !get_flat_string (members, "channel", FALSE, 5, &channel, error))
+        return NULL;
     }
-  o = json_node_get_object (body);
-  if (!get_string (o, "question", TRUE, MAX_QUESTION, &raw, error) ||
-      !get_string (o, "session", TRUE, MAX_SESSION, &session, error) ||
-      !get_string (o, "lang", FALSE, 2, &lang, error) ||
-      !get_string (o, "channel", FALSE, 5, &channel, error))
-    return NULL;
+  else
+    {
+      JsonObject *o;
+
+      if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+        {
+          g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                       "expected a JSON object {\"question\",\"session\"}");
+          return NULL;
+        }
+      o = json_node_get_object (body);
+      if (!get_string (o, "question", TRUE, MAX_QUESTION, &raw, error) ||
+          !get_string (o, "session", TRUE, MAX_SESSION, &session, error) ||
+          !get_string (o, "lang", FALSE, 2, &lang, error) ||
+          !get_string (o, "channel", FALSE, 5, &channel, error))
+        return NULL;
+    }
   question = g_strstrip (g_strdup (raw));
   if (*question == '\0')
     {
@@ -1063,7 +1110,8 @@ ask_answer (SpServer  *server,
 typedef struct {
   SpServer          *server;
   SoupServerMessage *msg;
-  JsonNode          *body;
+  JsonNode          *body;       /* either the body parsed by json-glib */
+  GHashTable        *members;    /* or by sp_json_parse_flat_object() */
   gulong             finished_id;
   gboolean           finished;   /* the client left before the answer */
   char              *reply;
@@ -1079,6 +1127,7 @@ ask_task_free (AskTask *t)
     g_signal_handler_disconnect (t->msg, t->finished_id);
   g_clear_object (&t->msg);
   g_clear_pointer (&t->body, json_node_unref);
+  g_clear_pointer (&t->members, g_hash_table_unref);
   g_free (t->reply);
   g_free (t);
   _sp_server_release (server);
@@ -1101,10 +1150,11 @@ ask_thread (GTask        *task,
   SpBot *bot = bot_get (t->server);
   GError *error = NULL;
 
-  t->reply = ask_answer (t->server, t->body, &t->reply_len, &error);
+  t->reply = ask_answer (t->server, t->body, t->members, &t->reply_len, &error);
   g_atomic_int_dec_and_test (&bot->asks_in_flight);
   /* Free the input in the worker. */
   g_clear_pointer (&t->body, json_node_unref);
+  g_clear_pointer (&t->members, g_hash_table_unref);
   if (error != NULL)
     g_task_return_error (task, error);
   else
@@ -1139,7 +1189,8 @@ ask_done (GObject      *source_object,
 static void
 ask_start (SpServer          *server,
            SoupServerMessage *msg,
-           JsonNode          *body)
+           JsonNode          *body,
+           GHashTable        *members)
 {
   g_autoptr(GTask) task = NULL;
   AskTask *t = g_new0 (AskTask, 1);
@@ -1148,6 +1199,7 @@ ask_start (SpServer          *server,
   t->server = server;
   t->msg = g_object_ref (msg);
   t->body = body;
+  t->members = members;
   t->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (ask_msg_finished), t);
   soup_server_message_pause (msg);
 
@@ -1292,6 +1344,27 @@ already_answered (SoupServerMessage *msg)
   return soup_server_message_get_status (msg) != 0;
 }
 
+/* The request body as a flat object of strings (the usual question), or
+ * NULL: then json-glib reads it, and words any error, as for every other
+ * route. */
+static GHashTable *
+read_flat_body (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autoptr(GBytes) bytes = NULL;
+  const char *data;
+  gsize len;
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      (guint64) soup_message_headers_get_content_length (headers) > MAX_ASK_BODY)
+    return NULL;
+  bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  data = g_bytes_get_data (bytes, &len);
+  if (len == 0 || len > MAX_ASK_BODY)
+    return NULL;
+  return sp_json_parse_flat_object (data, len);
+}
+
 static void
 ask_handler (SoupServer        *soup,
              SoupServerMessage *msg,
@@ -1301,7 +1374,8 @@ ask_handler (SoupServer        *soup,
 {
   SpServer *server = user_data;
   g_autoptr(GError) error = NULL;
-  JsonNode *body;
+  JsonNode *body = NULL;
+  GHashTable *members;
 
   if (strcmp (path, ASK_PATH) != 0)
     {
@@ -1312,12 +1386,14 @@ ask_handler (SoupServer        *soup,
     return;
   if (!_sp_server_require_method (msg, "POST", "POST"))
     return;
-  if (!(body = _sp_server_require_json_body (msg, MAX_ASK_BODY)))
+  if ((members = read_flat_body (msg)) == NULL &&
+      (body = _sp_server_require_json_body (msg, MAX_ASK_BODY)) == NULL)
     return;
   if (g_atomic_int_add (&bot_get (server)->asks_in_flight, 1) >= MAX_ASK_IN_FLIGHT)
     {
       g_atomic_int_dec_and_test (&bot_get (server)->asks_in_flight);
-      json_node_unref (body);
+      g_clear_pointer (&body, json_node_unref);
+      g_clear_pointer (&members, g_hash_table_unref);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                     "Retry-After", "1");
       g_set_error_literal (&error, SP_ERROR, SP_ERROR_RATE_LIMITED,
@@ -1325,7 +1401,7 @@ ask_handler (SoupServer        *soup,
       sp_server_reply_error (msg, error);
       return;
     }
-  ask_start (server, msg, body);
+  ask_start (server, msg, body, members);
 }
 
 static void
