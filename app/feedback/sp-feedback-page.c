@@ -39,7 +39,7 @@ typedef struct {
 
 /* What triage needs first comes first; the rest scrolls in sideways. */
 static const ColumnInfo column_info[N_COLUMNS] = {
-  [COL_TICKET]   = { N_("Ticket"),   145, NULL, NULL },
+  [COL_TICKET]   = { N_("Ticket"),   170, NULL, NULL },
   [COL_RECEIVED] = { N_("Received"), 125, "created", NULL },
   [COL_STATE]    = { N_("State"),    120, "state", NULL },
   [COL_DUE]      = { N_("Due"),      125, "due", NULL },
@@ -83,6 +83,7 @@ struct _SpFeedbackPage
   GtkColumnView       *column_view;
   AdwStatusPage       *empty_page;
   GtkLabel            *selection_label;
+  GtkFlowBox          *filter_box;
   GtkPopover          *bulk_popover;
   GtkEntry            *bulk_org_unit_entry;
   GtkEntry            *bulk_tag_entry;
@@ -829,6 +830,7 @@ sp_feedback_page_class_init (SpFeedbackPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SpFeedbackPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, SpFeedbackPage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, SpFeedbackPage, selection_label);
+  gtk_widget_class_bind_template_child (widget_class, SpFeedbackPage, filter_box);
   gtk_widget_class_bind_template_child (widget_class, SpFeedbackPage, bulk_popover);
   gtk_widget_class_bind_template_child (widget_class, SpFeedbackPage, bulk_org_unit_entry);
   gtk_widget_class_bind_template_child (widget_class, SpFeedbackPage, bulk_tag_entry);
@@ -853,6 +855,12 @@ sp_feedback_page_init (SpFeedbackPage *self)
   self->service_ids = g_ptr_array_new_with_free_func (g_free);
   self->probed = N_COLUMNS;
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Tab reaches the filters themselves, not the cells of their flow box. */
+  for (GtkWidget *cell = gtk_widget_get_first_child (GTK_WIDGET (self->filter_box));
+       cell != NULL;
+       cell = gtk_widget_get_next_sibling (cell))
+    gtk_widget_set_focusable (cell, FALSE);
 }
 
 GtkWidget *
