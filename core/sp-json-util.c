@@ -306,3 +306,22 @@ sp_json_parse_flat_object (const char *data,
     return NULL;
   return g_steal_pointer (&members);
 }
+
+void
+sp_json_append_int (GString *out,
+                    gint64   value)
+{
+  char buf[24];
+  char *p = buf + sizeof buf;
+  guint64 v = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
+
+  do
+    {
+      *--p = (char) ('0' + v % 10);
+      v /= 10;
+    }
+  while (v != 0);
+  if (value < 0)
+    *--p = '-';
+  g_string_append_len (out, p, buf + sizeof buf - p);
+}

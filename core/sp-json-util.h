@@ -49,6 +49,11 @@ void        sp_json_append_double (GString    *out,
  * which also words the error. */
 GHashTable *sp_json_parse_flat_object (const char *data,
                                        gsize       len);
+/* Appends @value as a JSON number (decimal digits, no printf: hot in push
+ * bodies and answers). */
+void        sp_json_append_int    (GString    *out,
+                                   gint64      value);
+
 /* A JSON node holding @object (ownership taken). */
 JsonNode   *sp_json_object_node   (JsonObject *object);
 /* A JSON node holding @array (ownership taken). */

@@ -8,6 +8,7 @@
 
 #include "sp-error.h"
 #include "sp-frozen.h"
+#include "sp-json-util.h"
 #include "sp-local-store.h"
 
 #define META_NODE_ID  "node_id"
@@ -30,22 +31,29 @@ struct _SpLocalStore
   GHashTable *batch_touched;   /* entity names changed in the batch */
   gboolean    defer_search;    /* apply_pulled leaves fts_pending to the caller */
   GHashTable *ack_sql;         /* entity name -> version update of an ack */
-  GHashTable *taken;           /* change_id -> TakenEntry of outbox_take() */
+  GHashTable *taken;           /* change_id -> TakenEntry: handed out, not answered */
+  GHashTable *taken_rows;      /* "entity\037row_id" of taken entries -> how many */
+  gint64      taken_last_seq;  /* newest seq handed out (outbox_take_more goes on after it) */
 };
 
 /* Where a change handed out by sp_local_store_outbox_take() is in the
  * outbox, so that its ack needs no lookup by change_id. Only a hint: the
- * ack deletes by seq and goes on only when that row was still there. */
+ * ack deletes by seq and goes on only when that row was still there. The
+ * rows of the entries handed out and not answered yet are the rows "in
+ * flight": outbox_take_more() ends its batch before any of them. */
 typedef struct {
   gint64          seq;
   const SpEntity *entity;
-  char           *row_id;
+  char           *row_key;   /* entity name, \037, row id */
+  const char     *row_id;    /* in row_key */
 } TakenEntry;
 
 static void
 taken_entry_free (TakenEntry *entry)
 {
-  g_free (entry->row_id);
+  if (entry == NULL)
+    return;
+  g_free (entry->row_key);
   g_free (entry);
 }
 
@@ -67,6 +75,7 @@ sp_local_store_finalize (GObject *object)
     sp_local_store_cancel_batch (self);
   g_clear_pointer (&self->batch_touched, g_hash_table_unref);
   g_clear_pointer (&self->ack_sql, g_hash_table_unref);
+  g_clear_pointer (&self->taken_rows, g_hash_table_unref);
   g_clear_pointer (&self->taken, g_hash_table_unref);
   g_clear_pointer (&self->clock, sp_hlc_free);
   g_clear_pointer (&self->db, sp_db_close);
@@ -102,6 +111,7 @@ sp_local_store_init (SpLocalStore *self)
   self->ack_sql = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   self->taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) taken_entry_free);
+  self->taken_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 static char *
@@ -805,31 +815,6 @@ failed:
   return FALSE;
 }
 
-/* Appends @text (outbox columns: ids, HLCs, "upsert"/"delete", all
- * [A-Za-z0-9._:-] by construction, but escaped all the same) as a JSON
- * string. */
-static void
-append_json_text (GString    *out,
-                  const char *text)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = text ? text : ""; *p; p++)
-    {
-      guchar c = (guchar) *p;
-
-      if (c == '"' || c == '\\')
-        {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, (char) c);
-        }
-      else if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, (char) c);
-    }
-  g_string_append_c (out, '"');
-}
-
 /* Whether @text looks like the JSON object outbox_insert() stored. */
 static gboolean
 is_object_text (const char *text,
@@ -842,25 +827,76 @@ is_object_text (const char *text,
   return len >= 2 && text[0] == '{' && text[len - 1] == '}';
 }
 
-guint
-sp_local_store_outbox_take (SpLocalStore  *self,
-                            guint          limit,
-                            GString       *json,
-                            GHashTable    *change_ids,
-                            GError       **error)
+/* Forgets what was handed out: a new push starts over with the oldest
+ * entry (answers may have been lost). */
+static void
+taken_forget (SpLocalStore *self)
+{
+  g_hash_table_remove_all (self->taken);
+  g_hash_table_remove_all (self->taken_rows);
+  self->taken_last_seq = 0;
+}
+
+static void
+taken_add (SpLocalStore *self,
+           const char   *change_id,
+           TakenEntry   *entry)
+{
+  gpointer count = g_hash_table_lookup (self->taken_rows, entry->row_key);
+
+  if (count == NULL)
+    g_hash_table_insert (self->taken_rows, g_strdup (entry->row_key), GUINT_TO_POINTER (1));
+  else
+    g_hash_table_insert (self->taken_rows, g_strdup (entry->row_key),
+                         GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
+  g_hash_table_replace (self->taken, g_strdup (change_id), entry);
+}
+
+/* The change is answered: its row is no longer in flight (once no other
+ * entry of it is). */
+static void
+taken_remove (SpLocalStore *self,
+              const char   *change_id)
+{
+  TakenEntry *entry = g_hash_table_lookup (self->taken, change_id);
+  guint count;
+
+  if (entry == NULL)
+    return;
+  count = GPOINTER_TO_UINT (g_hash_table_lookup (self->taken_rows, entry->row_key));
+  if (count > 1)
+    g_hash_table_insert (self->taken_rows, g_strdup (entry->row_key),
+                         GUINT_TO_POINTER (count - 1));
+  else
+    g_hash_table_remove (self->taken_rows, entry->row_key);
+  g_hash_table_remove (self->taken, change_id);
+}
+
+/* The entries after self->taken_last_seq, up to @limit, ending before the
+ * first entry of a row in flight; see sp_local_store_outbox_take(). */
+static guint
+outbox_take_after (SpLocalStore  *self,
+                   guint          limit,
+                   GString       *json,
+                   GHashTable    *change_ids,
+                   GError       **error)
 {
   GError *local_error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;   /* TakenEntry, owned until added */
+  g_autoptr(GPtrArray) entry_ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) key = NULL;
+  gboolean check_rows = g_hash_table_size (self->taken_rows) > 0;
   sqlite3_stmt *stmt;
+  gint64 after = self->taken_last_seq;
   gint64 last_seq = -1;
   gsize len_before;
   guint n = 0;
   int rc;
 
-  g_return_val_if_fail (SP_IS_LOCAL_STORE (self), 0);
-  g_return_val_if_fail (json != NULL, 0);
-
   len_before = json->len;
-  g_hash_table_remove_all (self->taken);   /* hints of the last batch only */
+  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) taken_entry_free);
+  if (check_rows)
+    key = g_string_sized_new (64);
 
   /* One write transaction: nothing can coalesce into an entry between
    * reading it and marking it sent. */
@@ -869,11 +905,12 @@ sp_local_store_outbox_take (SpLocalStore  *self,
 
   stmt = sp_db_prepare (self->db,
                         "SELECT seq, change_id, entity, row_id, base_version, hlc, op, fields "
-                        "FROM outbox ORDER BY seq LIMIT ?1",
+                        "FROM outbox WHERE seq > ?2 ORDER BY seq LIMIT ?1",
                         &local_error);
   if (stmt == NULL)
     goto failed;
   sqlite3_bind_int64 (stmt, 1, limit ? (gint64) limit : -1);
+  sqlite3_bind_int64 (stmt, 2, after);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *change_id = (const char *) sqlite3_column_text (stmt, 1);
@@ -884,19 +921,35 @@ sp_local_store_outbox_take (SpLocalStore  *self,
       const char *fields = (const char *) sqlite3_column_text (stmt, 7);
       int fields_len = sqlite3_column_bytes (stmt, 7);
 
+      if (check_rows)
+        {
+          /* a row in flight: its next change waits for the answer */
+          g_string_printf (key, "%s\037%s", entity_name ? entity_name : "", row_id ? row_id : "");
+          if (g_hash_table_contains (self->taken_rows, key->str))
+            {
+              rc = SQLITE_DONE;
+              break;
+            }
+        }
+
       last_seq = sqlite3_column_int64 (stmt, 0);
       if (n > 0)
         g_string_append_c (json, ',');
       /* the member order of sp_change_append_json () */
       g_string_append (json, "{\"change_id\":");
-      append_json_text (json, change_id);
+      sp_json_append_string (json, change_id ? change_id : "");
       g_string_append (json, ",\"entity\":");
-      append_json_text (json, entity_name);
+      sp_json_append_string (json, entity_name ? entity_name : "");
       g_string_append (json, ",\"id\":");
-      append_json_text (json, row_id);
-      g_string_append_printf (json, ",\"base_version\":%" G_GINT64_FORMAT ",\"hlc\":",
-                              (gint64) sqlite3_column_int64 (stmt, 4));
-      append_json_text (json, (const char *) sqlite3_column_text (stmt, 5));
+      sp_json_append_string (json, row_id ? row_id : "");
+      g_string_append (json, ",\"base_version\":");
+      sp_json_append_int (json, sqlite3_column_int64 (stmt, 4));
+      g_string_append (json, ",\"hlc\":");
+      {
+        const char *hlc = (const char *) sqlite3_column_text (stmt, 5);
+
+        sp_json_append_string (json, hlc ? hlc : "");
+      }
       g_string_append (json, g_strcmp0 (op, "delete") == 0 ? ",\"op\":\"delete\",\"fields\":"
                                                           : ",\"op\":\"upsert\",\"fields\":");
       /* stored by outbox_insert/outbox_update as a JSON object: as it is */
@@ -913,8 +966,10 @@ sp_local_store_outbox_take (SpLocalStore  *self,
 
           entry->seq = last_seq;
           entry->entity = entity;
-          entry->row_id = g_strdup (row_id);
-          g_hash_table_replace (self->taken, g_strdup (change_id), entry);
+          entry->row_key = g_strconcat (entity->name, "\037", row_id, NULL);
+          entry->row_id = entry->row_key + strlen (entity->name) + 1;
+          g_ptr_array_add (entries, entry);
+          g_ptr_array_add (entry_ids, g_strdup (change_id));
         }
       n++;
     }
@@ -927,17 +982,25 @@ sp_local_store_outbox_take (SpLocalStore  *self,
 
   if (n > 0)
     {
-      stmt = sp_db_prepare (self->db, "UPDATE outbox SET sent = 1 WHERE seq <= ?1 AND sent = 0",
+      stmt = sp_db_prepare (self->db,
+                            "UPDATE outbox SET sent = 1 WHERE seq > ?1 AND seq <= ?2 AND sent = 0",
                             &local_error);
       if (stmt == NULL)
         goto failed;
-      sqlite3_bind_int64 (stmt, 1, last_seq);
+      sqlite3_bind_int64 (stmt, 1, after);
+      sqlite3_bind_int64 (stmt, 2, last_seq);
       if (!step_done (self->db, stmt, &local_error))
         goto failed;
     }
 
   if (!sp_db_commit (self->db, &local_error))
     goto failed;
+
+  /* only now in flight: a row may have several entries in one batch */
+  for (guint i = 0; i < entries->len; i++)
+    taken_add (self, entry_ids->pdata[i], g_steal_pointer (&entries->pdata[i]));
+  if (n > 0)
+    self->taken_last_seq = last_seq;
   return n;
 
 failed:
@@ -945,9 +1008,36 @@ failed:
   g_string_truncate (json, len_before);
   if (change_ids != NULL)
     g_hash_table_remove_all (change_ids);
-  g_hash_table_remove_all (self->taken);
+  taken_forget (self);
   g_propagate_error (error, local_error);
   return 0;
+}
+
+guint
+sp_local_store_outbox_take (SpLocalStore  *self,
+                            guint          limit,
+                            GString       *json,
+                            GHashTable    *change_ids,
+                            GError       **error)
+{
+  g_return_val_if_fail (SP_IS_LOCAL_STORE (self), 0);
+  g_return_val_if_fail (json != NULL, 0);
+
+  taken_forget (self);
+  return outbox_take_after (self, limit, json, change_ids, error);
+}
+
+guint
+sp_local_store_outbox_take_more (SpLocalStore  *self,
+                                 guint          limit,
+                                 GString       *json,
+                                 GHashTable    *change_ids,
+                                 GError       **error)
+{
+  g_return_val_if_fail (SP_IS_LOCAL_STORE (self), 0);
+  g_return_val_if_fail (json != NULL, 0);
+
+  return outbox_take_after (self, limit, json, change_ids, error);
 }
 
 /* Per entity: the version update of an answered change (row id ?1,
@@ -1072,7 +1162,7 @@ sp_local_store_outbox_ack (SpLocalStore  *self,
       const SpChangeResult *result = g_ptr_array_index (results, i);
 
       if (result->change_id != NULL)
-        g_hash_table_remove (self->taken, result->change_id);
+        taken_remove (self, result->change_id);
     }
 
   {

@@ -79,8 +79,21 @@ gboolean      sp_local_store_outbox_mark_sent(SpLocalStore  *self,
  * are, without decoding), adds their change ids (copies) to @change_ids
  * (optional, a set with g_free keys), and marks them sent, all in one
  * transaction. Returns how many; 0 with @error set on failure (then @json
- * is as before). */
+ * is as before). Starts over with the oldest entry: what earlier takes
+ * handed out is sent again (its answers may have been lost). */
 guint         sp_local_store_outbox_take     (SpLocalStore  *self,
+                                              guint          limit,
+                                              GString       *json,
+                                              GHashTable    *change_ids,
+                                              GError       **error);
+/* The next batch while earlier ones are still in flight (pipelined push):
+ * like sp_local_store_outbox_take(), but goes on after the entries handed
+ * out since then, and ends before the first entry of a row that has an
+ * entry in flight (handed out, not answered by sp_local_store_outbox_ack()),
+ * so that no row has changes in two requests at once and the server
+ * applies each row's changes in order. 0 without @error: nothing to send
+ * now (the outbox is done, or its next entry waits for an answer). */
+guint         sp_local_store_outbox_take_more(SpLocalStore  *self,
                                               guint          limit,
                                               GString       *json,
                                               GHashTable    *change_ids,

@@ -355,90 +355,241 @@ sp_sync_client_login (SpSyncClient   *self,
   return token;
 }
 
+/* Push is pipelined as well: up to PUSH_DEPTH batches are on their way at
+ * once, each sent by its own thread (with its own SoupSession), so that the
+ * server decodes batch n + 1 while it applies batch n, and the calling
+ * thread acks the answered batch and takes the next one meanwhile.
+ *
+ * Order: sp_local_store_outbox_take_more() never puts a change of a row
+ * into a batch while another change of that row is in flight, so the
+ * server may apply two batches on their way in either order with the same
+ * result. Answers are acked strictly in the order of the batches; the
+ * first batch that fails ends the push, and the answers of the batches
+ * after it are dropped (their changes stay in the outbox and come back
+ * "duplicate" when sent again). */
+
+#define PUSH_DEPTH 2
+
+typedef struct {
+  SpSyncClient *self;
+  GBytes       *body;
+  GHashTable   *sent_ids;      /* change ids of the batch */
+  GCancellable *cancellable;   /* the push's own, not a reference */
+  GThread      *thread;
+  GPtrArray    *results;       /* SpChangeResult, when answered */
+  GError       *error;
+} PushFlight;
+
+static void
+push_flight_free (PushFlight *flight)
+{
+  g_clear_pointer (&flight->body, g_bytes_unref);
+  g_clear_pointer (&flight->sent_ids, g_hash_table_unref);
+  g_clear_pointer (&flight->results, g_ptr_array_unref);
+  g_clear_error (&flight->error);
+  g_free (flight);
+}
+
+/* Sends one batch and decodes the answer into flight->results. */
+static gpointer
+push_flight_thread (gpointer data)
+{
+  PushFlight *flight = data;
+  g_autoptr(SoupSession) session = create_session (flight->self);
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  JsonNode *results_node;
+  JsonArray *array;
+  guint len;
+
+  answer = request_bytes (flight->self, session, "POST", "/api/v1/sync", flight->body, TRUE,
+                          flight->cancellable, &flight->error);
+  g_clear_pointer (&flight->body, g_bytes_unref);
+  if (answer == NULL)
+    return NULL;
+
+  results_node = json_object_get_member (json_node_get_object (answer), "results");
+  if (results_node == NULL || !JSON_NODE_HOLDS_ARRAY (results_node))
+    {
+      protocol_error (&flight->error, "no results");
+      return NULL;
+    }
+
+  array = json_node_get_array (results_node);
+  len = json_array_get_length (array);
+  results = g_ptr_array_new_full (len, (GDestroyNotify) sp_change_result_free);
+  for (guint i = 0; i < len; i++)
+    {
+      g_autoptr(GError) result_error = NULL;
+      SpChangeResult *result =
+        sp_change_result_from_json (json_array_get_element (array, i), &result_error);
+
+      if (result == NULL)
+        {
+          g_autofree char *what = g_strdup_printf ("results[%u]: %s", i, result_error->message);
+
+          protocol_error (&flight->error, what);
+          return NULL;
+        }
+      g_ptr_array_add (results, result);
+    }
+  flight->results = g_steal_pointer (&results);
+  return NULL;
+}
+
+/* Takes the next batch and starts sending it; NULL with *error unset when
+ * there is nothing to send now. */
+static PushFlight *
+push_flight_start (SpSyncClient  *self,
+                   SpLocalStore  *store,
+                   gboolean       first,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  g_autoptr(GString) text = NULL;
+  g_autoptr(GHashTable) sent_ids = NULL;
+  PushFlight *flight;
+  gsize body_len;
+  guint n;
+
+  /* The batch straight from the outbox as JSON text, marked sent in the
+   * same transaction: from now on these changes may land on the server,
+   * and later local edits must not be merged into them. */
+  sent_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  text = g_string_sized_new (400 * MIN (self->push_batch, 4096) + 16);
+  g_string_append (text, "{\"changes\":[");
+  n = first ? sp_local_store_outbox_take (store, self->push_batch, text, sent_ids, error)
+            : sp_local_store_outbox_take_more (store, self->push_batch, text, sent_ids, error);
+  if (n == 0)
+    return NULL;
+  g_string_append (text, "]}");
+
+  flight = g_new0 (PushFlight, 1);
+  flight->self = self;
+  body_len = text->len;
+  flight->body = g_bytes_new_take (g_string_free (g_steal_pointer (&text), FALSE), body_len);
+  flight->sent_ids = g_steal_pointer (&sent_ids);
+  flight->cancellable = cancellable;
+  flight->thread = g_thread_new ("sp-push", push_flight_thread, flight);
+  return flight;
+}
+
+/* Records the answers of an answered batch; *all_answered FALSE when the
+ * server left changes of it unanswered. */
+static gboolean
+push_flight_ack (PushFlight    *flight,
+                 SpLocalStore  *store,
+                 SpSyncStats   *stats,
+                 gboolean      *all_answered,
+                 GError       **error)
+{
+  guint matched = 0;
+
+  for (guint i = 0; i < flight->results->len; i++)
+    {
+      const SpChangeResult *result = g_ptr_array_index (flight->results, i);
+
+      if (g_hash_table_contains (flight->sent_ids, result->change_id))
+        {
+          matched++;
+          if (stats)
+            {
+              stats->pushed++;
+              if (result->status == SP_RESULT_CONFLICT)
+                stats->conflicts++;
+            }
+        }
+    }
+
+  if (!sp_local_store_outbox_ack (store, flight->results, error))
+    return FALSE;
+
+  if (matched == 0)
+    return protocol_error (error, "no change of the batch was answered");
+  *all_answered = matched == g_hash_table_size (flight->sent_ids);
+  return TRUE;
+}
+
+static void
+cancel_ours (GCancellable *caller,
+             GCancellable *ours)
+{
+  g_cancellable_cancel (ours);
+}
+
 static gboolean
 push_with_store (SpSyncClient  *self,
-                 SoupSession   *session,
                  SpLocalStore  *store,
                  SpSyncStats   *stats,
                  GCancellable  *cancellable,
                  GError       **error)
 {
+  g_autoptr(GCancellable) ours = g_cancellable_new ();
+  GQueue flights = G_QUEUE_INIT;
+  GError *failure = NULL;
+  gboolean first = TRUE;
+  gboolean outbox_done = FALSE;
+  gboolean resend = FALSE;
+  gulong cancel_id = 0;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  if (cancellable != NULL)
+    cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_ours), ours, NULL);
+
   for (;;)
     {
-      g_autoptr(GPtrArray) results = NULL;
-      g_autoptr(GString) text = NULL;
-      g_autoptr(GBytes) body = NULL;
-      gsize body_len;
-      g_autoptr(JsonNode) answer = NULL;
-      g_autoptr(GHashTable) sent_ids = NULL;
-      g_autoptr(GError) local_error = NULL;
-      JsonNode *results_node;
-      JsonArray *array;
-      guint matched = 0;
-      guint n;
+      PushFlight *flight;
 
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-
-      /* The batch straight from the outbox as JSON text, marked sent in
-       * the same transaction: from now on these changes may land on the
-       * server, and later local edits must not be merged into them. */
-      sent_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      text = g_string_sized_new (400 * MIN (self->push_batch, 4096) + 16);
-      g_string_append (text, "{\"changes\":[");
-      n = sp_local_store_outbox_take (store, self->push_batch, text, sent_ids, &local_error);
-      if (local_error != NULL)
+      /* Changes the server left unanswered go again, from the oldest
+       * entry on, once the batches on their way are answered. */
+      if (resend && flights.length == 0)
         {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
+          first = TRUE;
+          resend = FALSE;
         }
-      if (n == 0)
-        return TRUE;
-      g_string_append (text, "]}");
-      body_len = text->len;
-      body = g_bytes_new_take (g_string_free (g_steal_pointer (&text), FALSE), body_len);
-
-      answer = request_bytes (self, session, "POST", "/api/v1/sync", body, TRUE,
-                              cancellable, error);
-      if (answer == NULL)
-        return FALSE;
-
-      results_node = json_object_get_member (json_node_get_object (answer), "results");
-      if (results_node == NULL || !JSON_NODE_HOLDS_ARRAY (results_node))
-        return protocol_error (error, "no results");
-
-      array = json_node_get_array (results_node);
-      results = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_result_free);
-      for (guint i = 0; i < json_array_get_length (array); i++)
+      while (failure == NULL && !outbox_done && !resend && flights.length < PUSH_DEPTH &&
+             !g_cancellable_set_error_if_cancelled (cancellable, &failure))
         {
-          g_autoptr(GError) result_error = NULL;
-          SpChangeResult *result =
-            sp_change_result_from_json (json_array_get_element (array, i), &result_error);
-
-          if (result == NULL)
+          flight = push_flight_start (self, store, first, ours, &failure);
+          first = FALSE;
+          if (flight == NULL)
             {
-              g_autofree char *what = g_strdup_printf ("results[%u]: %s", i, result_error->message);
-              return protocol_error (error, what);
+              /* nothing left, or the next change waits for an answer */
+              outbox_done = flights.length == 0;
+              break;
             }
-          if (g_hash_table_contains (sent_ids, result->change_id))
-            {
-              matched++;
-              if (stats)
-                {
-                  stats->pushed++;
-                  if (result->status == SP_RESULT_CONFLICT)
-                    stats->conflicts++;
-                }
-            }
-          g_ptr_array_add (results, result);
+          g_queue_push_tail (&flights, flight);
         }
 
-      if (!sp_local_store_outbox_ack (store, results, error))
-        return FALSE;
+      if (flights.length == 0)
+        break;
 
-      if (matched == 0)
-        return protocol_error (error, "no change of the batch was answered");
+      flight = g_queue_pop_head (&flights);
+      g_thread_join (flight->thread);
+      if (failure == NULL)
+        {
+          gboolean all_answered = TRUE;
+
+          if (flight->error != NULL)
+            failure = g_steal_pointer (&flight->error);
+          else if (push_flight_ack (flight, store, stats, &all_answered, &failure) &&
+                   !all_answered)
+            resend = TRUE;
+          if (failure != NULL)
+            g_cancellable_cancel (ours);   /* the batches after it */
+        }
+      push_flight_free (flight);
     }
+
+  if (cancel_id != 0)
+    g_cancellable_disconnect (cancellable, cancel_id);
+  if (failure != NULL)
+    {
+      g_propagate_error (error, failure);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Pull is pipelined: a fetcher thread (with its own SoupSession) requests
@@ -592,13 +743,6 @@ pull_fetcher_thread (gpointer data)
   return NULL;
 }
 
-static void
-cancel_fetcher (GCancellable *caller,
-                GCancellable *ours)
-{
-  g_cancellable_cancel (ours);
-}
-
 static gboolean
 pull_with_store (SpSyncClient  *self,
                  SpLocalStore  *store,
@@ -623,7 +767,7 @@ pull_with_store (SpSyncClient  *self,
   g_queue_init (&fetcher.pages);
   g_queue_init (&fetcher.spent);
   if (cancellable != NULL)
-    cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_fetcher),
+    cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_ours),
                                        fetcher.cancellable, NULL);
 
   /* Index the pulled rows for search once at the end, not page by page:
@@ -723,15 +867,13 @@ sp_sync_client_push (SpSyncClient  *self,
                      GCancellable  *cancellable,
                      GError       **error)
 {
-  g_autoptr(SoupSession) session = NULL;
   g_autoptr(SpLocalStore) store = NULL;
 
   g_return_val_if_fail (SP_IS_SYNC_CLIENT (self), FALSE);
 
   if (!(store = sp_local_store_open (self->db_path, error)))
     return FALSE;
-  session = create_session (self);
-  return push_with_store (self, session, store, stats, cancellable, error);
+  return push_with_store (self, store, stats, cancellable, error);
 }
 
 gboolean
@@ -755,15 +897,13 @@ sp_sync_client_sync (SpSyncClient  *self,
                      GCancellable  *cancellable,
                      GError       **error)
 {
-  g_autoptr(SoupSession) session = NULL;
   g_autoptr(SpLocalStore) store = NULL;
 
   g_return_val_if_fail (SP_IS_SYNC_CLIENT (self), FALSE);
 
   if (!(store = sp_local_store_open (self->db_path, error)))
     return FALSE;
-  session = create_session (self);
-  return push_with_store (self, session, store, stats, cancellable, error) &&
+  return push_with_store (self, store, stats, cancellable, error) &&
          pull_with_store (self, store, stats, cancellable, error);
 }
 

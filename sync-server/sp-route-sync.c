@@ -11,6 +11,7 @@
 #include "sp-change.h"
 #include "sp-error.h"
 #include "sp-hlc.h"
+#include "sp-json-util.h"
 #include "sp-server-private.h"
 
 /* GET  /api/v1/sync?since=CURSOR&limit=N
@@ -152,9 +153,13 @@ push_json (SyncJob  *job,
         }
 
       /* change_ids were validated: [A-Za-z0-9._:-] only. */
-      g_string_append_printf (out, "%s{\"change_id\":\"%s\",\"status\":\"%s\",\"version\":%" G_GINT64_FORMAT "}",
-                              i > 0 ? "," : "", result->change_id,
-                              sp_result_status_to_string (result->status), result->version);
+      g_string_append (out, i > 0 ? ",{\"change_id\":\"" : "{\"change_id\":\"");
+      g_string_append (out, result->change_id);
+      g_string_append (out, "\",\"status\":\"");
+      g_string_append (out, sp_result_status_to_string (result->status));
+      g_string_append (out, "\",\"version\":");
+      sp_json_append_int (out, result->version);
+      g_string_append_c (out, '}');
     }
   g_string_append_printf (out, "],\"cursor\":\"%s\"}", cursor);
   sp_server_count_sync (job->server, applied, conflicts);

@@ -1398,13 +1398,23 @@ push_locked (SpStorage           *self,
 
   if (roles != NULL)
     {
+      const SpEntity *writable = NULL;   /* unscoped, checked just before */
+
       for (guint i = 0; i < changes->len; i++)
         {
-          if (!check_write (self, roles, g_ptr_array_index (changes, i), error))
+          const SpChange *change = g_ptr_array_index (changes, i);
+          const SpEntity *entity = sp_entity_lookup (change->entity);
+
+          /* a batch is mostly one entity: its roles are checked once */
+          if (entity != NULL && entity == writable)
+            continue;
+          if (!check_write (self, roles, change, error))
             {
               g_prefix_error (error, "changes[%u]: ", i);
               goto fail;
             }
+          if (entity != NULL && entity->scope_from_field == NULL)
+            writable = entity;
         }
     }
 

@@ -330,6 +330,59 @@ test_outbox_take (Fixture       *f,
   }
 }
 
+/* A pipelined push: take_more() goes on after the batches in flight and
+ * ends before a row that has a change in flight, until that is answered. */
+static void
+test_outbox_take_more (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a = save_name (f, NULL, "name", "A");
+  g_autofree char *b = save_name (f, NULL, "name", "B");
+  g_autoptr(GString) json = g_string_new (NULL);
+  g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_result_free);
+  g_autofree char *c = NULL;
+  SpChange *first;
+
+  /* batch 1: row A */
+  g_assert_cmpuint (sp_local_store_outbox_take (f->store, 1, json, ids, &error), ==, 1);
+  g_assert_no_error (error);
+  /* edits while it is on its way: A again (a new entry, A is sent), then C */
+  g_free (save_name (f, a, "name", "A2"));
+  c = save_name (f, NULL, "name", "C");
+  all = peek_all (f);
+  g_assert_cmpuint (all->len, ==, 4);   /* A, B, A2, C */
+  first = all->pdata[0];
+
+  /* batch 2: B, then it stops before A2 (A is in flight) */
+  g_string_truncate (json, 0);
+  g_hash_table_remove_all (ids);
+  g_assert_cmpuint (sp_local_store_outbox_take_more (f->store, 0, json, ids, &error), ==, 1);
+  g_assert_true (g_hash_table_contains (ids, ((SpChange *) all->pdata[1])->change_id));
+  g_assert_nonnull (strstr (json->str, b));
+  /* nothing more while A is in flight */
+  g_string_truncate (json, 0);
+  g_assert_cmpuint (sp_local_store_outbox_take_more (f->store, 0, json, NULL, &error), ==, 0);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json->len, ==, 0);
+
+  /* A answered: A2 and C go */
+  g_ptr_array_add (results, sp_change_result_new (first->change_id, SP_RESULT_APPLIED, 5));
+  g_assert_true (sp_local_store_outbox_ack (f->store, results, &error));
+  g_hash_table_remove_all (ids);
+  g_assert_cmpuint (sp_local_store_outbox_take_more (f->store, 0, json, ids, &error), ==, 2);
+  g_assert_true (g_hash_table_contains (ids, ((SpChange *) all->pdata[2])->change_id));
+  g_assert_true (g_hash_table_contains (ids, ((SpChange *) all->pdata[3])->change_id));
+
+  /* a new push (take) starts over with the oldest unanswered entry: B */
+  g_string_truncate (json, 0);
+  g_hash_table_remove_all (ids);
+  g_assert_cmpuint (sp_local_store_outbox_take (f->store, 1, json, ids, &error), ==, 1);
+  g_assert_true (g_hash_table_contains (ids, ((SpChange *) all->pdata[1])->change_id));
+}
+
 static void
 test_ack_sets_version (Fixture       *f,
                        gconstpointer  data)
@@ -559,6 +612,7 @@ main (int argc, char *argv[])
   ADD ("/local-store/coalescing", test_outbox_coalescing);
   ADD ("/local-store/mark-sent", test_mark_sent_prevents_coalescing);
   ADD ("/local-store/take", test_outbox_take);
+  ADD ("/local-store/take-more", test_outbox_take_more);
   ADD ("/local-store/ack", test_ack_sets_version);
   ADD ("/local-store/pulled-keeps-pending", test_apply_pulled_keeps_pending_fields);
   ADD ("/local-store/pulled-delete", test_apply_pulled_delete_and_overwrite);
