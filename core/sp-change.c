@@ -699,8 +699,25 @@ typedef struct {
   const char *end;
   GString    *buf;
   GString    *arena;     /* text of a change's field values (pull pages) */
+  GString    *member_buf[8];   /* string members of a change (fast_change) */
   const char *problem;
 } FastParser;
+
+/* Frees the buffers of the streaming decoders. */
+static void
+fast_parser_clear (FastParser *fp)
+{
+  if (fp->buf != NULL)
+    g_string_free (fp->buf, TRUE);
+  if (fp->arena != NULL)
+    g_string_free (fp->arena, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (fp->member_buf); i++)
+    if (fp->member_buf[i] != NULL)
+      g_string_free (fp->member_buf[i], TRUE);
+  memset (fp, 0, sizeof *fp);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FastParser, fast_parser_clear)
 
 static JsonNode *fast_value (FastParser *fp, guint depth);
 
@@ -1109,6 +1126,8 @@ enum {
   PM_N
 };
 
+G_STATIC_ASSERT (PM_N <= G_N_ELEMENTS (((FastParser *) NULL)->member_buf));
+
 static const char * const page_member_names[PM_N] = {
   "change_id", "entity", "id", "base_version", "version", "hlc", "op", "fields",
 };
@@ -1506,15 +1525,107 @@ fast_field_values (FastParser      *fp,
   return TRUE;
 }
 
+/* A non-negative integer of at most 18 digits (fp->p at its start) as
+ * fast_number() reads it; FALSE (fp->p unmoved) for anything else, which
+ * the caller reads as a node. */
+static gboolean
+fast_plain_int (FastParser *fp,
+                gint64     *out)
+{
+  const char *p = fp->p;
+  gint64 v = 0;
+  int n = 0;
+
+  if (p < fp->end && *p == '0' && p + 1 < fp->end && g_ascii_isdigit (p[1]))
+    return FALSE;
+  while (p < fp->end && g_ascii_isdigit (*p) && n < 18)
+    {
+      v = v * 10 + (*p - '0');
+      p++;
+      n++;
+    }
+  if (n == 0 || (p < fp->end && (g_ascii_isdigit (*p) || *p == '.' || *p == 'e' || *p == 'E')))
+    return FALSE;
+  *out = v;
+  fp->p = p;
+  return TRUE;
+}
+
+/* One member of a change for check_members(): a JsonNode (the tree, or a
+ * value of an unusual type), or a string or a non-negative integer the
+ * streaming decoders read without a node. All unset: missing. */
+typedef struct {
+  JsonNode *node;
+  GString  *str;
+  gboolean  is_int;
+  gint64    num;
+} Member;
+
+static void
+member_clear (Member *member)
+{
+  g_clear_pointer (&member->node, json_node_unref);
+  member->str = NULL;
+  member->is_int = FALSE;
+}
+
+/* The string of @member, NULL (without an error) when it is not one. */
+static const char *
+member_peek_string (const Member *member)
+{
+  if (member->str != NULL)
+    return member->str->str;
+  if (member->node != NULL && JSON_NODE_HOLDS_VALUE (member->node) &&
+      json_node_get_value_type (member->node) == G_TYPE_STRING)
+    return json_node_get_string (member->node);
+  return NULL;
+}
+
+static const char *
+member_string (const Member  *member,
+               const char    *name,
+               GError       **error)
+{
+  if (member->str != NULL)
+    return member->str->str;
+  if (member->is_int)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "%s: expected a string, got an integer", name);
+      return NULL;
+    }
+  return node_string (member->node, name, error);
+}
+
+static gboolean
+member_int (const Member  *member,
+            const char    *name,
+            gint64        *out,
+            GError       **error)
+{
+  if (member->is_int)
+    {
+      *out = member->num;   /* never negative */
+      return TRUE;
+    }
+  if (member->str != NULL)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "%s: expected an integer, got a string", name);
+      return FALSE;
+    }
+  return node_int (member->node, name, out, error);
+}
+
 /* The string member @name as a valid id (owned), NULL with @error set. */
 static char *
-node_id (JsonNode    *node,
-         const char  *name,
-         GError     **error)
+node_id (const Member  *member,
+         const char    *name,
+         GError       **error)
 {
   const char *s;
 
-  if (!(s = node_string (node, name, error)))
+  if (!(s = member_string (member, name, error)))
     return NULL;
   if (!sp_id_is_valid (s))
     {
@@ -1534,7 +1645,7 @@ node_id (JsonNode    *node,
  * when @strict, else sets *skip (then nothing else is checked); unknown
  * fields fail when @strict, else they are dropped. */
 static gboolean
-check_members (JsonNode       **members,
+check_members (const Member    *members,
                SpChange        *change,
                gboolean         fields_done,
                gboolean         with_version,
@@ -1547,10 +1658,10 @@ check_members (JsonNode       **members,
 
   *skip = FALSE;
 
-  if (!(change->change_id = node_id (members[PM_CHANGE_ID], "change_id", error)))
+  if (!(change->change_id = node_id (&members[PM_CHANGE_ID], "change_id", error)))
     return FALSE;
 
-  if (!(s = node_string (members[PM_ENTITY], "entity", error)))
+  if (!(s = member_string (&members[PM_ENTITY], "entity", error)))
     return FALSE;
   if (!(entity = sp_entity_lookup (s)))
     {
@@ -1568,15 +1679,15 @@ check_members (JsonNode       **members,
     }
   change->entity = g_strdup (s);
 
-  if (!(change->id = node_id (members[PM_ID], "id", error)))
+  if (!(change->id = node_id (&members[PM_ID], "id", error)))
     return FALSE;
 
-  if (!node_int (members[PM_BASE_VERSION], "base_version", &change->base_version, error))
+  if (!member_int (&members[PM_BASE_VERSION], "base_version", &change->base_version, error))
     return FALSE;
-  if (with_version && !node_int (members[PM_VERSION], "version", &change->version, error))
+  if (with_version && !member_int (&members[PM_VERSION], "version", &change->version, error))
     return FALSE;
 
-  if (!(s = node_string (members[PM_HLC], "hlc", error)))
+  if (!(s = member_string (&members[PM_HLC], "hlc", error)))
     return FALSE;
   if (!sp_hlc_is_valid (s))
     {
@@ -1586,7 +1697,7 @@ check_members (JsonNode       **members,
     }
   change->hlc = g_strdup (s);
 
-  if (!(s = node_string (members[PM_OP], "op", error)))
+  if (!(s = member_string (&members[PM_OP], "op", error)))
     return FALSE;
   if (strcmp (s, "upsert") == 0)
     change->op = SP_OP_UPSERT;
@@ -1601,7 +1712,7 @@ check_members (JsonNode       **members,
 
   if (!fields_done)
     {
-      JsonNode *fields_node = members[PM_FIELDS];
+      JsonNode *fields_node = members[PM_FIELDS].node;
 
       if (fields_node == NULL || JSON_NODE_HOLDS_NULL (fields_node))
         {
@@ -1659,12 +1770,12 @@ change_from_object (JsonObject  *object,
                     gboolean     with_version,
                     GError     **error)
 {
-  JsonNode *members[PM_N];
+  Member members[PM_N] = { { 0 } };
   g_autoptr(SpChange) change = sp_change_new ();
   gboolean skip;
 
   for (int i = 0; i < PM_N; i++)
-    members[i] = json_object_get_member (object, page_member_names[i]);
+    members[i].node = json_object_get_member (object, page_member_names[i]);   /* borrowed */
   if (!check_members (members, change, FALSE, with_version, TRUE, &skip, error))
     return NULL;
   return g_steal_pointer (&change);
@@ -1682,7 +1793,7 @@ fast_change (FastParser  *fp,
              SpChange   **change_out,
              GError     **error)
 {
-  JsonNode *members[PM_N] = { NULL, };
+  Member members[PM_N] = { { 0 } };
   g_autoptr(SpChange) change = NULL;
   const SpEntity *entity = NULL;
   gboolean fields_done = FALSE;
@@ -1718,16 +1829,36 @@ fast_change (FastParser  *fp,
         goto out;
       m = page_member_index (fp->buf->str);
 
-      if (m == PM_FIELDS && entity == NULL && members[PM_ENTITY] != NULL &&
-          JSON_NODE_HOLDS_VALUE (members[PM_ENTITY]) &&
-          json_node_get_value_type (members[PM_ENTITY]) == G_TYPE_STRING)
-        entity = sp_entity_lookup (json_node_get_string (members[PM_ENTITY]));
+      if (m == PM_FIELDS && entity == NULL && member_peek_string (&members[PM_ENTITY]) != NULL)
+        entity = sp_entity_lookup (member_peek_string (&members[PM_ENTITY]));
 
       fast_ws (fp);
-      if (m == PM_FIELDS && entity != NULL && fp->p < fp->end && *fp->p == '{')
+      if (m >= 0 && m != PM_FIELDS && fp->p < fp->end && *fp->p == '"' &&
+          m != PM_BASE_VERSION && m != PM_VERSION)
+        {
+          GString *swap;
+
+          /* a string member (the usual case): no node, the buffer kept */
+          if (!fast_string (fp))
+            goto out;
+          member_clear (&members[m]);
+          if (fp->member_buf[m] == NULL)
+            fp->member_buf[m] = g_string_sized_new (64);
+          swap = fp->member_buf[m];
+          fp->member_buf[m] = fp->buf;
+          fp->buf = swap;
+          members[m].str = fp->member_buf[m];
+        }
+      else if ((m == PM_BASE_VERSION || m == PM_VERSION) && fast_plain_int (fp, &members[m].num))
+        {
+          g_clear_pointer (&members[m].node, json_node_unref);
+          members[m].str = NULL;
+          members[m].is_int = TRUE;
+        }
+      else if (m == PM_FIELDS && entity != NULL && fp->p < fp->end && *fp->p == '{')
         {
           /* the usual order: entity before fields, decoded in place */
-          g_clear_pointer (&members[PM_FIELDS], json_node_unref);
+          member_clear (&members[PM_FIELDS]);
           g_clear_pointer (&change->fields, json_object_unref);
           g_clear_pointer (&change->values, g_free);
           if (flat)
@@ -1753,18 +1884,17 @@ fast_change (FastParser  *fp,
             json_node_unref (value);    /* members we do not use */
           else
             {
-              if (members[m] != NULL)
-                json_node_unref (members[m]);
-              members[m] = value;
+              member_clear (&members[m]);
+              members[m].node = value;
               if (m == PM_FIELDS)
                 fields_done = FALSE;
-              else if (m == PM_ENTITY && fields_done)
-                {
-                  /* fields were checked against the first entity */
-                  fast_fail (fp, "entity repeated after fields");
-                  goto out;
-                }
             }
+        }
+      if (m == PM_ENTITY && fields_done)
+        {
+          /* fields were checked against the first entity */
+          fast_fail (fp, "entity repeated after fields");
+          goto out;
         }
       if (!fast_next (fp, '}', &done))
         goto out;
@@ -1780,8 +1910,7 @@ fast_change (FastParser  *fp,
 
 out:
   for (int i = 0; i < PM_N; i++)
-    if (members[i] != NULL)
-      json_node_unref (members[i]);
+    member_clear (&members[i]);
   return ok;
 }
 
@@ -1823,18 +1952,16 @@ sp_change_parse_push_body (const char  *data,
                            guint        max_changes,
                            GError     **error)
 {
-  FastParser fp = { 0 };
+  g_auto(FastParser) fp = { 0 };
   g_autoptr(GPtrArray) changes = NULL;
-  g_autoptr(GString) buf = NULL;
   gboolean done = FALSE;
 
   if (!fast_document_ok (data, len, error))
     return NULL;
 
-  buf = g_string_sized_new (256);
   fp.start = fp.p = data;
   fp.end = data + len;
-  fp.buf = buf;
+  fp.buf = g_string_sized_new (256);
 
   fast_ws (&fp);
   if (fp.p >= fp.end || *fp.p != '{')
@@ -1935,7 +2062,7 @@ sp_change_parse_pull_page (const char  *data,
                            gboolean    *more_out,
                            GError     **error)
 {
-  FastParser fp = { 0 };
+  g_auto(FastParser) fp = { 0 };
   g_autoptr(GPtrArray) changes = NULL;
   g_autofree char *cursor = NULL;
   gboolean more = FALSE;
@@ -1982,8 +2109,6 @@ sp_change_parse_pull_page (const char  *data,
                 goto syntax;
               json_node_unref (other);
               g_set_error (error, SP_ERROR, SP_ERROR_PROTOCOL, "no changes");
-              g_string_free (fp.buf, TRUE);
-              g_string_free (fp.arena, TRUE);
               return FALSE;
             }
           fp.p++;
@@ -2002,8 +2127,6 @@ sp_change_parse_pull_page (const char  *data,
                   g_set_error (error, SP_ERROR, SP_ERROR_PROTOCOL, "changes[%u].%s",
                                index, local_error->message);
                   g_clear_error (&local_error);
-                  g_string_free (fp.buf, TRUE);
-                  g_string_free (fp.arena, TRUE);
                   return FALSE;
                 }
               if (change != NULL)
@@ -2042,8 +2165,6 @@ sp_change_parse_pull_page (const char  *data,
       fast_fail (&fp, "trailing data after the document");
       goto syntax;
     }
-  g_string_free (fp.buf, TRUE);
-  g_string_free (fp.arena, TRUE);
 
   if (!have_changes)
     {
@@ -2063,7 +2184,5 @@ sp_change_parse_pull_page (const char  *data,
 
 syntax:
   fast_syntax_error (&fp, error);
-  g_string_free (fp.buf, TRUE);
-  g_string_free (fp.arena, TRUE);
   return FALSE;
 }

@@ -546,6 +546,24 @@ test_pull_values (Fixture       *f,
                      "malformed JSON");
   expect_page_error (VALUE_PAGE ("\"name\":\"a\\u0000b\""), SP_ERROR_INVALID,
                      "NUL in a string");
+#define HEAD_PAGE(members) \
+  "{\"cursor\":\"v1.1\",\"more\":false,\"changes\":[{" members ",\"entity\":\"service\"," \
+  "\"hlc\":\"" HLC "\",\"op\":\"upsert\",\"fields\":{}}]}"
+  expect_page_error (HEAD_PAGE ("\"change_id\":\"c\",\"id\":\"i\",\"base_version\":0,\"version\":-1"),
+                     SP_ERROR_PROTOCOL, "changes[0].version: must not be negative");
+  expect_page_error (HEAD_PAGE ("\"change_id\":\"c\",\"id\":\"i\",\"base_version\":0,\"version\":1.5"),
+                     SP_ERROR_PROTOCOL, "changes[0].version: expected an integer, got a number");
+  expect_page_error (HEAD_PAGE ("\"change_id\":\"c\",\"id\":\"i\",\"base_version\":\"0\",\"version\":1"),
+                     SP_ERROR_PROTOCOL, "changes[0].base_version: expected an integer, got a string");
+  expect_page_error (HEAD_PAGE ("\"change_id\":\"c\",\"id\":5,\"base_version\":0,\"version\":1"),
+                     SP_ERROR_PROTOCOL, "changes[0].id: expected a string, got an integer");
+  expect_page_error (HEAD_PAGE ("\"change_id\":\"c d\",\"id\":\"i\",\"base_version\":0,\"version\":1"),
+                     SP_ERROR_PROTOCOL, "changes[0].change_id: must be 1 to 64 characters");
+  expect_page_error (HEAD_PAGE ("\"change_id\":\"c\",\"id\":\"i\",\"base_version\":0,\"version\":01"),
+                     SP_ERROR_INVALID, "malformed JSON");
+  expect_page_error (HEAD_PAGE ("\"change_id\":\"c\",\"base_version\":0,\"version\":1"),
+                     SP_ERROR_PROTOCOL, "changes[0].id: missing");
+#undef HEAD_PAGE
 #undef VALUE_PAGE
 #undef VALUE_CHANGE
 }
