@@ -115,21 +115,45 @@ sp_json_array_node (JsonArray *array)
   return node;
 }
 
+/* TRUE if none of the 8 bytes at @p needs escaping in a JSON string (a
+ * control character, '"' or '\\'): answers are mostly plain text. */
+static inline gboolean
+plain8 (const char *p)
+{
+  const guint64 ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  guint64 v, q, b;
+
+  memcpy (&v, p, sizeof v);
+  q = v ^ (ones * '"');
+  b = v ^ (ones * '\\');
+  return (((v - ones * 0x20) & ~v) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs ? FALSE : TRUE;
+}
+
 void
 sp_json_append_string (GString    *out,
                        const char *s)
 {
-  const char *run = s;
+  gsize len = strlen (s);
+  const char *run = s, *end = s + len, *p = s;
 
   g_string_append_c (out, '"');
-  for (const char *p = s; *p != '\0'; p++)
+  while (p < end)
     {
-      guchar c = (guchar) *p;
+      guchar c;
 
+      if (end - p >= 8 && plain8 (p))
+        {
+          p += 8;
+          continue;
+        }
+      c = (guchar) *p;
       if (c >= 0x20 && c != '"' && c != '\\')
-        continue;
+        {
+          p++;
+          continue;
+        }
       g_string_append_len (out, run, p - run);
-      run = p + 1;
+      run = ++p;
       switch (c)
         {
         case '"':  g_string_append (out, "\\\""); break;
@@ -140,7 +164,7 @@ sp_json_append_string (GString    *out,
         default:   g_string_append_printf (out, "\\u%04x", c); break;
         }
     }
-  g_string_append (out, run);
+  g_string_append_len (out, run, end - run);
   g_string_append_c (out, '"');
 }
 

@@ -26,6 +26,10 @@ struct _SpOfficeHours {
   GArray     *weekly[8];   /* of Interval, index 1 (Monday) .. 7, sorted by opens */
   GHashTable *closures;    /* "YYYY-MM-DD" -> note ("" when none) */
   guint       n_intervals;
+  /* The last date day_closed() answered, (date << 1 | closed), 0: none:
+   * every question asks about today, and the holiday rules cost more
+   * than the rest of the bot's answer around the matcher. */
+  gint        closed_memo;
 };
 
 /* -- time zone ------------------------------------------------------------ */
@@ -391,6 +395,7 @@ sp_office_hours_add_closure (SpOfficeHours  *self,
     return FALSE;
 
   g_hash_table_replace (self->closures, g_strdup (day), g_strdup (note ? note : ""));
+  g_atomic_int_set (&self->closed_memo, 0);
   return TRUE;
 }
 
@@ -574,12 +579,18 @@ day_closed (SpOfficeHours *self,
             int            day)
 {
   char key[16];
+  gint date = (year * 16 + month) * 32 + day;
+  gint memo = g_atomic_int_get (&self->closed_memo);
+  gboolean closed;
 
-  if (sp_office_hours_holiday_name (year, month, day) != NULL)
-    return TRUE;
-
+  if (date > 0 && date < G_MAXINT / 2 && memo >> 1 == date)
+    return memo & 1;
   g_snprintf (key, sizeof key, "%04d-%02d-%02d", year, month, day);
-  return g_hash_table_contains (self->closures, key);
+  closed = sp_office_hours_holiday_name (year, month, day) != NULL ||
+           g_hash_table_contains (self->closures, key);
+  if (date > 0 && date < G_MAXINT / 2)
+    g_atomic_int_set (&self->closed_memo, date << 1 | closed);
+  return closed;
 }
 
 static GDateTime *

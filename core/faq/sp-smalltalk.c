@@ -161,25 +161,29 @@ static const char * const english_markers[] = {
   "can", "please", "with", "want", "need", "would", "like", "speak", "talk",
 };
 
-/* The word lists above as hash sets (and the phrases as phrase -> index),
- * built once: a message is checked with a handful of lookups rather than
- * by comparing it with every entry. */
+/* What a word is in the lists above (bits), and the phrases as phrase ->
+ * index, built once: a message is checked with one lookup per word rather
+ * than by comparing it with every entry. */
+enum {
+  WORD_FILLER  = 1 << 0,
+  WORD_ENGLISH = 1 << 1,
+  WORD_HUMAN   = 1 << 2,   /* a word of human_patterns */
+};
+
 typedef struct {
   GHashTable *phrases;        /* phrase -> index + 1 */
-  GHashTable *fillers;
-  GHashTable *human_words;    /* every word of human_patterns */
-  GHashTable *english;
+  GHashTable *words;          /* word -> WORD_* bits */
 } Tables;
 
-static GHashTable *
-word_set (const char * const *words,
-          guint               n)
+static void
+add_words (GHashTable         *words,
+           const char * const *list,
+           guint               n,
+           guint               bit)
 {
-  GHashTable *set = g_hash_table_new (g_str_hash, g_str_equal);
-
-  for (guint i = 0; i < n; i++)
-    g_hash_table_add (set, (gpointer) words[i]);
-  return set;
+  for (guint i = 0; i < n && list[i] != NULL; i++)
+    g_hash_table_insert (words, (gpointer) list[i],
+                         GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (words, list[i])) | bit));
 }
 
 static const Tables *
@@ -194,12 +198,12 @@ tables (void)
       for (guint i = 0; i < G_N_ELEMENTS (phrases); i++)
         if (!g_hash_table_contains (t.phrases, phrases[i].phrase))
           g_hash_table_insert (t.phrases, (gpointer) phrases[i].phrase, GUINT_TO_POINTER (i + 1));
-      t.fillers = word_set (filler_words, G_N_ELEMENTS (filler_words));
-      t.english = word_set (english_markers, G_N_ELEMENTS (english_markers));
-      t.human_words = g_hash_table_new (g_str_hash, g_str_equal);
+      t.words = g_hash_table_new (g_str_hash, g_str_equal);
+      add_words (t.words, filler_words, G_N_ELEMENTS (filler_words), WORD_FILLER);
+      add_words (t.words, english_markers, G_N_ELEMENTS (english_markers), WORD_ENGLISH);
       for (guint i = 0; i < G_N_ELEMENTS (human_patterns); i++)
-        for (guint j = 0; human_patterns[i].words[j] != NULL; j++)
-          g_hash_table_add (t.human_words, (gpointer) human_patterns[i].words[j]);
+        add_words (t.words, human_patterns[i].words, G_N_ELEMENTS (human_patterns[i].words),
+                   WORD_HUMAN);
       g_once_init_leave (&once, 1);
     }
   return &t;
@@ -225,26 +229,30 @@ has_word (GStrv        tokens,
   return FALSE;
 }
 
-static const char *
-guess_lang (const Tables *t,
-            GStrv         tokens)
+/* The WORD_* bits of each token, in @bits; their union. */
+static guint
+word_bits (const Tables *t,
+           GStrv         tokens,
+           guint        *bits,
+           guint         n)
 {
-  for (guint i = 0; tokens[i] != NULL; i++)
-    if (g_hash_table_contains (t->english, tokens[i]))
-      return "en";
-  return "de";
+  guint all = 0;
+
+  for (guint i = 0; i < n; i++)
+    all |= bits[i] = GPOINTER_TO_UINT (g_hash_table_lookup (t->words, tokens[i]));
+  return all;
 }
 
 /* The tokens without fillers, joined by spaces. */
 static char *
-core_of (const Tables *t,
-         GStrv         tokens)
+core_of (GStrv        tokens,
+         const guint *bits)
 {
   GString *out = g_string_new (NULL);
 
   for (guint i = 0; tokens[i] != NULL; i++)
     {
-      if (g_hash_table_contains (t->fillers, tokens[i]))
+      if (bits[i] & WORD_FILLER)
         continue;
       if (out->len > 0)
         g_string_append_c (out, ' ');
@@ -255,16 +263,8 @@ core_of (const Tables *t,
 
 /* The request for a person among @tokens, or NULL. */
 static const HumanPattern *
-find_human (const Tables *t,
-            GStrv         tokens)
+find_human (GStrv tokens)
 {
-  gboolean any = FALSE;
-
-  /* Most messages have none of the patterns' words at all. */
-  for (guint i = 0; tokens[i] != NULL && !any; i++)
-    any = g_hash_table_contains (t->human_words, tokens[i]);
-  if (!any)
-    return NULL;
   for (guint i = 0; i < G_N_ELEMENTS (human_patterns); i++)
     {
       const HumanPattern *p = &human_patterns[i];
@@ -323,8 +323,10 @@ sp_smalltalk_classify (const char  *text,
   const Tables *t = tables ();
   GStrv tokens = tokenize (text);
   g_autofree char *core = NULL;
-  const char *lang = guess_lang (t, tokens);
   guint n = g_strv_length (tokens);
+  g_autofree guint *bits = g_new (guint, n + 1);
+  guint all = word_bits (t, tokens, bits, n);
+  const char *lang = all & WORD_ENGLISH ? "en" : "de";
   const Phrase *phrase;
 
   if (lang_out != NULL)
@@ -333,10 +335,11 @@ sp_smalltalk_classify (const char  *text,
     return SP_SMALLTALK_NONE;
 
   /* A request for a person wins, also inside a longer message, as long as
-   * the message is short enough to be about that. */
-  if (n <= 12)
+   * the message is short enough to be about that (most messages have none
+   * of the patterns' words at all). */
+  if (n <= 12 && (all & WORD_HUMAN) != 0)
     {
-      const HumanPattern *p = find_human (t, tokens);
+      const HumanPattern *p = find_human (tokens);
 
       if (p != NULL)
         {
@@ -346,7 +349,7 @@ sp_smalltalk_classify (const char  *text,
         }
     }
 
-  core = core_of (t, tokens);
+  core = core_of (tokens, bits);
   if (*core == '\0')
     return SP_SMALLTALK_NONE;
   if ((phrase = find_phrase (t, core)) != NULL)
