@@ -121,6 +121,13 @@ static void word_lists_init (void);
 #define VOTE_TABLE_SIZE 4096
 #define VOTE_WORD_MAX   30
 
+/* What a word says about the question's language (the vote, low bits),
+ * and whether it is a German / English stop word: looked up once per word
+ * by the language detection, then read by the analysis. */
+enum { VOTE_NONE, VOTE_EN_STOP, VOTE_DE_STOP, VOTE_EN, VOTE_DE, VOTE_MASK = 7 };
+#define STOP_DE 8
+#define STOP_EN 16
+
 struct VoteEntry {
   char   word[VOTE_WORD_MAX + 1];  /* "" : empty */
   gint8  vote;
@@ -1317,9 +1324,10 @@ participle_base (const char *word)
 }
 
 static void
-analyse_german (Query  *q,
-                GStrv   tokens,
-                GArray *ends)
+analyse_german (Query        *q,
+                GStrv         tokens,
+                GArray       *ends,
+                const guint8 *info)
 {
   SpMatcher *self = q->self;
   guint n = g_strv_length (tokens);
@@ -1339,7 +1347,7 @@ analyse_german (Query  *q,
             g_autofree char *key = NULL;
 
             if (separated[j] != NULL || is_particle (tokens[j]) ||
-                sp_lexicon_is_stopword (self->lexicon, "de", tokens[j]) ||
+                (info[j] & STOP_DE) != 0 ||
                 strlen (tokens[j]) < 3 || !sp_lexicon_is_verb_form (self->lexicon, tokens[j]))
               continue;
             cand = g_strconcat (tokens[i], tokens[j], NULL);
@@ -1358,7 +1366,7 @@ analyse_german (Query  *q,
       g_autofree char *key_owned = NULL;
       const char *key;
 
-      if (sp_lexicon_is_stopword (self->lexicon, "de", w) ||
+      if ((info[i] & STOP_DE) != 0 ||
           (strlen (w) < 2 && !g_ascii_isdigit (w[0])))
         continue;
       key = sp_lexicon_stem_ref (self->lexicon, "de", w, &key_owned);
@@ -1511,8 +1519,9 @@ add_english_word (Query      *q,
 }
 
 static void
-analyse_english (Query *q,
-                 GStrv  tokens)
+analyse_english (Query        *q,
+                 GStrv         tokens,
+                 const guint8 *info)
 {
   SpMatcher *self = q->self;
   guint n = g_strv_length (tokens);
@@ -1532,7 +1541,7 @@ analyse_english (Query *q,
             sub[k] = tokens[i + k];
           phrase = g_strjoinv (" ", sub);
           g_free (sub);
-          if (sp_lexicon_is_stopword (self->lexicon, "en", tokens[i]))
+          if ((info[i] & STOP_EN) != 0)
             break;
           if (sp_lexicon_translate_en_list (self->lexicon, phrase, &tr))
             {
@@ -1551,7 +1560,7 @@ analyse_english (Query *q,
           const char *w = tokens[i];
 
           used = 1;
-          if (!sp_lexicon_is_stopword (self->lexicon, "en", w) && strlen (w) >= 2 &&
+          if ((info[i] & STOP_EN) == 0 && strlen (w) >= 2 &&
               !add_english_word (q, w))
             return;
         }
@@ -1559,19 +1568,18 @@ analyse_english (Query *q,
     }
 }
 
-enum { VOTE_NONE, VOTE_EN_STOP, VOTE_DE_STOP, VOTE_EN, VOTE_DE };
-
 static gint
-language_vote_uncached (SpMatcher  *self,
-                        const char *w)
+word_info_uncached (SpMatcher  *self,
+                    const char *w)
 {
   gboolean sde = sp_lexicon_is_stopword (self->lexicon, "de", w);
   gboolean sen = sp_lexicon_is_stopword (self->lexicon, "en", w);
+  gint stops = (sde ? STOP_DE : 0) | (sen ? STOP_EN : 0);
 
   if (sen && !sde)
-    return VOTE_EN_STOP;
+    return VOTE_EN_STOP | stops;
   if (sde && !sen)
-    return VOTE_DE_STOP;
+    return VOTE_DE_STOP | stops;
   if (!sde && !sen)
     {
       gboolean gde = sp_lexicon_is_german_word (self->lexicon, w) ||
@@ -1583,20 +1591,20 @@ language_vote_uncached (SpMatcher  *self,
       if (gde && !gen)
         return VOTE_DE;
     }
-  return VOTE_NONE;
+  return VOTE_NONE | stops;
 }
 
-/* What @w says about the question's language, memoised. */
+/* word_info_uncached() of @w, memoised. */
 static gint
-language_vote (SpMatcher  *self,
-               const char *w)
+word_info (SpMatcher  *self,
+           const char *w)
 {
   gsize len = strlen (w);
   struct VoteEntry *e;
   gint vote = -1;
 
   if (!self->built || len == 0 || len > VOTE_WORD_MAX)
-    return language_vote_uncached (self, w);
+    return word_info_uncached (self, w);
   e = &self->votes[term_hash (w, len) & (VOTE_TABLE_SIZE - 1)];
   g_rw_lock_reader_lock (&self->memo_lock);
   if (memcmp (e->word, w, len + 1) == 0)
@@ -1604,7 +1612,7 @@ language_vote (SpMatcher  *self,
   g_rw_lock_reader_unlock (&self->memo_lock);
   if (vote >= 0)
     return vote;
-  vote = language_vote_uncached (self, w);
+  vote = word_info_uncached (self, w);
   g_rw_lock_writer_lock (&self->memo_lock);
   memcpy (e->word, w, len + 1);
   e->vote = (gint8) vote;
@@ -1612,14 +1620,22 @@ language_vote (SpMatcher  *self,
   return vote;
 }
 
+/* The question's language; @info (nullable) gets word_info() of each
+ * token. */
 static const char *
 detect_language_tokens (SpMatcher *self,
-                        GStrv      tokens)
+                        GStrv      tokens,
+                        guint8    *info)
 {
   double en = 0, de = 0;
 
   for (guint i = 0; tokens[i] != NULL; i++)
-    switch (language_vote (self, tokens[i]))
+    {
+      gint wi = word_info (self, tokens[i]);
+
+      if (info != NULL)
+        info[i] = (guint8) wi;
+      switch (wi & VOTE_MASK)
       {
       case VOTE_EN_STOP: en += 1; break;
       case VOTE_DE_STOP: de += 1; break;
@@ -1627,6 +1643,7 @@ detect_language_tokens (SpMatcher *self,
       case VOTE_DE: de += 0.7; break;
       default: break;
       }
+    }
   return en > de ? "en" : "de";
 }
 
@@ -1638,7 +1655,7 @@ sp_matcher_detect_language (SpMatcher  *self,
 
   g_return_val_if_fail (self != NULL, "de");
   tokens = sp_text_tokenize (question);
-  return detect_language_tokens (self, tokens);
+  return detect_language_tokens (self, tokens, NULL);
 }
 
 /* Phrase bonus: neighbouring content words that are neighbours in a
@@ -1704,9 +1721,10 @@ sigmoid (double x)
  * they are used). */
 /* The folded question and its tokens, kept per thread. */
 typedef struct {
-  GString   *folded;
-  GPtrArray *tokens;
-  GArray    *ends;
+  GString    *folded;
+  GPtrArray  *tokens;
+  GArray     *ends;
+  GByteArray *info;      /* word_info() of each token */
 } TextScratch;
 
 static void
@@ -1717,6 +1735,7 @@ text_scratch_free (gpointer data)
   g_string_free (ts->folded, TRUE);
   g_ptr_array_unref (ts->tokens);
   g_array_unref (ts->ends);
+  g_byte_array_unref (ts->info);
   g_free (ts);
 }
 
@@ -1737,6 +1756,7 @@ analyse_question (SpMatcher  *self,
       ts->folded = g_string_sized_new (256);
       ts->tokens = g_ptr_array_sized_new (64);
       ts->ends = g_array_sized_new (FALSE, FALSE, sizeof (gboolean), 64);
+      ts->info = g_byte_array_sized_new (64);
       g_private_set (&text_scratch_key, ts);
     }
   sp_text_tokenize_into (question, ts->folded, ts->tokens, ts->ends);
@@ -1745,11 +1765,12 @@ analyse_question (SpMatcher  *self,
 
   q->self = self;
   q->n_slots = q->n_terms = q->n_known = 0;
-  q->lang = detect_language_tokens (self, tokens);
+  g_byte_array_set_size (ts->info, ts->tokens->len);
+  q->lang = detect_language_tokens (self, tokens, ts->info->data);
   if (g_str_equal (q->lang, "en"))
-    analyse_english (q, tokens);
+    analyse_english (q, tokens, ts->info->data);
   else
-    analyse_german (q, tokens, ends);
+    analyse_german (q, tokens, ends, ts->info->data);
   add_bigram_slots (q);
 }
 
