@@ -37,6 +37,7 @@ static guint n_incr = 1000;
 static guint n_push = 10000;
 static guint runs = 5;
 static guint first_runs = 3;
+static guint push_batch;   /* 0: the client's default */
 static char *server_bin;
 static char *reference;
 static char *json_out;
@@ -51,6 +52,7 @@ static GOptionEntry entries[] = {
   { "push", 0, 0, G_OPTION_ARG_INT, &n_push, "Changes pushed (10000)", "N" },
   { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Runs of incremental and push (5)", "N" },
   { "first-runs", 0, 0, G_OPTION_ARG_INT, &first_runs, "Runs of the first sync (3)", "N" },
+  { "push-batch", 0, 0, G_OPTION_ARG_INT, &push_batch, "Changes per push request (client default)", "N" },
   { "keep", 0, 0, G_OPTION_ARG_NONE, &keep_tmp, "Keep the temporary directory", NULL },
   { NULL }
 };
@@ -564,6 +566,7 @@ main (int   argc,
 
       client = sp_sync_client_new (path, server.base_url);
       sp_sync_client_set_token (client, token);
+      sp_sync_client_set_push_batch (client, push_batch);
       m = mark (&server);
       if (!sp_sync_client_push (client, &stats, NULL, &error))
         sp_bench_die ("push", error);

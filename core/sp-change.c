@@ -2186,3 +2186,159 @@ syntax:
   fast_syntax_error (&fp, error);
   return FALSE;
 }
+
+/* One element of "results" (fp->p at it): the usual {"change_id": string,
+ * "status": string, "version": integer} read in place; anything else
+ * through a node and sp_change_result_from_json(), for the same checks
+ * and messages. */
+static SpChangeResult *
+fast_result (FastParser  *fp,
+             GError     **error)
+{
+  const char *start = fp->p;
+  g_autofree char *change_id = NULL;
+  gboolean has_status = FALSE;
+  gboolean has_version = FALSE;
+  SpResultStatus status = SP_RESULT_APPLIED;
+  gint64 version = 0;
+  gboolean done;
+
+  if (fp->p < fp->end && *fp->p == '{')
+    {
+      fp->p++;
+      done = fast_closes (fp, '}');
+      while (!done)
+        {
+          if (!fast_member_name (fp))
+            goto general;
+          fast_ws (fp);
+          if (strcmp (fp->buf->str, "change_id") == 0 && fp->p < fp->end && *fp->p == '"' &&
+              change_id == NULL)
+            {
+              if (!fast_string (fp))
+                goto general;
+              change_id = g_strndup (fp->buf->str, fp->buf->len);
+            }
+          else if (strcmp (fp->buf->str, "status") == 0 && fp->p < fp->end && *fp->p == '"' &&
+                   !has_status)
+            {
+              if (!fast_string (fp) || !sp_result_status_from_string (fp->buf->str, &status))
+                goto general;
+              has_status = TRUE;
+            }
+          else if (strcmp (fp->buf->str, "version") == 0 && !has_version &&
+                   fast_plain_int (fp, &version))
+            has_version = TRUE;
+          else
+            goto general;
+          if (!fast_next (fp, '}', &done))
+            goto general;
+        }
+      if (change_id != NULL && has_status && has_version && sp_id_is_valid (change_id))
+        return sp_change_result_new (change_id, status, version);
+    }
+
+general:
+  {
+    g_autoptr(JsonNode) node = NULL;
+
+    fp->p = start;
+    fp->problem = NULL;
+    if (!(node = fast_value (fp, 1)))
+      return NULL;
+    return sp_change_result_from_json (node, error);
+  }
+}
+
+GPtrArray *
+sp_change_parse_push_answer (const char  *data,
+                             gsize        len,
+                             GError     **error)
+{
+  g_auto(FastParser) fp = { 0 };
+  g_autoptr(GPtrArray) results = NULL;
+  gboolean done = FALSE;
+
+  if (!fast_document_ok (data, len, error))
+    return NULL;
+
+  fp.start = fp.p = data;
+  fp.end = data + len;
+  fp.buf = g_string_sized_new (64);
+
+  fast_ws (&fp);
+  if (fp.p >= fp.end || *fp.p != '{')
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "not a JSON object");
+      return NULL;
+    }
+  fp.p++;
+  done = fast_closes (&fp, '}');
+
+  while (!done)
+    {
+      gboolean is_results;
+
+      if (!fast_member_name (&fp))
+        goto syntax;
+      is_results = strcmp (fp.buf->str, "results") == 0;
+      fast_ws (&fp);
+
+      if (!is_results || fp.p >= fp.end || *fp.p != '[')
+        {
+          g_autoptr(JsonNode) value = fast_value (&fp, 1);
+
+          if (value == NULL)
+            goto syntax;
+          if (is_results)
+            g_clear_pointer (&results, g_ptr_array_unref);
+        }
+      else
+        {
+          gboolean end;
+
+          /* A repeated "results" member replaces the earlier one. */
+          g_clear_pointer (&results, g_ptr_array_unref);
+          results = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_result_free);
+          fp.p++;
+          end = fast_closes (&fp, ']');
+          while (!end)
+            {
+              g_autoptr(GError) local_error = NULL;
+              SpChangeResult *result;
+
+              fast_ws (&fp);
+              if (!(result = fast_result (&fp, &local_error)))
+                {
+                  if (local_error == NULL)
+                    goto syntax;
+                  g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                              "results[%u]: ", results->len);
+                  return NULL;
+                }
+              g_ptr_array_add (results, result);
+              if (!fast_next (&fp, ']', &end))
+                goto syntax;
+            }
+        }
+      if (!fast_next (&fp, '}', &done))
+        goto syntax;
+    }
+
+  fast_ws (&fp);
+  if (fp.p < fp.end)
+    {
+      fast_fail (&fp, "trailing data after the document");
+      goto syntax;
+    }
+  if (results == NULL)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "no results");
+      return NULL;
+    }
+  return g_steal_pointer (&results);
+
+syntax:
+  fast_syntax_error (&fp, error);
+  return NULL;
+}

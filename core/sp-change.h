@@ -117,6 +117,14 @@ gboolean        sp_result_status_from_string (const char     *str,
 JsonNode       *sp_change_result_to_json   (const SpChangeResult *result);
 SpChangeResult *sp_change_result_from_json (JsonNode  *node,
                                             GError   **error);
+/* Decode a push answer {"results":[..],..} into SpChangeResults, each
+ * checked exactly like sp_change_result_from_json() (a bad one fails with
+ * its message prefixed "results[i]: "), without a JSON tree. Other members
+ * are skipped. Fails with SP_ERROR_INVALID ("no results" when the member
+ * is missing or not an array). */
+GPtrArray      *sp_change_parse_push_answer (const char  *data,
+                                             gsize        len,
+                                             GError     **error); /* SpChangeResult */
 
 /* ids and change ids: 1..64 characters of [A-Za-z0-9._:-] (UUIDs fit). */
 gboolean        sp_id_is_valid             (const char *id);

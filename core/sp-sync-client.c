@@ -396,44 +396,28 @@ push_flight_thread (gpointer data)
 {
   PushFlight *flight = data;
   g_autoptr(SoupSession) session = create_session (flight->self);
-  g_autoptr(JsonNode) answer = NULL;
-  g_autoptr(GPtrArray) results = NULL;
-  JsonNode *results_node;
-  JsonArray *array;
-  guint len;
+  g_autofree char *token = dup_token (flight->self);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *text;
+  gsize len = 0;
 
-  answer = request_bytes (flight->self, session, "POST", "/api/v1/sync", flight->body, TRUE,
-                          flight->cancellable, &flight->error);
+  if (token == NULL)
+    {
+      g_set_error (&flight->error, SP_ERROR, SP_ERROR_UNAUTHORIZED, _("Not signed in"));
+      return NULL;
+    }
+  answer = _sp_http_request_bytes (session, flight->self->base_url, token, "POST",
+                                   "/api/v1/sync", flight->body, NULL, flight->cancellable,
+                                   &flight->error);
   g_clear_pointer (&flight->body, g_bytes_unref);
   if (answer == NULL)
     return NULL;
 
-  results_node = json_object_get_member (json_node_get_object (answer), "results");
-  if (results_node == NULL || !JSON_NODE_HOLDS_ARRAY (results_node))
-    {
-      protocol_error (&flight->error, "no results");
-      return NULL;
-    }
-
-  array = json_node_get_array (results_node);
-  len = json_array_get_length (array);
-  results = g_ptr_array_new_full (len, (GDestroyNotify) sp_change_result_free);
-  for (guint i = 0; i < len; i++)
-    {
-      g_autoptr(GError) result_error = NULL;
-      SpChangeResult *result =
-        sp_change_result_from_json (json_array_get_element (array, i), &result_error);
-
-      if (result == NULL)
-        {
-          g_autofree char *what = g_strdup_printf ("results[%u]: %s", i, result_error->message);
-
-          protocol_error (&flight->error, what);
-          return NULL;
-        }
-      g_ptr_array_add (results, result);
-    }
-  flight->results = g_steal_pointer (&results);
+  /* the results without a JSON tree of the answer */
+  text = g_bytes_get_data (answer, &len);
+  if (!(flight->results = sp_change_parse_push_answer (text, len, &local_error)))
+    protocol_error (&flight->error, local_error->message);
   return NULL;
 }
 

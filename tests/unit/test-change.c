@@ -532,6 +532,72 @@ test_json_parse_equivalence (void)
     }
 }
 
+/* Push answers decoded in place give what sp_change_result_from_json()
+ * gives over the parsed tree, errors included. */
+static void
+test_push_answer (void)
+{
+  static const char good[] =
+    "{\"results\":[{\"change_id\":\"c-1\",\"status\":\"applied\",\"version\":7},"
+    " {\"version\": 8, \"status\": \"conflict\", \"change_id\": \"c-2\", \"extra\": [1, {}]},"
+    "{\"change_id\":\"c\\u002d3\",\"status\":\"duplicate\",\"version\":10}],"
+    "\"cursor\":\"v1.9\"}";
+  static const char * const bad[] = {
+    "{\"cursor\":\"v1.9\"}",
+    "{\"results\":{}}",
+    "[]",
+    "{\"results\":[{\"change_id\":\"c-1\",\"status\":\"lost\",\"version\":7}]}",
+    "{\"results\":[{\"change_id\":\"c 1\",\"status\":\"applied\",\"version\":7}]}",
+    "{\"results\":[{\"change_id\":\"c-1\",\"status\":\"applied\",\"version\":\"7\"}]}",
+    "{\"results\":[{\"change_id\":\"c-1\",\"status\":\"applied\"}]}",
+    "{\"results\":[7]}",
+    "{\"results\":[{\"change_id\":\"c-1\",\"status\":\"applied\",\"version\":1e1}]}",
+    "{\"results\":[{\"change_id\":\"c-1\",\"status\":\"applied\",\"version\":7}",
+    "{\"results\":[]} x",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) results = sp_change_parse_push_answer (good, strlen (good), &error);
+  const SpChangeResult *r;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, 3);
+  r = results->pdata[0];
+  g_assert_cmpstr (r->change_id, ==, "c-1");
+  g_assert_cmpint (r->status, ==, SP_RESULT_APPLIED);
+  g_assert_cmpint (r->version, ==, 7);
+  r = results->pdata[1];
+  g_assert_cmpstr (r->change_id, ==, "c-2");
+  g_assert_cmpint (r->status, ==, SP_RESULT_CONFLICT);
+  g_assert_cmpint (r->version, ==, 8);
+  r = results->pdata[2];
+  g_assert_cmpstr (r->change_id, ==, "c-3");
+  g_assert_cmpint (r->status, ==, SP_RESULT_DUPLICATE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GPtrArray) none = sp_change_parse_push_answer (bad[i], strlen (bad[i]), &error);
+      g_autoptr(JsonNode) tree = sp_json_parse (bad[i], -1, NULL);
+
+      g_assert_null (none);
+      g_assert_error (error, SP_ERROR, SP_ERROR_INVALID);
+      /* an element the tree decoder refuses: the same message */
+      if (tree != NULL && JSON_NODE_HOLDS_OBJECT (tree) &&
+          json_object_has_member (json_node_get_object (tree), "results") &&
+          JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (tree), "results")))
+        {
+          JsonArray *array = json_object_get_array_member (json_node_get_object (tree), "results");
+          g_autoptr(GError) tree_error = NULL;
+          g_autoptr(SpChangeResult) none2 =
+            sp_change_result_from_json (json_array_get_element (array, 0), &tree_error);
+          g_autofree char *want = g_strdup_printf ("results[0]: %s", tree_error->message);
+
+          g_assert_null (none2);
+          g_assert_cmpstr (error->message, ==, want);
+        }
+      g_clear_error (&error);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -548,6 +614,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/change/append-json", test_append_json);
   g_test_add_func ("/change/mutations", test_mutations);
   g_test_add_func ("/change/json-parse-equivalence", test_json_parse_equivalence);
+  g_test_add_func ("/change/push-answer", test_push_answer);
 
   return g_test_run ();
 }
