@@ -772,8 +772,13 @@ fast_string (FastParser *fp)
     {
       guchar c;
 
-      while (fp->p < fp->end && !string_stop[(guchar) *fp->p])
-        fp->p++;
+      for (;;)
+        {
+          fp->p = sp_json_plain_end (fp->p, fp->end);
+          if (fp->p >= fp->end || string_stop[(guchar) *fp->p])
+            break;
+          fp->p++;   /* not ASCII: the document is valid UTF-8 */
+        }
       if (fp->p >= fp->end)
         break;
       c = (guchar) *fp->p;

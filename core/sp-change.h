@@ -3,6 +3,7 @@
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 #include "sp-entity.h"
 
@@ -141,6 +142,39 @@ char           *sp_json_to_string          (JsonNode   *node,
  * (documents of the sync protocol, SQLite text columns). */
 gboolean        sp_utf8_is_valid           (const char *data,
                                             gsize       len);
+
+/* The first byte from @p on (before @end) that a JSON string cannot hold
+ * as it is ('"', '\\', a control character) or that is not ASCII; @end if
+ * there is none. Eight bytes at a time (the JSON writers and decoders of
+ * sync pages). */
+static inline const char *
+sp_json_plain_end (const char *p,
+                   const char *end)
+{
+  const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101);
+  const guint64 highs = G_GUINT64_CONSTANT (0x8080808080808080);
+
+  while (end - p >= 8)
+    {
+      guint64 w;
+
+      memcpy (&w, p, sizeof w);
+      /* all bytes ASCII: then byte - n borrows exactly for bytes < n */
+      if ((w & highs) != 0 ||
+          (((w - ones * 0x20) | ((w ^ (ones * '"')) - ones) | ((w ^ (ones * '\\')) - ones)) & highs) != 0)
+        break;
+      p += 8;
+    }
+  while (p < end)
+    {
+      guchar c = (guchar) *p;
+
+      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80)
+        break;
+      p++;
+    }
+  return p;
+}
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpChange, sp_change_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpChangeResult, sp_change_result_free)

@@ -12,6 +12,7 @@
 #include "sp-db.h"
 #include "sp-error.h"
 #include "sp-hlc.h"
+#include "sp-json-util.h"
 #include "sp-merge.h"
 
 /* The embedded SQLite backend of the server storage interface.
@@ -49,6 +50,8 @@ typedef struct {
   char           *sql_etag;
   char           *sql_count;
   char           *sql_max_version;
+  GString        *json_entity;     /* pull JSON: ,"entity":"<name>","id": */
+  GString       **json_names;      /* pull JSON: ,"<field>": per field */
 } EntitySql;
 
 /* One SQLite connection and what belongs to it. */
@@ -94,8 +97,15 @@ entity_sql_free (EntitySql *es)
   g_free (es->sql_etag);
   g_free (es->sql_count);
   g_free (es->sql_max_version);
+  if (es->json_entity != NULL)
+    g_string_free (es->json_entity, TRUE);
+  for (guint i = 0; es->json_names != NULL && i < es->entity->n_fields; i++)
+    g_string_free (es->json_names[i], TRUE);
+  g_free (es->json_names);
   g_free (es);
 }
+
+static void append_json_string (GString *out, const char *s, gsize len);
 
 static EntitySql *
 entity_sql_new (const SpEntity *entity)
@@ -143,6 +153,18 @@ entity_sql_new (const SpEntity *entity)
   es->sql_count = g_strdup_printf ("SELECT count(*) FROM \"%s\"", entity->name);
   es->sql_max_version = g_strdup_printf ("SELECT coalesce(max(version), 0) FROM \"%s\"",
                                          entity->name);
+
+  es->json_entity = g_string_new (",\"entity\":");
+  append_json_string (es->json_entity, entity->name, strlen (entity->name));
+  g_string_append (es->json_entity, ",\"id\":");
+  es->json_names = g_new0 (GString *, entity->n_fields);
+  for (guint i = 0; i < entity->n_fields; i++)
+    {
+      es->json_names[i] = g_string_new (",");
+      append_json_string (es->json_names[i], entity->fields[i].name,
+                          strlen (entity->fields[i].name));
+      g_string_append_c (es->json_names[i], ':');
+    }
   return es;
 }
 
@@ -1617,51 +1639,60 @@ change_from_row (SpStorage    *self,
 
 static const char hex_digits[] = "0123456789abcdef";
 
-/* Bytes a JSON string literal cannot hold as they are. */
-static const guint8 needs_escape[256] = {
-  [0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1,
-};
+#define APPEND_LITERAL(out, lit) g_string_append_len ((out), "" lit, sizeof (lit) - 1)
 
-/* Appends @s as a JSON string literal. */
+/* Appends @s as a JSON string literal; text that is not valid UTF-8 is
+ * made valid first. Runs of plain ASCII are copied eight bytes at a time
+ * (sp_json_plain_end), each multi-byte sequence checked as
+ * sp_utf8_is_valid() does. */
 static void
 append_json_string (GString    *out,
                     const char *s,
                     gsize       len)
 {
-  g_autofree char *valid = NULL;
-  const char *run;
-  const char *end;
-
-  if (!sp_utf8_is_valid (s, len))
-    {
-      valid = g_utf8_make_valid (s, (gssize) len);
-      s = valid;
-      len = strlen (valid);
-    }
+  const char *end = s + len;
+  const char *run = s;
+  const char *p = s;
+  gsize start = out->len;
 
   g_string_append_c (out, '"');
-  run = s;
-  end = s + len;
-  for (const char *p = s; p < end; p++)
+  for (;;)
     {
-      unsigned char c = (unsigned char) *p;
+      unsigned char c;
 
-      if (!needs_escape[c])
-        continue;
+      p = sp_json_plain_end (p, end);
+      if (p >= end)
+        break;
+      c = (unsigned char) *p;
+      if (c >= 0x80)
+        {
+          gsize n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+
+          if ((gsize) (end - p) < n || !g_utf8_validate_len (p, n, NULL))
+            {
+              g_autofree char *valid = g_utf8_make_valid (s, (gssize) len);
+
+              g_string_truncate (out, start);
+              append_json_string (out, valid, strlen (valid));
+              return;
+            }
+          p += n;
+          continue;
+        }
 
       g_string_append_len (out, run, p - run);
-      run = p + 1;
+      run = ++p;
       switch (c)
         {
-        case '"':  g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        case '\b': g_string_append (out, "\\b"); break;
-        case '\f': g_string_append (out, "\\f"); break;
+        case '"':  APPEND_LITERAL (out, "\\\""); break;
+        case '\\': APPEND_LITERAL (out, "\\\\"); break;
+        case '\n': APPEND_LITERAL (out, "\\n"); break;
+        case '\r': APPEND_LITERAL (out, "\\r"); break;
+        case '\t': APPEND_LITERAL (out, "\\t"); break;
+        case '\b': APPEND_LITERAL (out, "\\b"); break;
+        case '\f': APPEND_LITERAL (out, "\\f"); break;
         default:
-          g_string_append (out, "\\u00");
+          APPEND_LITERAL (out, "\\u00");
           g_string_append_c (out, hex_digits[c >> 4]);
           g_string_append_c (out, hex_digits[c & 0xf]);
           break;
@@ -1679,7 +1710,7 @@ append_column_string (GString      *out,
   const char *text = (const char *) sqlite3_column_text (stmt, col);
 
   if (text == NULL)
-    g_string_append (out, "null");
+    APPEND_LITERAL (out, "null");
   else
     append_json_string (out, text, (gsize) sqlite3_column_bytes (stmt, col));
 }
@@ -1752,46 +1783,56 @@ append_row_json (GString      *out,
   gint64 version = sqlite3_column_int64 (stmt, COL_VERSION);
   gboolean deleted = sqlite3_column_int (stmt, COL_DELETED) != 0;
 
-  g_string_append (out, "{\"change_id\":");
+  APPEND_LITERAL (out, "{\"change_id\":");
   if (sqlite3_column_type (stmt, COL_CHANGE_ID) == SQLITE_NULL)
-    g_string_append_printf (out, "\"v%" G_GINT64_FORMAT "\"", version);
+    {
+      APPEND_LITERAL (out, "\"v");
+      sp_json_append_int (out, version);
+      g_string_append_c (out, '"');
+    }
   else
     append_column_string (out, stmt, COL_CHANGE_ID);
-  g_string_append (out, ",\"entity\":");
-  append_json_string (out, es->entity->name, strlen (es->entity->name));
-  g_string_append (out, ",\"id\":");
+  g_string_append_len (out, es->json_entity->str, es->json_entity->len);   /* ,"entity":..,"id": */
   append_column_string (out, stmt, COL_ID);
-  g_string_append_printf (out, ",\"base_version\":%" G_GINT64_FORMAT
-                          ",\"version\":%" G_GINT64_FORMAT ",\"hlc\":",
-                          version, version);
+  APPEND_LITERAL (out, ",\"base_version\":");
+  sp_json_append_int (out, version);
+  APPEND_LITERAL (out, ",\"version\":");
+  sp_json_append_int (out, version);
+  APPEND_LITERAL (out, ",\"hlc\":");
   append_column_string (out, stmt, COL_HLC);
-  g_string_append (out, deleted ? ",\"op\":\"delete\",\"fields\":{" : ",\"op\":\"upsert\",\"fields\":{");
+  if (deleted)
+    APPEND_LITERAL (out, ",\"op\":\"delete\",\"fields\":{");
+  else
+    APPEND_LITERAL (out, ",\"op\":\"upsert\",\"fields\":{");
 
   for (guint i = 0; !deleted && i < es->entity->n_fields; i++)
     {
       const SpField *field = &es->entity->fields[i];
       int col = COL_FIRST_FIELD + (int) i;
+      GString *name = es->json_names[i];   /* "name": with its comma */
 
-      if (i > 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, '"');
-      g_string_append (out, field->name);
-      g_string_append (out, "\":");
+      if (i == 0)
+        g_string_append_len (out, name->str + 1, name->len - 1);
+      else
+        g_string_append_len (out, name->str, name->len);
 
       if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
         {
-          g_string_append (out, "null");
+          APPEND_LITERAL (out, "null");
           continue;
         }
 
       switch (field->type)
         {
         case SP_FIELD_INT:
-          g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, col));
+          sp_json_append_int (out, (gint64) sqlite3_column_int64 (stmt, col));
           break;
 
         case SP_FIELD_BOOL:
-          g_string_append (out, sqlite3_column_int64 (stmt, col) != 0 ? "true" : "false");
+          if (sqlite3_column_int64 (stmt, col) != 0)
+            APPEND_LITERAL (out, "true");
+          else
+            APPEND_LITERAL (out, "false");
           break;
 
         case SP_FIELD_STRV:
@@ -1803,7 +1844,7 @@ append_row_json (GString      *out,
                 sp_utf8_is_valid (text, (gsize) len))
               g_string_append_len (out, text, len);
             else
-              g_string_append (out, "null");
+              APPEND_LITERAL (out, "null");
           }
           break;
 
@@ -1814,7 +1855,7 @@ append_row_json (GString      *out,
           break;
         }
     }
-  g_string_append (out, "}}");
+  APPEND_LITERAL (out, "}}");
 }
 
 typedef void (*PullEmitFunc) (SpStorage    *self,
