@@ -40,10 +40,12 @@
  *   of "u32 m, m x (u32 term string, f32 weight)" (synonyms, translations)
  *   or the stem key's string + 1 (stems: the folded words of the word list
  *   and of the curated synonyms).
- *   Probing is linear from cache_hash (key) & (buckets - 1). */
+ *   Probing is linear from cache_hash (key) & (buckets - 1).
+ *   words bloom: u32 blocks (a power of two), blocks x 16 u32: a blocked
+ *   Bloom filter over the keys of words_de (bloom_bits()). */
 
 #define CACHE_MAGIC   "SPLEXC\0\0"
-#define CACHE_VERSION 3
+#define CACHE_VERSION 4
 
 char *
 sp_lexicon_cache_key (const char * const *paths)
@@ -84,6 +86,41 @@ cache_hash (const char *s)
   for (; *s != '\0'; s++)
     h = (h ^ (guchar) *s) * 16777619u;
   return h;
+}
+
+/* The block of @h and the three bits of it set for a key (of 512). */
+static inline void
+bloom_bits (guint32  h,
+            guint32  mask,
+            guint32 *block,
+            guint32  bits[3])
+{
+  guint32 x = h * 0x85ebca6bu;
+
+  x ^= x >> 13;
+  x *= 0xc2b2ae35u;
+  x ^= x >> 16;
+  *block = h & mask;
+  bits[0] = x & 511;
+  bits[1] = (x >> 9) & 511;
+  bits[2] = (x >> 18) & 511;
+}
+
+gboolean
+sp_lexicon_cache_maybe_word (SpLexicon  *self,
+                             const char *key)
+{
+  guint32 block, bits[3];
+  const guint32 *b;
+
+  if (self->words_bloom == NULL)
+    return TRUE;
+  bloom_bits (cache_hash (key), self->words_bloom_mask, &block, bits);
+  b = self->words_bloom + 16 * (gsize) block;
+  for (guint i = 0; i < 3; i++)
+    if ((b[bits[i] >> 5] & (1u << (bits[i] & 31))) == 0)
+      return FALSE;
+  return TRUE;
 }
 
 /* --- writing -------------------------------------------------------------- */
@@ -219,6 +256,30 @@ prune_old_files (const char *dir,
     }
 }
 
+/* The Bloom filter of the word list: some 16 bits per word. */
+static void
+write_bloom (GByteArray *body,
+             GHashTable *words)
+{
+  guint32 blocks = 1, block, bits[3];
+  g_autofree guint32 *filter = NULL;
+  GHashTableIter it;
+  gpointer key;
+
+  while ((gsize) blocks * 512 < 16 * (gsize) g_hash_table_size (words))
+    blocks *= 2;
+  filter = g_new0 (guint32, 16 * (gsize) blocks);
+  g_hash_table_iter_init (&it, words);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    {
+      bloom_bits (cache_hash (key), blocks - 1, &block, bits);
+      for (guint i = 0; i < 3; i++)
+        filter[16 * (gsize) block + (bits[i] >> 5)] |= 1u << (bits[i] & 31);
+    }
+  put_u32 (body, blocks);
+  g_byte_array_append (body, (const guint8 *) filter, 16 * sizeof (guint32) * (gsize) blocks);
+}
+
 /* The stems index: every folded word of the word list and of the curated
  * synonyms -> its stem key's string + 1. */
 static void
@@ -279,6 +340,7 @@ sp_lexicon_cache_save (SpLexicon  *self,
   write_index (&w, body, self->synonyms, TRUE);
   write_index (&w, body, self->translations, TRUE);
   write_stems (&w, body, self);
+  write_bloom (body, self->words_de);
 
   g_byte_array_append (out, (const guint8 *) CACHE_MAGIC, 8);
   put_u32 (out, CACHE_VERSION);
@@ -535,6 +597,17 @@ sp_lexicon_cache_load (SpLexicon  *self,
   read_index (&r, &self->synonyms_index);
   read_index (&r, &self->translations_index);
   read_index (&r, &self->stems_index);
+  {
+    guint32 blocks = get_u32 (&r);
+
+    if (blocks == 0 || (blocks & (blocks - 1)) != 0 || blocks > G_MAXUINT32 / 16)
+      r.ok = FALSE;
+    else
+      {
+        self->words_bloom = get_u32s (&r, 16 * blocks);
+        self->words_bloom_mask = blocks - 1;
+      }
+  }
   if (!r.ok || r.pos != r.len)
     {
       g_debug ("Ignoring the damaged lexicon cache %s", path);

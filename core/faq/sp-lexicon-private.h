@@ -32,6 +32,12 @@ struct _SpLexicon
   const char   *blob;
   guint32       blob_len;
   SpLexiconIndex words_index;
+  /* A Bloom filter over words_index's keys (64-byte blocks): compound
+   * splitting asks for hundreds of slices of a word that are no words, and
+   * the filter (1 MB) answers most of them without touching the 8 MB
+   * table. */
+  const guint32 *words_bloom;
+  guint32        words_bloom_mask;  /* blocks - 1 */
   SpLexiconIndex background_index;
   SpLexiconIndex synonyms_index;
   SpLexiconIndex translations_index;
@@ -119,6 +125,9 @@ char     *sp_lexicon_cache_key   (const char * const *paths);
  * (and @self possibly half filled: discard it) if there is no valid one. */
 gboolean  sp_lexicon_cache_load  (SpLexicon  *self,
                                   const char *key);
+/* FALSE if the word list surely lacks @key (its Bloom filter). */
+gboolean  sp_lexicon_cache_maybe_word (SpLexicon  *self,
+                                       const char *key);
 /* Value stored for @key in @index (0 if absent: flags and counts are
  * never 0). */
 guint32   sp_lexicon_cache_value (SpLexicon            *self,

@@ -35,7 +35,8 @@ word_list_flags (SpLexicon  *self,
                  const char *plain)
 {
   if (self->cache_file != NULL)
-    return sp_lexicon_cache_value (self, &self->words_index, plain);
+    return sp_lexicon_cache_maybe_word (self, plain) ?
+           sp_lexicon_cache_value (self, &self->words_index, plain) : 0;
   return GPOINTER_TO_UINT (g_hash_table_lookup (self->words_de, plain));
 }
 
