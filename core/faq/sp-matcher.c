@@ -103,6 +103,11 @@ struct _SpMatcher
   guint         n_deletes;
   guint32      *delete_dir;    /* first delete whose hash's top bits are >= b */
   guint         delete_bits;   /* the directory has 2^bits + 1 entries */
+  /* A Bloom filter over the deletes' hashes (64-byte blocks): most probes
+   * of a typo search find nothing, and the filter says so without a cache
+   * miss in the directory and the deletes. */
+  guint32      *delete_bloom;
+  guint64       delete_bloom_mask; /* blocks - 1 */
   double        unknown_score; /* what a word unknown to the index would score */
   gboolean      has_english;   /* some entries are English (stemmed in English) */
   /* How each word of a question was read (its slots), memoised: the same
@@ -197,6 +202,7 @@ sp_matcher_free (SpMatcher *self)
   g_hash_table_unref (self->known_plain);
   g_free (self->deletes);
   g_free (self->delete_dir);
+  g_free (self->delete_bloom);
   g_hash_table_unref (self->word_memo);
   g_free (self->votes);
   g_rw_lock_clear (&self->memo_lock);
@@ -779,6 +785,26 @@ sp_matcher_build (SpMatcher *self)
     while (b <= ((gsize) 1 << bits))
       self->delete_dir[b++] = self->n_deletes;
   }
+  {
+    guint64 blocks = 1;
+
+    while (blocks * 512 < 16 * (guint64) MAX (self->n_deletes, 1))
+      blocks *= 2;
+    self->delete_bloom_mask = blocks - 1;
+    self->delete_bloom = g_new0 (guint32, 16 * blocks);
+    for (guint i = 0; i < self->n_deletes; i++)
+      {
+        guint64 h = self->deletes[i].hash;
+        guint32 *blk = self->delete_bloom + 16 * (h & self->delete_bloom_mask);
+
+        for (guint k = 0; k < 3; k++)
+          {
+            guint bit = (h >> (40 + 8 * k)) & 511;
+
+            blk[bit >> 5] |= 1u << (bit & 31);
+          }
+      }
+  }
   self->built = TRUE;
 }
 
@@ -1098,8 +1124,20 @@ typo_probe (TypoSearch *ts,
 {
   SpMatcher *self = ts->self;
   guint64 h = hash64 (s, len);
-  gsize top = (gsize) (h >> (64 - self->delete_bits));
-  guint32 lo = self->delete_dir[top], hi = self->delete_dir[top + 1];
+  const guint32 *blk = self->delete_bloom + 16 * (h & self->delete_bloom_mask);
+  gsize top;
+  guint32 lo, hi;
+
+  for (guint k = 0; k < 3; k++)
+    {
+      guint bit = (h >> (40 + 8 * k)) & 511;
+
+      if ((blk[bit >> 5] & (1u << (bit & 31))) == 0)
+        return;  /* no deletion of an index word has this hash */
+    }
+  top = (gsize) (h >> (64 - self->delete_bits));
+  lo = self->delete_dir[top];
+  hi = self->delete_dir[top + 1];
 
   while (lo < hi && self->deletes[lo].hash < h)
     lo++;
