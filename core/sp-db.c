@@ -834,15 +834,14 @@ write_stmt (SpDb            *db,
   g_autoptr(GString) update = NULL;
   guint n = 0;
 
-  /* A page writes row after row of one entity with the same fields. */
+  /* A page writes row after row of one entity with the same fields; the
+   * statement was reset and unbound after its last step (write_values). */
   if (db->last_write_stmt != NULL && db->last_write_entity == entity &&
       db->last_write_mask == mask)
-    stmt = db->last_write_stmt;
-  else
-    {
-      g_snprintf (key, sizeof key, "%s#%" G_GINT64_MODIFIER "x", entity->name, mask);
-      stmt = g_hash_table_lookup (db->write_stmts, key);
-    }
+    return db->last_write_stmt;
+
+  g_snprintf (key, sizeof key, "%s#%" G_GINT64_MODIFIER "x", entity->name, mask);
+  stmt = g_hash_table_lookup (db->write_stmts, key);
   if (stmt != NULL)
     {
       sqlite3_reset (stmt);
