@@ -8,6 +8,8 @@
 
 #include "sp-json-util.h"
 
+#include "sp-change.h"
+
 const char *
 sp_json_get_string (JsonObject *object,
                     const char *name)
@@ -115,20 +117,6 @@ sp_json_array_node (JsonArray *array)
   return node;
 }
 
-/* TRUE if none of the 8 bytes at @p needs escaping in a JSON string (a
- * control character, '"' or '\\'): answers are mostly plain text. */
-static inline gboolean
-plain8 (const char *p)
-{
-  const guint64 ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-  guint64 v, q, b;
-
-  memcpy (&v, p, sizeof v);
-  q = v ^ (ones * '"');
-  b = v ^ (ones * '\\');
-  return (((v - ones * 0x20) & ~v) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs ? FALSE : TRUE;
-}
-
 void
 sp_json_append_string (GString    *out,
                        const char *s)
@@ -137,17 +125,13 @@ sp_json_append_string (GString    *out,
   const char *run = s, *end = s + len, *p = s;
 
   g_string_append_c (out, '"');
-  while (p < end)
+  while ((p = sp_json_plain_end (p, end)) < end)
     {
-      guchar c;
+      guchar c = (guchar) *p;
 
-      if (end - p >= 8 && plain8 (p))
-        {
-          p += 8;
-          continue;
-        }
-      c = (guchar) *p;
-      if (c >= 0x20 && c != '"' && c != '\\')
+      /* UTF-8 stays as it is; only '"', '\\' and control characters are
+       * escaped. */
+      if (c >= 0x80)
         {
           p++;
           continue;
