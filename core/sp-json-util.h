@@ -42,13 +42,6 @@ void        sp_json_append_string (GString    *out,
 /* Appends @value as a JSON number the way JsonGenerator writes a double. */
 void        sp_json_append_double (GString    *out,
                                    double      value);
-/* @data as a JSON object whose members are all strings or null (the
- * shape of small API bodies), read without a JsonParser: member name ->
- * value (NULL for null), both owned. NULL if @data is anything else,
- * including what json-glib would refuse; then parse it with json-glib,
- * which also words the error. */
-GHashTable *sp_json_parse_flat_object (const char *data,
-                                       gsize       len);
 /* Appends @value as a JSON number (decimal digits, no printf: hot in push
  * bodies and answers). */
 void        sp_json_append_int    (GString    *out,

@@ -10,6 +10,7 @@
 #include "sp-route-bot.h"
 
 #include "sp-bot-index.h"
+#include "sp-change.h"
 #include "sp-entity.h"
 #include "sp-error.h"
 #include "sp-json-util.h"
@@ -1021,60 +1022,31 @@ get_string (JsonObject  *o,
                        required, max_chars, out, error);
 }
 
-/* A body read by sp_json_parse_flat_object(): every member is a string or
- * null. */
-static gboolean
-get_flat_string (GHashTable  *members,
-                 const char  *name,
-                 gboolean     required,
-                 guint        max_chars,
-                 const char **out,
-                 GError     **error)
-{
-  const char *value = g_hash_table_lookup (members, name);
-
-  return check_string (name, value != NULL, TRUE, value, required, max_chars, out, error);
-}
-
-/* The answer to the question in @body (or in @members, the body read by
- * sp_json_parse_flat_object()) as JSON text. */
+/* The answer to the question in @body as JSON text. */
 static char *
 ask_answer (SpServer    *server,
             JsonNode    *body,
-            GHashTable  *members,
             gsize       *length,
             GError     **error)
 {
   g_autofree char *question = NULL;
   const char *raw, *session, *lang, *channel;
   SpBotAnswer answer = { 0 };
+  JsonObject *o;
   char *text;
 
-  if (members != NULL)
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
     {
-      if (!get_flat_string (members, "question", TRUE, MAX_QUESTION, &raw, error) ||
-          !get_flat_string (members, "session", TRUE, MAX_SESSION, &session, error) ||
-          !get_flat_string (members, "lang", FALSE, 2, &lang, error) ||
-          !get_flat_string (members, "channel", FALSE, 5, &channel, error))
-        return NULL;
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
+                   "expected a JSON object {\"question\",\"session\"}");
+      return NULL;
     }
-  else
-    {
-      JsonObject *o;
-
-      if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
-        {
-          g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
-                       "expected a JSON object {\"question\",\"session\"}");
-          return NULL;
-        }
-      o = json_node_get_object (body);
-      if (!get_string (o, "question", TRUE, MAX_QUESTION, &raw, error) ||
-          !get_string (o, "session", TRUE, MAX_SESSION, &session, error) ||
-          !get_string (o, "lang", FALSE, 2, &lang, error) ||
-          !get_string (o, "channel", FALSE, 5, &channel, error))
-        return NULL;
-    }
+  o = json_node_get_object (body);
+  if (!get_string (o, "question", TRUE, MAX_QUESTION, &raw, error) ||
+      !get_string (o, "session", TRUE, MAX_SESSION, &session, error) ||
+      !get_string (o, "lang", FALSE, 2, &lang, error) ||
+      !get_string (o, "channel", FALSE, 5, &channel, error))
+    return NULL;
   question = g_strstrip (g_strdup (raw));
   if (*question == '\0')
     {
@@ -1110,8 +1082,7 @@ ask_answer (SpServer    *server,
 typedef struct {
   SpServer          *server;
   SoupServerMessage *msg;
-  JsonNode          *body;       /* either the body parsed by json-glib */
-  GHashTable        *members;    /* or by sp_json_parse_flat_object() */
+  JsonNode          *body;
   gulong             finished_id;
   gboolean           finished;   /* the client left before the answer */
   char              *reply;
@@ -1127,7 +1098,6 @@ ask_task_free (AskTask *t)
     g_signal_handler_disconnect (t->msg, t->finished_id);
   g_clear_object (&t->msg);
   g_clear_pointer (&t->body, json_node_unref);
-  g_clear_pointer (&t->members, g_hash_table_unref);
   g_free (t->reply);
   g_free (t);
   _sp_server_release (server);
@@ -1150,11 +1120,10 @@ ask_thread (GTask        *task,
   SpBot *bot = bot_get (t->server);
   GError *error = NULL;
 
-  t->reply = ask_answer (t->server, t->body, t->members, &t->reply_len, &error);
+  t->reply = ask_answer (t->server, t->body, &t->reply_len, &error);
   g_atomic_int_dec_and_test (&bot->asks_in_flight);
   /* Free the input in the worker. */
   g_clear_pointer (&t->body, json_node_unref);
-  g_clear_pointer (&t->members, g_hash_table_unref);
   if (error != NULL)
     g_task_return_error (task, error);
   else
@@ -1189,8 +1158,7 @@ ask_done (GObject      *source_object,
 static void
 ask_start (SpServer          *server,
            SoupServerMessage *msg,
-           JsonNode          *body,
-           GHashTable        *members)
+           JsonNode          *body)
 {
   g_autoptr(GTask) task = NULL;
   AskTask *t = g_new0 (AskTask, 1);
@@ -1199,7 +1167,6 @@ ask_start (SpServer          *server,
   t->server = server;
   t->msg = g_object_ref (msg);
   t->body = body;
-  t->members = members;
   t->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (ask_msg_finished), t);
   soup_server_message_pause (msg);
 
@@ -1344,14 +1311,18 @@ already_answered (SoupServerMessage *msg)
   return soup_server_message_get_status (msg) != 0;
 }
 
-/* The request body as a flat object of strings (the usual question), or
- * NULL: then json-glib reads it, and words any error, as for every other
- * route. */
-static GHashTable *
-read_flat_body (SoupServerMessage *msg)
+/* The request body read by sp_json_parse() (the sync path's parser, much
+ * cheaper than a JsonParser) when it is a well-formed object of plain
+ * values, the usual question; NULL otherwise: then json-glib reads it,
+ * and words any error, as for every other route. */
+static JsonNode *
+read_simple_body (SoupServerMessage *msg)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObjectIter iter;
+  JsonNode *member;
   const char *data;
   gsize len;
 
@@ -1360,9 +1331,15 @@ read_flat_body (SoupServerMessage *msg)
     return NULL;
   bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   data = g_bytes_get_data (bytes, &len);
-  if (len == 0 || len > MAX_ASK_BODY)
+  if (len == 0 || len > MAX_ASK_BODY ||
+      (node = sp_json_parse (data, (gssize) len, NULL)) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (node))
     return NULL;
-  return sp_json_parse_flat_object (data, len);
+  json_object_iter_init (&iter, json_node_get_object (node));
+  while (json_object_iter_next (&iter, NULL, &member))
+    if (!JSON_NODE_HOLDS_VALUE (member) && !JSON_NODE_HOLDS_NULL (member))
+      return NULL;
+  return g_steal_pointer (&node);
 }
 
 static void
@@ -1374,8 +1351,7 @@ ask_handler (SoupServer        *soup,
 {
   SpServer *server = user_data;
   g_autoptr(GError) error = NULL;
-  JsonNode *body = NULL;
-  GHashTable *members;
+  JsonNode *body;
 
   if (strcmp (path, ASK_PATH) != 0)
     {
@@ -1386,14 +1362,13 @@ ask_handler (SoupServer        *soup,
     return;
   if (!_sp_server_require_method (msg, "POST", "POST"))
     return;
-  if ((members = read_flat_body (msg)) == NULL &&
+  if ((body = read_simple_body (msg)) == NULL &&
       (body = _sp_server_require_json_body (msg, MAX_ASK_BODY)) == NULL)
     return;
   if (g_atomic_int_add (&bot_get (server)->asks_in_flight, 1) >= MAX_ASK_IN_FLIGHT)
     {
       g_atomic_int_dec_and_test (&bot_get (server)->asks_in_flight);
-      g_clear_pointer (&body, json_node_unref);
-      g_clear_pointer (&members, g_hash_table_unref);
+      json_node_unref (body);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                     "Retry-After", "1");
       g_set_error_literal (&error, SP_ERROR, SP_ERROR_RATE_LIMITED,
@@ -1401,7 +1376,7 @@ ask_handler (SoupServer        *soup,
       sp_server_reply_error (msg, error);
       return;
     }
-  ask_start (server, msg, body, members);
+  ask_start (server, msg, body);
 }
 
 static void
