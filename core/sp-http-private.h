@@ -33,6 +33,19 @@ GBytes      *_sp_http_request_bytes   (SoupSession   *session,
                                        guint         *status,
                                        GCancellable  *cancellable,
                                        GError       **error);
+/* The two halves of _sp_http_request_bytes(), for a caller that watches
+ * the message (e.g. its "wrote-headers" signal) before sending it. */
+SoupMessage *_sp_http_message_new     (const char    *base_url,
+                                       const char    *token,
+                                       const char    *method,
+                                       const char    *path_and_query,
+                                       GBytes        *body,
+                                       GError       **error);
+GBytes      *_sp_http_send            (SoupSession   *session,
+                                       SoupMessage   *msg,
+                                       guint         *status,
+                                       GCancellable  *cancellable,
+                                       GError       **error);
 JsonNode    *_sp_http_request         (SoupSession   *session,
                                        const char    *base_url,
                                        const char    *token,

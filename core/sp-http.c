@@ -63,27 +63,16 @@ _sp_http_code_for_status (guint       status,
     }
 }
 
-GBytes *
-_sp_http_request_bytes (SoupSession   *session,
-                        const char    *base_url,
-                        const char    *token,
-                        const char    *method,
-                        const char    *path_and_query,
-                        GBytes        *body,
-                        guint         *status_out,
-                        GCancellable  *cancellable,
-                        GError       **error)
+SoupMessage *
+_sp_http_message_new (const char    *base_url,
+                      const char    *token,
+                      const char    *method,
+                      const char    *path_and_query,
+                      GBytes        *body,
+                      GError       **error)
 {
   g_autofree char *url = NULL;
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GBytes) response = NULL;
-  g_autoptr(GError) local_error = NULL;
-  const char *data;
-  gsize len = 0;
-  guint status;
-
-  if (status_out)
-    *status_out = 0;
+  SoupMessage *msg;
 
   if (base_url == NULL)
     base_url = "";
@@ -113,6 +102,24 @@ _sp_http_request_bytes (SoupSession   *session,
 
   if (body != NULL)
     soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  return msg;
+}
+
+GBytes *
+_sp_http_send (SoupSession   *session,
+               SoupMessage   *msg,
+               guint         *status_out,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autoptr(GBytes) response = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *data;
+  gsize len = 0;
+  guint status;
+
+  if (status_out)
+    *status_out = 0;
 
   response = soup_session_send_and_read (session, msg, cancellable, &local_error);
   if (response == NULL)
@@ -174,6 +181,26 @@ _sp_http_request_bytes (SoupSession   *session,
   }
 
   return g_steal_pointer (&response);
+}
+
+GBytes *
+_sp_http_request_bytes (SoupSession   *session,
+                        const char    *base_url,
+                        const char    *token,
+                        const char    *method,
+                        const char    *path_and_query,
+                        GBytes        *body,
+                        guint         *status_out,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_autoptr(SoupMessage) msg = NULL;
+
+  if (status_out)
+    *status_out = 0;
+  if (!(msg = _sp_http_message_new (base_url, token, method, path_and_query, body, error)))
+    return NULL;
+  return _sp_http_send (session, msg, status_out, cancellable, error);
 }
 
 JsonNode *

@@ -358,7 +358,9 @@ sp_sync_client_login (SpSyncClient   *self,
 /* Push is pipelined as well: up to PUSH_DEPTH batches are on their way at
  * once, each sent by its own thread (with its own SoupSession), so that the
  * server decodes batch n + 1 while it applies batch n, and the calling
- * thread acks the answered batch and takes the next one meanwhile.
+ * thread acks the answered batch and takes the next one meanwhile. When
+ * batch n is answered, batch n + 2 is taken and sent before n is acked,
+ * so that the server does not wait for the client's bookkeeping.
  *
  * Order: sp_local_store_outbox_take_more() never puts a change of a row
  * into a batch while another change of that row is in flight, so the
@@ -370,8 +372,21 @@ sp_sync_client_login (SpSyncClient   *self,
 
 #define PUSH_DEPTH 2
 
+/* Requests leave in batch order: a batch connects and writes its request
+ * only after the one before it has written its headers (or given up), so
+ * that the server, and whatever is between, sees the batches in order. */
+typedef struct {
+  GMutex lock;
+  GCond  cond;
+  guint  next;      /* index of the batch that may send now */
+  guint  started;   /* batches started so far */
+} PushWire;
+
 typedef struct {
   SpSyncClient *self;
+  PushWire     *wire;
+  guint         index;
+  gboolean      released;      /* the next batch may send (wire->lock) */
   GBytes       *body;
   GHashTable   *sent_ids;      /* change ids of the batch */
   GCancellable *cancellable;   /* the push's own, not a reference */
@@ -379,6 +394,26 @@ typedef struct {
   GPtrArray    *results;       /* SpChangeResult, when answered */
   GError       *error;
 } PushFlight;
+
+static void
+push_wire_release (PushFlight *flight)
+{
+  g_mutex_lock (&flight->wire->lock);
+  if (!flight->released)
+    {
+      flight->released = TRUE;
+      flight->wire->next = flight->index + 1;
+      g_cond_broadcast (&flight->wire->cond);
+    }
+  g_mutex_unlock (&flight->wire->lock);
+}
+
+static void
+push_flight_wrote_headers (SoupMessage *msg,
+                           PushFlight  *flight)
+{
+  push_wire_release (flight);
+}
 
 static void
 push_flight_free (PushFlight *flight)
@@ -397,19 +432,27 @@ push_flight_thread (gpointer data)
   PushFlight *flight = data;
   g_autoptr(SoupSession) session = create_session (flight->self);
   g_autofree char *token = dup_token (flight->self);
+  g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GBytes) answer = NULL;
   g_autoptr(GError) local_error = NULL;
   const char *text;
   gsize len = 0;
 
   if (token == NULL)
+    g_set_error (&flight->error, SP_ERROR, SP_ERROR_UNAUTHORIZED, _("Not signed in"));
+  else
+    msg = _sp_http_message_new (flight->self->base_url, token, "POST", "/api/v1/sync",
+                                flight->body, &flight->error);
+  if (msg != NULL)
     {
-      g_set_error (&flight->error, SP_ERROR, SP_ERROR_UNAUTHORIZED, _("Not signed in"));
-      return NULL;
+      g_signal_connect (msg, "wrote-headers", G_CALLBACK (push_flight_wrote_headers), flight);
+      g_mutex_lock (&flight->wire->lock);
+      while (flight->wire->next < flight->index)
+        g_cond_wait (&flight->wire->cond, &flight->wire->lock);
+      g_mutex_unlock (&flight->wire->lock);
+      answer = _sp_http_send (session, msg, NULL, flight->cancellable, &flight->error);
     }
-  answer = _sp_http_request_bytes (session, flight->self->base_url, token, "POST",
-                                   "/api/v1/sync", flight->body, NULL, flight->cancellable,
-                                   &flight->error);
+  push_wire_release (flight);
   g_clear_pointer (&flight->body, g_bytes_unref);
   if (answer == NULL)
     return NULL;
@@ -426,6 +469,7 @@ push_flight_thread (gpointer data)
 static PushFlight *
 push_flight_start (SpSyncClient  *self,
                    SpLocalStore  *store,
+                   PushWire      *wire,
                    gboolean       first,
                    GCancellable  *cancellable,
                    GError       **error)
@@ -450,6 +494,8 @@ push_flight_start (SpSyncClient  *self,
 
   flight = g_new0 (PushFlight, 1);
   flight->self = self;
+  flight->wire = wire;
+  flight->index = wire->started++;
   body_len = text->len;
   flight->body = g_bytes_new_take (g_string_free (g_steal_pointer (&text), FALSE), body_len);
   flight->sent_ids = g_steal_pointer (&sent_ids);
@@ -501,6 +547,51 @@ cancel_ours (GCancellable *caller,
   g_cancellable_cancel (ours);
 }
 
+/* The state of one push. */
+typedef struct {
+  GQueue        flights;       /* PushFlight, oldest first */
+  PushWire      wire;
+  GCancellable *ours;
+  GError       *failure;
+  gboolean      first;         /* the next take starts over */
+  gboolean      outbox_done;
+  gboolean      resend;        /* changes were left unanswered */
+} PushRun;
+
+/* Starts batches until PUSH_DEPTH are on their way. @unacked: batches
+ * answered but not acked yet (their rows still count as in flight). */
+static void
+push_fill (SpSyncClient  *self,
+           SpLocalStore  *store,
+           PushRun       *run,
+           guint          unacked,
+           GCancellable  *cancellable)
+{
+  /* Changes the server left unanswered go again, from the oldest entry
+   * on, once the batches on their way are answered. */
+  if (run->resend && run->flights.length == 0 && unacked == 0)
+    {
+      run->first = TRUE;
+      run->resend = FALSE;
+    }
+  while (run->failure == NULL && !run->outbox_done && !run->resend &&
+         run->flights.length < PUSH_DEPTH &&
+         !g_cancellable_set_error_if_cancelled (cancellable, &run->failure))
+    {
+      PushFlight *flight = push_flight_start (self, store, &run->wire, run->first, run->ours,
+                                              &run->failure);
+
+      run->first = FALSE;
+      if (flight == NULL)
+        {
+          /* nothing left, or the next change waits for an answer */
+          run->outbox_done = run->flights.length == 0 && unacked == 0;
+          break;
+        }
+      g_queue_push_tail (&run->flights, flight);
+    }
+}
+
 static gboolean
 push_with_store (SpSyncClient  *self,
                  SpLocalStore  *store,
@@ -508,69 +599,58 @@ push_with_store (SpSyncClient  *self,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  g_autoptr(GCancellable) ours = g_cancellable_new ();
-  GQueue flights = G_QUEUE_INIT;
-  GError *failure = NULL;
-  gboolean first = TRUE;
-  gboolean outbox_done = FALSE;
-  gboolean resend = FALSE;
+  PushRun run = { G_QUEUE_INIT, };
   gulong cancel_id = 0;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
+  g_mutex_init (&run.wire.lock);
+  g_cond_init (&run.wire.cond);
+  run.first = TRUE;
+  run.ours = g_cancellable_new ();
   if (cancellable != NULL)
-    cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_ours), ours, NULL);
+    cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_ours), run.ours, NULL);
 
   for (;;)
     {
       PushFlight *flight;
 
-      /* Changes the server left unanswered go again, from the oldest
-       * entry on, once the batches on their way are answered. */
-      if (resend && flights.length == 0)
-        {
-          first = TRUE;
-          resend = FALSE;
-        }
-      while (failure == NULL && !outbox_done && !resend && flights.length < PUSH_DEPTH &&
-             !g_cancellable_set_error_if_cancelled (cancellable, &failure))
-        {
-          flight = push_flight_start (self, store, first, ours, &failure);
-          first = FALSE;
-          if (flight == NULL)
-            {
-              /* nothing left, or the next change waits for an answer */
-              outbox_done = flights.length == 0;
-              break;
-            }
-          g_queue_push_tail (&flights, flight);
-        }
-
-      if (flights.length == 0)
+      push_fill (self, store, &run, 0, cancellable);
+      if (run.flights.length == 0)
         break;
 
-      flight = g_queue_pop_head (&flights);
+      flight = g_queue_pop_head (&run.flights);
       g_thread_join (flight->thread);
-      if (failure == NULL)
+      if (run.failure == NULL)
         {
           gboolean all_answered = TRUE;
 
           if (flight->error != NULL)
-            failure = g_steal_pointer (&flight->error);
-          else if (push_flight_ack (flight, store, stats, &all_answered, &failure) &&
-                   !all_answered)
-            resend = TRUE;
-          if (failure != NULL)
-            g_cancellable_cancel (ours);   /* the batches after it */
+            run.failure = g_steal_pointer (&flight->error);
+          else
+            {
+              /* the next batch goes out before this one is acked, so
+               * that the server has work while the answer is recorded */
+              push_fill (self, store, &run, 1, cancellable);
+              if (run.failure == NULL &&
+                  push_flight_ack (flight, store, stats, &all_answered, &run.failure) &&
+                  !all_answered)
+                run.resend = TRUE;
+            }
+          if (run.failure != NULL)
+            g_cancellable_cancel (run.ours);   /* the batches after it */
         }
       push_flight_free (flight);
     }
 
   if (cancel_id != 0)
     g_cancellable_disconnect (cancellable, cancel_id);
-  if (failure != NULL)
+  g_object_unref (run.ours);
+  g_mutex_clear (&run.wire.lock);
+  g_cond_clear (&run.wire.cond);
+  if (run.failure != NULL)
     {
-      g_propagate_error (error, failure);
+      g_propagate_error (error, run.failure);
       return FALSE;
     }
   return TRUE;

@@ -27,6 +27,12 @@ struct _SpTestProxy {
   guint64       bytes_down;
   char         *watch_prefix;
   guint         watched;
+  /* Connections look at their first request in the order they were
+   * accepted (a client with several requests on their way sends them in
+   * order, but the threads here could read them in any order). */
+  GCond         order;
+  guint         accepted;
+  guint         first_reads;
 };
 
 struct _Conn {
@@ -37,6 +43,8 @@ struct _Conn {
   /* armed for the response now in flight: bytes still allowed through */
   gboolean      armed;
   gsize         allowance;
+  guint         seq;          /* accept order */
+  gboolean      first_read;   /* its turn in the order is over */
 };
 
 static Conn *
@@ -83,6 +91,24 @@ send_all (GSocket      *socket,
   return TRUE;
 }
 
+/* With proxy->lock: waits (up to a second) for the connections accepted
+ * before @conn to read their first request, then takes its turn. */
+static void
+first_read_turn (Conn *conn)
+{
+  SpTestProxy *proxy = conn->proxy;
+  gint64 deadline = g_get_monotonic_time () + G_TIME_SPAN_SECOND;
+
+  if (conn->first_read)
+    return;
+  while (proxy->first_reads < conn->seq &&
+         g_cond_wait_until (&proxy->order, &proxy->lock, deadline))
+    ;
+  conn->first_read = TRUE;
+  proxy->first_reads = MAX (proxy->first_reads, conn->seq + 1);
+  g_cond_broadcast (&proxy->order);
+}
+
 /* client -> server */
 static gpointer
 pump_up (gpointer data)
@@ -100,6 +126,7 @@ pump_up (gpointer data)
         break;
 
       g_mutex_lock (&proxy->lock);
+      first_read_turn (conn);
       if (proxy->watch_prefix != NULL &&
           (gsize) n >= strlen (proxy->watch_prefix) &&
           memcmp (buf, proxy->watch_prefix, strlen (proxy->watch_prefix)) == 0)
@@ -123,6 +150,9 @@ pump_up (gpointer data)
         break;
     }
 
+  g_mutex_lock (&proxy->lock);
+  first_read_turn (conn);
+  g_mutex_unlock (&proxy->lock);
   conn_close (conn);
   conn_unref (conn);
   return NULL;
@@ -212,6 +242,7 @@ accept_loop (gpointer data)
       conn->upstream = g_steal_pointer (&upstream);
 
       g_mutex_lock (&self->lock);
+      conn->seq = self->accepted++;
       g_ptr_array_add (self->conns, conn);
       g_ptr_array_add (self->threads,
                        g_thread_new ("proxy-up", pump_up, conn_ref (conn)));
@@ -233,6 +264,7 @@ sp_test_proxy_new (guint upstream_port)
   SpTestProxy *self = g_new0 (SpTestProxy, 1);
 
   g_mutex_init (&self->lock);
+  g_cond_init (&self->order);
   self->upstream_port = upstream_port;
   self->cancellable = g_cancellable_new ();
   self->threads = g_ptr_array_new ();
@@ -354,5 +386,6 @@ sp_test_proxy_free (SpTestProxy *self)
   g_free (self->cut_prefix);
   g_free (self->watch_prefix);
   g_mutex_clear (&self->lock);
+  g_cond_clear (&self->order);
   g_free (self);
 }
