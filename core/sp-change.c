@@ -758,13 +758,31 @@ static const guint8 string_stop[256] = {
   [0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1,
 };
 
+/* g_string_append_len() without the call when there is room (tens of
+ * short strings per change). */
+static inline void
+buf_append (GString    *buf,
+            const char *data,
+            gsize       len)
+{
+  if (buf->len + len >= buf->allocated_len)
+    {
+      g_string_append_len (buf, data, (gssize) len);
+      return;
+    }
+  memcpy (buf->str + buf->len, data, len);
+  buf->len += len;
+  buf->str[buf->len] = '\0';
+}
+
 /* Reads a string (fp->p at the opening quote) into fp->buf. */
 static gboolean
 fast_string (FastParser *fp)
 {
   const char *run;
 
-  g_string_truncate (fp->buf, 0);
+  fp->buf->len = 0;
+  fp->buf->str[0] = '\0';
   fp->p++;   /* opening quote */
   run = fp->p;
 
@@ -784,14 +802,14 @@ fast_string (FastParser *fp)
       c = (guchar) *fp->p;
       if (c == '"')
         {
-          g_string_append_len (fp->buf, run, fp->p - run);
+          buf_append (fp->buf, run, fp->p - run);
           fp->p++;
           return TRUE;
         }
       if (c < 0x20)
         return fast_fail (fp, "control character in a string");
 
-      g_string_append_len (fp->buf, run, fp->p - run);
+      buf_append (fp->buf, run, fp->p - run);
       if (fp->end - fp->p < 2)
         return fast_fail (fp, "unterminated string");
       fp->p++;
@@ -1415,7 +1433,7 @@ fast_field_value (FastParser     *fp,
           out->kind = SP_VALUE_TEXT;
           out->len = (guint) fp->buf->len;
           *offset = arena_len;
-          g_string_append_len (fp->arena, fp->buf->str, fp->buf->len + 1);
+          buf_append (fp->arena, fp->buf->str, fp->buf->len + 1);
           return TRUE;
         }
       fp->p = start;
