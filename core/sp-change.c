@@ -1969,14 +1969,29 @@ fast_syntax_error (FastParser  *fp,
                (gsize) (fp->p - fp->start), fp->problem ? fp->problem : "syntax error");
 }
 
-GPtrArray *
-sp_change_parse_push_body (const char  *data,
-                           gsize        len,
-                           guint        max_changes,
-                           GError     **error)
+/* Reads one element of the array of a push document (fp->p at it) into
+ * @items; FALSE with *error set for a bad element, unset for malformed
+ * JSON. */
+typedef gboolean (*FastItemFunc) (FastParser  *fp,
+                                  GPtrArray   *items,
+                                  GError     **error);
+
+/* The documents of a push, {"changes": [..]} and {"results": [..]}: the
+ * elements of the array member @name, each read by @item into a new array
+ * (freed with @free_func; a repeated member replaces the earlier one), at
+ * most @max_items, other members skipped. Errors as
+ * sp_change_parse_push_body() describes, naming @name. */
+static GPtrArray *
+fast_push_document (const char      *data,
+                    gsize            len,
+                    const char      *name,
+                    guint            max_items,
+                    FastItemFunc     item,
+                    GDestroyNotify   free_func,
+                    GError         **error)
 {
   g_auto(FastParser) fp = { 0 };
-  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GPtrArray) items = NULL;
   gboolean done = FALSE;
 
   if (!fast_document_ok (data, len, error))
@@ -1995,7 +2010,7 @@ sp_change_parse_push_body (const char  *data,
         fast_syntax_error (&fp, error);
       else
         g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
-                     "expected a JSON object {\"changes\": [..]}");
+                     "expected a JSON object {\"%s\": [..]}", name);
       return NULL;
     }
   fp.p++;
@@ -2003,22 +2018,22 @@ sp_change_parse_push_body (const char  *data,
 
   while (!done)
     {
-      gboolean is_changes;
+      gboolean is_items;
 
       if (!fast_member_name (&fp))
         goto syntax;
-      is_changes = strcmp (fp.buf->str, "changes") == 0;
+      is_items = strcmp (fp.buf->str, name) == 0;
       fast_ws (&fp);
 
-      if (!is_changes || fp.p >= fp.end || *fp.p != '[')
+      if (!is_items || fp.p >= fp.end || *fp.p != '[')
         {
           g_autoptr(JsonNode) value = fast_value (&fp, 1);
 
           if (value == NULL)
             goto syntax;
-          if (is_changes)
+          if (is_items)
             {
-              g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "changes: expected an array");
+              g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "%s: expected an array", name);
               return NULL;
             }
         }
@@ -2026,31 +2041,30 @@ sp_change_parse_push_body (const char  *data,
         {
           gboolean end = FALSE;
 
-          /* A repeated "changes" member replaces the earlier one. */
-          g_clear_pointer (&changes, g_ptr_array_unref);
-          changes = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_free);
+          /* A repeated member replaces the earlier one. */
+          g_clear_pointer (&items, g_ptr_array_unref);
+          items = g_ptr_array_new_with_free_func (free_func);
           fp.p++;
           end = fast_closes (&fp, ']');
           while (!end)
             {
               g_autoptr(GError) local_error = NULL;
-              SpChange *change = NULL;
 
-              if (changes->len >= max_changes)
+              if (items->len >= max_items)
                 {
                   g_set_error (error, SP_ERROR, SP_ERROR_INVALID,
-                               "changes: more than %u changes in one request", max_changes);
+                               "%s: more than %u %s in one request", name, max_items, name);
                   return NULL;
                 }
-              if (!fast_change (&fp, FALSE, TRUE, FALSE, &change, &local_error))
+              fast_ws (&fp);
+              if (!item (&fp, items, &local_error))
                 {
                   if (local_error == NULL)
                     fast_syntax_error (&fp, &local_error);
                   g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                              "changes[%u]: ", changes->len);
+                                              "%s[%u]: ", name, items->len);
                   return NULL;
                 }
-              g_ptr_array_add (changes, change);
               if (!fast_next (&fp, ']', &end))
                 goto syntax;
             }
@@ -2065,16 +2079,39 @@ sp_change_parse_push_body (const char  *data,
       fast_fail (&fp, "trailing data after the document");
       goto syntax;
     }
-  if (changes == NULL)
+  if (items == NULL)
     {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "changes: missing");
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "%s: missing", name);
       return NULL;
     }
-  return g_steal_pointer (&changes);
+  return g_steal_pointer (&items);
 
 syntax:
   fast_syntax_error (&fp, error);
   return NULL;
+}
+
+static gboolean
+push_change_item (FastParser  *fp,
+                  GPtrArray   *items,
+                  GError     **error)
+{
+  SpChange *change = NULL;
+
+  if (!fast_change (fp, FALSE, TRUE, FALSE, &change, error))
+    return FALSE;
+  g_ptr_array_add (items, change);
+  return TRUE;
+}
+
+GPtrArray *
+sp_change_parse_push_body (const char  *data,
+                           gsize        len,
+                           guint        max_changes,
+                           GError     **error)
+{
+  return fast_push_document (data, len, "changes", max_changes, push_change_item,
+                             (GDestroyNotify) sp_change_free, error);
 }
 
 gboolean
@@ -2273,95 +2310,24 @@ general:
   }
 }
 
+static gboolean
+push_result_item (FastParser  *fp,
+                  GPtrArray   *items,
+                  GError     **error)
+{
+  SpChangeResult *result = fast_result (fp, error);
+
+  if (result == NULL)
+    return FALSE;
+  g_ptr_array_add (items, result);
+  return TRUE;
+}
+
 GPtrArray *
 sp_change_parse_push_answer (const char  *data,
                              gsize        len,
                              GError     **error)
 {
-  g_auto(FastParser) fp = { 0 };
-  g_autoptr(GPtrArray) results = NULL;
-  gboolean done = FALSE;
-
-  if (!fast_document_ok (data, len, error))
-    return NULL;
-
-  fp.start = fp.p = data;
-  fp.end = data + len;
-  fp.buf = g_string_sized_new (64);
-
-  fast_ws (&fp);
-  if (fp.p >= fp.end || *fp.p != '{')
-    {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "not a JSON object");
-      return NULL;
-    }
-  fp.p++;
-  done = fast_closes (&fp, '}');
-
-  while (!done)
-    {
-      gboolean is_results;
-
-      if (!fast_member_name (&fp))
-        goto syntax;
-      is_results = strcmp (fp.buf->str, "results") == 0;
-      fast_ws (&fp);
-
-      if (!is_results || fp.p >= fp.end || *fp.p != '[')
-        {
-          g_autoptr(JsonNode) value = fast_value (&fp, 1);
-
-          if (value == NULL)
-            goto syntax;
-          if (is_results)
-            g_clear_pointer (&results, g_ptr_array_unref);
-        }
-      else
-        {
-          gboolean end;
-
-          /* A repeated "results" member replaces the earlier one. */
-          g_clear_pointer (&results, g_ptr_array_unref);
-          results = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_result_free);
-          fp.p++;
-          end = fast_closes (&fp, ']');
-          while (!end)
-            {
-              g_autoptr(GError) local_error = NULL;
-              SpChangeResult *result;
-
-              fast_ws (&fp);
-              if (!(result = fast_result (&fp, &local_error)))
-                {
-                  if (local_error == NULL)
-                    goto syntax;
-                  g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                              "results[%u]: ", results->len);
-                  return NULL;
-                }
-              g_ptr_array_add (results, result);
-              if (!fast_next (&fp, ']', &end))
-                goto syntax;
-            }
-        }
-      if (!fast_next (&fp, '}', &done))
-        goto syntax;
-    }
-
-  fast_ws (&fp);
-  if (fp.p < fp.end)
-    {
-      fast_fail (&fp, "trailing data after the document");
-      goto syntax;
-    }
-  if (results == NULL)
-    {
-      g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "no results");
-      return NULL;
-    }
-  return g_steal_pointer (&results);
-
-syntax:
-  fast_syntax_error (&fp, error);
-  return NULL;
+  return fast_push_document (data, len, "results", G_MAXUINT, push_result_item,
+                             (GDestroyNotify) sp_change_result_free, error);
 }

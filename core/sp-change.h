@@ -120,9 +120,9 @@ SpChangeResult *sp_change_result_from_json (JsonNode  *node,
                                             GError   **error);
 /* Decode a push answer {"results":[..],..} into SpChangeResults, each
  * checked exactly like sp_change_result_from_json() (a bad one fails with
- * its message prefixed "results[i]: "), without a JSON tree. Other members
- * are skipped. Fails with SP_ERROR_INVALID ("no results" when the member
- * is missing or not an array). */
+ * its message prefixed "results[i]: "), without a JSON tree; the same
+ * decoder as sp_change_parse_push_body(). Other members are skipped.
+ * Fails with SP_ERROR_INVALID. */
 GPtrArray      *sp_change_parse_push_answer (const char  *data,
                                              gsize        len,
                                              GError     **error); /* SpChangeResult */
