@@ -88,6 +88,17 @@ sp_server_reply_json (SoupServerMessage *msg,
       text = g_strdup ("null");
       len = 4;
     }
+  sp_server_reply_json_text (msg, status, text, len);
+}
+
+void
+sp_server_reply_json_text (SoupServerMessage *msg,
+                           guint              status,
+                           char              *text,
+                           gsize              len)
+{
+  g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
+  g_return_if_fail (text != NULL);
 
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "Cache-Control", "no-store");
@@ -406,7 +417,10 @@ typedef struct {
   SpPrincipal       *principal;
   JsonNode          *body;
   GHashTable        *query;
-  SpServerWorkFunc   func;
+  SpServerWorkFunc   func;       /* one of the two */
+  SpServerTextFunc   text_func;
+  char              *text;       /* text_func's answer */
+  gsize              text_len;
   guint              status;
   gboolean           finished;   /* connection went away meanwhile */
   gulong             finished_id;
@@ -473,6 +487,7 @@ defer_data_free (DeferData *data)
   g_clear_pointer (&data->principal, sp_principal_free);
   g_clear_pointer (&data->body, json_node_unref);
   g_clear_pointer (&data->query, g_hash_table_unref);
+  g_free (data->text);
   g_free (data);
   _sp_server_release (server);
 }
@@ -495,8 +510,15 @@ defer_thread (GTask        *task,
   JsonNode *result;
 
   data->status = SOUP_STATUS_OK;
-  result = data->func (data->server, data->principal, data->body, data->query,
-                       &data->status, &error);
+  if (data->text_func != NULL)
+    {
+      data->text = data->text_func (data->server, data->principal, data->body, data->query,
+                                    &data->status, &data->text_len, &error);
+      result = NULL;
+    }
+  else
+    result = data->func (data->server, data->principal, data->body, data->query,
+                         &data->status, &error);
 
   /* Free the inputs in the worker, they may be large. */
   g_clear_pointer (&data->body, json_node_unref);
@@ -527,10 +549,45 @@ defer_done (GObject      *source_object,
 
   if (error != NULL)
     sp_server_reply_error (data->msg, error);
+  else if (data->text_func != NULL)
+    sp_server_reply_json_text (data->msg, data->status ? data->status : SOUP_STATUS_OK,
+                               g_steal_pointer (&data->text), data->text_len);
   else
     sp_server_reply_json (data->msg, data->status ? data->status : SOUP_STATUS_OK, node);
 
   soup_server_message_unpause (data->msg);
+}
+
+static void
+defer_start (SpServer          *self,
+             SoupServerMessage *msg,
+             SpPrincipal       *principal,
+             JsonNode          *body,
+             GHashTable        *query,
+             SpServerWorkFunc   func,
+             SpServerTextFunc   text_func)
+{
+  g_autoptr(GTask) task = NULL;
+  DeferData *data;
+
+  _sp_server_hold (self);
+  data = g_new0 (DeferData, 1);
+  data->server = self;
+  data->msg = g_object_ref (msg);
+  data->principal = principal;
+  data->body = body;
+  data->query = query ? g_hash_table_ref (query) : NULL;
+  data->func = func;
+  data->text_func = text_func;
+  data->finished_id = g_signal_connect (msg, "finished",
+                                        G_CALLBACK (defer_msg_finished), data);
+
+  soup_server_message_pause (msg);
+
+  task = g_task_new (NULL, NULL, defer_done, NULL);
+  g_task_set_source_tag (task, sp_server_defer);
+  g_task_set_task_data (task, data, (GDestroyNotify) defer_data_free);
+  g_task_run_in_thread (task, defer_thread);
 }
 
 void
@@ -541,30 +598,26 @@ sp_server_defer (SpServer          *self,
                  GHashTable        *query,
                  SpServerWorkFunc   func)
 {
-  g_autoptr(GTask) task = NULL;
-  DeferData *data;
-
   g_return_if_fail (self != NULL);
   g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
   g_return_if_fail (func != NULL);
 
-  _sp_server_hold (self);
-  data = g_new0 (DeferData, 1);
-  data->server = self;
-  data->msg = g_object_ref (msg);
-  data->principal = principal;
-  data->body = body;
-  data->query = query ? g_hash_table_ref (query) : NULL;
-  data->func = func;
-  data->finished_id = g_signal_connect (msg, "finished",
-                                        G_CALLBACK (defer_msg_finished), data);
+  defer_start (self, msg, principal, body, query, func, NULL);
+}
 
-  soup_server_message_pause (msg);
+void
+sp_server_defer_text (SpServer          *self,
+                      SoupServerMessage *msg,
+                      SpPrincipal       *principal,
+                      JsonNode          *body,
+                      GHashTable        *query,
+                      SpServerTextFunc   func)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
+  g_return_if_fail (func != NULL);
 
-  task = g_task_new (NULL, NULL, defer_done, NULL);
-  g_task_set_source_tag (task, sp_server_defer);
-  g_task_set_task_data (task, data, (GDestroyNotify) defer_data_free);
-  g_task_run_in_thread (task, defer_thread);
+  defer_start (self, msg, principal, body, query, NULL, func);
 }
 
 /* -- metrics -------------------------------------------------------------- */

@@ -35,6 +35,11 @@ JsonNode    *sp_server_read_json_body  (SoupServerMessage *msg,
 void         sp_server_reply_json      (SoupServerMessage *msg,
                                         guint              status,
                                         JsonNode          *node);
+/* The same with JSON already written as text (@text taken). */
+void         sp_server_reply_json_text (SoupServerMessage *msg,
+                                        guint              status,
+                                        char              *text,
+                                        gsize              len);
 /* {"error": sp_error_slug(code), "message": error->message} with
  * sp_error_http_status(code); non-SP_ERROR domains give 500. */
 void         sp_server_reply_error     (SoupServerMessage *msg,
@@ -58,6 +63,22 @@ void         sp_server_defer           (SpServer          *self,
                                         JsonNode          *body,
                                         GHashTable        *query,
                                         SpServerWorkFunc   func);
+/* The same for work that writes its JSON answer as text (hot paths where a
+ * JsonNode and a JsonGenerator would cost more than the work): @func
+ * returns the text (new string, length in *length) or NULL with @error. */
+typedef char     *(*SpServerTextFunc) (SpServer    *server,
+                                       SpPrincipal *principal,
+                                       JsonNode    *body,
+                                       GHashTable  *query,
+                                       guint       *status,
+                                       gsize       *length,
+                                       GError     **error);
+void         sp_server_defer_text      (SpServer          *self,
+                                        SoupServerMessage *msg,
+                                        SpPrincipal       *principal,
+                                        JsonNode          *body,
+                                        GHashTable        *query,
+                                        SpServerTextFunc   func);
 
 /* Prometheus counters (thread-safe). */
 void         sp_server_count_sync      (SpServer *self,

@@ -1076,104 +1076,19 @@ ask_answer (SpServer    *server,
   return text;
 }
 
-/* A question answered in a worker thread. Like sp_server_defer(), but the
- * reply is the answer's JSON text (sp_bot_answer_to_json()), not a
- * JsonNode run through a JsonGenerator on the main loop. */
-typedef struct {
-  SpServer          *server;
-  SoupServerMessage *msg;
-  JsonNode          *body;
-  gulong             finished_id;
-  gboolean           finished;   /* the client left before the answer */
-  char              *reply;
-  gsize              reply_len;
-} AskTask;
-
-static void
-ask_task_free (AskTask *t)
+static char *
+ask_work (SpServer     *server,
+          SpPrincipal  *principal,
+          JsonNode     *body,
+          GHashTable   *query,
+          guint        *status,
+          gsize        *length,
+          GError      **error)
 {
-  SpServer *server = t->server;
+  char *text = ask_answer (server, body, length, error);
 
-  if (t->finished_id != 0)
-    g_signal_handler_disconnect (t->msg, t->finished_id);
-  g_clear_object (&t->msg);
-  g_clear_pointer (&t->body, json_node_unref);
-  g_free (t->reply);
-  g_free (t);
-  _sp_server_release (server);
-}
-
-static void
-ask_msg_finished (SoupServerMessage *msg,
-                  AskTask           *t)
-{
-  t->finished = TRUE;
-}
-
-static void
-ask_thread (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
-{
-  AskTask *t = task_data;
-  SpBot *bot = bot_get (t->server);
-  GError *error = NULL;
-
-  t->reply = ask_answer (t->server, t->body, &t->reply_len, &error);
-  g_atomic_int_dec_and_test (&bot->asks_in_flight);
-  /* Free the input in the worker. */
-  g_clear_pointer (&t->body, json_node_unref);
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-ask_done (GObject      *source_object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  GTask *task = G_TASK (result);
-  AskTask *t = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  g_task_propagate_boolean (task, &error);
-  if (t->finished)
-    return;
-  if (error != NULL)
-    sp_server_reply_error (t->msg, error);
-  else
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (t->msg),
-                                    "Cache-Control", "no-store");
-      soup_server_message_set_status (t->msg, SOUP_STATUS_OK, NULL);
-      soup_server_message_set_response (t->msg, "application/json", SOUP_MEMORY_TAKE,
-                                        g_steal_pointer (&t->reply), t->reply_len);
-    }
-  soup_server_message_unpause (t->msg);
-}
-
-static void
-ask_start (SpServer          *server,
-           SoupServerMessage *msg,
-           JsonNode          *body)
-{
-  g_autoptr(GTask) task = NULL;
-  AskTask *t = g_new0 (AskTask, 1);
-
-  _sp_server_hold (server);
-  t->server = server;
-  t->msg = g_object_ref (msg);
-  t->body = body;
-  t->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (ask_msg_finished), t);
-  soup_server_message_pause (msg);
-
-  task = g_task_new (NULL, NULL, ask_done, NULL);
-  g_task_set_source_tag (task, ask_start);
-  g_task_set_task_data (task, t, (GDestroyNotify) ask_task_free);
-  g_task_run_in_thread (task, ask_thread);
+  g_atomic_int_dec_and_test (&bot_get (server)->asks_in_flight);
+  return text;
 }
 
 static JsonNode *
@@ -1376,7 +1291,7 @@ ask_handler (SoupServer        *soup,
       sp_server_reply_error (msg, error);
       return;
     }
-  ask_start (server, msg, body);
+  sp_server_defer_text (server, msg, NULL, body, NULL, ask_work);
 }
 
 static void
