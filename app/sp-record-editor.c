@@ -67,7 +67,7 @@ update_header (SpRecordEditor *self)
                       : priv->row_id == NULL ? _(klass->new_title) : _(klass->untitled));
 
   if (!priv->editable)
-    state = _(klass->read_only);
+    state = klass->read_only != NULL ? _(klass->read_only) : "";
   else if (priv->dirty)
     state = _("Unsaved changes");
   else if (priv->row_id == NULL)
@@ -418,7 +418,7 @@ delete_action (GtkWidget  *widget,
     return;
   if (klass->delete_heading == NULL)
     {
-      delete_open_record (self, TRUE);
+      delete_open_record (self, klass->restore_failed != NULL);
       return;
     }
 
@@ -507,13 +507,17 @@ void
 sp_record_editor_set_store (SpRecordEditor *self,
                             SpLocalStore   *store)
 {
+  g_autoptr(SpLocalStore) old = NULL;
+
   g_return_if_fail (SP_IS_RECORD_EDITOR (self));
   g_return_if_fail (store == NULL || SP_IS_LOCAL_STORE (store));
 
-  if (!g_set_object (&PRIV (self)->store, store))
+  if (PRIV (self)->store == store)
     return;
+  old = g_steal_pointer (&PRIV (self)->store);
+  PRIV (self)->store = store != NULL ? g_object_ref (store) : NULL;
   if (CLASS (self)->store_set != NULL)
-    CLASS (self)->store_set (self, store);
+    CLASS (self)->store_set (self, old, store);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
 

@@ -47,7 +47,8 @@ struct _SpRecordEditorClass
   const char *delete_failed;   /* toast, "%s": the error */
   /* With a heading, Delete asks first: @delete_body ("%s": the title) or
    * @delete_body_untitled. Without, it deletes at once and the toast
-   * offers Undo, which saves the fields again (@restore_failed, "%s"). */
+   * offers Undo (when @restore_failed is set), which saves the fields
+   * again. */
   const char *delete_heading;
   const char *delete_body;
   const char *delete_body_untitled;
@@ -80,8 +81,9 @@ struct _SpRecordEditorClass
   /* Optional. Editing allowed or not: make the widgets read-only. */
   void        (*apply_editable) (SpRecordEditor *self,
                                  gboolean        editable);
-  /* Optional. The store was set (or replaced). */
+  /* Optional. The store was set (or replaced: @old, may be NULL). */
   void        (*store_set)      (SpRecordEditor *self,
+                                 SpLocalStore   *old,
                                  SpLocalStore   *store);
   /* Optional. After the header and the actions were updated. */
   void        (*state_changed)  (SpRecordEditor *self);

@@ -401,8 +401,11 @@ followup_action (GtkWidget  *widget,
 
 static void
 store_set (SpRecordEditor *editor,
+           SpLocalStore   *old,
            SpLocalStore   *store)
 {
+  if (old != NULL)
+    g_signal_handlers_disconnect_by_data (old, editor);
   if (store != NULL)
     g_signal_connect_object (store, "changed", G_CALLBACK (on_store_changed), editor, G_CONNECT_SWAPPED);
 }

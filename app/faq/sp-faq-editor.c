@@ -608,6 +608,7 @@ sp_faq_editor_add_alternative (SpFaqEditor *self,
 
 static void
 store_set (SpRecordEditor *editor,
+           SpLocalStore   *old,
            SpLocalStore   *store)
 {
   SpFaqEditor *self = SP_FAQ_EDITOR (editor);
