@@ -10,6 +10,7 @@
 #include "sp-change.h"
 #include "sp-error.h"
 #include "sp-hlc.h"
+#include "sp-json-util.h"
 
 #define SP_ID_MAX_LEN 64
 
@@ -392,32 +393,6 @@ sp_change_to_json (const SpChange *change,
 }
 
 static void
-append_json_string (GString    *out,
-                    const char *str)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = str ? str : ""; *p; p++)
-    {
-      guchar c = (guchar) *p;
-
-      switch (c)
-        {
-        case '"':  g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        default:
-          if (c < 0x20)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, (char) c);
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
 append_json_node (GString  *out,
                   JsonNode *node)
 {
@@ -463,7 +438,7 @@ append_json_node (GString  *out,
             if (!first)
               g_string_append_c (out, ',');
             first = FALSE;
-            append_json_string (out, name);
+            sp_json_append_string (out, name);
             g_string_append_c (out, ':');
             append_json_node (out, value);
           }
@@ -477,7 +452,7 @@ append_json_node (GString  *out,
         GType type = json_node_get_value_type (node);
 
         if (type == G_TYPE_STRING)
-          append_json_string (out, json_node_get_string (node));
+          sp_json_append_string (out, json_node_get_string (node));
         else if (type == G_TYPE_INT64)
           g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
         else if (type == G_TYPE_BOOLEAN)
@@ -503,18 +478,18 @@ sp_change_append_json (GString        *out,
   g_return_if_fail (change != NULL);
 
   g_string_append (out, "{\"change_id\":");
-  append_json_string (out, change->change_id);
+  sp_json_append_string (out, change->change_id);
   g_string_append (out, ",\"entity\":");
-  append_json_string (out, change->entity);
+  sp_json_append_string (out, change->entity);
   g_string_append (out, ",\"id\":");
-  append_json_string (out, change->id);
+  sp_json_append_string (out, change->id);
   g_string_append_printf (out, ",\"base_version\":%" G_GINT64_FORMAT, change->base_version);
   if (with_version)
     g_string_append_printf (out, ",\"version\":%" G_GINT64_FORMAT, change->version);
   g_string_append (out, ",\"hlc\":");
-  append_json_string (out, change->hlc);
+  sp_json_append_string (out, change->hlc);
   g_string_append (out, ",\"op\":");
-  append_json_string (out, sp_op_to_string (change->op));
+  sp_json_append_string (out, sp_op_to_string (change->op));
   g_string_append (out, ",\"fields\":{");
   if (change->fields != NULL || change->values != NULL)
     {
@@ -530,7 +505,7 @@ sp_change_append_json (GString        *out,
           if (!first)
             g_string_append_c (out, ',');
           first = FALSE;
-          append_json_string (out, name);
+          sp_json_append_string (out, name);
           g_string_append_c (out, ':');
           append_json_node (out, value);
         }
@@ -1221,6 +1196,36 @@ fast_next (FastParser *fp,
  * @fields and validated like sp_change_validate_fields(). Members the
  * registry does not know fail with SP_ERROR_UNKNOWN_FIELD when @strict (a
  * push), else they are dropped (a pull from a newer server). */
+/* The member value at @fp as a JsonNode checked for @field (a string for a
+ * STRV field split into lines); NULL on a syntax error (fp->problem) or
+ * with @error "fields.NAME: ..." when the value does not fit the field. */
+static JsonNode *
+fast_field_node (FastParser     *fp,
+                 const SpField  *field,
+                 GError        **error)
+{
+  g_autoptr(JsonNode) value = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!(value = fast_value (fp, 3)))
+    return NULL;
+  if (field->type == SP_FIELD_STRV && JSON_NODE_HOLDS_VALUE (value) &&
+      json_node_get_value_type (value) == G_TYPE_STRING)
+    {
+      JsonNode *lines = normalize_strv (value);
+
+      json_node_unref (value);
+      value = lines;
+    }
+  if (!sp_field_validate (field, value, &local_error))
+    {
+      g_set_error (error, SP_ERROR, local_error->code,
+                   "fields.%s: %s", field->name, local_error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&value);
+}
+
 static gboolean
 fast_fields (FastParser      *fp,
              const SpEntity  *entity,
@@ -1240,7 +1245,6 @@ fast_fields (FastParser      *fp,
   while (!done)
     {
       g_autoptr(JsonNode) value = NULL;
-      g_autoptr(GError) local_error = NULL;
       const SpField *field;
 
       if (!fast_member_name (fp))
@@ -1262,24 +1266,10 @@ fast_fields (FastParser      *fp,
         }
       else
         {
-          const char *name = field->name;   /* static, outlives fp->buf */
-
-          if (!(value = fast_value (fp, 3)))
+          /* field->name is static, it outlives fp->buf */
+          if (!(value = fast_field_node (fp, field, error)))
             return FALSE;
-          if (field->type == SP_FIELD_STRV && JSON_NODE_HOLDS_VALUE (value) &&
-              json_node_get_value_type (value) == G_TYPE_STRING)
-            {
-              JsonNode *lines = normalize_strv (value);
-              json_node_unref (value);
-              value = lines;
-            }
-          if (!sp_field_validate (field, value, &local_error))
-            {
-              g_set_error (error, SP_ERROR, local_error->code,
-                           "fields.%s: %s", name, local_error->message);
-              return FALSE;
-            }
-          json_object_set_member (fields, name, g_steal_pointer (&value));
+          json_object_set_member (fields, field->name, g_steal_pointer (&value));
         }
       if (!fast_next (fp, '}', &done))
         return FALSE;
@@ -1417,7 +1407,6 @@ fast_field_value (FastParser     *fp,
                   GError        **error)
 {
   g_autoptr(JsonNode) value = NULL;
-  g_autoptr(GError) local_error = NULL;
   const char *start;
   gsize arena_len = fp->arena->len;
 
@@ -1449,21 +1438,8 @@ fast_field_value (FastParser     *fp,
       fp->p = start;
     }
 
-  if (!(value = fast_value (fp, 3)))
+  if (!(value = fast_field_node (fp, field, error)))
     return FALSE;
-  if (field->type == SP_FIELD_STRV && JSON_NODE_HOLDS_VALUE (value) &&
-      json_node_get_value_type (value) == G_TYPE_STRING)
-    {
-      JsonNode *lines = normalize_strv (value);
-      json_node_unref (value);
-      value = lines;
-    }
-  if (!sp_field_validate (field, value, &local_error))
-    {
-      g_set_error (error, SP_ERROR, local_error->code,
-                   "fields.%s: %s", field->name, local_error->message);
-      return FALSE;
-    }
   node_to_value (fp, field, value, out, offset);
   return TRUE;
 }

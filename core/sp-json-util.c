@@ -121,8 +121,14 @@ void
 sp_json_append_string (GString    *out,
                        const char *s)
 {
-  gsize len = strlen (s);
-  const char *run = s, *end = s + len, *p = s;
+  gsize len;
+  const char *run, *end, *p;
+
+  if (s == NULL)
+    s = "";
+  len = strlen (s);
+  run = p = s;
+  end = s + len;
 
   g_string_append_c (out, '"');
   while ((p = sp_json_plain_end (p, end)) < end)

@@ -35,8 +35,8 @@ GStrv       sp_json_get_strv      (JsonObject *object,
 gboolean    sp_json_member_filled (JsonObject *object,
                                    const char *name);
 
-/* Appends @s (valid UTF-8) as a JSON string literal, for answers written
- * as text rather than through a JsonNode and JsonGenerator. */
+/* Appends @s (valid UTF-8; NULL: "") as a JSON string literal, for JSON
+ * written as text rather than through a JsonNode and JsonGenerator. */
 void        sp_json_append_string (GString    *out,
                                    const char *s);
 /* Appends @value as a JSON number the way JsonGenerator writes a double. */
