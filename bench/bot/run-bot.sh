@@ -3,7 +3,9 @@
 # bench/bot: the Stadtpult FAQ matcher vs. NLP.js (node-nlp), one run:
 # accuracy on the labelled questions, in-process speed and POST
 # /api/v1/bot/ask over HTTP (wrk), for the Berlin catalogue (560 services)
-# and a synthetic one (10 000 entries). Usage: bench/bot/run-bot.sh
+# and a synthetic one (10 000 entries); over HTTP at 560 entries also a bare
+# libsoup server with a constant answer (bench-soup-floor), the upper bound
+# for any libsoup server. Usage: bench/bot/run-bot.sh
 # (or `make bench-bot`).
 # Env: BUILD_DIR (default build), SP_BOT_DLDB (tests/data/berlin-dldb),
 # SP_BOT_QUESTIONS (bench/bot/questions-berlin.json), SP_BOT_ENTRIES (10000;
@@ -42,9 +44,10 @@ export SP_SOURCE_ROOT="$root"
 if [ ! -f "$build/build.ninja" ]; then
   meson setup "$build" "$root" >&2
 fi
-ninja -C "$build" sync-server/stadtpult-server bench/bot/bench-bot >&2
+ninja -C "$build" sync-server/stadtpult-server bench/bot/bench-bot bench/bot/bench-soup-floor >&2
 server="$build/sync-server/stadtpult-server"
 bench="$build/bench/bot/bench-bot"
+floor_bin="$build/bench/bot/bench-soup-floor"
 
 command -v node >/dev/null || { echo "bench-bot: node (>= 20) is needed for the NLP.js reference" >&2; exit 1; }
 if ! cmp -s "$here/nlpjs/package-lock.json" "$here/nlpjs/node_modules/.stadtpult-lock" 2>/dev/null; then
@@ -170,6 +173,13 @@ if [ "$http" = 1 ]; then
         node "$here/nlpjs/bench.js" serve "$tmp/cat/entries-$size.json"
     else
       echo "bench-bot: no trained NLP.js model for $size entries: skipped" >&2
+    fi
+
+    # the floor: a bare SoupServer with a constant answer, what no libsoup
+    # server can beat (the answer does not depend on the catalogue)
+    if [ "$size" = "$n_real" ]; then
+      echo "== libsoup alone HTTP (constant answer) ==" >&2
+      serve_and_wrk floor "$size" "$floor_bin" --port 0
     fi
   done
 fi

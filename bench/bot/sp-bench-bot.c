@@ -28,7 +28,10 @@
  *
  * With --reference (the JSON of bench/bot/nlpjs/bench.js, one per
  * catalogue size) and --http-dir
- * (wrk results written by bench/bot/run-bot.sh) it prints the whole table.
+ * (wrk results written by bench/bot/run-bot.sh) it prints the whole table;
+ * a floor-N.json there (wrk against bench-soup-floor, a bare SoupServer
+ * with a constant answer) adds the "libsoup alone" row, the upper bound of
+ * any libsoup server's HTTP row.
  * --write-catalogue DIR writes DIR/entries-560.json and
  * DIR/entries-10000.json (what NLP.js trains on) and the synthetic
  * catalogue as a DLDB export DIR/dldb-10000 (for the server import), and
@@ -55,7 +58,7 @@ static GOptionEntry entries[] = {
   { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Seed of the synthetic catalogue (4242)", "N" },
   { "reps", 0, 0, G_OPTION_ARG_INT, &reps, "Timed passes over the questions (20)", "N" },
   { "reference", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &references, "JSON of an NLP.js run (repeatable)", "FILE" },
-  { "http-dir", 0, 0, G_OPTION_ARG_FILENAME, &http_dir, "wrk results (ours-N.json, nlpjs-N.json)", "DIR" },
+  { "http-dir", 0, 0, G_OPTION_ARG_FILENAME, &http_dir, "wrk results (ours-N.json, nlpjs-N.json, floor-N.json)", "DIR" },
   { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_out, "Write our results as JSON", "FILE" },
   { "write-catalogue", 0, 0, G_OPTION_ARG_FILENAME, &write_dir, "Write the catalogues for NLP.js and the server import and exit", "DIR" },
   { "faq", 0, 0, G_OPTION_ARG_FILENAME, &faq_path, "FAQ file (import faq format) for a second accuracy table", "FILE" },
@@ -486,6 +489,43 @@ read_http (const char *who,
   return read_json (path);
 }
 
+#define FLOOR_LABEL "libsoup alone, constant answer (upper bound for any libsoup server)"
+
+/* The wrk results of one run-bot.sh HTTP run each: file prefix, name in
+ * the notes under the table, and whether a missing file is worth a note. */
+static const struct { const char *who, *label; gboolean always; } http_runs[] = {
+  { "ours", "stadtpult", TRUE },
+  { "nlpjs", "nlp.js", TRUE },
+  { "floor", "libsoup alone", FALSE },
+};
+
+/* One line under the speed table: how far any libsoup server could get
+ * against NLP.js over HTTP in this run (the floor's requests/s over
+ * NLP.js'), against the 20x target, and how much of it ours reaches. */
+static void
+print_floor_bound (guint size)
+{
+  g_autoptr(JsonNode) hf = read_http ("floor", size);
+  g_autoptr(JsonNode) hr = read_http ("nlpjs", size);
+  g_autoptr(JsonNode) ho = read_http ("ours", size);
+  JsonObject *hfo = hf && JSON_NODE_HOLDS_OBJECT (hf) ? json_node_get_object (hf) : NULL;
+  JsonObject *hro = hr && JSON_NODE_HOLDS_OBJECT (hr) ? json_node_get_object (hr) : NULL;
+  JsonObject *hoo = ho && JSON_NODE_HOLDS_OBJECT (ho) ? json_node_get_object (ho) : NULL;
+  double floor_rps = get_double (hfo, "rps");
+  double nlpjs_rps = get_double (hro, "rps");
+  double ours_rps = get_double (hoo, "rps");
+
+  if (floor_rps <= 0 || nlpjs_rps <= 0)
+    return;
+  g_print ("HTTP %u entries: the highest ratio to NLP.js any libsoup server reaches in this run is "
+           "%.1fx (libsoup alone %.0f / NLP.js %.0f requests/s), target 20x%s",
+           size, floor_rps / nlpjs_rps, floor_rps, nlpjs_rps,
+           floor_rps / nlpjs_rps >= 20 ? "" : ": out of reach over libsoup");
+  if (ours_rps > 0)
+    g_print ("; stadtpult reaches %.0f %% of libsoup alone", 100 * ours_rps / floor_rps);
+  g_print ("\n");
+}
+
 static void
 print_table (const Result     *results,
              guint             n,
@@ -522,7 +562,8 @@ print_table (const Result     *results,
 
   g_print ("Speed (queries/s; latency in microseconds; in-process: one thread, the question set %d times;\n"
            "in-process cold: each distinct question once on a new matcher and lexicon, no memo warm;\n"
-           "HTTP: wrk POST /api/v1/bot/ask)\n\n", reps);
+           "HTTP: wrk POST /api/v1/bot/ask; libsoup alone: the same against a bare SoupServer answering\n"
+           "a constant typical answer, bench-soup-floor)\n\n", reps);
   g_print ("| entries | path | stadtpult q/s | p50 | p99 | nlp.js q/s | p50 | p99 | ratio (q/s) |\n"
            "|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
   for (guint i = 0; i < n; i++)
@@ -530,8 +571,10 @@ print_table (const Result     *results,
       JsonObject *r = ref_size (ref, results[i].size);
       g_autoptr(JsonNode) ho = read_http ("ours", results[i].size);
       g_autoptr(JsonNode) hr = read_http ("nlpjs", results[i].size);
+      g_autoptr(JsonNode) hf = read_http ("floor", results[i].size);
       JsonObject *hoo = ho && JSON_NODE_HOLDS_OBJECT (ho) ? json_node_get_object (ho) : NULL;
       JsonObject *hro = hr && JSON_NODE_HOLDS_OBJECT (hr) ? json_node_get_object (hr) : NULL;
+      JsonObject *hfo = hf && JSON_NODE_HOLDS_OBJECT (hf) ? json_node_get_object (hf) : NULL;
 
       print_speed_row (results[i].size, "in-process", results[i].qps, results[i].p50_us,
                        results[i].p99_us, get_double (r, "qps"), get_double (r, "p50_us"),
@@ -542,8 +585,15 @@ print_table (const Result     *results,
       print_speed_row (results[i].size, "HTTP", get_double (hoo, "rps"), get_double (hoo, "p50_us"),
                        get_double (hoo, "p99_us"), get_double (hro, "rps"),
                        get_double (hro, "p50_us"), get_double (hro, "p99_us"));
+      if (hfo != NULL)
+        print_speed_row (results[i].size, FLOOR_LABEL, get_double (hfo, "rps"),
+                         get_double (hfo, "p50_us"), get_double (hfo, "p99_us"),
+                         get_double (hro, "rps"), get_double (hro, "p50_us"),
+                         get_double (hro, "p99_us"));
     }
   g_print ("\n");
+  for (guint i = 0; i < n; i++)
+    print_floor_bound (results[i].size);
   for (guint i = 0; i < n; i++)
     {
       JsonObject *r = ref_size (ref, results[i].size);
@@ -558,16 +608,17 @@ print_table (const Result     *results,
       g_print ("\n");
     }
   for (guint i = 0; i < n && http_dir; i++)
-    for (guint w = 0; w < 2; w++)
+    for (guint w = 0; w < G_N_ELEMENTS (http_runs); w++)
       {
-        g_autoptr(JsonNode) h = read_http (w ? "nlpjs" : "ours", results[i].size);
+        g_autoptr(JsonNode) h = read_http (http_runs[w].who, results[i].size);
         JsonObject *ho = h && JSON_NODE_HOLDS_OBJECT (h) ? json_node_get_object (h) : NULL;
 
-        if (ho == NULL)
-          g_print ("HTTP %s %u: not run\n", w ? "nlp.js" : "stadtpult", results[i].size);
-        else if (get_double (ho, "non2xx") > 0 || get_double (ho, "errors") > 0)
+        /* the floor runs at the real catalogue's size only: no "not run" */
+        if (ho == NULL && http_runs[w].always)
+          g_print ("HTTP %s %u: not run\n", http_runs[w].label, results[i].size);
+        else if (ho != NULL && (get_double (ho, "non2xx") > 0 || get_double (ho, "errors") > 0))
           g_print ("HTTP %s %u: %.0f requests, %.0f non-2xx, %.0f socket errors\n",
-                   w ? "nlp.js" : "stadtpult", results[i].size, get_double (ho, "requests"),
+                   http_runs[w].label, results[i].size, get_double (ho, "requests"),
                    get_double (ho, "non2xx"), get_double (ho, "errors"));
       }
 }
