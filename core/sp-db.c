@@ -222,7 +222,12 @@ sp_db_open_at_version (const char    *path,
   sqlite3_busy_timeout (db->handle, 10000);
   sqlite3_extended_result_codes (db->handle, 1);
 
+  /* 8 KiB pages for new files (existing ones keep theirs): shallower
+   * b-trees and half the WAL frames per row; a first sync of 100 000
+   * services ran about 15 % faster by wall clock (bench/README.md). Set
+   * before journal_mode, which writes the header of a new file. */
   if (!sp_db_exec (db,
+                   "PRAGMA page_size = 8192;"
                    "PRAGMA journal_mode = WAL;"
                    "PRAGMA synchronous = NORMAL;"
                    "PRAGMA foreign_keys = ON;"
