@@ -298,6 +298,104 @@ self_cpu (void)
          (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
+/* Rows per transaction in the storage floor: the client's default pull
+ * page (DEFAULT_PAGE_SIZE in core/sp-sync-client.c), one transaction each. */
+#define FLOOR_TX_ROWS 10000
+
+typedef struct {
+  char          *insert_sql;
+  int            n_cols;
+  GPtrArray     *values;   /* sqlite3_value *, n_cols per row, server order */
+} FloorRows;
+
+static void
+floor_rows_clear (FloorRows *rows)
+{
+  g_clear_pointer (&rows->insert_sql, g_free);
+  g_clear_pointer (&rows->values, g_ptr_array_unref);
+}
+
+/* The service rows a first sync wrote, read back from its database in
+ * server order (by version), with the INSERT that writes them again. */
+static void
+floor_rows_load (FloorRows  *rows,
+                 const char *db_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autoptr(GString) params = g_string_new (NULL);
+  SpDb *db = sp_db_open (db_path, SP_SCHEMA_CLIENT, &error);
+  sqlite3_stmt *stmt;
+
+  if (db == NULL)
+    sp_bench_die ("floor: open synced db", error);
+  stmt = sp_db_prepare (db, "SELECT * FROM service ORDER BY version", &error);
+  if (stmt == NULL)
+    sp_bench_die ("floor: read rows", error);
+  rows->n_cols = sqlite3_column_count (stmt);
+  for (int c = 0; c < rows->n_cols; c++)
+    {
+      g_string_append_printf (names, "%s\"%s\"", c ? ", " : "", sqlite3_column_name (stmt, c));
+      g_string_append_printf (params, "%s?%d", c ? ", " : "", c + 1);
+    }
+  rows->insert_sql = g_strdup_printf ("INSERT INTO service (%s) VALUES (%s)", names->str, params->str);
+  rows->values = g_ptr_array_new_with_free_func ((GDestroyNotify) sqlite3_value_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    for (int c = 0; c < rows->n_cols; c++)
+      g_ptr_array_add (rows->values, sqlite3_value_dup (sqlite3_column_value (stmt, c)));
+  sqlite3_reset (stmt);
+  sp_db_close (db);
+}
+
+/* The storage floor of a first sync: the same rows written into a fresh
+ * client database (same schema, indexes and settings) with one prepared
+ * INSERT per row and a transaction per page, nothing else: no network, no
+ * JSON, no sync bookkeeping, the search-index triggers off. A first sync
+ * that stores these rows in this schema cannot take less time than this.
+ * Returns the seconds; adds the CPU seconds to @cpu. */
+static double
+floor_write (const FloorRows *rows,
+             const char      *db_path,
+             GArray          *cpu)
+{
+  g_autoptr(GError) error = NULL;
+  guint n_rows = rows->values->len / rows->n_cols;
+  gint64 t0 = g_get_monotonic_time ();
+  double c0 = self_cpu ();
+  sqlite3_stmt *stmt;
+  double secs;
+  int unused = 0;
+  SpDb *db;
+
+  /* timed from opening to closing the database, as a sync's store is */
+  db = sp_db_open (db_path, SP_SCHEMA_CLIENT, &error);
+  if (db == NULL)
+    sp_bench_die ("floor: open fresh db", error);
+  stmt = sp_db_prepare (db, rows->insert_sql, &error);
+  if (stmt == NULL)
+    sp_bench_die ("floor: prepare", error);
+  sqlite3_db_config (sp_db_handle (db), SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, &unused);
+
+  for (guint r = 0; r < n_rows; r++)
+    {
+      if (r % FLOOR_TX_ROWS == 0 && !sp_db_begin (db, &error))
+        sp_bench_die ("floor: begin", error);
+      for (int c = 0; c < rows->n_cols; c++)
+        sqlite3_bind_value (stmt, c + 1, rows->values->pdata[(gsize) r * rows->n_cols + c]);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        sp_bench_die ("floor: insert", NULL);
+      sqlite3_reset (stmt);
+      if ((r + 1) % FLOOR_TX_ROWS == 0 || r + 1 == n_rows)
+        if (!sp_db_commit (db, &error))
+          sp_bench_die ("floor: commit", error);
+    }
+  sp_db_close (db);   /* the last checkpoint, as when a sync's store closes */
+  secs = (g_get_monotonic_time () - t0) / 1e6;
+  c0 = self_cpu () - c0;
+  g_array_append_val (cpu, c0);
+  return secs;
+}
+
 /* CPU seconds of the server process, from /proc/PID/stat */
 static double
 server_cpu (GSubprocess *proc)
@@ -339,6 +437,18 @@ since (Server *server, Mark m, GArray *cpu)
 
   g_array_append_val (cpu, used);
   return (now.wall - m.wall) / 1e6;
+}
+
+/* a database file with its WAL and shared-memory files */
+static void
+remove_db (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
 }
 
 static void
@@ -387,20 +497,22 @@ main (int   argc,
   g_autoptr(GArray) t_push = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) t_save = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) c_first = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) t_floor = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) c_floor = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) c_incr = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) c_push = g_array_new (FALSE, FALSE, sizeof (double));
   Mark m;
   g_autoptr(JsonNode) ref_node = NULL;
   g_autofree char *token = NULL;
   g_autofree char *synced_db = NULL;
-  g_autofree char *l_first = NULL, *l_incr = NULL, *l_push = NULL;
+  g_autofree char *l_first = NULL, *l_incr = NULL, *l_push = NULL, *l_floor = NULL;
   g_autofree gint64 *versions = NULL;
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   JsonObject *ref = NULL;
   Server server = { 0, };
   gint64 t0, rss_kb;
-  double r_first, r_incr, r_push;
-  struct { const char *label; const char *key; double ours; double target; double cpu; guint n; } rows[3];
+  double r_first, r_incr, r_push, r_floor;
+  struct { const char *label; const char *key; double ours; double target; double cpu; guint n; } rows[4];
 
   g_set_prgname ("bench-sync");
 
@@ -480,16 +592,32 @@ main (int   argc,
       g_printerr ("first sync %u: %u in %.3f s\n", r, stats.pulled, secs);
 
       if (synced_db != NULL)
-        {
-          g_autofree char *wal = g_strconcat (synced_db, "-wal", NULL);
-          g_autofree char *shm = g_strconcat (synced_db, "-shm", NULL);
-          g_unlink (synced_db);
-          g_unlink (wal);
-          g_unlink (shm);
-        }
+        remove_db (synced_db);
       g_free (synced_db);
       synced_db = g_steal_pointer (&path);
     }
+
+  /* the storage floor of the first sync: its rows written alone */
+  {
+    FloorRows floor_rows = { 0, };
+
+    floor_rows_load (&floor_rows, synced_db);
+    if (floor_rows.values->len != (gsize) n_first * floor_rows.n_cols)
+      sp_bench_die ("floor: wrong row count", NULL);
+    for (guint r = 0; r < first_runs; r++)
+      {
+        g_autofree char *name = g_strdup_printf ("floor-%u.db", r);
+        g_autofree char *path = g_build_filename (server.dir, name, NULL);
+        double secs = floor_write (&floor_rows, path, c_floor);
+
+        if (count_services (path) != n_first)
+          sp_bench_die ("floor: wrong row count written", NULL);
+        g_array_append_val (t_floor, secs);
+        g_printerr ("storage floor %u: %u in %.3f s\n", r, n_first, secs);
+        remove_db (path);
+      }
+    floor_rows_clear (&floor_rows);
+  }
 
   /* incremental pull: N_INCR services changed on the server */
   for (guint r = 0; r < runs; r++)
@@ -582,13 +710,18 @@ main (int   argc,
   r_first = n_first / median (t_first);
   r_incr = n_incr / median (t_incr);
   r_push = n_push / median (t_push);
+  r_floor = n_first / median (t_floor);
   l_first = secs_list (t_first);
+  l_floor = secs_list (t_floor);
   l_incr = secs_list (t_incr);
   l_push = secs_list (t_push);
 
   rows[0] = (typeof (rows[0])) { "first sync", "first_sync", r_first, 40, median (c_first), n_first };
-  rows[1] = (typeof (rows[0])) { "incremental pull", "incremental", r_incr, 0, median (c_incr), n_incr };
-  rows[2] = (typeof (rows[0])) { "push", "push", r_push, 20, median (c_push), n_push };
+  /* compared with PouchDB's first sync: what a first sync could reach at most */
+  rows[1] = (typeof (rows[0])) { "first sync: storage floor (SQLite alone)", "first_sync", r_floor, 0,
+                                 median (c_floor), n_first };
+  rows[2] = (typeof (rows[0])) { "incremental pull", "incremental", r_incr, 0, median (c_incr), n_incr };
+  rows[3] = (typeof (rows[0])) { "push", "push", r_push, 20, median (c_push), n_push };
 
   printf ("\nbench/sync on loopback: first sync %u, incremental %u, push %u records\n",
           n_first, n_incr, n_push);
@@ -610,8 +743,14 @@ main (int   argc,
       else
         printf ("| %s | %.0f | n/a | n/a | %s |\n", rows[i].label, rows[i].ours, target);
     }
-  printf ("\nstadtpult times (s): first sync [%s], incremental [%s], push [%s]\n",
-          l_first, l_incr, l_push);
+  printf ("\nstorage floor: the first sync's rows written into a fresh client database "
+          "alone (no network, no JSON, no sync bookkeeping) take %.3f s; our first sync "
+          "takes %.2fx that.\n", median (t_floor), median (t_first) / median (t_floor));
+  if (ref_rate (ref, "first_sync") > 0)
+    printf ("no first sync that stores these rows in this SQLite schema can beat %.1fx "
+            "PouchDB on this machine (target 40x)\n", r_floor / ref_rate (ref, "first_sync"));
+  printf ("\nstadtpult times (s): first sync [%s], storage floor [%s], incremental [%s], push [%s]\n",
+          l_first, l_floor, l_incr, l_push);
   printf ("stadtpult local saves of %u services (not part of the push time): median %.3f s\n",
           n_push, median (t_save));
   printf ("stadtpult-server peak RSS (VmHWM): %.1f MiB\n", rss_kb / 1024.0);
