@@ -351,7 +351,8 @@ floor_rows_load (FloorRows  *rows,
  * client database (same schema, indexes and settings) with one prepared
  * INSERT per row and a transaction per page, nothing else: no network, no
  * JSON, no sync bookkeeping, the search-index triggers off. A first sync
- * that stores these rows in this schema cannot take less time than this.
+ * that writes these rows one by one, in server order, into this schema
+ * cannot take less time than this.
  * Returns the seconds; adds the CPU seconds to @cpu. */
 static double
 floor_write (const FloorRows *rows,
@@ -747,8 +748,9 @@ main (int   argc,
           "alone (no network, no JSON, no sync bookkeeping) take %.3f s; our first sync "
           "takes %.2fx that.\n", median (t_floor), median (t_first) / median (t_floor));
   if (ref_rate (ref, "first_sync") > 0)
-    printf ("no first sync that stores these rows in this SQLite schema can beat %.1fx "
-            "PouchDB on this machine (target 40x)\n", r_floor / ref_rate (ref, "first_sync"));
+    printf ("a first sync that writes these rows one by one, in server order, into this "
+            "SQLite schema cannot beat %.1fx PouchDB on this machine (target 40x)\n",
+            r_floor / ref_rate (ref, "first_sync"));
   printf ("\nstadtpult times (s): first sync [%s], storage floor [%s], incremental [%s], push [%s]\n",
           l_first, l_floor, l_incr, l_push);
   printf ("stadtpult local saves of %u services (not part of the push time): median %.3f s\n",
