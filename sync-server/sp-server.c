@@ -411,6 +411,13 @@ sp_server_read_json_body (SoupServerMessage  *msg,
 
 /* -- deferred work -------------------------------------------------------- */
 
+/* Owned by defer_done(), which frees it on the server's main context.
+ * It is the task's data without a destroy notify on purpose: the worker
+ * thread drops GLib's reference on the task only after queueing defer_done
+ * (gtask.c, g_task_thread_pool_thread), so the task is often finalized in
+ * the worker, after defer_done ran; with a destroy notify the message's
+ * last reference would be dropped there (seen under concurrent load).
+ * The worker only reads the inputs and writes the answer fields. */
 typedef struct {
   SpServer          *server;
   SoupServerMessage *msg;
@@ -481,6 +488,7 @@ defer_data_free (DeferData *data)
 {
   SpServer *server = data->server;
 
+  g_assert (g_main_context_is_owner (g_main_context_default ()));
   if (data->finished_id != 0)
     g_signal_handler_disconnect (data->msg, data->finished_id);
   g_clear_object (&data->msg);
@@ -538,24 +546,26 @@ defer_done (GObject      *source_object,
             gpointer      user_data)
 {
   GTask *task = G_TASK (result);
-  DeferData *data = g_task_get_task_data (task);
+  DeferData *data = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
 
   node = g_task_propagate_pointer (task, &error);
 
-  if (data->finished)
-    return;
+  if (!data->finished)
+    {
+      if (error != NULL)
+        sp_server_reply_error (data->msg, error);
+      else if (data->text_func != NULL)
+        sp_server_reply_json_text (data->msg, data->status ? data->status : SOUP_STATUS_OK,
+                                   g_steal_pointer (&data->text), data->text_len);
+      else
+        sp_server_reply_json (data->msg, data->status ? data->status : SOUP_STATUS_OK, node);
 
-  if (error != NULL)
-    sp_server_reply_error (data->msg, error);
-  else if (data->text_func != NULL)
-    sp_server_reply_json_text (data->msg, data->status ? data->status : SOUP_STATUS_OK,
-                               g_steal_pointer (&data->text), data->text_len);
-  else
-    sp_server_reply_json (data->msg, data->status ? data->status : SOUP_STATUS_OK, node);
+      soup_server_message_unpause (data->msg);
+    }
 
-  soup_server_message_unpause (data->msg);
+  defer_data_free (data);
 }
 
 static void
@@ -584,9 +594,9 @@ defer_start (SpServer          *self,
 
   soup_server_message_pause (msg);
 
-  task = g_task_new (NULL, NULL, defer_done, NULL);
+  task = g_task_new (NULL, NULL, defer_done, data);
   g_task_set_source_tag (task, sp_server_defer);
-  g_task_set_task_data (task, data, (GDestroyNotify) defer_data_free);
+  g_task_set_task_data (task, data, NULL);
   g_task_run_in_thread (task, defer_thread);
 }
 

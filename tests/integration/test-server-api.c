@@ -1077,6 +1077,73 @@ test_no_connection_leak (void)
   g_assert_cmpuint (after, <=, before + 5);
 }
 
+#define DEFERRED_CLIENTS 8
+#define DEFERRED_ROUNDS  150
+
+/* One client of test_deferred_concurrent: asks a route that answers from a
+ * worker thread (sp_server_defer) over and over; every third time it goes
+ * away right after sending. Returns the number of answers it read. */
+static gpointer
+deferred_client (gpointer data)
+{
+  static const char ask[] = "GET /open311/v2/services.json HTTP/1.1\r\n"
+                            "Host: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  guint answered = 0;
+
+  for (guint i = 0; i < DEFERRED_ROUNDS; i++)
+    {
+      g_autofree char *response = NULL;
+      const char *body;
+
+      if (i % 3 == 2)
+        {
+          g_autoptr(GSocketClient) client = g_socket_client_new ();
+          g_autoptr(GSocketConnection) conn = NULL;
+          g_autoptr(GError) error = NULL;
+
+          conn = g_socket_client_connect_to_host (client, "127.0.0.1", server->port, NULL, &error);
+          g_assert_no_error (error);
+          g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)),
+                                     ask, strlen (ask), NULL, NULL, &error);
+          g_assert_no_error (error);
+          g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+          continue;
+        }
+
+      response = raw_http (ask);
+      body = strstr (response, "\r\n\r\n");
+      if (g_str_has_prefix (response, "HTTP/1.1 200 ") && body != NULL && body[4] == '[')
+        answered++;
+    }
+
+  return GUINT_TO_POINTER (answered);
+}
+
+static void
+test_deferred_concurrent (void)
+{
+  GThread *clients[DEFERRED_CLIENTS];
+  guint answered = 0;
+
+  /* Many requests answered from worker threads at once, some of whose
+   * clients leave early: every answer arrives and the server lives on. The
+   * server asserts that it frees a deferred request's message on its main
+   * thread; GLib's worker may drop the last reference on the GTask after
+   * the answer went out, so the message must not hang on the task. */
+  for (guint i = 0; i < DEFERRED_CLIENTS; i++)
+    clients[i] = g_thread_new ("deferred-client", deferred_client, NULL);
+  for (guint i = 0; i < DEFERRED_CLIENTS; i++)
+    answered += GPOINTER_TO_UINT (g_thread_join (clients[i]));
+
+  g_assert_cmpuint (answered, ==, DEFERRED_CLIENTS * (DEFERRED_ROUNDS - DEFERRED_ROUNDS / 3));
+  g_assert_nonnull (g_subprocess_get_identifier (server->proc));
+  {
+    g_autoptr(Reply) reply = request ("GET", "/healthz", NULL, NULL, NULL);
+
+    g_assert_cmpuint (reply->status, ==, 200);
+  }
+}
+
 typedef struct {
   const char *url;
   const char *token;
@@ -1197,6 +1264,7 @@ main (int    argc,
   g_test_add_func ("/server-api/traversal", test_traversal);
   g_test_add_func ("/server-api/oversize", test_oversize);
   g_test_add_func ("/server-api/no-connection-leak", test_no_connection_leak);
+  g_test_add_func ("/server-api/deferred-concurrent", test_deferred_concurrent);
   g_test_add_func ("/server-api/malformed-sync", test_malformed_sync);
   g_test_add_func ("/server-api/demo-idempotent", test_demo_idempotent);
   g_test_add_func ("/server-api/tls", test_tls);
