@@ -146,6 +146,29 @@ sp_change_dup_fields (const SpChange *change)
 }
 
 const char *
+sp_change_peek_string (const SpChange *change,
+                       const char     *field)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (change != NULL, NULL);
+  g_return_val_if_fail (field != NULL, NULL);
+
+  if (change->values != NULL)
+    {
+      int i = sp_entity_field_index (sp_entity_lookup (change->entity), field);
+
+      /* a string of a TEXT or ENUM field; STRV lists are not strings */
+      return i >= 0 && change->values[i].kind == SP_VALUE_TEXT ? change->values[i].text : NULL;
+    }
+  node = change->fields != NULL ? json_object_get_member (change->fields, field) : NULL;
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+const char *
 sp_op_to_string (SpOp op)
 {
   return op == SP_OP_DELETE ? "delete" : "upsert";
@@ -673,7 +696,7 @@ typedef struct {
   const char *p;
   const char *end;
   GString    *buf;
-  GString    *arena;     /* text of a change's field values (pull pages) */
+  GString    *arena;     /* text of a change's field values (pull pages, push bodies) */
   GString    *member_buf[8];   /* string members of a change (fast_change) */
   const char *problem;
 } FastParser;
@@ -1445,7 +1468,7 @@ fast_field_value (FastParser     *fp,
 }
 
 /* The "fields" object of a change of @entity decoded into change->values
- * (pull pages): the members fast_fields() keeps, with its checks and
+ * (pull pages, push bodies): the members fast_fields() keeps, with its checks and
  * messages, without a JsonNode per value. */
 static gboolean
 fast_field_values (FastParser      *fp,
@@ -1781,14 +1804,14 @@ change_from_object (JsonObject  *object,
 }
 
 /* One element of "changes" (fp->p at its start), checked by
- * check_members(). *change is NULL without error for an entity this
+ * check_members(), its fields decoded into values when "entity" comes
+ * first (the usual order), else as an object. *change is NULL without error for an entity this
  * program does not know (not @strict). A syntax error returns FALSE with
  * fp->problem set and no @error. */
 static gboolean
 fast_change (FastParser  *fp,
              gboolean     with_version,
              gboolean     strict,
-             gboolean     flat,
              SpChange   **change_out,
              GError     **error)
 {
@@ -1860,17 +1883,8 @@ fast_change (FastParser  *fp,
           member_clear (&members[PM_FIELDS]);
           g_clear_pointer (&change->fields, json_object_unref);
           g_clear_pointer (&change->values, g_free);
-          if (flat)
-            {
-              if (!fast_field_values (fp, entity, strict, change, error))
-                goto out;
-            }
-          else
-            {
-              change->fields = json_object_new ();
-              if (!fast_fields (fp, entity, strict, change->fields, error))
-                goto out;
-            }
+          if (!fast_field_values (fp, entity, strict, change, error))
+            goto out;
           fields_done = TRUE;
         }
       else
@@ -1976,6 +1990,7 @@ fast_push_document (const char      *data,
   fp.start = fp.p = data;
   fp.end = data + len;
   fp.buf = g_string_sized_new (256);
+  fp.arena = g_string_sized_new (4096);
 
   fast_ws (&fp);
   if (fp.p >= fp.end || *fp.p != '{')
@@ -2074,7 +2089,9 @@ push_change_item (FastParser  *fp,
 {
   SpChange *change = NULL;
 
-  if (!fast_change (fp, FALSE, TRUE, FALSE, &change, error))
+  /* fields as values, like a pull page: the server binds them as they
+   * are and builds the object only where its logic needs one */
+  if (!fast_change (fp, FALSE, TRUE, &change, error))
     return FALSE;
   g_ptr_array_add (items, change);
   return TRUE;
@@ -2156,7 +2173,7 @@ sp_change_parse_pull_page (const char  *data,
             {
               SpChange *change = NULL;
 
-              if (!fast_change (&fp, TRUE, FALSE, TRUE, &change, &local_error))
+              if (!fast_change (&fp, TRUE, FALSE, &change, &local_error))
                 {
                   if (local_error == NULL)
                     goto syntax;

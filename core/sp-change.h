@@ -28,8 +28,9 @@ typedef struct {
   char       *hlc;
   SpOp        op;
   JsonObject *fields;         /* empty for deletes; NULL when @values is set */
-  /* Set instead of @fields by sp_change_parse_pull_page() (the sync data
-   * path: no JsonObject per change): one value per field of the entity,
+  /* Set instead of @fields by sp_change_parse_pull_page() and
+   * sp_change_parse_push_body() (the sync data paths: no JsonObject per
+   * change): one value per field of the entity,
    * in registry order, in one block with their text (owned).
    * sp_change_get_fields() turns them into @fields when something needs
    * the object. Exactly one of @fields and @values is set. */
@@ -60,6 +61,10 @@ const char     *sp_op_to_string            (SpOp op);
 JsonObject     *sp_change_get_fields       (SpChange       *change);
 /* The fields of @change as a new reference, without changing @change. */
 JsonObject     *sp_change_dup_fields       (const SpChange *change);
+/* The string value of @field of @change (values or fields), NULL when the
+ * change does not set it to a string. Borrowed from @change. */
+const char     *sp_change_peek_string      (const SpChange *change,
+                                            const char     *field);
 
 /* Parse and validate a change against the registry: known entity, known
  * fields with the right types and sizes, valid ids and HLC. With
@@ -97,7 +102,8 @@ gboolean        sp_change_parse_pull_page  (const char  *data,
                                             GError     **error);
 
 /* Decode a push body {"changes":[..]} straight into SpChanges (without
- * "version"), each checked exactly like sp_change_from_json (node, FALSE):
+ * "version", fields as SpChange.values like a pull page's, see there),
+ * each checked exactly like sp_change_from_json (node, FALSE):
  * unknown entities and fields are errors here. The whole body is checked
  * before anything is returned. Malformed JSON fails with SP_ERROR_INVALID
  * ("malformed JSON at byte N: .."), more than @max_changes changes with

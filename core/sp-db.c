@@ -687,6 +687,17 @@ bind_value (sqlite3_stmt            *stmt,
     }
 }
 
+void
+sp_db_bind_value (sqlite3_stmt        *stmt,
+                  int                  idx,
+                  const SpFieldValue  *value)
+{
+  g_return_if_fail (stmt != NULL);
+  g_return_if_fail (value != NULL);
+
+  bind_value (stmt, idx, value, SQLITE_STATIC);
+}
+
 static void
 bind_field (sqlite3_stmt            *stmt,
             int                      idx,

@@ -95,6 +95,12 @@ void          sp_db_bind_field         (sqlite3_stmt  *stmt,
                                         int            idx,
                                         const SpField *field,
                                         JsonNode      *value);
+/* The same for a decoded value (SpChange.values; ABSENT binds NULL), its
+ * text bound without a copy: it must live until the statement's next
+ * step returns. */
+void          sp_db_bind_value         (sqlite3_stmt        *stmt,
+                                        int                  idx,
+                                        const SpFieldValue  *value);
 JsonNode     *sp_db_column_field       (sqlite3_stmt  *stmt,
                                         int            col,
                                         const SpField *field);

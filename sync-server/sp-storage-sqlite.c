@@ -787,18 +787,21 @@ load_state (SpStorage   *self,
 
 /* -- writing rows ------------------------------------------------------- */
 
-/* Writes a whole row with @sql (es->sql_upsert or es->sql_insert). */
+/* Writes a whole row with @sql (es->sql_upsert or es->sql_insert): the
+ * decoded @values of a change (registry order) when set, else @fields;
+ * fields neither has are NULL. */
 static gboolean
-write_row (SpStorage   *self,
-           EntitySql   *es,
-           const char  *sql,
-           const char  *id,
-           gint64       version,
-           const char  *hlc,
-           gboolean     deleted,
-           const char  *change_id,
-           JsonObject  *fields,
-           GError     **error)
+write_row (SpStorage           *self,
+           EntitySql           *es,
+           const char          *sql,
+           const char          *id,
+           gint64               version,
+           const char          *hlc,
+           gboolean             deleted,
+           const char          *change_id,
+           JsonObject          *fields,
+           const SpFieldValue  *values,
+           GError             **error)
 {
   sqlite3_stmt *stmt;
 
@@ -814,8 +817,11 @@ write_row (SpStorage   *self,
     {
       const SpField *field = &es->entity->fields[i];
 
-      sp_db_bind_field (stmt, COL_FIRST_FIELD + i + 1, field,
-                        json_object_get_member (fields, field->name));
+      if (values != NULL)
+        sp_db_bind_value (stmt, COL_FIRST_FIELD + i + 1, &values[i]);
+      else
+        sp_db_bind_field (stmt, COL_FIRST_FIELD + i + 1, field,
+                          fields != NULL ? json_object_get_member (fields, field->name) : NULL);
     }
 
   return step_done (&self->w, stmt, error);
@@ -941,7 +947,7 @@ json_text_node (JsonNode *value)
 }
 
 static gboolean apply_change (SpStorage       *self,
-                              const SpChange  *change,
+                              SpChange        *change,
                               gboolean         record,
                               SpChangeResult **result,
                               guint           *n_conflicts,
@@ -976,10 +982,12 @@ store_conflict (SpStorage             *self,
 }
 
 /* Applies one change inside the open transaction. With @record the
- * change_id is deduplicated and recorded in applied_change. */
+ * change_id is deduplicated and recorded in applied_change. A new row is
+ * written from the change's decoded values as they are; the fields of
+ * @change become an object (sp_change_get_fields) only for a merge. */
 static gboolean
 apply_change (SpStorage       *self,
-              const SpChange  *change,
+              SpChange        *change,
               gboolean         record,
               SpChangeResult **result,
               guint           *n_conflicts,
@@ -1034,14 +1042,11 @@ apply_change (SpStorage       *self,
    * insert. A new row takes every value of the change (the first merge
    * rule) and needs no clock entry (see load_state); a delete of an
    * unknown row leaves a tombstone without data. */
-  {
-    g_autoptr(JsonObject) none = change->op == SP_OP_UPSERT ? NULL : json_object_new ();
-
-    if (!write_row (self, es, es->sql_insert, change->id, claimed, change->hlc,
-                    change->op == SP_OP_DELETE, change->change_id,
-                    none != NULL ? none : change->fields, error))
-      return FALSE;
-  }
+  if (!write_row (self, es, es->sql_insert, change->id, claimed, change->hlc,
+                  change->op == SP_OP_DELETE, change->change_id,
+                  change->op == SP_OP_UPSERT ? change->fields : NULL,
+                  change->op == SP_OP_UPSERT ? change->values : NULL, error))
+    return FALSE;
   if (sqlite3_changes (sp_db_handle (self->w.db)) > 0)
     {
       self->version = claimed;
@@ -1059,11 +1064,13 @@ apply_change (SpStorage       *self,
       /* A new row takes every value of the change (the first merge rule);
        * no merge needed, the common case of a big first push. A delete of
        * an unknown row leaves a tombstone without data. */
-      fields = json_object_ref (change->op == SP_OP_UPSERT ? change->fields : state->fields);
+      fields = json_object_ref (change->op == SP_OP_UPSERT ? sp_change_get_fields (change)
+                                                           : state->fields);
       deleted = change->op == SP_OP_DELETE;
     }
   else
     {
+      sp_change_get_fields (change);   /* the merge reads the object */
       merge = sp_merge_change (es->entity, state, change);
       if (merge == NULL)
         {
@@ -1099,7 +1106,7 @@ apply_change (SpStorage       *self,
   g_assert (!record || version == claimed);
 
   if (!write_row (self, es, es->sql_upsert, change->id, version, new_hlc, deleted,
-                  change->change_id, fields, error))
+                  change->change_id, fields, NULL, error))
     return FALSE;
 
   /* A new row needs no clock entry: its hlc and version are those of its
@@ -1205,7 +1212,7 @@ check_write (SpStorage           *self,
   EntitySql *es;
   g_autofree char *stored = NULL;
   g_autoptr(GError) local_error = NULL;
-  JsonNode *node;
+  const char *scope_name;
   gboolean checked = FALSE;
 
   if (!(es = lookup_sql (self, change->entity, error)))
@@ -1235,11 +1242,10 @@ check_write (SpStorage           *self,
       checked = TRUE;
     }
 
-  node = change->fields ? json_object_get_member (change->fields, es->entity->scope_from_field) : NULL;
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-      json_node_get_value_type (node) == G_TYPE_STRING)
+  scope_name = sp_change_peek_string (change, es->entity->scope_from_field);
+  if (scope_name != NULL)
     {
-      if (!check_scope_name (json_node_get_string (node), roles, change, error))
+      if (!check_scope_name (scope_name, roles, change, error))
         return FALSE;
       checked = TRUE;
     }
@@ -1348,7 +1354,7 @@ check_frozen (SpStorage       *self,
   gboolean frozen = FALSE;
   gboolean seen = FALSE;
   gint64 seen_version = 0;
-  JsonNode *node;
+  const char *parent;
 
   if (entity == NULL || !sp_entity_can_freeze (entity))
     return TRUE;
@@ -1369,22 +1375,21 @@ check_frozen (SpStorage       *self,
       return FALSE;
     }
 
-  if (entity->parent_field == NULL || change->fields == NULL)
+  if (entity->parent_field == NULL)
     return TRUE;
-  node = json_object_get_member (change->fields, entity->parent_field);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
+  parent = sp_change_peek_string (change, entity->parent_field);
+  if (parent == NULL)
     return TRUE;
 
   if (!row_is_frozen (self, sp_entity_lookup (entity->parent_entity),
-                      json_node_get_string (node), 1, &frozen, error))
+                      parent, 1, &frozen, error))
     return FALSE;
   if (frozen)
     {
       g_set_error (error, SP_ERROR, SP_ERROR_FROZEN,
                    "%s %s: %s %s is published and cannot be changed; "
                    "create a new version instead", change->entity, change->id,
-                   entity->parent_entity, json_node_get_string (node));
+                   entity->parent_entity, parent);
       return FALSE;
     }
   return TRUE;

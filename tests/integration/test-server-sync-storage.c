@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "../../sync-server/sp-storage.h"
@@ -1075,6 +1076,243 @@ test_pull_json_matches (Fixture       *fx,
   g_assert_cmpuint (pages, ==, 3);   /* 4 rows + 1 conflict row, 2 per page */
 }
 
+/* -- pushed changes decoded into values -------------------------------- */
+
+/* One change of a push body as text: @id of @entity with @fields (the
+ * members of its "fields" object). */
+static char *
+change_text (const char *entity,
+             const char *id,
+             gint64      base_version,
+             gint64      ms,
+             const char *node,
+             const char *fields)
+{
+  g_autofree char *clock = hlc (ms, node);
+
+  return g_strdup_printf ("{\"change_id\":\"c-%s-%" G_GINT64_FORMAT "-%s\",\"entity\":\"%s\","
+                          "\"id\":\"%s\",\"base_version\":%" G_GINT64_FORMAT ",\"hlc\":\"%s\","
+                          "\"op\":\"upsert\",\"fields\":{%s}}",
+                          id, ms, node, entity, id, base_version, clock, fields);
+}
+
+/* Pushes @text decoded as the server decodes push bodies (values) when
+ * @flat, else through the tree decoder (an object), *@version set to the
+ * version it got; FALSE with @error
+ * (prefixed "changes[0]: " both ways) when the decoder or the push
+ * refuses it. */
+static gboolean
+push_text (Fixture            *fx,
+           const SpPrincipal  *who,
+           const char         *text,
+           gboolean            flat,
+           gint64             *version,
+           GError            **error)
+{
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_result_free);
+  g_autofree char *cursor = NULL;
+
+  if (flat)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"changes\":[%s]}", text);
+
+      if (!(changes = sp_change_parse_push_body (body, strlen (body), 10, error)))
+        return FALSE;
+      g_assert_nonnull (((SpChange *) changes->pdata[0])->values);
+    }
+  else
+    {
+      g_autoptr(JsonNode) tree = sp_json_parse (text, -1, NULL);
+      SpChange *change;
+
+      g_assert_nonnull (tree);
+      if (!(change = sp_change_from_json (tree, FALSE, error)))
+        {
+          g_prefix_error (error, "changes[0]: ");
+          return FALSE;
+        }
+      g_assert_null (change->values);
+      changes = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_free);
+      g_ptr_array_add (changes, change);
+    }
+  if (!sp_storage_push (fx->storage, who, changes, results, &cursor, error))
+    return FALSE;
+  if (version != NULL)
+    *version = ((SpChangeResult *) results->pdata[0])->version;
+  return TRUE;
+}
+
+/* Every column of row @a of @table but id, version and change_id equals
+ * the one of row @b, by type and bytes. */
+static void
+assert_rows_equal (sqlite3    *db,
+                   const char *table,
+                   const char *a,
+                   const char *b)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT * FROM \"%s\" WHERE id = ?1", table);
+  sqlite3_stmt *sa = NULL;
+  sqlite3_stmt *sb = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &sa, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &sb, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (sa, 1, a, -1, SQLITE_STATIC);
+  sqlite3_bind_text (sb, 1, b, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (sa), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_step (sb), ==, SQLITE_ROW);
+  for (int col = 0; col < sqlite3_column_count (sa); col++)
+    {
+      const char *name = sqlite3_column_name (sa, col);
+
+      if (strcmp (name, "id") == 0 || strcmp (name, "version") == 0 ||
+          strcmp (name, "change_id") == 0)
+        continue;
+      if (sqlite3_column_type (sa, col) != sqlite3_column_type (sb, col) ||
+          g_strcmp0 ((const char *) sqlite3_column_text (sa, col),
+                     (const char *) sqlite3_column_text (sb, col)) != 0)
+        g_error ("%s %s/%s: column %s: “%s” vs “%s”", table, a, b, name,
+                 sqlite3_column_text (sa, col), sqlite3_column_text (sb, col));
+    }
+  sqlite3_finalize (sa);
+  sqlite3_finalize (sb);
+}
+
+/* The conflict records about row @id as text, in a fixed order. */
+static char *
+conflict_text (sqlite3    *db,
+               const char *id)
+{
+  GString *out = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT field, lost_value, lost_hlc, kept_value, kept_hlc, resolved "
+                                       "FROM conflict WHERE row_id = ?1 ORDER BY field, lost_hlc",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    for (int col = 0; col < 6; col++)
+      g_string_append_printf (out, "%s%s", sqlite3_column_text (stmt, col), col < 5 ? "|" : "\n");
+  sqlite3_finalize (stmt);
+  return g_string_free (out, FALSE);
+}
+
+/* A pushed change decoded into values (no JsonObject) stores exactly what
+ * the same change read as a tree stores, new rows and updates, merges and
+ * conflicts alike, and is refused with the same messages. */
+static void
+test_push_values (Fixture       *fx,
+                  gconstpointer  data)
+{
+  static const struct {
+    const char *entity;
+    const char *fields;
+  } cases[] = {
+    { "service", "\"name\":\"Pass \\\"neu\\\" \\\\ \\u00e4\\n\\u0001 \\ud83d\\ude00\",\"leika\":null,"
+                 "\"documents\":[\"Foto \\\"biometrisch\\\"\",\"a\\\\b\",\"Zeile\\neins\\u001f\",\"\\u20ac\"],"
+                 "\"status\":\"published\"" },
+    { "service", "\"status\":\"draft\",\"documents\":\"Antrag\\n\\n Foto \",\"name\":\"Zwei\",\"name\":\"Zweimal\"" },
+    { "service", "\"documents\":[],\"fees\":\"\",\"office\":\"Amt\"" },
+    { "service", "" },
+    { "competence_catalogue", "\"key\":\"k\",\"revision\":-3,\"title\":null,\"levels\":\"a\\nb\"" },
+    { "competence_area", "\"catalogue_id\":\"nowhere\",\"position\":9007199254740993,\"code\":\"A\"" },
+    { "conflict", "\"entity\":\"service\",\"row_id\":\"x\",\"field\":\"name\","
+                  "\"lost_value\":\"\\\"a\\\"\",\"resolved\":true" },
+  };
+  static const char * const edits[] = {
+    "\"name\":\"Neu\",\"documents\":[\"x\"]",
+    "\"status\":\"draft\",\"leika\":\"L\",\"name\":\"Alt\"",
+  };
+  static const char * const bad[] = {
+    "\"status\":\"gone\"",
+    "\"leika\":\"0123456789012345678901234567890123456789012345678901234567890123456789\"",
+    "\"documents\":[\"a\",7]",
+    "\"documents\":{}",
+    "\"name\":true",
+    "\"name\":5",
+    "\"name\":[\"a\"]",
+    "\"colour\":\"rot\"",
+    "\"name\":\"ok\",\"documents\":[\"a\",\"b\"],\"fees\":{\"x\":1}",
+  };
+  g_autoptr(SpPrincipal) admin = principal_new ("admin", "admin");
+  gint64 created[G_N_ELEMENTS (cases)][2];
+  sqlite3 *db = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      for (int flat = 0; flat <= 1; flat++)
+        {
+          g_autofree char *id = g_strdup_printf ("%s%u", flat ? "p" : "t", i);
+          g_autofree char *text = change_text (cases[i].entity, id, 0, T0 + i, "n1", cases[i].fields);
+          g_autoptr(GError) error = NULL;
+
+          g_assert_true (push_text (fx, admin, text, flat, &created[i][flat], &error));
+          g_assert_no_error (error);
+        }
+    }
+
+  /* updates of the services, both on the created row: a plain one, then
+   * a concurrent older edit from another node (merged field by field, a
+   * conflict record for the name it loses) */
+  for (guint i = 0; i < 4; i++)
+    for (guint e = 0; e < G_N_ELEMENTS (edits); e++)
+      for (int flat = 0; flat <= 1; flat++)
+        {
+          g_autofree char *id = g_strdup_printf ("%s%u", flat ? "p" : "t", i);
+          g_autofree char *text = change_text ("service", id, created[i][flat],
+                                               e == 0 ? T0 + 100 : T0 + 50,
+                                               e == 0 ? "n1" : "n2", edits[e]);
+          g_autoptr(GError) error = NULL;
+
+          g_assert_true (push_text (fx, admin, text, flat, NULL, &error));
+          g_assert_no_error (error);
+        }
+
+  g_assert_cmpint (sqlite3_open_v2 (fx->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *p = g_strdup_printf ("p%u", i);
+      g_autofree char *t = g_strdup_printf ("t%u", i);
+      g_autofree char *pc = conflict_text (db, p);
+      g_autofree char *tc = conflict_text (db, t);
+
+      assert_rows_equal (db, cases[i].entity, p, t);
+      g_assert_cmpstr (pc, ==, tc);
+      if (i < 4)
+        g_assert_nonnull (strstr (pc, "name|"));   /* the older edit lost its name */
+    }
+  sqlite3_close (db);
+
+  /* refused alike: bad values, and a row under a published catalogue */
+  for (guint i = 0; i <= G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *text = NULL;
+      g_autoptr(GError) flat_error = NULL;
+      g_autoptr(GError) tree_error = NULL;
+
+      if (i < G_N_ELEMENTS (bad))
+        text = change_text ("service", "bad", 0, T0, "n1", bad[i]);
+      else
+        {
+          g_autofree char *published = change_text ("competence_catalogue", "cat", 0, T0, "n1",
+                                                    "\"status\":\"published\"");
+          g_autoptr(GError) error = NULL;
+
+          g_assert_true (push_text (fx, admin, published, TRUE, NULL, &error));
+          g_assert_no_error (error);
+          text = change_text ("competence_area", "area", 0, T0, "n1", "\"catalogue_id\":\"cat\"");
+        }
+      g_assert_false (push_text (fx, admin, text, TRUE, NULL, &flat_error));
+      g_assert_false (push_text (fx, admin, text, FALSE, NULL, &tree_error));
+      g_assert_nonnull (flat_error);
+      g_assert_nonnull (tree_error);
+      g_assert_cmpint (flat_error->code, ==, tree_error->code);
+      g_assert_cmpstr (flat_error->message, ==, tree_error->message);
+    }
+  g_assert_false (sp_storage_row_exists (fx->storage, "service", "bad"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1099,6 +1337,7 @@ main (int   argc,
   ADD ("/server-sync/storage/pull-json", test_pull_json_matches);
   ADD ("/server-sync/storage/concurrent-readers", test_concurrent_readers);
   ADD ("/server-sync/storage/big-batch", test_big_batch);
+  ADD ("/server-sync/storage/push-values", test_push_values);
 
   return g_test_run ();
 }

@@ -392,14 +392,15 @@ test_parse_push_body (void)
   sp_change_append_json (a, expected, FALSE);
   sp_change_append_json (b, changes->pdata[0], FALSE);
   g_assert_cmpstr (a->str, ==, b->str);
+  g_assert_nonnull (((SpChange *) changes->pdata[0])->values);   /* no object per change */
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
-                      ((SpChange *) changes->pdata[0])->fields, "documents")), ==, 2);
+                      sp_change_get_fields (changes->pdata[0]), "documents")), ==, 2);
 
   c = changes->pdata[1];
   g_assert_cmpstr (c->id, ==, "s2");
   g_assert_cmpint (c->base_version, ==, 3);
   g_assert_cmpint (c->version, ==, 0);
-  g_assert_cmpstr (json_object_get_string_member (c->fields, "status"), ==, "draft");
+  g_assert_cmpstr (json_object_get_string_member (sp_change_get_fields (c), "status"), ==, "draft");
   c = changes->pdata[2];
   g_assert_cmpint (c->op, ==, SP_OP_DELETE);
 
