@@ -45,62 +45,38 @@ healthz_handler (SoupServer        *soup,
 }
 
 typedef struct {
-  SpServer          *server;
-  SoupServerMessage *msg;
-  gboolean           finished;
-  gulong             finished_id;
+  SpServer *server;
+  char     *text;
 } MetricsRequest;
 
 static void
 metrics_request_free (MetricsRequest *req)
 {
-  SpServer *server = req->server;
-
-  g_signal_handler_disconnect (req->msg, req->finished_id);
-  g_object_unref (req->msg);
+  g_free (req->text);
   g_free (req);
-  _sp_server_release (server);
 }
 
 static void
-metrics_msg_finished (SoupServerMessage *msg,
-                      MetricsRequest    *req)
+metrics_work (gpointer data)
 {
-  req->finished = TRUE;
-}
-
-static void
-metrics_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  MetricsRequest *req = task_data;
+  MetricsRequest *req = data;
 
   /* Row counts query the storage, which may be busy with a push. */
-  g_task_return_pointer (task, _sp_server_metrics_text (req->server), g_free);
+  req->text = _sp_server_metrics_text (req->server);
 }
 
 static void
-metrics_done (GObject      *source_object,
-              GAsyncResult *result,
-              gpointer      user_data)
+metrics_reply (SoupServerMessage *msg,
+               gpointer           data)
 {
-  MetricsRequest *req = g_task_get_task_data (G_TASK (result));
-  char *text = g_task_propagate_pointer (G_TASK (result), NULL);
+  MetricsRequest *req = data;
+  char *text = g_steal_pointer (&req->text);
 
-  if (req->finished)
-    {
-      g_free (text);
-      return;
-    }
-
-  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "Cache-Control", "no-store");
-  soup_server_message_set_status (req->msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (req->msg, "text/plain; version=0.0.4; charset=utf-8",
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "text/plain; version=0.0.4; charset=utf-8",
                                     SOUP_MEMORY_TAKE, text, strlen (text));
-  soup_server_message_unpause (req->msg);
 }
 
 static void
@@ -110,7 +86,6 @@ metrics_handler (SoupServer        *soup,
                  GHashTable        *query,
                  gpointer           user_data)
 {
-  g_autoptr(GTask) task = NULL;
   MetricsRequest *req;
 
   if (strcmp (path, "/metrics") != 0)
@@ -125,17 +100,10 @@ metrics_handler (SoupServer        *soup,
       return;
     }
 
-  _sp_server_hold (user_data);
   req = g_new0 (MetricsRequest, 1);
   req->server = user_data;
-  req->msg = g_object_ref (msg);
-  req->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (metrics_msg_finished), req);
-
-  soup_server_message_pause (msg);
-
-  task = g_task_new (NULL, NULL, metrics_done, NULL);
-  g_task_set_task_data (task, req, (GDestroyNotify) metrics_request_free);
-  g_task_run_in_thread (task, metrics_thread);
+  _sp_server_run_job (user_data, msg, FALSE, req, (GDestroyNotify) metrics_request_free,
+                      metrics_work, metrics_reply);
 }
 
 void

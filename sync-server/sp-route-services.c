@@ -34,13 +34,10 @@ typedef struct {
 
 typedef struct {
   ServicesRoute     *route;
-  SoupServerMessage *msg;
   char              *id;             /* NULL for the list */
   char              *q;              /* NULL: no filter */
   char              *if_none_match;
   gboolean           gzip;
-  gboolean           finished;
-  gulong             finished_id;
 
   /* results */
   guint              status;
@@ -53,11 +50,6 @@ typedef struct {
 static void
 request_free (Request *req)
 {
-  SpServer *server = req->route->server;
-
-  if (req->finished_id != 0)
-    g_signal_handler_disconnect (req->msg, req->finished_id);
-  g_clear_object (&req->msg);
   g_free (req->id);
   g_free (req->q);
   g_free (req->if_none_match);
@@ -65,7 +57,6 @@ request_free (Request *req)
   g_clear_pointer (&req->body, g_bytes_unref);
   g_clear_error (&req->error);
   g_free (req);
-  _sp_server_release (server);
 }
 
 /* Case- and accent-insensitive form: "Führungszeugnis" and "Fuehrungszeugnis"
@@ -193,12 +184,9 @@ serialize (JsonNode *node)
 }
 
 static void
-services_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
+services_work (gpointer data)
 {
-  Request *req = task_data;
+  Request *req = data;
   ServicesRoute *route = req->route;
   SpStorage *storage = sp_server_get_storage (route->server);
   g_autoptr(JsonNode) published = NULL;
@@ -329,30 +317,15 @@ services_thread (GTask        *task,
 }
 
 static void
-request_msg_finished (SoupServerMessage *msg,
-                      Request           *req)
+services_reply (SoupServerMessage *msg,
+                gpointer           data)
 {
-  req->finished = TRUE;
-}
-
-static void
-services_done (GObject      *source_object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  Request *req = g_task_get_task_data (G_TASK (result));
-  SoupServerMessage *msg = req->msg;
-  SoupMessageHeaders *headers;
-
-  if (req->finished)
-    return;
-
-  headers = soup_server_message_get_response_headers (msg);
+  Request *req = data;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
   if (req->error != NULL)
     {
       sp_server_reply_error (msg, req->error);
-      soup_server_message_unpause (msg);
       return;
     }
 
@@ -370,8 +343,6 @@ services_done (GObject      *source_object,
       soup_message_headers_set_content_type (headers, "application/json", NULL);
       soup_message_body_append_bytes (soup_server_message_get_response_body (msg), req->body);
     }
-
-  soup_server_message_unpause (msg);
 }
 
 static void
@@ -384,7 +355,6 @@ services_handler (SoupServer        *soup,
   ServicesRoute *route = user_data;
   SoupMessageHeaders *req_headers = soup_server_message_get_request_headers (msg);
   const char *method = soup_server_message_get_method (msg);
-  g_autoptr(GTask) task = NULL;
   const char *id = NULL;
   const char *q = NULL;
   g_autofree char *trimmed = NULL;
@@ -423,22 +393,14 @@ services_handler (SoupServer        *soup,
         g_clear_pointer (&trimmed, g_free);
     }
 
-  _sp_server_hold (route->server);
   req = g_new0 (Request, 1);
   req->route = route;
-  req->msg = g_object_ref (msg);
   req->id = g_strdup (id);
   req->q = id == NULL ? g_steal_pointer (&trimmed) : NULL;
   req->if_none_match = g_strdup (soup_message_headers_get_one (req_headers, "If-None-Match"));
   req->gzip = _sp_accepts_gzip (soup_message_headers_get_one (req_headers, "Accept-Encoding"));
-  req->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (request_msg_finished), req);
-
-  soup_server_message_pause (msg);
-
-  task = g_task_new (NULL, NULL, services_done, NULL);
-  g_task_set_source_tag (task, services_handler);
-  g_task_set_task_data (task, req, (GDestroyNotify) request_free);
-  g_task_run_in_thread (task, services_thread);
+  _sp_server_run_job (route->server, msg, FALSE, req, (GDestroyNotify) request_free,
+                      services_work, services_reply);
 }
 
 static void

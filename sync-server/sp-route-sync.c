@@ -62,33 +62,24 @@ parse_limit (const char  *text,
  * batches never build a JsonNode tree on the main loop. */
 typedef struct {
   SpServer          *server;
-  SoupServerMessage *msg;
   SpPrincipal       *principal;
   gboolean           is_push;
   GBytes            *body;      /* push: the raw request body */
   char              *since;     /* pull */
   char              *limit;     /* pull */
-  gboolean           finished;  /* the connection went away meanwhile */
-  gulong             finished_id;
-  gulong             disconnected_id;
-  gboolean           held;      /* counted by _sp_server_hold */
+  GBytes            *answer;    /* the worker's JSON text */
+  GError            *error;     /* or why there is none */
 } SyncJob;
 
 static void
 sync_job_free (SyncJob *job)
 {
-  /* The worker is done with the storage by now. */
-  if (job->held)
-    _sp_server_release (job->server);
-  if (job->finished_id != 0)
-    g_signal_handler_disconnect (job->msg, job->finished_id);
-  if (job->disconnected_id != 0)
-    g_signal_handler_disconnect (job->msg, job->disconnected_id);
-  g_clear_object (&job->msg);
   g_clear_pointer (&job->principal, sp_principal_free);
   g_clear_pointer (&job->body, g_bytes_unref);
   g_free (job->since);
   g_free (job->limit);
+  g_clear_pointer (&job->answer, g_bytes_unref);
+  g_clear_error (&job->error);
   g_free (job);
 }
 
@@ -168,77 +159,33 @@ push_json (SyncJob  *job,
 }
 
 static void
-sync_job_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
+sync_job_work (gpointer data)
 {
-  SyncJob *job = task_data;
-  GError *error = NULL;
+  SyncJob *job = data;
   GString *out;
 
-  out = job->is_push ? push_json (job, &error) : pull_json (job, &error);
-  if (out == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, g_string_free_to_bytes (out), (GDestroyNotify) g_bytes_unref);
+  out = job->is_push ? push_json (job, &job->error) : pull_json (job, &job->error);
+  if (out != NULL)
+    job->answer = g_string_free_to_bytes (out);
 }
 
 static void
-sync_job_done (GObject      *source_object,
-               GAsyncResult *result,
-               gpointer      user_data)
+sync_job_reply (SoupServerMessage *msg,
+                gpointer           data)
 {
-  GTask *task = G_TASK (result);
-  SyncJob *job = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
+  SyncJob *job = data;
 
-  bytes = g_task_propagate_pointer (task, &error);
-  if (job->finished)
-    return;
-
-  if (error != NULL)
-    sp_server_reply_error (job->msg, error);
+  if (job->error != NULL)
+    sp_server_reply_error (msg, job->error);
   else
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (job->msg),
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                     "Cache-Control", "no-store");
-      soup_server_message_set_status (job->msg, SOUP_STATUS_OK, NULL);
-      soup_message_headers_set_content_type (soup_server_message_get_response_headers (job->msg),
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_message_headers_set_content_type (soup_server_message_get_response_headers (msg),
                                              "application/json", NULL);
-      soup_message_body_append_bytes (soup_server_message_get_response_body (job->msg), bytes);
+      soup_message_body_append_bytes (soup_server_message_get_response_body (msg), job->answer);
     }
-  soup_server_message_unpause (job->msg);
-}
-
-static void
-sync_job_msg_finished (SoupServerMessage *msg,
-                       SyncJob           *job)
-{
-  job->finished = TRUE;
-}
-
-static void
-sync_job_run (SyncJob *job)
-{
-  g_autoptr(GTask) task = NULL;
-
-  /* The client may go away, or the server shut down, while we work. */
-  job->finished_id = g_signal_connect (job->msg, "finished",
-                                       G_CALLBACK (sync_job_msg_finished), job);
-  job->disconnected_id = g_signal_connect (job->msg, "disconnected",
-                                           G_CALLBACK (sync_job_msg_finished), job);
-  soup_server_message_pause (job->msg);
-
-  /* A shutdown waits for this job before closing the storage. */
-  _sp_server_hold (job->server);
-  job->held = TRUE;
-
-  task = g_task_new (NULL, NULL, sync_job_done, NULL);
-  g_task_set_source_tag (task, sync_job_run);
-  g_task_set_task_data (task, job, (GDestroyNotify) sync_job_free);
-  g_task_run_in_thread (task, sync_job_thread);
 }
 
 static void
@@ -276,7 +223,6 @@ sync_handler (SoupServer        *soup,
 
   job = g_new0 (SyncJob, 1);
   job->server = server;
-  job->msg = g_object_ref (msg);
   job->principal = g_steal_pointer (&principal);
   job->is_push = is_post;
 
@@ -300,7 +246,10 @@ sync_handler (SoupServer        *soup,
       job->limit = g_strdup (g_hash_table_lookup (query, "limit"));
     }
 
-  sync_job_run (job);
+  /* The client may go away, or the server shut down, while we work; a
+   * shutdown waits for this job before closing the storage. */
+  _sp_server_run_job (server, msg, TRUE, job, (GDestroyNotify) sync_job_free,
+                      sync_job_work, sync_job_reply);
 }
 
 void

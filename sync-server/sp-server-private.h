@@ -23,6 +23,26 @@ void        _sp_server_shutdown            (SpServer        *self);
 void        _sp_server_hold                (SpServer        *self);
 void        _sp_server_release             (SpServer        *self);
 
+/* Work answered from a worker thread, the one implementation behind
+ * sp_server_defer() and the routes with answers of their own: holds the
+ * server (_sp_server_hold), pauses @msg and runs @work (@data) in a worker
+ * thread; then, on the main context, @reply (@msg, @data) sets the answer
+ * and @msg is unpaused, both skipped when @msg finished meanwhile (or, with
+ * @watch_disconnected, its connection went away); last @data_free (@data)
+ * (may be NULL) and the release, also on the main context. So @data may hold
+ * libsoup objects and other main-thread state, which @work must not touch;
+ * @work gets no message. */
+typedef void (*SpServerJobWork)  (gpointer           data);
+typedef void (*SpServerJobReply) (SoupServerMessage *msg,
+                                  gpointer           data);
+void        _sp_server_run_job             (SpServer          *self,
+                                            SoupServerMessage *msg,
+                                            gboolean           watch_disconnected,
+                                            gpointer           data,
+                                            GDestroyNotify     data_free,
+                                            SpServerJobWork    work,
+                                            SpServerJobReply   reply);
+
 /* Listens on @address:@port (0 = any free port). *uri gets the URI clients
  * use, e.g. "http://127.0.0.1:8080/". */
 gboolean    _sp_server_listen              (SpServer        *self,

@@ -411,27 +411,25 @@ sp_server_read_json_body (SoupServerMessage  *msg,
 
 /* -- deferred work -------------------------------------------------------- */
 
-/* Owned by defer_done(), which frees it on the server's main context.
- * It is the task's data without a destroy notify on purpose: the worker
- * thread drops GLib's reference on the task only after queueing defer_done
- * (gtask.c, g_task_thread_pool_thread), so the task is often finalized in
- * the worker, after defer_done ran; with a destroy notify the message's
- * last reference would be dropped there (seen under concurrent load).
- * The worker only reads the inputs and writes the answer fields. */
+/* A request answered from a worker thread (_sp_server_run_job()). Owned by
+ * job_done(), which frees it on the server's main context. It is the task's
+ * data without a destroy notify on purpose: the worker thread drops GLib's
+ * reference on the task only after queueing job_done (gtask.c,
+ * g_task_thread_pool_thread), so the task is often finalized in the worker,
+ * after job_done ran; with a destroy notify the message's last reference
+ * would be dropped there (seen under concurrent load). The worker only runs
+ * work() on the route's data, which gets no message. */
 typedef struct {
   SpServer          *server;
   SoupServerMessage *msg;
-  SpPrincipal       *principal;
-  JsonNode          *body;
-  GHashTable        *query;
-  SpServerWorkFunc   func;       /* one of the two */
-  SpServerTextFunc   text_func;
-  char              *text;       /* text_func's answer */
-  gsize              text_len;
-  guint              status;
+  gpointer           data;       /* the route's */
+  GDestroyNotify     data_free;
+  SpServerJobWork    work;
+  SpServerJobReply   reply;
   gboolean           finished;   /* connection went away meanwhile */
   gulong             finished_id;
-} DeferData;
+  gulong             disconnected_id;
+} Job;
 
 void
 _sp_server_hold (SpServer *self)
@@ -484,88 +482,151 @@ _sp_server_shutdown (SpServer *self)
 }
 
 static void
-defer_data_free (DeferData *data)
+job_free (Job *job)
 {
-  SpServer *server = data->server;
+  SpServer *server = job->server;
 
   g_assert (g_main_context_is_owner (g_main_context_default ()));
-  if (data->finished_id != 0)
-    g_signal_handler_disconnect (data->msg, data->finished_id);
-  g_clear_object (&data->msg);
-  g_clear_pointer (&data->principal, sp_principal_free);
-  g_clear_pointer (&data->body, json_node_unref);
-  g_clear_pointer (&data->query, g_hash_table_unref);
-  g_free (data->text);
-  g_free (data);
+  if (job->finished_id != 0)
+    g_signal_handler_disconnect (job->msg, job->finished_id);
+  if (job->disconnected_id != 0)
+    g_signal_handler_disconnect (job->msg, job->disconnected_id);
+  g_clear_object (&job->msg);
+  if (job->data_free != NULL)
+    job->data_free (job->data);
+  g_free (job);
   _sp_server_release (server);
 }
 
 static void
-defer_msg_finished (SoupServerMessage *msg,
-                    DeferData         *data)
+job_msg_finished (SoupServerMessage *msg,
+                  Job               *job)
 {
-  data->finished = TRUE;
+  job->finished = TRUE;
 }
 
 static void
-defer_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
+job_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
 {
-  DeferData *data = task_data;
-  GError *error = NULL;
-  JsonNode *result;
+  Job *job = task_data;
+
+  job->work (job->data);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+job_done (GObject      *source_object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Job *job = user_data;
+
+  if (!job->finished)
+    {
+      job->reply (job->msg, job->data);
+      soup_server_message_unpause (job->msg);
+    }
+
+  job_free (job);
+}
+
+void
+_sp_server_run_job (SpServer          *self,
+                    SoupServerMessage *msg,
+                    gboolean           watch_disconnected,
+                    gpointer           data,
+                    GDestroyNotify     data_free,
+                    SpServerJobWork    work,
+                    SpServerJobReply   reply)
+{
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
+  g_return_if_fail (work != NULL && reply != NULL);
+
+  _sp_server_hold (self);
+  job = g_new0 (Job, 1);
+  job->server = self;
+  job->msg = g_object_ref (msg);
+  job->data = data;
+  job->data_free = data_free;
+  job->work = work;
+  job->reply = reply;
+  job->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (job_msg_finished), job);
+  if (watch_disconnected)
+    job->disconnected_id = g_signal_connect (msg, "disconnected",
+                                             G_CALLBACK (job_msg_finished), job);
+
+  soup_server_message_pause (msg);
+
+  task = g_task_new (NULL, NULL, job_done, job);
+  g_task_set_source_tag (task, _sp_server_run_job);
+  g_task_set_task_data (task, job, NULL);
+  g_task_run_in_thread (task, job_thread);
+}
+
+/* sp_server_defer() and sp_server_defer_text() as a job. */
+typedef struct {
+  SpServer          *server;
+  SpPrincipal       *principal;
+  JsonNode          *body;
+  GHashTable        *query;
+  SpServerWorkFunc   func;       /* one of the two */
+  SpServerTextFunc   text_func;
+  JsonNode          *node;       /* func's answer */
+  char              *text;       /* text_func's answer */
+  gsize              text_len;
+  guint              status;
+  GError            *error;
+} DeferData;
+
+static void
+defer_data_free (DeferData *data)
+{
+  g_clear_pointer (&data->principal, sp_principal_free);
+  g_clear_pointer (&data->body, json_node_unref);
+  g_clear_pointer (&data->query, g_hash_table_unref);
+  g_clear_pointer (&data->node, json_node_unref);
+  g_free (data->text);
+  g_clear_error (&data->error);
+  g_free (data);
+}
+
+static void
+defer_work (gpointer user_data)
+{
+  DeferData *data = user_data;
 
   data->status = SOUP_STATUS_OK;
   if (data->text_func != NULL)
-    {
-      data->text = data->text_func (data->server, data->principal, data->body, data->query,
-                                    &data->status, &data->text_len, &error);
-      result = NULL;
-    }
+    data->text = data->text_func (data->server, data->principal, data->body, data->query,
+                                  &data->status, &data->text_len, &data->error);
   else
-    result = data->func (data->server, data->principal, data->body, data->query,
-                         &data->status, &error);
+    data->node = data->func (data->server, data->principal, data->body, data->query,
+                             &data->status, &data->error);
 
   /* Free the inputs in the worker, they may be large. */
   g_clear_pointer (&data->body, json_node_unref);
-
-  if (error != NULL)
-    {
-      g_clear_pointer (&result, json_node_unref);
-      g_task_return_error (task, error);
-    }
-  else
-    g_task_return_pointer (task, result, (GDestroyNotify) json_node_unref);
 }
 
 static void
-defer_done (GObject      *source_object,
-            GAsyncResult *result,
-            gpointer      user_data)
+defer_reply (SoupServerMessage *msg,
+             gpointer           user_data)
 {
-  GTask *task = G_TASK (result);
   DeferData *data = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
 
-  node = g_task_propagate_pointer (task, &error);
-
-  if (!data->finished)
-    {
-      if (error != NULL)
-        sp_server_reply_error (data->msg, error);
-      else if (data->text_func != NULL)
-        sp_server_reply_json_text (data->msg, data->status ? data->status : SOUP_STATUS_OK,
-                                   g_steal_pointer (&data->text), data->text_len);
-      else
-        sp_server_reply_json (data->msg, data->status ? data->status : SOUP_STATUS_OK, node);
-
-      soup_server_message_unpause (data->msg);
-    }
-
-  defer_data_free (data);
+  if (data->error != NULL)
+    sp_server_reply_error (msg, data->error);
+  else if (data->text_func != NULL)
+    sp_server_reply_json_text (msg, data->status ? data->status : SOUP_STATUS_OK,
+                               g_steal_pointer (&data->text), data->text_len);
+  else
+    sp_server_reply_json (msg, data->status ? data->status : SOUP_STATUS_OK, data->node);
 }
 
 static void
@@ -577,27 +638,17 @@ defer_start (SpServer          *self,
              SpServerWorkFunc   func,
              SpServerTextFunc   text_func)
 {
-  g_autoptr(GTask) task = NULL;
-  DeferData *data;
+  DeferData *data = g_new0 (DeferData, 1);
 
-  _sp_server_hold (self);
-  data = g_new0 (DeferData, 1);
   data->server = self;
-  data->msg = g_object_ref (msg);
   data->principal = principal;
   data->body = body;
   data->query = query ? g_hash_table_ref (query) : NULL;
   data->func = func;
   data->text_func = text_func;
-  data->finished_id = g_signal_connect (msg, "finished",
-                                        G_CALLBACK (defer_msg_finished), data);
 
-  soup_server_message_pause (msg);
-
-  task = g_task_new (NULL, NULL, defer_done, data);
-  g_task_set_source_tag (task, sp_server_defer);
-  g_task_set_task_data (task, data, NULL);
-  g_task_run_in_thread (task, defer_thread);
+  _sp_server_run_job (self, msg, FALSE, data, (GDestroyNotify) defer_data_free,
+                      defer_work, defer_reply);
 }
 
 void

@@ -940,15 +940,13 @@ typedef enum {
 
 typedef struct {
   VoiceRoute        *route;
-  SoupServerMessage *msg;
   DocKind            kind;
   const VoiceLang   *lang;
   GHashTable        *query;
   GHashTable        *form;
   GPtrArray         *shas;
-  char              *xml;
-  gboolean           gone;
-  gulong             finished_id;
+  char              *xml;       /* the worker's document */
+  GError            *error;     /* or why there is none */
 } DocData;
 
 static void render_ahead (VoiceRoute *route, GPtrArray *shas);
@@ -956,33 +954,18 @@ static void render_ahead (VoiceRoute *route, GPtrArray *shas);
 static void
 doc_data_free (DocData *data)
 {
-  SpServer *server = data->route->server;
-
-  if (data->finished_id != 0)
-    g_signal_handler_disconnect (data->msg, data->finished_id);
-  g_clear_object (&data->msg);
   g_clear_pointer (&data->query, g_hash_table_unref);
   g_clear_pointer (&data->form, g_hash_table_unref);
   g_clear_pointer (&data->shas, g_ptr_array_unref);
   g_free (data->xml);
+  g_clear_error (&data->error);
   g_free (data);
-  _sp_server_release (server);
 }
 
 static void
-doc_msg_finished (SoupServerMessage *msg,
-                  DocData           *data)
+doc_work (gpointer user_data)
 {
-  data->gone = TRUE;
-}
-
-static void
-doc_thread (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
-{
-  DocData *data = task_data;
+  DocData *data = user_data;
   Vx vx = { data->route, data->lang, g_string_new (NULL), data->shas };
   const char *q = data->query ? g_hash_table_lookup (data->query, "q") : NULL;
   g_autofree char *question = q ? g_utf8_make_valid (q, MIN (strlen (q), MAX_QUESTION * 4)) : NULL;
@@ -1017,15 +1000,15 @@ doc_thread (GTask        *task,
     {
       if (error == NULL)
         g_set_error_literal (&error, SP_ERROR, SP_ERROR_STORAGE, "no document");
-      g_task_return_error (task, error);
+      data->error = error;
       return;
     }
   data->xml = xml;
-  g_task_return_boolean (task, TRUE);
 }
 
 static void
-reply_technical_error (DocData *data)
+reply_technical_error (SoupServerMessage *msg,
+                       DocData           *data)
 {
   Vx vx = { data->route, data->lang, g_string_new (NULL), data->shas };
   g_autofree char *xml = NULL;
@@ -1037,37 +1020,30 @@ reply_technical_error (DocData *data)
   xml = vx_end (&vx);
 
   /* A VoiceXML answer even on failure, so the caller hears what happened. */
-  soup_server_message_set_status (data->msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (data->msg, VXML_TYPE, SOUP_MEMORY_COPY, xml, strlen (xml));
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, VXML_TYPE, SOUP_MEMORY_COPY, xml, strlen (xml));
 }
 
 static void
-doc_done (GObject      *source_object,
-          GAsyncResult *result,
-          gpointer      user_data)
+doc_reply (SoupServerMessage *msg,
+           gpointer           user_data)
 {
-  GTask *task = G_TASK (result);
-  DocData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
+  DocData *data = user_data;
 
-  if (data->gone)
-    return;
-
-  soup_message_headers_replace (soup_server_message_get_response_headers (data->msg),
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "Cache-Control", "no-store");
-  if (!g_task_propagate_boolean (task, &error))
+  if (data->error != NULL)
     {
-      g_warning ("Voice document failed: %s", error->message);
-      reply_technical_error (data);
+      g_warning ("Voice document failed: %s", data->error->message);
+      reply_technical_error (msg, data);
     }
   else
     {
       char *xml = g_steal_pointer (&data->xml);
 
-      soup_server_message_set_status (data->msg, SOUP_STATUS_OK, NULL);
-      soup_server_message_set_response (data->msg, VXML_TYPE, SOUP_MEMORY_TAKE, xml, strlen (xml));
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (msg, VXML_TYPE, SOUP_MEMORY_TAKE, xml, strlen (xml));
     }
-  soup_server_message_unpause (data->msg);
   render_ahead (data->route, data->shas);
 }
 
@@ -1078,25 +1054,18 @@ serve_document (VoiceRoute        *route,
                 GHashTable        *query,
                 GHashTable        *form)
 {
-  g_autoptr(GTask) task = NULL;
   DocData *data;
 
-  _sp_server_hold (route->server);
   data = g_new0 (DocData, 1);
   data->route = route;
-  data->msg = g_object_ref (msg);
   data->kind = kind;
   data->lang = voice_lang_for (query);
   data->query = query ? g_hash_table_ref (query) : NULL;
   data->form = form;
   data->shas = g_ptr_array_new_with_free_func (g_free);
-  data->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (doc_msg_finished), data);
 
-  soup_server_message_pause (msg);
-  task = g_task_new (NULL, NULL, doc_done, NULL);
-  g_task_set_source_tag (task, serve_document);
-  g_task_set_task_data (task, data, (GDestroyNotify) doc_data_free);
-  g_task_run_in_thread (task, doc_thread);
+  _sp_server_run_job (route->server, msg, FALSE, data, (GDestroyNotify) doc_data_free,
+                      doc_work, doc_reply);
 }
 
 /* -- prompt rendering ------------------------------------------------------ */

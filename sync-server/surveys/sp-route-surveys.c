@@ -353,33 +353,24 @@ codes_work (SpServer     *server,
   return sp_json_object_node (reply);
 }
 
-/* CSV is no JSON: its own worker task. */
+/* CSV is no JSON: its own worker job. */
 typedef struct {
   SpServer          *server;
-  SoupServerMessage *msg;
-  gulong             finished_id;
-  gboolean           finished;
   char              *id;
   char              *lang;
   SpSurveyCsvFormat  format;
+  GBytes            *csv;       /* the worker's answer */
+  GError            *error;     /* or why there is none */
 } CsvRequest;
 
 static void
 csv_request_free (CsvRequest *req)
 {
-  g_signal_handler_disconnect (req->msg, req->finished_id);
-  g_object_unref (req->msg);
   g_free (req->id);
   g_free (req->lang);
-  _sp_server_release (req->server);
+  g_clear_pointer (&req->csv, g_bytes_unref);
+  g_clear_error (&req->error);
   g_free (req);
-}
-
-static void
-csv_msg_finished (SoupServerMessage *msg,
-                  CsvRequest        *req)
-{
-  req->finished = TRUE;
 }
 
 typedef struct {
@@ -398,62 +389,47 @@ csv_add_response (JsonObject *response,
 }
 
 static void
-csv_thread (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
+csv_work (gpointer data)
 {
-  CsvRequest *req = task_data;
-  g_autoptr(GError) error = NULL;
+  CsvRequest *req = data;
   g_autoptr(JsonNode) def = NULL;
   CsvWriter writer = { NULL, req->format, NULL };
 
-  if (!(def = load_definition (req->server, req->id, req->lang, &error)))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+  if (!(def = load_definition (req->server, req->id, req->lang, &req->error)))
+    return;
   writer.definition = json_node_get_object (def);
   writer.out = g_string_new (NULL);
   sp_survey_csv_header (writer.definition, req->format, writer.out);
   if (!sp_storage_survey_responses (sp_server_get_storage (req->server), writer.definition,
-                                    csv_add_response, &writer, &error))
+                                    csv_add_response, &writer, &req->error))
     {
       g_string_free (writer.out, TRUE);
-      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  g_task_return_pointer (task, g_string_free_to_bytes (writer.out), (GDestroyNotify) g_bytes_unref);
+  req->csv = g_string_free_to_bytes (writer.out);
 }
 
 static void
-csv_done (GObject      *source_object,
-          GAsyncResult *result,
-          gpointer      user_data)
+csv_reply (SoupServerMessage *msg,
+           gpointer           data)
 {
-  CsvRequest *req = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = g_task_propagate_pointer (G_TASK (result), &error);
+  CsvRequest *req = data;
   g_autofree char *disposition = NULL;
   SoupMessageHeaders *headers;
 
-  if (req->finished)
-    return;
-
-  if (bytes == NULL)
-    sp_server_reply_error (req->msg, error);
+  if (req->csv == NULL)
+    sp_server_reply_error (msg, req->error);
   else
     {
-      headers = soup_server_message_get_response_headers (req->msg);
+      headers = soup_server_message_get_response_headers (msg);
       disposition = g_strdup_printf ("attachment; filename=\"survey-%s%s.csv\"", req->id,
                                      req->format == SP_SURVEY_CSV_LIMESURVEY ? "-limesurvey" : "");
       soup_message_headers_replace (headers, "Content-Disposition", disposition);
       soup_message_headers_replace (headers, "Cache-Control", "no-store");
-      soup_server_message_set_status (req->msg, SOUP_STATUS_OK, NULL);
-      soup_server_message_set_response (req->msg, "text/csv; charset=utf-8", SOUP_MEMORY_COPY,
-                                        g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (msg, "text/csv; charset=utf-8", SOUP_MEMORY_COPY,
+                                        g_bytes_get_data (req->csv, NULL), g_bytes_get_size (req->csv));
     }
-  soup_server_message_unpause (req->msg);
 }
 
 static void
@@ -462,7 +438,6 @@ csv_start (SpServer          *server,
            const char        *id,
            GHashTable        *query)
 {
-  g_autoptr(GTask) task = NULL;
   const char *format = query ? g_hash_table_lookup (query, "format") : NULL;
   CsvRequest *req;
 
@@ -473,19 +448,13 @@ csv_start (SpServer          *server,
       return;
     }
 
-  _sp_server_hold (server);
   req = g_new0 (CsvRequest, 1);
   req->server = server;
-  req->msg = g_object_ref (msg);
   req->id = g_strdup (id);
   req->lang = g_strdup (query_lang (query));
   req->format = g_strcmp0 (format, "limesurvey") == 0 ? SP_SURVEY_CSV_LIMESURVEY : SP_SURVEY_CSV_PLAIN;
-  req->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (csv_msg_finished), req);
-
-  soup_server_message_pause (msg);
-  task = g_task_new (NULL, NULL, csv_done, NULL);
-  g_task_set_task_data (task, req, (GDestroyNotify) csv_request_free);
-  g_task_run_in_thread (task, csv_thread);
+  _sp_server_run_job (server, msg, FALSE, req, (GDestroyNotify) csv_request_free,
+                      csv_work, csv_reply);
 }
 
 /* -- dispatch ----------------------------------------------------------------------- */

@@ -1080,14 +1080,18 @@ test_no_connection_leak (void)
 #define DEFERRED_CLIENTS 8
 #define DEFERRED_ROUNDS  150
 
-/* One client of test_deferred_concurrent: asks a route that answers from a
- * worker thread (sp_server_defer) over and over; every third time it goes
- * away right after sending. Returns the number of answers it read. */
+typedef struct {
+  const char *ask;          /* the whole request */
+  const char *body_start;   /* how every answer's body begins */
+} DeferredAsk;
+
+/* One client of run_deferred_concurrent(): asks a route that answers from
+ * a worker thread over and over; every third time it goes away right after
+ * sending. Returns the number of answers it read. */
 static gpointer
 deferred_client (gpointer data)
 {
-  static const char ask[] = "GET /open311/v2/services.json HTTP/1.1\r\n"
-                            "Host: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  const DeferredAsk *ask = data;
   guint answered = 0;
 
   for (guint i = 0; i < DEFERRED_ROUNDS; i++)
@@ -1104,34 +1108,35 @@ deferred_client (gpointer data)
           conn = g_socket_client_connect_to_host (client, "127.0.0.1", server->port, NULL, &error);
           g_assert_no_error (error);
           g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)),
-                                     ask, strlen (ask), NULL, NULL, &error);
+                                     ask->ask, strlen (ask->ask), NULL, NULL, &error);
           g_assert_no_error (error);
           g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
           continue;
         }
 
-      response = raw_http (ask);
+      response = raw_http (ask->ask);
       body = strstr (response, "\r\n\r\n");
-      if (g_str_has_prefix (response, "HTTP/1.1 200 ") && body != NULL && body[4] == '[')
+      if (g_str_has_prefix (response, "HTTP/1.1 200 ") && body != NULL &&
+          g_str_has_prefix (body + 4, ask->body_start))
         answered++;
     }
 
   return GUINT_TO_POINTER (answered);
 }
 
+/* Many requests to one route answered from worker threads at once, some of
+ * whose clients leave early: every answer arrives and the server lives on.
+ * The server asserts that it frees a deferred request's message on its main
+ * thread; GLib's worker may drop the last reference on the GTask after the
+ * answer went out, so the message must not hang on the task. */
 static void
-test_deferred_concurrent (void)
+run_deferred_concurrent (const DeferredAsk *ask)
 {
   GThread *clients[DEFERRED_CLIENTS];
   guint answered = 0;
 
-  /* Many requests answered from worker threads at once, some of whose
-   * clients leave early: every answer arrives and the server lives on. The
-   * server asserts that it frees a deferred request's message on its main
-   * thread; GLib's worker may drop the last reference on the GTask after
-   * the answer went out, so the message must not hang on the task. */
   for (guint i = 0; i < DEFERRED_CLIENTS; i++)
-    clients[i] = g_thread_new ("deferred-client", deferred_client, NULL);
+    clients[i] = g_thread_new ("deferred-client", deferred_client, (gpointer) ask);
   for (guint i = 0; i < DEFERRED_CLIENTS; i++)
     answered += GPOINTER_TO_UINT (g_thread_join (clients[i]));
 
@@ -1142,6 +1147,59 @@ test_deferred_concurrent (void)
 
     g_assert_cmpuint (reply->status, ==, 200);
   }
+}
+
+static void
+test_deferred_concurrent (void)
+{
+  /* sp_server_defer() */
+  const DeferredAsk ask = {
+    "GET /open311/v2/services.json HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    "[",
+  };
+
+  run_deferred_concurrent (&ask);
+}
+
+static void
+test_sync_concurrent (void)
+{
+  g_autofree char *token = NULL;
+  g_autofree char *text = NULL;
+  DeferredAsk ask;
+  guint status;
+
+  /* The sync route's pull, with a valid token. */
+  token = login ("mitarbeiter", "mitarbeiter", &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  text = g_strdup_printf ("GET /api/v1/sync?limit=20 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          "Authorization: Bearer %s\r\nConnection: close\r\n\r\n", token);
+  ask.ask = text;
+  ask.body_start = "{\"changes\":[";
+  run_deferred_concurrent (&ask);
+}
+
+static void
+test_services_concurrent (void)
+{
+  /* sp-route-services' own answers (ETag, gzip) */
+  const DeferredAsk ask = {
+    "GET /api/v1/services HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    "[",
+  };
+
+  run_deferred_concurrent (&ask);
+}
+
+static void
+test_metrics_concurrent (void)
+{
+  const DeferredAsk ask = {
+    "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    "# ",
+  };
+
+  run_deferred_concurrent (&ask);
 }
 
 typedef struct {
@@ -1265,6 +1323,9 @@ main (int    argc,
   g_test_add_func ("/server-api/oversize", test_oversize);
   g_test_add_func ("/server-api/no-connection-leak", test_no_connection_leak);
   g_test_add_func ("/server-api/deferred-concurrent", test_deferred_concurrent);
+  g_test_add_func ("/server-api/sync-concurrent", test_sync_concurrent);
+  g_test_add_func ("/server-api/services-concurrent", test_services_concurrent);
+  g_test_add_func ("/server-api/metrics-concurrent", test_metrics_concurrent);
   g_test_add_func ("/server-api/malformed-sync", test_malformed_sync);
   g_test_add_func ("/server-api/demo-idempotent", test_demo_idempotent);
   g_test_add_func ("/server-api/tls", test_tls);
