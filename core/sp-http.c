@@ -165,8 +165,8 @@ _sp_http_send (SoupSession   *session,
       return NULL;
     }
 
-  /* The server closes the connection after each answer; an answer cut
-   * short arrives without an error from libsoup, so check its length. */
+  /* An answer cut short (the connection closed in the middle of it)
+   * arrives without an error from libsoup, so check its length. */
   {
     goffset expected = soup_message_headers_get_content_length (soup_message_get_response_headers (msg));
 

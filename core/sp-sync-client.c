@@ -356,9 +356,13 @@ sp_sync_client_login (SpSyncClient   *self,
 }
 
 /* Push is pipelined as well: up to PUSH_DEPTH batches are on their way at
- * once, each sent by its own thread (with its own SoupSession), so that the
- * server decodes batch n + 1 while it applies batch n, and the calling
- * thread acks the answered batch and takes the next one meanwhile. When
+ * once, so that the server decodes batch n + 1 while it applies batch n,
+ * and the calling thread acks the answered batch and takes the next one
+ * meanwhile. A push has PUSH_DEPTH sender threads (started when first
+ * needed, joined at its end), each with its own SoupSession for its whole
+ * life; batch n goes to sender n % PUSH_DEPTH. So a push keeps at most
+ * PUSH_DEPTH connections (and TLS handshakes) alive from batch to batch
+ * instead of opening one per batch. When
  * batch n is answered, batch n + 2 is taken and sent before n is acked,
  * so that the server does not wait for the client's bookkeeping.
  *
@@ -372,9 +376,10 @@ sp_sync_client_login (SpSyncClient   *self,
 
 #define PUSH_DEPTH 2
 
-/* Requests leave in batch order: a batch connects and writes its request
- * only after the one before it has written its headers (or given up), so
- * that the server, and whatever is between, sees the batches in order. */
+/* Requests leave in batch order: a batch connects (when its sender has no
+ * connection yet) and writes its request only after the one before it has
+ * written its headers (or given up), so that the server, and whatever is
+ * between, sees the batches in order. */
 typedef struct {
   GMutex lock;
   GCond  cond;
@@ -390,7 +395,6 @@ typedef struct {
   GBytes       *body;
   GHashTable   *sent_ids;      /* change ids of the batch */
   GCancellable *cancellable;   /* the push's own, not a reference */
-  GThread      *thread;
   GPtrArray    *results;       /* SpChangeResult, when answered */
   GError       *error;
 } PushFlight;
@@ -425,12 +429,12 @@ push_flight_free (PushFlight *flight)
   g_free (flight);
 }
 
-/* Sends one batch and decodes the answer into flight->results. */
-static gpointer
-push_flight_thread (gpointer data)
+/* Sends one batch over @session and decodes the answer into
+ * flight->results. */
+static void
+push_flight_send (PushFlight  *flight,
+                  SoupSession *session)
 {
-  PushFlight *flight = data;
-  g_autoptr(SoupSession) session = create_session (flight->self);
   g_autofree char *token = dup_token (flight->self);
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GBytes) answer = NULL;
@@ -445,6 +449,13 @@ push_flight_thread (gpointer data)
                                 flight->body, &flight->error);
   if (msg != NULL)
     {
+      /* libsoup sends a POST over a new connection unless it is marked
+       * idempotent. A push is: the server answers "duplicate" for a change
+       * it has applied before, as for any batch sent again (see above), so
+       * that libsoup may also send the batch again by itself (maybe after
+       * the next one: either order gives the same result, see above) when
+       * a kept connection turns out closed before any answer came. */
+      soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
       g_signal_connect (msg, "wrote-headers", G_CALLBACK (push_flight_wrote_headers), flight);
       g_mutex_lock (&flight->wire->lock);
       while (flight->wire->next < flight->index)
@@ -455,13 +466,63 @@ push_flight_thread (gpointer data)
   push_wire_release (flight);
   g_clear_pointer (&flight->body, g_bytes_unref);
   if (answer == NULL)
-    return NULL;
+    return;
 
   /* the results without a JSON tree of the answer */
   text = g_bytes_get_data (answer, &len);
   if (!(flight->results = sp_change_parse_push_answer (text, len, &local_error)))
     protocol_error (&flight->error, local_error->message);
+}
+
+/* One sender thread of a push. The SoupSession is created and dropped in
+ * the thread (libsoup wants a session used on the thread that made it). */
+typedef struct {
+  SpSyncClient *self;
+  GThread      *thread;        /* NULL until the first batch */
+  GAsyncQueue  *todo;          /* PushFlight to send; the sender itself: stop */
+  GAsyncQueue  *done;          /* PushFlight sent, answered or failed */
+} PushSender;
+
+static gpointer
+push_sender_thread (gpointer data)
+{
+  PushSender *sender = data;
+  g_autoptr(SoupSession) session = create_session (sender->self);
+  gpointer item;
+
+  while ((item = g_async_queue_pop (sender->todo)) != sender)
+    {
+      push_flight_send (item, session);
+      g_async_queue_push (sender->done, item);
+    }
   return NULL;
+}
+
+static void
+push_sender_send (PushSender   *sender,
+                  SpSyncClient *self,
+                  PushFlight   *flight)
+{
+  if (sender->thread == NULL)
+    {
+      sender->self = self;
+      sender->todo = g_async_queue_new ();
+      sender->done = g_async_queue_new ();
+      sender->thread = g_thread_new ("sp-push", push_sender_thread, sender);
+    }
+  g_async_queue_push (sender->todo, flight);
+}
+
+/* Ends the thread; every batch handed to it must have been waited for. */
+static void
+push_sender_stop (PushSender *sender)
+{
+  if (sender->thread == NULL)
+    return;
+  g_async_queue_push (sender->todo, sender);
+  g_thread_join (g_steal_pointer (&sender->thread));
+  g_clear_pointer (&sender->todo, g_async_queue_unref);
+  g_clear_pointer (&sender->done, g_async_queue_unref);
 }
 
 /* Takes the next batch and starts sending it; NULL with *error unset when
@@ -470,6 +531,7 @@ static PushFlight *
 push_flight_start (SpSyncClient  *self,
                    SpLocalStore  *store,
                    PushWire      *wire,
+                   PushSender    *senders,
                    gboolean       first,
                    GCancellable  *cancellable,
                    GError       **error)
@@ -500,8 +562,20 @@ push_flight_start (SpSyncClient  *self,
   flight->body = g_bytes_new_take (g_string_free (g_steal_pointer (&text), FALSE), body_len);
   flight->sent_ids = g_steal_pointer (&sent_ids);
   flight->cancellable = cancellable;
-  flight->thread = g_thread_new ("sp-push", push_flight_thread, flight);
+  push_sender_send (&senders[flight->index % PUSH_DEPTH], self, flight);
   return flight;
+}
+
+/* Waits until @flight is sent and answered (or failed). */
+static void
+push_flight_wait (PushFlight *flight,
+                  PushSender *senders)
+{
+  PushFlight *sent = g_async_queue_pop (senders[flight->index % PUSH_DEPTH].done);
+
+  /* a sender works through its batches in order, and they are waited for
+   * in order */
+  g_assert (sent == flight);
 }
 
 /* Records the answers of an answered batch; *all_answered FALSE when the
@@ -551,6 +625,7 @@ cancel_ours (GCancellable *caller,
 typedef struct {
   GQueue        flights;       /* PushFlight, oldest first */
   PushWire      wire;
+  PushSender    senders[PUSH_DEPTH];
   GCancellable *ours;
   GError       *failure;
   gboolean      first;         /* the next take starts over */
@@ -578,8 +653,8 @@ push_fill (SpSyncClient  *self,
          run->flights.length < PUSH_DEPTH &&
          !g_cancellable_set_error_if_cancelled (cancellable, &run->failure))
     {
-      PushFlight *flight = push_flight_start (self, store, &run->wire, run->first, run->ours,
-                                              &run->failure);
+      PushFlight *flight = push_flight_start (self, store, &run->wire, run->senders,
+                                              run->first, run->ours, &run->failure);
 
       run->first = FALSE;
       if (flight == NULL)
@@ -620,7 +695,7 @@ push_with_store (SpSyncClient  *self,
         break;
 
       flight = g_queue_pop_head (&run.flights);
-      g_thread_join (flight->thread);
+      push_flight_wait (flight, run.senders);
       if (run.failure == NULL)
         {
           gboolean all_answered = TRUE;
@@ -643,6 +718,8 @@ push_with_store (SpSyncClient  *self,
       push_flight_free (flight);
     }
 
+  for (guint i = 0; i < PUSH_DEPTH; i++)
+    push_sender_stop (&run.senders[i]);
   if (cancel_id != 0)
     g_cancellable_disconnect (cancellable, cancel_id);
   g_object_unref (run.ours);

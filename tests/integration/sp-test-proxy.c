@@ -349,6 +349,18 @@ sp_test_proxy_get_cuts (SpTestProxy *self)
   return cuts;
 }
 
+guint
+sp_test_proxy_get_accepted (SpTestProxy *self)
+{
+  guint accepted;
+
+  g_mutex_lock (&self->lock);
+  accepted = self->accepted;
+  g_mutex_unlock (&self->lock);
+
+  return accepted;
+}
+
 guint64
 sp_test_proxy_get_bytes_down (SpTestProxy *self)
 {

@@ -30,6 +30,8 @@ void         sp_test_proxy_watch        (SpTestProxy *self,
 guint        sp_test_proxy_get_watched  (SpTestProxy *self);
 /* Number of cuts performed so far. */
 guint        sp_test_proxy_get_cuts     (SpTestProxy *self);
+/* Connections accepted from clients so far. */
+guint        sp_test_proxy_get_accepted (SpTestProxy *self);
 /* Bytes forwarded from the server to the client in total. */
 guint64      sp_test_proxy_get_bytes_down (SpTestProxy *self);
 void         sp_test_proxy_free         (SpTestProxy *self);

@@ -209,6 +209,68 @@ test_cut_mid_response (void)
   sp_test_server_free (server);
 }
 
+/* A push of many batches keeps its connections alive from batch to batch:
+ * at most PUSH_DEPTH (2) of them, however many batches, instead of a new
+ * connection (and, with TLS, a new handshake) per batch. */
+#define KEEP_BATCH   100
+#define KEEP_BATCHES 8
+
+static void
+test_push_keeps_connections (void)
+{
+  g_autoptr(GError) error = NULL;
+  SpTestServer *server = sp_test_server_new ();
+  g_autofree char *path = sp_test_server_path (server, "keep.db");
+  g_autofree char *proxy_url = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(SpLocalStore) store = NULL;
+  g_autoptr(SpSyncClient) client = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GHashTable) expected = NULL;
+  SpTestProxy *proxy;
+  SpSyncStats stats = { 0, };
+  guint accepted_before;
+  guint connections;
+
+  sp_test_server_add_user (server, "anna", "editor", "anna");
+  sp_test_server_start (server, FALSE);
+  proxy = sp_test_proxy_new (server->port);
+  proxy_url = sp_test_proxy_get_url (proxy);
+
+  store = sp_local_store_open (path, &error);
+  g_assert_no_error (error);
+  ids = sp_test_create_services (store, "Meldeamt", KEEP_BATCH * KEEP_BATCHES);
+  expected = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  for (guint i = 0; i < ids->len; i++)
+    g_hash_table_insert (expected, ids->pdata[i], g_strdup_printf ("Meldeamt-%05u", i));
+
+  client = sp_sync_client_new (path, proxy_url);
+  token = sp_sync_client_login (client, "anna", "anna", NULL, NULL, &error);
+  g_assert_no_error (error);
+  sp_sync_client_set_token (client, token);
+  sp_sync_client_set_push_batch (client, KEEP_BATCH);
+
+  sp_test_proxy_watch (proxy, "POST /api/v1/sync");
+  accepted_before = sp_test_proxy_get_accepted (proxy);
+  sp_sync_client_push (client, &stats, NULL, &error);
+  g_assert_no_error (error);
+  connections = sp_test_proxy_get_accepted (proxy) - accepted_before;
+  g_test_message ("%u push requests over %u connections",
+                  sp_test_proxy_get_watched (proxy), connections);
+  g_assert_cmpuint (sp_test_proxy_get_watched (proxy), >=, KEEP_BATCHES);
+  g_assert_cmpuint (connections, >=, 1);
+  g_assert_cmpuint (connections, <=, 2);
+
+  g_assert_cmpuint (stats.pushed, ==, KEEP_BATCH * KEEP_BATCHES);
+  g_assert_cmpuint (stats.conflicts, ==, 0);
+  g_assert_cmpuint (sp_local_store_outbox_count (store), ==, 0);
+  assert_server_holds (server, expected);
+
+  g_clear_object (&client);
+  sp_test_proxy_free (proxy);
+  sp_test_server_free (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -216,6 +278,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/integration/sync/connection-cut-mid-response", test_cut_mid_response);
+  g_test_add_func ("/integration/sync/push-keeps-connections", test_push_keeps_connections);
 
   return g_test_run ();
 }
