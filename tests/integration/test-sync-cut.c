@@ -64,6 +64,22 @@ resend_raw (const char *base_url,
   return duplicates;
 }
 
+/* Creates @n services "<prefix>-00000".. in @store offline; returns the
+ * name each id must end up with on the server. */
+static GHashTable *
+create_services (SpLocalStore *store,
+                 const char   *prefix,
+                 guint         n)
+{
+  g_autoptr(GPtrArray) ids = sp_test_create_services (store, prefix, n);
+  GHashTable *expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; i < ids->len; i++)
+    g_hash_table_insert (expected, g_strdup (ids->pdata[i]),
+                         g_strdup_printf ("%s-%05u", prefix, i));
+  return expected;
+}
+
 static void
 assert_server_holds (SpTestServer *server,
                      GHashTable   *expected)
@@ -102,7 +118,6 @@ test_cut_mid_response (void)
   g_autoptr(SpLocalStore) store = NULL;
   g_autoptr(SpSyncClient) client_a = NULL;
   g_autoptr(SpSyncClient) client_b = NULL;
-  g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(GPtrArray) in_flight = NULL;
   g_autoptr(GHashTable) expected = NULL;
   SpTestProxy *proxy;
@@ -117,11 +132,7 @@ test_cut_mid_response (void)
 
   store = sp_local_store_open (path_a, &error);
   g_assert_no_error (error);
-  ids = sp_test_create_services (store, "Hundesteuer", N_SERVICES);
-  expected = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
-  for (guint i = 0; i < ids->len; i++)
-    g_hash_table_insert (expected, ids->pdata[i],
-                         g_strdup_printf ("Hundesteuer-%05u", i));
+  expected = create_services (store, "Hundesteuer", N_SERVICES);
 
   client_a = sp_sync_client_new (path_a, proxy_url);
   token = sp_sync_client_login (client_a, "anna", "anna", NULL, NULL, &error);
@@ -225,7 +236,6 @@ test_push_keeps_connections (void)
   g_autofree char *token = NULL;
   g_autoptr(SpLocalStore) store = NULL;
   g_autoptr(SpSyncClient) client = NULL;
-  g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(GHashTable) expected = NULL;
   SpTestProxy *proxy;
   SpSyncStats stats = { 0, };
@@ -239,10 +249,7 @@ test_push_keeps_connections (void)
 
   store = sp_local_store_open (path, &error);
   g_assert_no_error (error);
-  ids = sp_test_create_services (store, "Meldeamt", KEEP_BATCH * KEEP_BATCHES);
-  expected = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
-  for (guint i = 0; i < ids->len; i++)
-    g_hash_table_insert (expected, ids->pdata[i], g_strdup_printf ("Meldeamt-%05u", i));
+  expected = create_services (store, "Meldeamt", KEEP_BATCH * KEEP_BATCHES);
 
   client = sp_sync_client_new (path, proxy_url);
   token = sp_sync_client_login (client, "anna", "anna", NULL, NULL, &error);
