@@ -32,29 +32,65 @@ struct _SpLocalStore
   gboolean    defer_search;    /* apply_pulled leaves fts_pending to the caller */
   GHashTable *ack_sql;         /* entity name -> version update of an ack */
   GHashTable *taken;           /* change_id -> TakenEntry: handed out, not answered */
-  GHashTable *taken_rows;      /* "entity\037row_id" of taken entries -> how many */
+  GHashTable *taken_rows;      /* set of TakenRow: the rows of the taken entries */
   gint64      taken_last_seq;  /* newest seq handed out (outbox_take_more goes on after it) */
 };
 
+/* A row with entries handed out by sp_local_store_outbox_take() and not
+ * answered yet: a row "in flight". outbox_take_more() ends its batch
+ * before any of them. Keyed by (entity, row id) without a joined string. */
+typedef struct {
+  const SpEntity *entity;
+  const char     *row_id;    /* in the same allocation */
+  guint           count;     /* its entries in flight */
+} TakenRow;
+
 /* Where a change handed out by sp_local_store_outbox_take() is in the
  * outbox, so that its ack needs no lookup by change_id. Only a hint: the
- * ack deletes by seq and goes on only when that row was still there. The
- * rows of the entries handed out and not answered yet are the rows "in
- * flight": outbox_take_more() ends its batch before any of them. */
+ * ack deletes by seq and goes on only when that row was still there. One
+ * allocation with its change id and (until it is in flight) its row id. */
 typedef struct {
   gint64          seq;
   const SpEntity *entity;
-  char           *row_key;   /* entity name, \037, row id */
-  const char     *row_id;    /* in row_key */
+  TakenRow       *row;       /* set once in flight */
+  const char     *row_id;    /* in the same allocation, then row->row_id */
+  char            change_id[];
 } TakenEntry;
 
-static void
-taken_entry_free (TakenEntry *entry)
+static guint
+taken_row_hash (gconstpointer key)
 {
-  if (entry == NULL)
-    return;
-  g_free (entry->row_key);
-  g_free (entry);
+  const TakenRow *row = key;
+
+  return g_str_hash (row->row_id) ^ g_direct_hash (row->entity);
+}
+
+static gboolean
+taken_row_equal (gconstpointer a,
+                 gconstpointer b)
+{
+  const TakenRow *row_a = a, *row_b = b;
+
+  return row_a->entity == row_b->entity && strcmp (row_a->row_id, row_b->row_id) == 0;
+}
+
+static TakenEntry *
+taken_entry_new (gint64          seq,
+                 const SpEntity *entity,
+                 const char     *change_id,
+                 const char     *row_id)
+{
+  gsize id_len = strlen (change_id) + 1;
+  gsize row_len = strlen (row_id) + 1;
+  TakenEntry *entry = g_malloc (sizeof (TakenEntry) + id_len + row_len);
+
+  entry->seq = seq;
+  entry->entity = entity;
+  entry->row = NULL;
+  memcpy (entry->change_id, change_id, id_len);
+  memcpy (entry->change_id + id_len, row_id, row_len);
+  entry->row_id = entry->change_id + id_len;
+  return entry;
 }
 
 G_DEFINE_FINAL_TYPE (SpLocalStore, sp_local_store, G_TYPE_OBJECT)
@@ -75,8 +111,8 @@ sp_local_store_finalize (GObject *object)
     sp_local_store_cancel_batch (self);
   g_clear_pointer (&self->batch_touched, g_hash_table_unref);
   g_clear_pointer (&self->ack_sql, g_hash_table_unref);
-  g_clear_pointer (&self->taken_rows, g_hash_table_unref);
   g_clear_pointer (&self->taken, g_hash_table_unref);
+  g_clear_pointer (&self->taken_rows, g_hash_table_unref);
   g_clear_pointer (&self->clock, sp_hlc_free);
   g_clear_pointer (&self->db, sp_db_close);
   g_clear_pointer (&self->node_id, g_free);
@@ -109,9 +145,9 @@ sp_local_store_init (SpLocalStore *self)
 {
   self->batch_touched = g_hash_table_new (g_str_hash, g_str_equal);
   self->ack_sql = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
-  self->taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                       (GDestroyNotify) taken_entry_free);
-  self->taken_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* keys in the values: no copies */
+  self->taken = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  self->taken_rows = g_hash_table_new_full (taken_row_hash, taken_row_equal, g_free, NULL);
 }
 
 static char *
@@ -837,19 +873,39 @@ taken_forget (SpLocalStore *self)
   self->taken_last_seq = 0;
 }
 
+/* Whether a row has entries in flight. */
+static gboolean
+taken_row_in_flight (SpLocalStore   *self,
+                     const SpEntity *entity,
+                     const char     *row_id)
+{
+  TakenRow key = { entity, row_id, 0 };
+
+  return g_hash_table_contains (self->taken_rows, &key);
+}
+
+/* The entry is in flight, and so its row. */
 static void
 taken_add (SpLocalStore *self,
-           const char   *change_id,
            TakenEntry   *entry)
 {
-  gpointer count = g_hash_table_lookup (self->taken_rows, entry->row_key);
+  TakenRow key = { entry->entity, entry->row_id, 0 };
+  TakenRow *row = g_hash_table_lookup (self->taken_rows, &key);
 
-  if (count == NULL)
-    g_hash_table_insert (self->taken_rows, g_strdup (entry->row_key), GUINT_TO_POINTER (1));
-  else
-    g_hash_table_insert (self->taken_rows, g_strdup (entry->row_key),
-                         GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
-  g_hash_table_replace (self->taken, g_strdup (change_id), entry);
+  if (row == NULL)
+    {
+      gsize row_len = strlen (entry->row_id) + 1;
+
+      row = g_malloc (sizeof (TakenRow) + row_len);
+      row->entity = entry->entity;
+      row->row_id = memcpy ((char *) (row + 1), entry->row_id, row_len);
+      row->count = 0;
+      g_hash_table_add (self->taken_rows, row);
+    }
+  row->count++;
+  entry->row = row;
+  entry->row_id = row->row_id;
+  g_hash_table_replace (self->taken, entry->change_id, entry);
 }
 
 /* The change is answered: its row is no longer in flight (once no other
@@ -859,17 +915,14 @@ taken_remove (SpLocalStore *self,
               const char   *change_id)
 {
   TakenEntry *entry = g_hash_table_lookup (self->taken, change_id);
-  guint count;
+  TakenRow *row;
 
   if (entry == NULL)
     return;
-  count = GPOINTER_TO_UINT (g_hash_table_lookup (self->taken_rows, entry->row_key));
-  if (count > 1)
-    g_hash_table_insert (self->taken_rows, g_strdup (entry->row_key),
-                         GUINT_TO_POINTER (count - 1));
-  else
-    g_hash_table_remove (self->taken_rows, entry->row_key);
+  row = entry->row;
   g_hash_table_remove (self->taken, change_id);
+  if (--row->count == 0)
+    g_hash_table_remove (self->taken_rows, row);
 }
 
 /* The entries after self->taken_last_seq, up to @limit, ending before the
@@ -883,8 +936,6 @@ outbox_take_after (SpLocalStore  *self,
 {
   GError *local_error = NULL;
   g_autoptr(GPtrArray) entries = NULL;   /* TakenEntry, owned until added */
-  g_autoptr(GPtrArray) entry_ids = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GString) key = NULL;
   gboolean check_rows = g_hash_table_size (self->taken_rows) > 0;
   sqlite3_stmt *stmt;
   gint64 after = self->taken_last_seq;
@@ -894,9 +945,7 @@ outbox_take_after (SpLocalStore  *self,
   int rc;
 
   len_before = json->len;
-  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) taken_entry_free);
-  if (check_rows)
-    key = g_string_sized_new (64);
+  entries = g_ptr_array_new_with_free_func (g_free);
 
   /* One write transaction: nothing can coalesce into an entry between
    * reading it and marking it sent. */
@@ -921,15 +970,13 @@ outbox_take_after (SpLocalStore  *self,
       const char *fields = (const char *) sqlite3_column_text (stmt, 7);
       int fields_len = sqlite3_column_bytes (stmt, 7);
 
-      if (check_rows)
+      /* a row in flight: its next change waits for the answer (only
+       * entries with an entity and a row id are ever in flight) */
+      if (check_rows && entity != NULL && row_id != NULL &&
+          taken_row_in_flight (self, entity, row_id))
         {
-          /* a row in flight: its next change waits for the answer */
-          g_string_printf (key, "%s\037%s", entity_name ? entity_name : "", row_id ? row_id : "");
-          if (g_hash_table_contains (self->taken_rows, key->str))
-            {
-              rc = SQLITE_DONE;
-              break;
-            }
+          rc = SQLITE_DONE;
+          break;
         }
 
       last_seq = sqlite3_column_int64 (stmt, 0);
@@ -961,16 +1008,7 @@ outbox_take_after (SpLocalStore  *self,
       if (change_ids != NULL && change_id != NULL)
         g_hash_table_add (change_ids, g_strdup (change_id));
       if (change_id != NULL && entity != NULL && row_id != NULL)
-        {
-          TakenEntry *entry = g_new (TakenEntry, 1);
-
-          entry->seq = last_seq;
-          entry->entity = entity;
-          entry->row_key = g_strconcat (entity->name, "\037", row_id, NULL);
-          entry->row_id = entry->row_key + strlen (entity->name) + 1;
-          g_ptr_array_add (entries, entry);
-          g_ptr_array_add (entry_ids, g_strdup (change_id));
-        }
+        g_ptr_array_add (entries, taken_entry_new (last_seq, entity, change_id, row_id));
       n++;
     }
   sqlite3_reset (stmt);
@@ -998,7 +1036,7 @@ outbox_take_after (SpLocalStore  *self,
 
   /* only now in flight: a row may have several entries in one batch */
   for (guint i = 0; i < entries->len; i++)
-    taken_add (self, entry_ids->pdata[i], g_steal_pointer (&entries->pdata[i]));
+    taken_add (self, g_steal_pointer (&entries->pdata[i]));
   if (n > 0)
     self->taken_last_seq = last_seq;
   return n;
@@ -1058,6 +1096,32 @@ ack_sql (SpLocalStore   *self,
   return sql;
 }
 
+/* The row of an answered change takes the version the server gave, unless
+ * newer local edits of it are still in the outbox. *@update_stmt is
+ * ack_sql() of *@last_entity, prepared again only when the entity changes. */
+static gboolean
+ack_version (SpLocalStore    *self,
+             const SpEntity  *entity,
+             const char      *row_id,
+             gint64           version,
+             const SpEntity **last_entity,
+             sqlite3_stmt   **update_stmt,
+             GHashTable      *touched,
+             GError         **error)
+{
+  if (entity != *last_entity)
+    {
+      g_hash_table_add (touched, (gpointer) entity->name);
+      *update_stmt = sp_db_prepare (self->db, ack_sql (self, entity), error);
+      if (*update_stmt == NULL)
+        return FALSE;
+      *last_entity = entity;
+    }
+  sqlite3_bind_text (*update_stmt, 1, row_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (*update_stmt, 2, version);
+  return step_done (self->db, *update_stmt, error);
+}
+
 gboolean
 sp_local_store_outbox_ack (SpLocalStore  *self,
                            GPtrArray     *results,
@@ -1065,12 +1129,21 @@ sp_local_store_outbox_ack (SpLocalStore  *self,
 {
   GError *local_error = NULL;
   g_autoptr(GHashTable) touched = g_hash_table_new (g_str_hash, g_str_equal);
+  const SpEntity *last_entity = NULL;   /* of update_stmt, in touched */
+  sqlite3_stmt *delete_stmt;
+  sqlite3_stmt *update_stmt = NULL;
 
   g_return_val_if_fail (SP_IS_LOCAL_STORE (self), FALSE);
   g_return_val_if_fail (results != NULL, FALSE);
 
   if (!sp_db_begin (self->db, error))
     return FALSE;
+
+  /* Looked up once, not per change: the statements stay prepared in the
+   * SpDb while the loop uses them (each step resets its own). */
+  delete_stmt = sp_db_prepare (self->db, "DELETE FROM outbox WHERE seq = ?1", &local_error);
+  if (delete_stmt == NULL)
+    goto failed;
 
   for (guint i = 0; i < results->len; i++)
     {
@@ -1087,22 +1160,13 @@ sp_local_store_outbox_ack (SpLocalStore  *self,
       if (taken != NULL)
         {
           /* handed out by outbox_take(): delete by seq, if still there */
-          stmt = sp_db_prepare (self->db, "DELETE FROM outbox WHERE seq = ?1", &local_error);
-          if (stmt == NULL)
-            goto failed;
-          sqlite3_bind_int64 (stmt, 1, taken->seq);
-          if (!step_done (self->db, stmt, &local_error))
+          sqlite3_bind_int64 (delete_stmt, 1, taken->seq);
+          if (!step_done (self->db, delete_stmt, &local_error))
             goto failed;
           if (sqlite3_changes (sp_db_handle (self->db)) == 0)
             continue;   /* answered before (e.g. a retried push) */
-          entity = taken->entity;
-          g_hash_table_add (touched, (gpointer) entity->name);
-          stmt = sp_db_prepare (self->db, ack_sql (self, entity), &local_error);
-          if (stmt == NULL)
-            goto failed;
-          sqlite3_bind_text (stmt, 1, taken->row_id, -1, SQLITE_STATIC);
-          sqlite3_bind_int64 (stmt, 2, result->version);
-          if (!step_done (self->db, stmt, &local_error))
+          if (!ack_version (self, taken->entity, taken->row_id, result->version,
+                            &last_entity, &update_stmt, touched, &local_error))
             goto failed;
           continue;
         }
@@ -1131,26 +1195,15 @@ sp_local_store_outbox_ack (SpLocalStore  *self,
       if (entity_name == NULL)
         continue;   /* answered before (e.g. a retried push) */
 
-      stmt = sp_db_prepare (self->db, "DELETE FROM outbox WHERE seq = ?1", &local_error);
-      if (stmt == NULL)
-        goto failed;
-      sqlite3_bind_int64 (stmt, 1, seq);
-      if (!step_done (self->db, stmt, &local_error))
+      sqlite3_bind_int64 (delete_stmt, 1, seq);
+      if (!step_done (self->db, delete_stmt, &local_error))
         goto failed;
 
       entity = sp_entity_lookup (entity_name);
       if (entity == NULL || row_id == NULL)
         continue;
-      g_hash_table_add (touched, (gpointer) entity->name);
-
-      /* The row takes the version the server gave, unless newer local
-       * edits of it are still in the outbox. */
-      stmt = sp_db_prepare (self->db, ack_sql (self, entity), &local_error);
-      if (stmt == NULL)
-        goto failed;
-      sqlite3_bind_text (stmt, 1, row_id, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 2, result->version);
-      if (!step_done (self->db, stmt, &local_error))
+      if (!ack_version (self, entity, row_id, result->version,
+                        &last_entity, &update_stmt, touched, &local_error))
         goto failed;
     }
 
