@@ -914,13 +914,14 @@ static void
 taken_remove (SpLocalStore *self,
               const char   *change_id)
 {
-  TakenEntry *entry = g_hash_table_lookup (self->taken, change_id);
+  gpointer entry;
   TakenRow *row;
 
-  if (entry == NULL)
+  /* one lookup: taken owns the entry, so steal and free it here */
+  if (!g_hash_table_steal_extended (self->taken, change_id, NULL, &entry))
     return;
-  row = entry->row;
-  g_hash_table_remove (self->taken, change_id);
+  row = ((TakenEntry *) entry)->row;
+  g_free (entry);
   if (--row->count == 0)
     g_hash_table_remove (self->taken_rows, row);
 }
