@@ -426,6 +426,7 @@ typedef struct {
   GDestroyNotify     data_free;
   SpServerJobWork    work;
   SpServerJobReply   reply;
+  GMainContext      *context;    /* the server's, where job_done() runs */
   gboolean           finished;   /* connection went away meanwhile */
   gulong             finished_id;
   gulong             disconnected_id;
@@ -486,7 +487,7 @@ job_free (Job *job)
 {
   SpServer *server = job->server;
 
-  g_assert (g_main_context_is_owner (g_main_context_default ()));
+  g_assert (g_main_context_is_owner (job->context));
   if (job->finished_id != 0)
     g_signal_handler_disconnect (job->msg, job->finished_id);
   if (job->disconnected_id != 0)
@@ -494,6 +495,7 @@ job_free (Job *job)
   g_clear_object (&job->msg);
   if (job->data_free != NULL)
     job->data_free (job->data);
+  g_main_context_unref (job->context);
   g_free (job);
   _sp_server_release (server);
 }
@@ -557,6 +559,7 @@ _sp_server_run_job (SpServer          *self,
   job->data_free = data_free;
   job->work = work;
   job->reply = reply;
+  job->context = g_main_context_ref_thread_default ();   /* as g_task_new's */
   job->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (job_msg_finished), job);
   if (watch_disconnected)
     job->disconnected_id = g_signal_connect (msg, "disconnected",
