@@ -67,7 +67,8 @@ typedef struct {
   GBytes            *body;      /* push: the raw request body */
   char              *since;     /* pull */
   char              *limit;     /* pull */
-  GBytes            *answer;    /* the worker's JSON text */
+  char              *answer;    /* the worker's JSON text */
+  gsize              answer_len;
   GError            *error;     /* or why there is none */
 } SyncJob;
 
@@ -78,7 +79,7 @@ sync_job_free (SyncJob *job)
   g_clear_pointer (&job->body, g_bytes_unref);
   g_free (job->since);
   g_free (job->limit);
-  g_clear_pointer (&job->answer, g_bytes_unref);
+  g_free (job->answer);
   g_clear_error (&job->error);
   g_free (job);
 }
@@ -166,7 +167,10 @@ sync_job_work (gpointer data)
 
   out = job->is_push ? push_json (job, &job->error) : pull_json (job, &job->error);
   if (out != NULL)
-    job->answer = g_string_free_to_bytes (out);
+    {
+      job->answer_len = out->len;
+      job->answer = g_string_free (out, FALSE);
+    }
 }
 
 static void
@@ -178,14 +182,8 @@ sync_job_reply (SoupServerMessage *msg,
   if (job->error != NULL)
     sp_server_reply_error (msg, job->error);
   else
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Cache-Control", "no-store");
-      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-      soup_message_headers_set_content_type (soup_server_message_get_response_headers (msg),
-                                             "application/json", NULL);
-      soup_message_body_append_bytes (soup_server_message_get_response_body (msg), job->answer);
-    }
+    sp_server_reply_json_text (msg, SOUP_STATUS_OK, g_steal_pointer (&job->answer),
+                               job->answer_len);
 }
 
 static void
