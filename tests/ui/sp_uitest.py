@@ -228,7 +228,10 @@ def in_view(node):
 
 
 def focus(node, name):
-    if in_view(node):
+    # AT-SPI gives up on an answer after 0.8 s, e.g. while the app re-reads a
+    # big list after a filter change: ask again until the app answers.
+    visible = wait_for(f"the position of “{name}”", lambda: (in_view(node),), 20)[0]
+    if visible:
         click_at(node)
     else:
         # Scrolled out of sight: move there with Tab like a keyboard user;
