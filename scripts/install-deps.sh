@@ -27,7 +27,7 @@ build_pkgs=(
   libgtk-4-dev libadwaita-1-dev
   libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libsecret-1-dev libsodium-dev
   gettext desktop-file-utils appstream glib-networking
-  sqlite3 curl ca-certificates make
+  sqlite3 curl ca-certificates make tzdata
   libstemmer-dev openthesaurus-de-text trans-de-en wngerman espeak-ng
 )
 test_pkgs=(

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "sp-city-time.h"
 #include "sp-server.h"
 
 G_BEGIN_DECLS
@@ -163,16 +164,6 @@ _sp_server_path_public_except (const char *path,
   if (path == NULL || strncmp (path, base, len) != 0)
     return FALSE;
   return path[len] == '\0' || (path[len] == '/' && strcmp (path + len + 1, except) != 0);
-}
-
-/* The city's calendar day, YYYY-MM-DD in local time (opening and closing
- * days, deadlines: inclusive local days). */
-static inline char *
-_sp_server_today (void)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-  return g_date_time_format (now, "%Y-%m-%d");
 }
 
 G_END_DECLS

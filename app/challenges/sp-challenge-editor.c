@@ -11,6 +11,7 @@
 #include "sp-challenge-solutions.h"
 #include "sp-solution-review.h"
 #include "sp-challenge-editor.h"
+#include "sp-city-time.h"
 
 #define ENTITY_CHALLENGE "challenge"
 
@@ -74,14 +75,6 @@ static const FieldWidget field_widgets[] = {
 };
 
 #define FIELD_WIDGET(self, fw) (G_STRUCT_MEMBER (GtkWidget *, self, (fw)->offset))
-
-static char *
-today (void)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-  return g_date_time_format (now, "%Y-%m-%d");
-}
 
 /* The form's fields as they would be saved. */
 static JsonObject *
@@ -192,7 +185,7 @@ validate (SpRecordEditor *editor,
 static gboolean
 event_is_over (SpChallengeEditor *self)
 {
-  g_autofree char *day = today ();
+  g_autofree char *day = sp_city_today ();
   const char *event_date = sp_json_get_string_or (sp_record_editor_get_loaded (EDITOR (self)),
                                                   "event_date", "");
 

@@ -13,6 +13,7 @@
 #include "sp-challenge-figures.h"
 #include "sp-followup-dialog.h"
 #include "sp-challenges-page.h"
+#include "sp-city-time.h"
 
 #define ENTITY_CHALLENGE "challenge"
 
@@ -48,10 +49,8 @@ G_DEFINE_FINAL_TYPE (SpChallengesPage, sp_challenges_page, ADW_TYPE_BIN)
 static void
 update_today (SpChallengesPage *self)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
   g_free (self->today);
-  self->today = g_date_time_format (now, "%Y-%m-%d");
+  self->today = sp_city_today ();
 }
 
 /* Open for solutions: published, deadline not passed. */

@@ -10,6 +10,7 @@
 #include "sp-form.h"
 #include "sp-json-util.h"
 #include "sp-followup-dialog.h"
+#include "sp-city-time.h"
 
 #define SURVEY_OPEN_DAYS 28
 
@@ -66,15 +67,6 @@ find_address (const char *contact)
         return g_strdup (g_str_has_prefix (words[i], "mailto:") ? words[i] + 7 : words[i]);
     }
   return NULL;
-}
-
-static char *
-day_from_today (int days)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) then = g_date_time_add_days (now, days);
-
-  return g_date_time_format (then, "%Y-%m-%d");
 }
 
 static void
@@ -166,8 +158,8 @@ create_survey (SpFollowupDialog  *self,
   g_autofree char *title = g_strdup_printf (_("Follow-up: %s"), self->event);
   g_autofree char *intro = g_strdup_printf (_("Thank you for posting a challenge at %s. Please tell us in three short questions how useful the solutions were for your department."),
                                             self->event);
-  g_autofree char *opens = day_from_today (0);
-  g_autofree char *closes = day_from_today (SURVEY_OPEN_DAYS);
+  g_autofree char *opens = sp_city_day (0);
+  g_autofree char *closes = sp_city_day (SURVEY_OPEN_DAYS);
   g_autofree char *id = NULL;
   g_autofree char *q1 = NULL;
   g_autofree char *q2 = NULL;

@@ -11,6 +11,7 @@
 #include "sp-error.h"
 #include "sp-form.h"
 #include "sp-json-util.h"
+#include "sp-city-time.h"
 
 /* The figures exist on the server only (counted where the bots answer);
  * the page keeps the last answer of the selected period in memory. */
@@ -466,7 +467,7 @@ void
 sp_bot_kpi_page_reload (SpBotKpiPage *self)
 {
   g_autofree char *base_url = NULL, *token = NULL, *ca_file = NULL, *path = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = sp_city_now ();
   char from[16], to[16];
   Request *request;
 

@@ -10,6 +10,7 @@
 #include "sp-json-util.h"
 #include "faq/sp-matcher.h"
 #include "sp-bot-test-pane.h"
+#include "sp-city-time.h"
 
 #define SP_ENTITY_FAQ    "faq"
 #define MAX_MATCHES      5
@@ -443,8 +444,7 @@ static void
 start_build (SpBotTestPane *self)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *today = sp_city_today ();
   Build *build;
 
   if (self->store == NULL || self->building)

@@ -13,6 +13,7 @@
 #include "sp-bot-test-pane.h"
 #include "sp-faq-editor.h"
 #include "sp-faq-page.h"
+#include "sp-city-time.h"
 
 #define SP_ENTITY_FAQ "faq"
 
@@ -238,10 +239,8 @@ filter_func (gpointer item,
 static void
 update_today (SpFaqPage *self)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
   g_free (self->today);
-  self->today = g_date_time_format (now, "%Y-%m-%d");
+  self->today = sp_city_today ();
 }
 
 static void

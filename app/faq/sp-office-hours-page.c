@@ -91,7 +91,7 @@ parse_day (const char *text)
   if (text == NULL || sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
       !g_date_valid_dmy (d, m, y))
     return NULL;
-  return g_date_time_new (sp_office_hours_time_zone (), y, m, d, 0, 0, 0);
+  return g_date_time_new (sp_city_time_zone (), y, m, d, 0, 0, 0);
 }
 
 /* Rows of `bot_hours` that are not deleted, in display order. */
@@ -181,7 +181,7 @@ update_now (SpOfficeHoursPage *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SpOfficeHours) hours = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now (sp_office_hours_time_zone ());
+  g_autoptr(GDateTime) now = sp_city_now ();
   g_autofree char *text = NULL;
 
   hours = sp_office_hours_new_from_db (sp_local_store_get_db (self->store), &error);
@@ -343,7 +343,7 @@ rebuild_holidays (SpOfficeHoursPage *self,
                                                _("Computed, always closed; nothing to enter."));
       for (guint i = 0; i < n; i++)
         {
-          g_autoptr(GDateTime) date = g_date_time_new (sp_office_hours_time_zone (), y,
+          g_autoptr(GDateTime) date = g_date_time_new (sp_city_time_zone (), y,
                                                        holidays[i].month, holidays[i].day, 0, 0, 0);
           g_autofree char *day = format_day (date);
           GtkWidget *row = adw_action_row_new ();
@@ -361,7 +361,7 @@ static void
 rebuild (SpOfficeHoursPage *self)
 {
   g_autoptr(GPtrArray) rows = load_hours (self);
-  g_autoptr(GDateTime) now = g_date_time_new_now (sp_office_hours_time_zone ());
+  g_autoptr(GDateTime) now = sp_city_now ();
   guint per_day[7] = { 0 };
   guint n_closures = 0;
 

@@ -11,6 +11,7 @@
 #include "sp-row.h"
 #include "sp-survey-designer.h"
 #include "sp-surveys-page.h"
+#include "sp-city-time.h"
 
 struct _SpSurveysPage
 {
@@ -36,10 +37,8 @@ G_DEFINE_FINAL_TYPE (SpSurveysPage, sp_surveys_page, ADW_TYPE_BIN)
 static void
 update_today (SpSurveysPage *self)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
   g_free (self->today);
-  self->today = g_date_time_format (now, "%Y-%m-%d");
+  self->today = sp_city_today ();
 }
 
 static guint

@@ -32,28 +32,6 @@ struct _SpOfficeHours {
   gint        closed_memo;
 };
 
-/* -- time zone ------------------------------------------------------------ */
-
-GTimeZone *
-sp_office_hours_time_zone (void)
-{
-  static GTimeZone *tz;
-
-  if (g_once_init_enter (&tz))
-    {
-      GTimeZone *zone = g_time_zone_new_identifier ("Europe/Berlin");
-
-      /* Without tzdata: the same rules as a POSIX TZ string (since 1996). */
-      if (zone == NULL)
-        zone = g_time_zone_new_identifier ("CET-1CEST,M3.5.0,M10.5.0/3");
-      if (zone == NULL)
-        zone = g_time_zone_new_utc ();
-      g_once_init_leave (&tz, zone);
-    }
-
-  return tz;
-}
-
 /* -- holidays ------------------------------------------------------------- */
 
 void
@@ -596,7 +574,7 @@ day_closed (SpOfficeHours *self,
 static GDateTime *
 to_local (GDateTime *at)
 {
-  return g_date_time_to_timezone (at, sp_office_hours_time_zone ());
+  return g_date_time_to_timezone (at, sp_city_time_zone ());
 }
 
 /* The interval of @weekday that contains @minute, or NULL. */
@@ -648,7 +626,7 @@ local_time_on (const GDate *date,
       return local_time_on (&next, 0);
     }
 
-  return g_date_time_new (sp_office_hours_time_zone (),
+  return g_date_time_new (sp_city_time_zone (),
                           g_date_get_year (date), g_date_get_month (date),
                           g_date_get_day (date), minute / 60, minute % 60, 0);
 }

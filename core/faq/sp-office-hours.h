@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "sp-city-time.h"
 #include "sp-db.h"
 
 G_BEGIN_DECLS
@@ -108,8 +109,6 @@ void           sp_office_hours_easter       (int            year,
  * @allow_end_of_day); -1 when malformed. */
 int            sp_office_hours_parse_time   (const char    *text,
                                              gboolean       allow_end_of_day);
-/* The Europe/Berlin time zone the schedule uses (owned, do not unref). */
-GTimeZone     *sp_office_hours_time_zone    (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpOfficeHours, sp_office_hours_free)
 

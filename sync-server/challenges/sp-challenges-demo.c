@@ -8,6 +8,7 @@
 #include "sp-challenges-demo.h"
 
 #include "sp-change.h"
+#include "sp-city-time.h"
 #include "sp-uuid.h"
 
 typedef struct {
@@ -108,15 +109,6 @@ demo_id (const char *kind,
   return sp_uuid_name_based (name);
 }
 
-static char *
-day_from_today (int days)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) then = g_date_time_add_days (now, days);
-
-  return g_date_time_format (then, "%Y-%m-%d");
-}
-
 static SpChange *
 add_change (GPtrArray  *changes,
             const char *entity,
@@ -131,10 +123,10 @@ add_change (GPtrArray  *changes,
 static void
 add_challenges (GPtrArray *changes)
 {
-  g_autofree char *past_event = day_from_today (-40);
-  g_autofree char *past_deadline = day_from_today (-38);
-  g_autofree char *next_event = day_from_today (21);
-  g_autofree char *next_deadline = day_from_today (23);
+  g_autofree char *past_event = sp_city_day (-40);
+  g_autofree char *past_deadline = sp_city_day (-38);
+  g_autofree char *next_event = sp_city_day (21);
+  g_autofree char *next_deadline = sp_city_day (23);
 
   for (guint i = 0; i < G_N_ELEMENTS (demo_challenges); i++)
     {
@@ -172,7 +164,7 @@ add_solutions (GPtrArray *changes)
         if (g_str_equal (demo_challenges[j].key, s->challenge))
           challenge = &demo_challenges[j];
       g_assert (challenge != NULL);
-      day = day_from_today (challenge->upcoming ? -(int) (i % 3 + 1) : -40 + (int) (i % 2));
+      day = sp_city_day (challenge->upcoming ? -(int) (i % 3 + 1) : -40 + (int) (i % 2));
       created = g_strconcat (day, "T18:30:00Z", NULL);
 
       f = add_change (changes, "challenge_solution", g_strdup (id))->fields;

@@ -45,15 +45,6 @@ static const SolutionInput solution_inputs[] = {
   { "licence",     64,   FALSE },
 };
 
-static char *
-format_now (const char *format)
-{
-  g_autoptr(GDateTime) now = g_str_has_suffix (format, "Z") ? g_date_time_new_now_utc ()
-                                                            : g_date_time_new_now_local ();
-
-  return g_date_time_format (now, format);
-}
-
 /* -- reading -------------------------------------------------------------------- */
 
 static JsonNode *
@@ -64,7 +55,7 @@ list_work (SpServer     *server,
            guint        *status,
            GError      **error)
 {
-  g_autofree char *day = _sp_server_today ();
+  g_autofree char *day = sp_city_today ();
 
   return sp_storage_challenges_public (sp_server_get_storage (server), day, error);
 }
@@ -77,7 +68,7 @@ detail_work (SpServer     *server,
              guint        *status,
              GError      **error)
 {
-  g_autofree char *day = _sp_server_today ();
+  g_autofree char *day = sp_city_today ();
   JsonNode *node;
   JsonArray *ids;
 
@@ -169,9 +160,10 @@ submit_work (SpServer     *server,
 {
   SpStorage *storage = sp_server_get_storage (server);
   const char *challenge_id = g_hash_table_lookup (query, "id");
-  g_autofree char *day = _sp_server_today ();
+  g_autofree char *day = sp_city_today ();
   g_autofree char *id = sp_uuid_new ();
-  g_autofree char *created = format_now ("%Y-%m-%dT%H:%M:%SZ");
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *created = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
   g_autoptr(JsonNode) challenge = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_free);
@@ -239,7 +231,7 @@ clear_expired_contacts (SpStorage *storage)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) changes = NULL;
-  g_autofree char *day = _sp_server_today ();
+  g_autofree char *day = sp_city_today ();
 
   changes = sp_storage_challenge_expired_contacts (storage, day,
                                                    SP_CHALLENGE_CONTACT_RETENTION_DAYS_DEFAULT,

@@ -41,14 +41,6 @@ bot_doc_free (SpBotDoc *doc)
   g_free (doc);
 }
 
-char *
-sp_bot_today (void)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now (sp_office_hours_time_zone ());
-
-  return g_date_time_format (now, "%Y-%m-%d");
-}
-
 static const char *
 text_of (JsonObject *fields,
          const char *name)
@@ -392,7 +384,7 @@ static gpointer
 build_thread (gpointer data)
 {
   SpBotIndexer *self = data;
-  g_autofree char *day = sp_bot_today ();
+  g_autofree char *day = sp_city_today ();
   g_autoptr(GError) error = NULL;
   g_autoptr(IndexRows) rows = NULL;
   SpBotIndex *index = NULL, *old = NULL;
@@ -504,7 +496,7 @@ sp_bot_indexer_get (SpBotIndexer *self)
   if (check)
     {
       gint64 version = sp_storage_bot_content_version (self->storage);
-      g_autofree char *day = sp_bot_today ();
+      g_autofree char *day = sp_city_today ();
 
       if (index == NULL || (version >= 0 && version != index->version) ||
           strcmp (day, index->day) != 0)

@@ -81,8 +81,6 @@ void            sp_bot_indexer_invalidate  (SpBotIndexer *self);
 /* Number of builds finished (tests, metrics). */
 guint           sp_bot_indexer_get_builds  (SpBotIndexer *self);
 
-/* Today in the office's time zone (Europe/Berlin), "YYYY-MM-DD". */
-char           *sp_bot_today               (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpBotIndex, sp_bot_index_unref)
 

@@ -74,7 +74,7 @@ typedef struct {
   gint64        last_flush;
   guint64       asked[SP_BOT_KIND_HANDOFF + 1];
   gint          asks_in_flight;
-  char          today[16];    /* sp_bot_today(), worked out once a second */
+  char          today[16];    /* sp_city_today(), worked out once a second */
   gint64        today_at;     /* real time in s when today was set */
 } SpBot;
 
@@ -236,7 +236,7 @@ kpi_today (SpBot *bot)
 
   if (now != bot->today_at || bot->today[0] == '\0')
     {
-      g_autofree char *day = sp_bot_today ();
+      g_autofree char *day = sp_city_today ();
 
       g_strlcpy (bot->today, day, sizeof bot->today);
       bot->today_at = now;
@@ -585,7 +585,7 @@ closed_text (SpBotIndex *index,
              const char *lang,
              TextId      id)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now (sp_office_hours_time_zone ());
+  g_autoptr(GDateTime) now = sp_city_now ();
   g_autoptr(GDateTime) next = sp_office_hours_next_open (sp_bot_index_get_office_hours (index), now);
   const char *hours = sp_bot_index_get_setting (index, "callback_hours");
   g_autofree char *when = NULL;
@@ -735,7 +735,7 @@ sp_bot_answer_session (SpServer    *server,
   channel = valid_channel (channel);
   voice = strcmp (channel, "voice") == 0;
   matcher = sp_bot_index_get_matcher (index);
-  now = g_date_time_new_now (sp_office_hours_time_zone ());
+  now = sp_city_now ();
   out->office_open = sp_office_hours_is_open (sp_bot_index_get_office_hours (index), now);
   sp_bot_kpi_count (server, channel, SP_BOT_EVENT_INTERACTION);
 
@@ -952,7 +952,7 @@ sp_bot_office_open (SpServer  *server,
   if (!(bot = bot_get (server)) || !(index = sp_bot_indexer_get (bot->indexer)))
     return FALSE;
 
-  now = g_date_time_new_now (sp_office_hours_time_zone ());
+  now = sp_city_now ();
   open = sp_office_hours_is_open (sp_bot_index_get_office_hours (index), now);
   if (next_open && !open)
     {

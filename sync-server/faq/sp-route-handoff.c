@@ -162,7 +162,7 @@ static char *
 format_local_time (GDateTime  *at,
                    const char *lang)
 {
-  g_autoptr(GDateTime) local = g_date_time_to_timezone (at, sp_office_hours_time_zone ());
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (at, sp_city_time_zone ());
   int wd = g_date_time_get_day_of_week (local);
   int month = g_date_time_get_month (local);
 

@@ -186,7 +186,7 @@ with_content (SpServer  *server,
 {
   SpStorage *storage = sp_server_get_storage (server);
   gint64 version = sp_storage_bot_content_version (storage);
-  char *day = sp_bot_today ();
+  char *day = sp_city_today ();
   gboolean ok = TRUE;
 
   if (version < 0)

@@ -153,7 +153,7 @@ list_work (SpServer     *server,
            guint        *status,
            GError      **error)
 {
-  g_autofree char *today = _sp_server_today ();
+  g_autofree char *today = sp_city_today ();
   g_autoptr(JsonArray) rows = NULL;
   JsonArray *list;
 
@@ -175,7 +175,7 @@ definition_work (SpServer     *server,
                  GError      **error)
 {
   JsonObject *args = json_node_get_object (body);
-  g_autofree char *today = _sp_server_today ();
+  g_autofree char *today = sp_city_today ();
   g_autoptr(JsonNode) node = NULL;
   JsonObject *def;
 
@@ -204,7 +204,7 @@ respond_work (SpServer     *server,
   JsonObject *args = json_node_get_object (body);
   const char *id = sp_json_get_string (args, "id");
   JsonNode *request = json_object_get_member (args, "request");
-  g_autofree char *today = _sp_server_today ();
+  g_autofree char *today = sp_city_today ();
   g_autofree char *question = NULL;
   g_autofree char *code_hash = NULL;
   g_autoptr(JsonNode) def_node = NULL;

@@ -171,7 +171,7 @@ static GPtrArray *
 definition_changes (void)
 {
   GPtrArray *changes = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_change_free);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = sp_city_now ();
   g_autoptr(GDateTime) later = g_date_time_add_years (now, 1);
   g_autofree char *opens = g_date_time_format (now, "%Y-%m-%d");
   g_autofree char *closes = g_date_time_format (later, "%Y-%m-%d");
@@ -308,7 +308,7 @@ sp_surveys_demo_load (SpStorage  *storage,
   g_autoptr(JsonArray) questions = NULL;
   g_autoptr(JsonArray) options = NULL;
   g_autoptr(JsonNode) definition = NULL;
-  g_autofree char *today = _sp_server_today ();
+  g_autofree char *today = sp_city_today ();
 
   g_return_val_if_fail (storage != NULL, FALSE);
 

@@ -12,6 +12,7 @@
 
 #include "sp-test-server.h"
 
+#include "sp-city-time.h"
 #include "sp-db.h"
 #include "sp-error.h"
 
@@ -24,6 +25,19 @@ server_binary (void)
     g_error ("STADTPULT_SERVER is not set (run through meson test)");
 
   return path;
+}
+
+/* A POSIX TZ for the server whose date is not the city's today: UTC-12
+ * while it is before noon in Berlin, UTC+14 after. A server set to UTC is
+ * a day off Berlin for an hour or two every night; every day the server
+ * compares or stores (deadlines, opening days, answer days) must be the
+ * city's, so the tests run it where the machine's day is always wrong. */
+static const char *
+off_city_time_zone (void)
+{
+  g_autoptr(GDateTime) now = sp_city_now ();
+
+  return g_date_time_get_hour (now) < 12 ? "XXA+12" : "XXB-14";
 }
 
 /* The server must not outlive a test that aborts on a failed assertion. */
@@ -74,6 +88,7 @@ sp_test_server_start (SpTestServer *self,
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_subprocess_launcher_set_stdout_file_path (launcher, out_path);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_setenv (launcher, "TZ", off_city_time_zone (), TRUE);
 
   g_ptr_array_add (argv, (char *) server_binary ());
   g_ptr_array_add (argv, (char *) "--db");

@@ -235,7 +235,7 @@ find_unanswered (JsonNode   *list,
 static char *
 today_in_jena (void)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now (sp_office_hours_time_zone ());
+  g_autoptr(GDateTime) now = sp_city_now ();
 
   return g_date_time_format (now, "%Y-%m-%d");
 }
@@ -243,7 +243,7 @@ today_in_jena (void)
 static gboolean
 today_is_holiday (void)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now (sp_office_hours_time_zone ());
+  g_autoptr(GDateTime) now = sp_city_now ();
 
   return sp_office_hours_holiday_name (g_date_time_get_year (now), g_date_time_get_month (now),
                                        g_date_time_get_day_of_month (now)) != NULL;

@@ -10,6 +10,8 @@
 
 #include "sp-test-server.h"
 
+#include "sp-city-time.h"
+
 /* Hackathon challenges end to end against the real server (with --demo):
  * the public list and detail (published and closed only, accepted and
  * winning solutions without contacts), citizen submissions with good and
@@ -24,15 +26,6 @@ typedef struct {
   char         *staff;    /* token of "mitarbeiter" */
   guint         n_changes;
 } Fixture;
-
-static char *
-day_from_today (int days)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) then = g_date_time_add_days (now, days);
-
-  return g_date_time_format (then, "%Y-%m-%d");
-}
 
 static JsonNode *
 parse (const char *text)
@@ -207,8 +200,8 @@ static void
 test_public_list (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autofree char *today = day_from_today (0);
-  g_autofree char *later = day_from_today (30);
+  g_autofree char *today = sp_city_day (0);
+  g_autofree char *later = sp_city_day (30);
   g_autofree char *draft = push_challenge (f, "Entwurf <b>geheim</b>", "draft", today, later);
   g_autoptr(JsonNode) list = get_json (f, "/api/v1/challenges", 200);
   g_autoptr(JsonNode) detail = NULL;
@@ -271,9 +264,9 @@ static void
 test_submit (Fixture       *f,
              gconstpointer  data)
 {
-  g_autofree char *today = day_from_today (0);
-  g_autofree char *yesterday = day_from_today (-1);
-  g_autofree char *later = day_from_today (30);
+  g_autofree char *today = sp_city_day (0);
+  g_autofree char *yesterday = sp_city_day (-1);
+  g_autofree char *later = sp_city_day (30);
   g_autofree char *open = push_challenge (f, "Offen", "published", later, today);
   g_autofree char *late = push_challenge (f, "Vorbei", "published", yesterday, yesterday);
   g_autofree char *draft = push_challenge (f, "Entwurf", "draft", later, later);
@@ -305,8 +298,15 @@ test_submit (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (stored, "state"), ==, "submitted");
   g_assert_cmpstr (json_object_get_string_member (stored, "contact"), ==, "saale@team.example");
   g_assert_cmpstr (json_object_get_string_member (stored, "licence"), ==, "EUPL-1.2");
-  g_assert_true (g_str_has_prefix (json_object_get_string_member (stored, "created"), today));
+  /* A UTC timestamp of the moment it came in. */
   g_assert_true (g_str_has_suffix (json_object_get_string_member (stored, "created"), "Z"));
+  {
+    g_autoptr(GDateTime) created = g_date_time_new_from_iso8601 (json_object_get_string_member (stored, "created"), NULL);
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+    g_assert_nonnull (created);
+    g_assert_cmpint (ABS (g_date_time_difference (now, created)), <, 5 * 60 * G_USEC_PER_SEC);
+  }
 
   /* Submitted solutions are not public; the contact never is. */
   path = g_strdup_printf ("/api/v1/challenges/%s", open);
@@ -458,9 +458,9 @@ static void
 test_retention (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autofree char *today = day_from_today (0);
-  g_autofree char *long_ago = day_from_today (-400);
-  g_autofree char *months_ago = day_from_today (-200);
+  g_autofree char *today = sp_city_day (0);
+  g_autofree char *long_ago = sp_city_day (-400);
+  g_autofree char *months_ago = sp_city_day (-200);
   g_autofree char *old_event = push_challenge (f, "Alt", "published", long_ago, today);
   g_autofree char *recent_event = push_challenge (f, "Jüngst", "published", months_ago, today);
   g_autoptr(JsonNode) a = NULL;

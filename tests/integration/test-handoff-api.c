@@ -83,7 +83,7 @@ push (Fixture    *f,
 static char *
 berlin_today (gboolean *holiday)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now (sp_office_hours_time_zone ());
+  g_autoptr(GDateTime) now = sp_city_now ();
 
   *holiday = sp_office_hours_holiday_name (g_date_time_get_year (now),
                                            g_date_time_get_month (now),

@@ -11,6 +11,7 @@
 
 #include "sp-test-server.h"
 
+#include "sp-city-time.h"
 #include "sp-hlc.h"
 #include "../unit/test-survey-fixture.h"
 
@@ -31,15 +32,6 @@ static char *today;
 static guint posts_this_run;
 
 /* -- helpers -------------------------------------------------------------------- */
-
-static char *
-day_offset (int days)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) then = g_date_time_add_days (now, days);
-
-  return g_date_time_format (then, "%Y-%m-%d");
-}
 
 /* A request with a raw body; *headers (optional) gets the response
  * headers (unref them). */
@@ -299,8 +291,8 @@ option_row (const char *qid,
 static void
 setup_surveys (void)
 {
-  g_autofree char *yesterday = day_offset (-1);
-  g_autofree char *tomorrow = day_offset (1);
+  g_autofree char *yesterday = sp_city_day (-1);
+  g_autofree char *tomorrow = sp_city_day (1);
   g_autofree char *fixture_survey = NULL;
   g_autoptr(GString) questions = g_string_new ("[");
   g_autoptr(GString) options = g_string_new ("[");
@@ -521,13 +513,15 @@ test_responses_good (void)
 {
   gint64 answers_before = count_server ("SELECT count(*) FROM survey_answer");
   g_autofree char *english = NULL;
+  g_autofree char *sql = NULL;
 
   expect_stored ("s1", good_s1);
   /* q1 q2 q3x2 q4 q6 q7 q8 q9x2 q10x3 */
   g_assert_cmpint (count_server ("SELECT count(*) FROM survey_answer"), ==, answers_before + 13);
   /* Only what the survey asked, the day, the language. */
-  g_assert_cmpint (count_server ("SELECT count(*) FROM survey_response WHERE survey_id = 's1' "
-                                 "AND language = 'de' AND submitted = date('now', 'localtime')"), ==, 1);
+  sql = g_strdup_printf ("SELECT count(*) FROM survey_response WHERE survey_id = 's1' "
+                         "AND language = 'de' AND submitted = '%s'", today);
+  g_assert_cmpint (count_server (sql), ==, 1);
 
   english = g_strdup ("{\"lang\":\"en\",\"website\":\"\",\"answers\":{\"q1\":\"o1b\",\"q4\":\"o4n\",\"q8\":1,"
                       "\"q9\":{\"r9a\":\"o9g\",\"r9b\":\"o9g\"},\"q2\":null,\"q3\":[],\"q6\":\"\"}}");
@@ -923,7 +917,7 @@ main (int   argc,
   sp_test_server_start (server, TRUE);
   editor_token = sp_test_login_token (server->base_url, "redaktion", "redaktion");
   staff_token = sp_test_login_token (server->base_url, "mitarbeiter", "mitarbeiter");
-  today = day_offset (0);
+  today = sp_city_day (0);
   setup_surveys ();
 
   g_test_add_func ("/survey-api/list", test_list);

@@ -28,6 +28,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+import zoneinfo
 
 import sp_uitest
 from sp_uitest import (APP, TMP, app_root, click_at, find, find_all, log, open_page, procs,
@@ -124,7 +125,8 @@ def add_interval(app, day):
 
 
 def set_hours_for_today(app):
-    today = WEEKDAYS[datetime.date.today().weekday()]
+    # The office hours are the city's: today in Berlin, whatever the machine's zone.
+    today = WEEKDAYS[datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Berlin")).weekday()]
     open_page(app, "Office hours")
     # Searches stay inside the page: the whole window is a big tree.
     page = scroll_pane_of(find(app, TEXT_ROLES, "Monday opens", timeout=60))

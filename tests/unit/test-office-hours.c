@@ -16,7 +16,7 @@
 static GDateTime *
 berlin (int y, int mo, int d, int h, int mi)
 {
-  return g_date_time_new (sp_office_hours_time_zone (), y, mo, d, h, mi, 0);
+  return g_date_time_new (sp_city_time_zone (), y, mo, d, h, mi, 0);
 }
 
 static GDateTime *
@@ -32,7 +32,7 @@ local_text (GDateTime *at)
   g_autoptr(GDateTime) local = NULL;
 
   g_assert_nonnull (at);
-  local = g_date_time_to_timezone (at, sp_office_hours_time_zone ());
+  local = g_date_time_to_timezone (at, sp_city_time_zone ());
   return g_date_time_format (local, "%Y-%m-%dT%H:%M%:z");
 }
 
@@ -383,7 +383,7 @@ test_midnight (void)
   g_assert_no_error (error);
 
   {
-    g_autoptr(GDateTime) before_midnight = g_date_time_new (sp_office_hours_time_zone (), 2025, 11, 28, 23, 59, 59.5);
+    g_autoptr(GDateTime) before_midnight = g_date_time_new (sp_city_time_zone (), 2025, 11, 28, 23, 59, 59.5);
     g_autoptr(GDateTime) midnight = berlin (2025, 11, 29, 0, 0);
     g_autoptr(GDateTime) at_0159 = berlin (2025, 11, 29, 1, 59);
     g_autoptr(GDateTime) at_0200 = berlin (2025, 11, 29, 2, 0);

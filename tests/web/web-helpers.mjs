@@ -49,12 +49,24 @@ export async function expectNoAxeViolations(page, what) {
 
 /** Starts `server --demo --db dbPath --port 0`; resolves with { child, url } once it
  *  listens. Everything it prints goes to onLog. */
+/**
+ * A POSIX TZ for the server whose date is not the city's today: UTC-12 while
+ * it is before noon in Berlin, UTC+14 after. A server set to UTC is a day off
+ * Berlin for an hour or two every night; the pages and the server must both
+ * count the city's days, so the tests run the server where its machine's day
+ * is always wrong.
+ */
+export function offCityTimeZone(now = new Date()) {
+  const hour = Number(new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Berlin", hour: "2-digit", hourCycle: "h23" }).format(now));
+  return hour < 12 ? "XXA+12" : "XXB-14";
+}
+
 export function startServer(server, dbPath, onLog) {
   let log = "";
   const note = (text) => { log += text; onLog(text); };
   return new Promise((resolve, reject) => {
     const child = spawn(server, ["--demo", "--db", dbPath, "--port", "0", "--bind", "127.0.0.1"],
-                        { stdio: ["ignore", "pipe", "pipe"] });
+                        { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TZ: offCityTimeZone() } });
     const timer = setTimeout(() => reject(new Error(`server did not print its listening line in 30 s:\n${log}`)), 30000);
     child.stderr.on("data", (d) => note(String(d)));
     child.on("error", (err) => { clearTimeout(timer); reject(err); });
