@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <utime.h>
 
 #include "sp-lexicon-private.h"
 
@@ -229,31 +230,134 @@ write_index (Writer     *w,
   g_byte_array_append (body, (const guint8 *) terms->data, sizeof (guint32) * terms->len);
 }
 
-/* Cache files of other inputs (an older Debian package, another data
- * directory) untouched for this long are removed when a new one is written:
- * each is some 40 MB. Recent ones stay, so a source tree and an installed
- * copy on one machine do not evict each other. */
-#define CACHE_MAX_AGE_DAYS 30
+/* Writing a cache file tidies up the others in its directory (each is some
+ * 55 MB; every source checkout, data directory and Debian package update
+ * has its own key):
+ *   - a file whose inputs have changed or are gone can never be hit again
+ *     (the key names each input's path, size and mtime): removed at once;
+ *   - so is a file that is not a cache file of any version;
+ *   - of the rest (inputs of another checkout or installation that still
+ *     exist), the CACHE_KEEP_OTHERS most recently used stay, unless unused
+ *     for CACHE_MAX_AGE_DAYS. Loading a file marks it used (its mtime), at
+ *     most once a day, so a source tree and an installed copy on one
+ *     machine do not evict each other. */
+#define CACHE_KEEP_OTHERS   4
+#define CACHE_MAX_AGE_DAYS  30
+#define CACHE_TOUCH_SECONDS (24 * 3600)
+
+/* The key stored in the cache file @path (of any version), or NULL when
+ * it is no cache file. Only the header is read. */
+static char *
+read_key (const char *path)
+{
+  g_autoptr(GMappedFile) file = g_mapped_file_new (path, FALSE, NULL);
+  const char *data;
+  gsize len;
+  guint32 key_len;
+
+  if (file == NULL)
+    return NULL;
+  data = g_mapped_file_get_contents (file);
+  len = g_mapped_file_get_length (file);
+  if (len < 16 || memcmp (data, CACHE_MAGIC, 8) != 0)
+    return NULL;
+  memcpy (&key_len, data + 12, sizeof key_len);
+  if (key_len == 0 || key_len > len - 16)
+    return NULL;
+  return g_strndup (data + 16, key_len);
+}
+
+/* Whether every input the key names still has the size and mtime it had
+ * (lines after the first: "path size mtime"; paths may hold spaces). */
+static gboolean
+key_inputs_unchanged (const char *key)
+{
+  g_auto(GStrv) lines = g_strsplit (key, "\n", -1);
+
+  if (lines[0] == NULL || lines[1] == NULL || lines[0][0] != 'v')
+    return FALSE;
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      char *mtime_at = strrchr (lines[i], ' ');
+      char *size_at;
+      GStatBuf st;
+
+      if (mtime_at == NULL)
+        return FALSE;
+      *mtime_at++ = '\0';
+      size_at = strrchr (lines[i], ' ');
+      if (size_at == NULL)
+        return FALSE;
+      *size_at++ = '\0';
+      if (g_stat (lines[i], &st) != 0 ||
+          g_ascii_strtoll (size_at, NULL, 10) != (gint64) st.st_size ||
+          g_ascii_strtoll (mtime_at, NULL, 10) != (gint64) st.st_mtime)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct {
+  char   *path;
+  gint64  mtime;
+} CacheFile;
 
 static void
-prune_old_files (const char *dir,
-                 const char *keep)
+cache_file_clear (gpointer data)
+{
+  g_free (((CacheFile *) data)->path);
+}
+
+static int
+newest_first (gconstpointer a,
+              gconstpointer b)
+{
+  gint64 x = ((const CacheFile *) a)->mtime, y = ((const CacheFile *) b)->mtime;
+
+  return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static void
+prune_other_files (const char *dir,
+                   const char *keep)
 {
   g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr(GArray) live = g_array_new (FALSE, FALSE, sizeof (CacheFile));
   gint64 limit = g_get_real_time () / G_USEC_PER_SEC - CACHE_MAX_AGE_DAYS * 24 * 3600;
   const char *name;
 
+  g_array_set_clear_func (live, cache_file_clear);
   while (d != NULL && (name = g_dir_read_name (d)) != NULL)
     {
       g_autofree char *path = NULL;
+      g_autofree char *key = NULL;
       GStatBuf st;
 
       if (!g_str_has_prefix (name, "faq-lexicon-") || !g_str_has_suffix (name, ".bin"))
         continue;
       path = g_build_filename (dir, name, NULL);
-      if (g_strcmp0 (path, keep) != 0 && g_stat (path, &st) == 0 && st.st_mtime < limit)
+      if (g_strcmp0 (path, keep) == 0 || g_stat (path, &st) != 0)
+        continue;
+      key = read_key (path);
+      if (key == NULL || !key_inputs_unchanged (key) || (gint64) st.st_mtime < limit)
         g_unlink (path);
+      else
+        g_array_append_val (live, ((CacheFile) { g_steal_pointer (&path), (gint64) st.st_mtime }));
     }
+  g_array_sort (live, newest_first);
+  for (guint i = CACHE_KEEP_OTHERS; i < live->len; i++)
+    g_unlink (g_array_index (live, CacheFile, i).path);
+}
+
+/* Marks the cache file @path used (see prune_other_files()). */
+static void
+mark_used (const char *path)
+{
+  GStatBuf st;
+
+  if (g_stat (path, &st) == 0 &&
+      (gint64) st.st_mtime < g_get_real_time () / G_USEC_PER_SEC - CACHE_TOUCH_SECONDS)
+    g_utime (path, NULL);
 }
 
 /* The Bloom filter of the word list: some 16 bits per word. */
@@ -360,7 +464,7 @@ sp_lexicon_cache_save (SpLexicon  *self,
     g_debug ("Cannot write the lexicon cache %s: %s", path,
              error != NULL ? error->message : g_strerror (errno));
   else
-    prune_old_files (dir, path);
+    prune_other_files (dir, path);
 }
 
 /* --- reading -------------------------------------------------------------- */
@@ -614,5 +718,6 @@ sp_lexicon_cache_load (SpLexicon  *self,
       return FALSE;
     }
   self->cache_file = g_steal_pointer (&file);
+  mark_used (path);
   return TRUE;
 }

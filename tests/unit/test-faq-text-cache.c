@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <time.h>
+#include <utime.h>
 
 #include "sp-lexicon-private.h"
 #include "sp-text.h"
@@ -208,11 +210,88 @@ test_cache_same_answers (void)
   g_assert_cmpuint (n, >, 1000);
 }
 
+/* The names of the files in the private cache directory. */
+static GPtrArray *
+cache_file_names (void)
+{
+  g_autofree char *sub = g_build_filename (cache_dir, "stadtpult", NULL);
+  g_autoptr(GDir) d = g_dir_open (sub, 0, NULL);
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  return names;
+}
+
+static gboolean
+has_name (GPtrArray  *names,
+          const char *name)
+{
+  return g_ptr_array_find_with_equal_func (names, name, g_str_equal, NULL);
+}
+
+static char *
+cache_file_path (const char *name)
+{
+  return g_build_filename (cache_dir, "stadtpult", name, NULL);
+}
+
+static void
+set_age_days (const char *path,
+              int         days)
+{
+  struct utimbuf times;
+
+  times.actime = times.modtime = time (NULL) - (time_t) days * 24 * 3600;
+  g_assert_cmpint (g_utime (path, &times), ==, 0);
+}
+
+static gint64
+age_seconds (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return (gint64) time (NULL) - (gint64) st.st_mtime;
+}
+
+/* A cache file header (magic, version, key) for @key, @days old; what
+ * follows the header does not matter to the tidying. NULL @key: junk. */
+static void
+plant (const char *name,
+       const char *key,
+       int         days)
+{
+  g_autofree char *path = cache_file_path (name);
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (key != NULL)
+    {
+      guint32 version = 1, len = strlen (key);
+
+      g_byte_array_append (bytes, (const guint8 *) "SPLEXC\0\0", 8);
+      g_byte_array_append (bytes, (const guint8 *) &version, 4);
+      g_byte_array_append (bytes, (const guint8 *) &len, 4);
+      g_byte_array_append (bytes, (const guint8 *) key, len);
+    }
+  g_byte_array_append (bytes, (const guint8 *) "not a lexicon, only padding", 27);
+  g_file_set_contents (path, (const char *) bytes->data, bytes->len, &error);
+  g_assert_no_error (error);
+  set_age_days (path, days);
+}
+
 static void
 test_cache_follows_edits (void)
 {
   const char *dir = data_dir;
   g_autofree char *en_de = g_build_filename (dir, "en-de.txt", NULL);
+  g_autofree char *stopwords = g_build_filename (dir, "stopwords-de.txt", NULL);
+  g_autofree char *first = NULL;
+  g_autofree char *live_key = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
   g_autofree char *text = NULL;
   g_autofree char *edited = NULL;
   g_autofree char *key = NULL;
@@ -222,11 +301,33 @@ test_cache_follows_edits (void)
   const GArray *terms;
   gboolean found = FALSE;
 
-  /* From the cache the previous test wrote. */
+  /* From the cache the previous test wrote, unused for 10 days: loading
+   * marks it used. */
+  before = cache_file_names ();
+  g_assert_cmpuint (before->len, ==, 1);
+  first = cache_file_path (before->pdata[0]);
+  set_age_days (first, 10);
   lex = load (dir);
   g_assert_nonnull (lex->cache_file);
   g_assert_null (sp_lexicon_translate_en (lex, "grumbleflux"));
   sp_lexicon_free (lex);
+  g_assert_cmpint (age_seconds (first), <, 3600);
+
+  /* Other files in the cache directory: those of another checkout whose
+   * inputs are still there, used 1 to 5 and 40 days ago; one whose input
+   * is gone; one that is no cache file; one of somebody else. */
+  live_key = sp_lexicon_cache_key ((const char * const[]) { stopwords, NULL });
+  g_assert_nonnull (live_key);
+  for (int days = 1; days <= 5; days++)
+    {
+      g_autofree char *name = g_strdup_printf ("faq-lexicon-live%d.bin", days);
+
+      plant (name, live_key, days);
+    }
+  plant ("faq-lexicon-live40.bin", live_key, 40);
+  plant ("faq-lexicon-gone.bin", "v4\n/nonexistent/stadtpult/en-de.txt 12 1700000000", 0);
+  plant ("faq-lexicon-junk.bin", NULL, 0);
+  plant ("unrelated.txt", NULL, 100);
 
   /* An editor adds an English word: the next process must know it. */
   g_file_get_contents (en_de, &text, NULL, &error);
@@ -245,8 +346,24 @@ test_cache_follows_edits (void)
     found |= g_str_equal (g_array_index (terms, SpLexiconTerm, i).term, key);
   g_assert_true (found);
   sp_lexicon_free (lex);
-  /* A second cache file for the edited inputs, the old one untouched. */
-  g_assert_cmpuint (count_cache_files (), ==, 2);
+  /* A new cache file for the edited inputs. The old one can never be hit
+   * again, nor can the one whose input is gone, nor the junk: removed. Of
+   * the other checkout's files, the 4 most recently used stay; the fifth
+   * and the one unused for 40 days go. Other files stay. */
+  after = cache_file_names ();
+  g_assert_false (has_name (after, before->pdata[0]));
+  g_assert_false (has_name (after, "faq-lexicon-gone.bin"));
+  g_assert_false (has_name (after, "faq-lexicon-junk.bin"));
+  g_assert_false (has_name (after, "faq-lexicon-live5.bin"));
+  g_assert_false (has_name (after, "faq-lexicon-live40.bin"));
+  for (int days = 1; days <= 4; days++)
+    {
+      g_autofree char *name = g_strdup_printf ("faq-lexicon-live%d.bin", days);
+
+      g_assert_true (has_name (after, name));
+    }
+  g_assert_true (has_name (after, "unrelated.txt"));
+  g_assert_cmpuint (after->len, ==, 6);
 }
 
 int
