@@ -365,6 +365,51 @@ test_row_codec (Fixture       *f,
   sp_db_close (db);
 }
 
+/* The query plan of @sql, one line per step. */
+static char *
+query_plan (SpDb       *db,
+            const char *sql)
+{
+  g_autofree char *explain = g_strconcat ("EXPLAIN QUERY PLAN ", sql, NULL);
+  sqlite3_stmt *stmt = NULL;
+  GString *plan = g_string_new (NULL);
+
+  g_assert_cmpint (sqlite3_prepare_v2 (sp_db_handle (db), explain, -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (plan, "%s\n", (const char *) sqlite3_column_text (stmt, 3));
+  sqlite3_finalize (stmt);
+  return g_string_free (plan, FALSE);
+}
+
+/* The feedback inbox's lists (the SQL shapes SpRowListModel builds for
+ * them: newest first, by state, by service, a date range, the state
+ * counts) read the index alone and never sort 100 000 rows. */
+static void
+test_feedback_list_plans (Fixture       *f,
+                          gconstpointer  data)
+{
+  static const char * const lists[] = {
+    "SELECT rowid FROM \"feedback\" WHERE deleted = 0 ORDER BY \"created\" COLLATE NOCASE DESC, rowid DESC",
+    "SELECT rowid FROM \"feedback\" WHERE deleted = 0 ORDER BY \"created\" COLLATE NOCASE, rowid",
+    "SELECT rowid FROM \"feedback\" WHERE deleted = 0 AND \"state\" IN (?) ORDER BY \"created\" COLLATE NOCASE DESC, rowid DESC",
+    "SELECT rowid FROM \"feedback\" WHERE deleted = 0 AND \"service_id\" IN (?) ORDER BY \"created\" COLLATE NOCASE DESC, rowid DESC",
+    "SELECT rowid FROM \"feedback\" WHERE deleted = 0 AND \"created\" >= ? AND \"created\" <= ? ORDER BY \"created\" COLLATE NOCASE DESC, rowid DESC",
+    "SELECT \"state\", count(*) FROM \"feedback\" WHERE deleted = 0 GROUP BY 1",
+  };
+  g_autoptr(GError) error = NULL;
+  SpDb *db = sp_db_open (f->path, SP_SCHEMA_CLIENT, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    {
+      g_autofree char *plan = query_plan (db, lists[i]);
+
+      if (strstr (plan, "COVERING INDEX") == NULL || strstr (plan, "TEMP B-TREE") != NULL)
+        g_error ("%s\nreads the table or sorts:\n%s", lists[i], plan);
+    }
+  sp_db_close (db);
+}
+
 /* Released migrations must never change: an old database was created
  * with exactly this text. Add a new migration instead. */
 static void
@@ -417,6 +462,8 @@ main (int argc, char *argv[])
   g_test_add ("/migrations/newer-schema-refused", Fixture, NULL,
               fixture_setup, test_newer_schema_refused, fixture_teardown);
   g_test_add_func ("/migrations/frozen", test_migrations_frozen);
+  g_test_add ("/migrations/feedback-list-plans", Fixture, NULL,
+              fixture_setup, test_feedback_list_plans, fixture_teardown);
 
   return g_test_run ();
 }
