@@ -268,6 +268,27 @@ sp_db_open_at_version (const char    *path,
   return db;
 }
 
+sqlite3 *
+sp_db_open_reader (const char  *path,
+                   GError     **error)
+{
+  sqlite3 *handle = NULL;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  rc = sqlite3_open_v2 (path, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_STORAGE, "cannot open %s: %s", path,
+                   handle ? sqlite3_errmsg (handle) : sqlite3_errstr (rc));
+      sqlite3_close (handle);
+      return NULL;
+    }
+  sqlite3_busy_timeout (handle, 10000);
+  return handle;
+}
+
 SpDb *
 sp_db_open (const char    *path,
             SpSchemaKind   kind,

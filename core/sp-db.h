@@ -55,6 +55,11 @@ SpDb         *sp_db_open_at_version    (const char   *path,
                                         SpSchemaKind  kind,
                                         int           version,
                                         GError      **error);
+/* A read-only connection to the database file @path for a worker thread
+ * (WAL: it reads the last committed state while the owner writes). No
+ * migrations, no statement cache; close it with sqlite3_close(). */
+sqlite3      *sp_db_open_reader        (const char   *path,
+                                        GError      **error);
 void          sp_db_close              (SpDb *db);
 sqlite3      *sp_db_handle             (SpDb *db);
 SpSchemaKind  sp_db_kind               (SpDb *db);

@@ -4,9 +4,12 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <string.h>
 
 #include "sp-bar-chart.h"
+#include "sp-db.h"
+#include "sp-error.h"
 #include "sp-feedback-util.h"
 #include "sp-feedback-overview.h"
 
@@ -20,6 +23,9 @@ struct _SpFeedbackOverview
 
   SpLocalStore   *store;
   gboolean        stale;
+  gboolean        counting;      /* a worker counts */
+  gboolean        count_again;   /* a change came while it counted */
+  GCancellable   *cancellable;   /* of the workers, cancelled at dispose */
   double          counts[N_WEEKS * N_SERIES];
   char           *week_labels[N_WEEKS];
 
@@ -56,49 +62,135 @@ draw_chart (GtkDrawingArea *area,
   sp_bar_chart_draw (GTK_WIDGET (area), cr, width, height, &data);
 }
 
+/* -- counting, in a worker thread ------------------------------------------ */
+
+/* Counting 100 000 items takes a good part of a second (every item's row is
+ * read), so it runs in a worker thread on its own read-only connection and
+ * the page shows the result when it is there; the window stays responsive
+ * meanwhile. */
+
+typedef struct {
+  char    *id;
+  gint64   total;
+  gint64   open;
+  gint64   overdue;
+  double   average;   /* NAN without ratings */
+} ServiceCount;
+
+typedef struct {
+  char   *db_path;
+  char   *start_iso;   /* Monday 00:00 UTC of the first week shown */
+  char   *now_iso;
+  double  counts[N_WEEKS * N_SERIES];
+  GArray *services;    /* of ServiceCount, most items first */
+} Counting;
+
 static void
-load_trend (SpFeedbackOverview *self,
-            GDateTime          *now)
+service_count_clear (gpointer data)
 {
-  g_autoptr(GDateTime) today = g_date_time_new_utc (g_date_time_get_year (now),
-                                                    g_date_time_get_month (now),
-                                                    g_date_time_get_day_of_month (now), 0, 0, 0);
-  g_autoptr(GDateTime) monday = g_date_time_add_days (today, 1 - g_date_time_get_day_of_week (today));
-  g_autoptr(GDateTime) start = g_date_time_add_weeks (monday, 1 - N_WEEKS);
-  g_autofree char *start_iso = g_date_time_format (start, "%Y-%m-%dT%H:%M:%SZ");
-  g_autoptr(GString) description = g_string_new (_("Feedback received per week"));
-  sqlite3_stmt *stmt;
+  g_free (((ServiceCount *) data)->id);
+}
 
-  memset (self->counts, 0, sizeof self->counts);
-  for (guint w = 0; w < N_WEEKS; w++)
-    {
-      g_autoptr(GDateTime) week = g_date_time_add_weeks (start, (int) w);
+static void
+counting_free (Counting *counting)
+{
+  g_free (counting->db_path);
+  g_free (counting->start_iso);
+  g_free (counting->now_iso);
+  g_clear_pointer (&counting->services, g_array_unref);
+  g_free (counting);
+}
 
-      g_free (self->week_labels[w]);
-      /* Translators: calendar week ("KW 47" in German) */
-      self->week_labels[w] = g_strdup_printf (_("W%d"), g_date_time_get_week_of_year (week));
-    }
+static gboolean
+count_weeks (sqlite3   *db,
+             Counting  *counting)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
 
   /* Weeks counted from the Monday of the first one, in SQLite. */
-  stmt = sp_db_prepare (sp_local_store_get_db (self->store),
-                        "SELECT CAST((julianday(created) - julianday(?1)) / 7 AS INTEGER) AS week,"
-                        " count(*), sum(rating BETWEEN 1 AND 2)"
-                        " FROM feedback WHERE deleted = 0 AND created >= ?1"
-                        " GROUP BY week", NULL);
-  if (stmt == NULL)
-    return;
-  sqlite3_bind_text (stmt, 1, start_iso, -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  if (sqlite3_prepare_v2 (db, "SELECT CAST((julianday(created) - julianday(?1)) / 7 AS INTEGER) AS week,"
+                          " count(*), sum(rating BETWEEN 1 AND 2)"
+                          " FROM feedback WHERE deleted = 0 AND created >= ?1"
+                          " GROUP BY week", -1, &stmt, NULL) != SQLITE_OK)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, counting->start_iso, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 week = sqlite3_column_int64 (stmt, 0);
 
       if (week < 0 || week >= N_WEEKS)
         continue;
-      self->counts[week * N_SERIES + SERIES_ALL] = (double) sqlite3_column_int64 (stmt, 1);
-      self->counts[week * N_SERIES + SERIES_LOW] = (double) sqlite3_column_int64 (stmt, 2);
+      counting->counts[week * N_SERIES + SERIES_ALL] = (double) sqlite3_column_int64 (stmt, 1);
+      counting->counts[week * N_SERIES + SERIES_LOW] = (double) sqlite3_column_int64 (stmt, 2);
     }
-  sqlite3_reset (stmt);
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE;
+}
 
+static gboolean
+count_services (sqlite3  *db,
+                Counting *counting)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, "SELECT coalesce(service_id, ''), count(*),"
+                          " sum(state IN ('new', 'in_progress')),"
+                          " sum(state IN ('new', 'in_progress') AND due != '' AND due < ?1),"
+                          " avg(CASE WHEN rating BETWEEN 1 AND 5 THEN rating END)"
+                          " FROM feedback WHERE deleted = 0 GROUP BY 1 ORDER BY 2 DESC", -1, &stmt, NULL) != SQLITE_OK)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, counting->now_iso, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ServiceCount count = {
+        .id = g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
+        .total = sqlite3_column_int64 (stmt, 1),
+        .open = sqlite3_column_int64 (stmt, 2),
+        .overdue = sqlite3_column_int64 (stmt, 3),
+        .average = sqlite3_column_type (stmt, 4) == SQLITE_NULL ? NAN : sqlite3_column_double (stmt, 4),
+      };
+
+      g_array_append_val (counting->services, count);
+    }
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE;
+}
+
+static void
+count_in_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      data,
+                 GCancellable *cancellable)
+{
+  Counting *counting = data;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = sp_db_open_reader (counting->db_path, &error);
+  gboolean ok;
+
+  if (db == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  ok = count_weeks (db, counting) && count_services (db, counting);
+  if (!ok)
+    g_task_return_new_error (task, SP_ERROR, SP_ERROR_STORAGE, "%s", sqlite3_errmsg (db));
+  else
+    g_task_return_boolean (task, TRUE);
+  sqlite3_close (db);
+}
+
+/* -- showing ----------------------------------------------------------------- */
+
+static void
+show_weeks (SpFeedbackOverview *self,
+            Counting           *counting)
+{
+  g_autoptr(GString) description = g_string_new (_("Feedback received per week"));
+
+  memcpy (self->counts, counting->counts, sizeof self->counts);
   for (guint w = 0; w < N_WEEKS; w++)
     {
       g_string_append_c (description, '\n');
@@ -136,14 +228,11 @@ add_cell (SpFeedbackOverview *self,
 }
 
 static void
-load_services (SpFeedbackOverview *self,
-               GDateTime          *now)
+show_services (SpFeedbackOverview *self,
+               Counting           *counting)
 {
   g_autoptr(GHashTable) names = sp_feedback_service_names (self->store);
-  g_autofree char *now_iso = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
   GtkWidget *child;
-  sqlite3_stmt *stmt;
-  int row = 1;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->table))) != NULL)
     gtk_grid_remove (self->table, child);
@@ -153,43 +242,94 @@ load_services (SpFeedbackOverview *self,
   add_cell (self, _("Overdue"), 3, 0, TRUE);
   add_cell (self, _("Average rating"), 4, 0, TRUE);
 
-  stmt = sp_db_prepare (sp_local_store_get_db (self->store),
-                        "SELECT coalesce(service_id, ''), count(*),"
-                        " sum(state IN ('new', 'in_progress')),"
-                        " sum(state IN ('new', 'in_progress') AND due != '' AND due < ?1),"
-                        " avg(CASE WHEN rating BETWEEN 1 AND 5 THEN rating END)"
-                        " FROM feedback WHERE deleted = 0 GROUP BY 1 ORDER BY 2 DESC", NULL);
-  if (stmt == NULL)
-    return;
-  sqlite3_bind_text (stmt, 1, now_iso, -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  for (guint i = 0; i < counting->services->len; i++)
     {
-      const char *name = g_hash_table_lookup (names, (const char *) sqlite3_column_text (stmt, 0));
-      g_autofree char *total = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 1));
-      g_autofree char *open = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 2));
-      g_autofree char *overdue = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 3));
-      g_autofree char *average = sqlite3_column_type (stmt, 4) == SQLITE_NULL
-        ? g_strdup ("–")
-        : g_strdup_printf ("%.1f", sqlite3_column_double (stmt, 4));
+      const ServiceCount *count = &g_array_index (counting->services, ServiceCount, i);
+      const char *name = g_hash_table_lookup (names, count->id);
+      g_autofree char *total = g_strdup_printf ("%" G_GINT64_FORMAT, count->total);
+      g_autofree char *open = g_strdup_printf ("%" G_GINT64_FORMAT, count->open);
+      g_autofree char *overdue = g_strdup_printf ("%" G_GINT64_FORMAT, count->overdue);
+      g_autofree char *average = isnan (count->average) ? g_strdup ("–")
+                                                        : g_strdup_printf ("%.1f", count->average);
 
-      add_cell (self, name != NULL ? name : _("No service"), 0, row, FALSE);
-      add_cell (self, total, 1, row, FALSE);
-      add_cell (self, open, 2, row, FALSE);
-      add_cell (self, overdue, 3, row, FALSE);
-      add_cell (self, average, 4, row, FALSE);
-      row++;
+      add_cell (self, name != NULL ? name : _("No service"), 0, (int) i + 1, FALSE);
+      add_cell (self, total, 1, (int) i + 1, FALSE);
+      add_cell (self, open, 2, (int) i + 1, FALSE);
+      add_cell (self, overdue, 3, (int) i + 1, FALSE);
+      add_cell (self, average, 4, (int) i + 1, FALSE);
     }
-  sqlite3_reset (stmt);
 }
 
+static void reload (SpFeedbackOverview *self);
+
+static void
+on_counted (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  SpFeedbackOverview *self = SP_FEEDBACK_OVERVIEW (source);
+  Counting *counting = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  self->counting = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Cannot count the feedback: %s", error->message);
+      return;
+    }
+  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;
+  show_weeks (self, counting);
+  show_services (self, counting);
+  /* Something changed while counting: count again. */
+  if (self->count_again)
+    reload (self);
+}
+
+/* The last N_WEEKS weeks' labels, and the counts from a worker. While a
+ * counting runs, another is only noted and starts when it is done. */
 static void
 reload (SpFeedbackOverview *self)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) today = g_date_time_new_utc (g_date_time_get_year (now),
+                                                    g_date_time_get_month (now),
+                                                    g_date_time_get_day_of_month (now), 0, 0, 0);
+  g_autoptr(GDateTime) monday = g_date_time_add_days (today, 1 - g_date_time_get_day_of_week (today));
+  g_autoptr(GDateTime) start = g_date_time_add_weeks (monday, 1 - N_WEEKS);
+  g_autoptr(GTask) task = NULL;
+  Counting *counting;
 
   self->stale = FALSE;
-  load_trend (self, now);
-  load_services (self, now);
+  if (self->counting)
+    {
+      self->count_again = TRUE;
+      return;
+    }
+  self->count_again = FALSE;
+  self->counting = TRUE;
+
+  for (guint w = 0; w < N_WEEKS; w++)
+    {
+      g_autoptr(GDateTime) week = g_date_time_add_weeks (start, (int) w);
+
+      g_free (self->week_labels[w]);
+      /* Translators: calendar week ("KW 47" in German) */
+      self->week_labels[w] = g_strdup_printf (_("W%d"), g_date_time_get_week_of_year (week));
+    }
+
+  counting = g_new0 (Counting, 1);
+  counting->db_path = g_strdup (sp_local_store_get_path (self->store));
+  counting->start_iso = g_date_time_format (start, "%Y-%m-%dT%H:%M:%SZ");
+  counting->now_iso = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  counting->services = g_array_new (FALSE, TRUE, sizeof (ServiceCount));
+  g_array_set_clear_func (counting->services, service_count_clear);
+
+  task = g_task_new (self, self->cancellable, on_counted, NULL);
+  g_task_set_source_tag (task, reload);
+  g_task_set_task_data (task, counting, (GDestroyNotify) counting_free);
+  g_task_run_in_thread (task, count_in_thread);
 }
 
 static void
@@ -198,8 +338,7 @@ on_store_changed (SpFeedbackOverview *self,
 {
   if (entity != NULL && !g_str_equal (entity, "feedback") && !g_str_equal (entity, "service"))
     return;
-  /* Only while shown: 100 000 rows are counted in a few ms, but the inbox
-   * edits rows all the time. */
+  /* Only while shown: the inbox edits rows all the time. */
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     reload (self);
   else
@@ -232,6 +371,8 @@ sp_feedback_overview_dispose (GObject *object)
 {
   SpFeedbackOverview *self = SP_FEEDBACK_OVERVIEW (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), SP_TYPE_FEEDBACK_OVERVIEW);
   g_clear_object (&self->store);
   for (guint w = 0; w < N_WEEKS; w++)
@@ -285,6 +426,7 @@ sp_feedback_overview_init (SpFeedbackOverview *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_drawing_area_set_draw_func (self->chart, draw_chart, self, NULL);
+  self->cancellable = g_cancellable_new ();
 }
 
 GtkWidget *

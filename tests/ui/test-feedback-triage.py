@@ -298,6 +298,8 @@ def main():
     set_text(filters, "Search feedback", BULK_WORD)
     wait_for("the three items", lambda: shown_count(filters) == 3, 30)
     click_at(wait_for("an item to select", lambda: cell(table, bulk[0][1]), 30))
+    # The click has reached the list (it has the focus) before Ctrl+A.
+    find(bulk_bar, "label", "1 selected", 10)
     rawinput.keyCombo("<Control>a")
     find(bulk_bar, "label", "3 selected", 10)
     press(bulk_bar, "Close selected")
@@ -337,8 +339,22 @@ def main():
     overview = wait_for("the overview", lambda: [n for n in app.findChildren(
         lambda n: n.roleName in ("filler", "panel", "drawing area", "image") and
         (n.name or "") == "Feedback received per week", showingOnly=False) if shown(n)], 60, 1)[0]
+    # The per-service table: the busiest service's totals, as the local
+    # database counts them (the page counts in a worker thread).
+    con = sqlite3.connect(db_path)
+    try:
+        busiest = con.execute(
+            "SELECT coalesce(service_id, ''), count(*), sum(state IN ('new', 'in_progress'))"
+            " FROM feedback WHERE deleted = 0 GROUP BY 1 ORDER BY 2 DESC LIMIT 1").fetchone()
+    finally:
+        con.close()
+    labels = lambda: [n.name for n in overview.parent.findChildren(
+        lambda n: n.roleName == "label", showingOnly=False) if shown(n)]
+    wait_for(f"the busiest service's totals {busiest[1]} and {busiest[2]}",
+             lambda: str(busiest[1]) in labels() and str(busiest[2]) in labels(), 30)
+    assert "received" in (overview.description or ""), overview.description
     screenshot("overview")
-    log("overview shown")
+    log("overview shown:", busiest)
 
     # --- Settings: the SLA as a synced feedback_setting row ---
     parts["settings"].doActionNamed("click")

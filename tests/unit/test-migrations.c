@@ -365,6 +365,41 @@ test_row_codec (Fixture       *f,
   sp_db_close (db);
 }
 
+/* A reader connection (worker threads) sees the last committed state while
+ * the owner writes, never writes, and fails clearly without a file. */
+static void
+test_reader (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *missing = g_build_filename (f->dir, "missing.db", NULL);
+  SpDb *db = sp_db_open (f->path, SP_SCHEMA_CLIENT, &error);
+  sqlite3 *reader;
+  sqlite3_stmt *count = NULL;
+
+  g_assert_no_error (error);
+  reader = sp_db_open_reader (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_prepare_v2 (reader, "SELECT count(*) FROM meta WHERE key = 'r'", -1, &count, NULL), ==, SQLITE_OK);
+
+  g_assert_true (sp_db_begin (db, &error));
+  g_assert_true (sp_db_meta_set (db, "r", "1", &error));
+  g_assert_cmpint (sqlite3_step (count), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (count, 0), ==, 0);   /* not committed yet */
+  sqlite3_reset (count);
+  g_assert_true (sp_db_commit (db, &error));
+  g_assert_cmpint (sqlite3_step (count), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (count, 0), ==, 1);
+  sqlite3_finalize (count);
+  g_assert_cmpint (sqlite3_exec (reader, "DELETE FROM meta", NULL, NULL, NULL), ==, SQLITE_READONLY);
+  sqlite3_close (reader);
+  sp_db_close (db);
+
+  g_assert_null (sp_db_open_reader (missing, &error));
+  g_assert_error (error, SP_ERROR, SP_ERROR_STORAGE);
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+}
+
 /* The query plan of @sql, one line per step. */
 static char *
 query_plan (SpDb       *db,
@@ -462,6 +497,7 @@ main (int argc, char *argv[])
   g_test_add ("/migrations/newer-schema-refused", Fixture, NULL,
               fixture_setup, test_newer_schema_refused, fixture_teardown);
   g_test_add_func ("/migrations/frozen", test_migrations_frozen);
+  g_test_add ("/db/reader", Fixture, NULL, fixture_setup, test_reader, fixture_teardown);
   g_test_add ("/migrations/feedback-list-plans", Fixture, NULL,
               fixture_setup, test_feedback_list_plans, fixture_teardown);
 
