@@ -7,16 +7,17 @@
 #   make stop    stop what `make demo` started
 #   make bench   run the sync benchmark (bench/run-sync.sh)
 #   make bench-bot  run the FAQ matcher benchmark against NLP.js (bench/bot/run-bot.sh)
+#   make bench-inbox  the feedback inbox's list over 100 000 items (bench/README.md)
 #   make build   configure (once) and compile into $(BUILD)
 #   make clean   stop the demo, remove the build and demo directories
 
 BUILD ?= build
 MESON ?= meson
 
-.PHONY: demo check stop bench bench-bot build deps test-deps clean help
+.PHONY: demo check stop bench bench-bot bench-inbox build deps test-deps clean help
 
 help:
-	@sed -n '3,11p' Makefile | sed 's/^# //'
+	@sed -n '3,12p' Makefile | sed 's/^# //'
 
 deps:
 	scripts/install-deps.sh
@@ -49,6 +50,11 @@ bench: deps
 bench-bot: deps
 	$(MAKE) --no-print-directory build
 	BUILD_DIR="$(BUILD)" bash bench/bot/run-bot.sh
+
+bench-inbox: deps
+	$(MAKE) --no-print-directory build
+	ninja -C "$(BUILD)" bench/bench-inbox
+	"$(BUILD)/bench/bench-inbox"
 
 clean: stop
 	rm -rf "$(BUILD)" demo
