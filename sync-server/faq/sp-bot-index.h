@@ -81,7 +81,6 @@ void            sp_bot_indexer_invalidate  (SpBotIndexer *self);
 /* Number of builds finished (tests, metrics). */
 guint           sp_bot_indexer_get_builds  (SpBotIndexer *self);
 
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpBotIndex, sp_bot_index_unref)
 
 G_END_DECLS
