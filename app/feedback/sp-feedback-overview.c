@@ -101,61 +101,69 @@ counting_free (Counting *counting)
   g_free (counting);
 }
 
+/* Runs @sql with @arg bound to ?1 and hands each row to @row. */
 static gboolean
-count_weeks (sqlite3   *db,
-             Counting  *counting)
+each_row (sqlite3    *db,
+          const char *sql,
+          const char *arg,
+          void      (*row) (sqlite3_stmt *stmt, Counting *counting),
+          Counting   *counting)
 {
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  /* Weeks counted from the Monday of the first one, in SQLite. */
-  if (sqlite3_prepare_v2 (db, "SELECT CAST((julianday(created) - julianday(?1)) / 7 AS INTEGER) AS week,"
-                          " count(*), sum(rating BETWEEN 1 AND 2)"
-                          " FROM feedback WHERE deleted = 0 AND created >= ?1"
-                          " GROUP BY week", -1, &stmt, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, counting->start_iso, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 week = sqlite3_column_int64 (stmt, 0);
-
-      if (week < 0 || week >= N_WEEKS)
-        continue;
-      counting->counts[week * N_SERIES + SERIES_ALL] = (double) sqlite3_column_int64 (stmt, 1);
-      counting->counts[week * N_SERIES + SERIES_LOW] = (double) sqlite3_column_int64 (stmt, 2);
-    }
+    row (stmt, counting);
   sqlite3_finalize (stmt);
   return rc == SQLITE_DONE;
 }
 
-static gboolean
-count_services (sqlite3  *db,
-                Counting *counting)
+static void
+week_row (sqlite3_stmt *stmt,
+          Counting     *counting)
 {
-  sqlite3_stmt *stmt = NULL;
-  int rc;
+  gint64 week = sqlite3_column_int64 (stmt, 0);
 
-  if (sqlite3_prepare_v2 (db, "SELECT coalesce(service_id, ''), count(*),"
-                          " sum(state IN ('new', 'in_progress')),"
-                          " sum(state IN ('new', 'in_progress') AND due != '' AND due < ?1),"
-                          " avg(CASE WHEN rating BETWEEN 1 AND 5 THEN rating END)"
-                          " FROM feedback WHERE deleted = 0 GROUP BY 1 ORDER BY 2 DESC", -1, &stmt, NULL) != SQLITE_OK)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, counting->now_iso, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      ServiceCount count = {
-        .id = g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
-        .total = sqlite3_column_int64 (stmt, 1),
-        .open = sqlite3_column_int64 (stmt, 2),
-        .overdue = sqlite3_column_int64 (stmt, 3),
-        .average = sqlite3_column_type (stmt, 4) == SQLITE_NULL ? NAN : sqlite3_column_double (stmt, 4),
-      };
+  if (week < 0 || week >= N_WEEKS)
+    return;
+  counting->counts[week * N_SERIES + SERIES_ALL] = (double) sqlite3_column_int64 (stmt, 1);
+  counting->counts[week * N_SERIES + SERIES_LOW] = (double) sqlite3_column_int64 (stmt, 2);
+}
 
-      g_array_append_val (counting->services, count);
-    }
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_DONE;
+static void
+service_row (sqlite3_stmt *stmt,
+             Counting     *counting)
+{
+  ServiceCount count = {
+    .id = g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
+    .total = sqlite3_column_int64 (stmt, 1),
+    .open = sqlite3_column_int64 (stmt, 2),
+    .overdue = sqlite3_column_int64 (stmt, 3),
+    .average = sqlite3_column_type (stmt, 4) == SQLITE_NULL ? NAN : sqlite3_column_double (stmt, 4),
+  };
+
+  g_array_append_val (counting->services, count);
+}
+
+/* Weeks counted from the Monday of the first one, in SQLite; then per
+ * service, the busiest first. */
+static gboolean
+count_all (sqlite3  *db,
+           Counting *counting)
+{
+  return each_row (db, "SELECT CAST((julianday(created) - julianday(?1)) / 7 AS INTEGER) AS week,"
+                   " count(*), sum(rating BETWEEN 1 AND 2)"
+                   " FROM feedback WHERE deleted = 0 AND created >= ?1"
+                   " GROUP BY week", counting->start_iso, week_row, counting) &&
+         each_row (db, "SELECT coalesce(service_id, ''), count(*),"
+                   " sum(state IN ('new', 'in_progress')),"
+                   " sum(state IN ('new', 'in_progress') AND due != '' AND due < ?1),"
+                   " avg(CASE WHEN rating BETWEEN 1 AND 5 THEN rating END)"
+                   " FROM feedback WHERE deleted = 0 GROUP BY 1 ORDER BY 2 DESC",
+                   counting->now_iso, service_row, counting);
 }
 
 static void
@@ -174,7 +182,7 @@ count_in_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  ok = count_weeks (db, counting) && count_services (db, counting);
+  ok = count_all (db, counting);
   if (!ok)
     g_task_return_new_error (task, SP_ERROR, SP_ERROR_STORAGE, "%s", sqlite3_errmsg (db));
   else
