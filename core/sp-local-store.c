@@ -10,6 +10,7 @@
 #include "sp-frozen.h"
 #include "sp-json-util.h"
 #include "sp-local-store.h"
+#include "sp-uuid.h"
 
 #define META_NODE_ID  "node_id"
 #define META_HLC_LAST "hlc_last"
@@ -459,7 +460,7 @@ outbox_insert (SpLocalStore  *self,
                char         **change_id_out,
                GError       **error)
 {
-  g_autofree char *change_id = sp_uuid_new ();
+  g_autofree char *change_id = sp_uuid_new_ordered ();
   g_autofree char *fields_text = object_to_string (fields);
   sqlite3_stmt *stmt;
   int rc;
@@ -564,7 +565,7 @@ sp_local_store_save (SpLocalStore  *self,
     return NULL;
 
   if (id == NULL)
-    row_id = sp_uuid_new ();
+    row_id = sp_uuid_new_ordered ();
   else if (!sp_id_is_valid (id))
     {
       g_set_error (error, SP_ERROR, SP_ERROR_INVALID, "invalid row id “%s”", id);

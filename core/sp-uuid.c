@@ -39,3 +39,36 @@ sp_uuid_name_based (const char *name)
                           digest[8], digest[9], digest[10], digest[11],
                           digest[12], digest[13], digest[14], digest[15]);
 }
+
+char *
+sp_uuid_new_ordered (void)
+{
+  gint64 now_us = g_get_real_time ();
+  guint64 ms = (guint64) (now_us / 1000);
+  guint sub_ms = (guint) ((now_us % 1000) * 4096 / 1000);   /* 12 bits */
+  guint32 r1 = g_random_int ();
+  guint32 r2 = g_random_int ();
+  guint8 b[16];
+
+  b[0] = (guint8) (ms >> 40);
+  b[1] = (guint8) (ms >> 32);
+  b[2] = (guint8) (ms >> 24);
+  b[3] = (guint8) (ms >> 16);
+  b[4] = (guint8) (ms >> 8);
+  b[5] = (guint8) ms;
+  b[6] = (guint8) (0x70 | (sub_ms >> 8));   /* version 7 */
+  b[7] = (guint8) sub_ms;
+  b[8] = (guint8) (0x80 | (r1 >> 26));      /* RFC 9562 variant */
+  b[9] = (guint8) (r1 >> 16);
+  b[10] = (guint8) (r1 >> 8);
+  b[11] = (guint8) r1;
+  b[12] = (guint8) (r2 >> 24);
+  b[13] = (guint8) (r2 >> 16);
+  b[14] = (guint8) (r2 >> 8);
+  b[15] = (guint8) r2;
+
+  return g_strdup_printf ("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+                          "%02x%02x%02x%02x%02x%02x",
+                          b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+                          b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}

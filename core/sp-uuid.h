@@ -12,4 +12,12 @@ G_BEGIN_DECLS
  * always gives the same id, on every machine. */
 char *sp_uuid_name_based (const char *name);
 
+/* A random id that sorts by when it was made (version 7: milliseconds since
+ * the epoch, then a sub-millisecond fraction, then 62 random bits), for rows
+ * and changes made on a desktop. Rows of an SQLite index keyed by such ids
+ * are appended at its end instead of landing on random pages, so a batch of
+ * new rows or changes rewrites a few pages, not most of them. Not for rows
+ * whose time must not show (e.g. anonymous submissions): sp_uuid_new(). */
+char *sp_uuid_new_ordered (void);
+
 G_END_DECLS

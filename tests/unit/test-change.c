@@ -6,6 +6,7 @@
 #include "sp-change.h"
 #include "sp-error.h"
 #include "sp-hlc.h"
+#include "sp-uuid.h"
 
 #define HLC "001700000000000:0001:clientA"
 
@@ -287,6 +288,51 @@ test_ids (void)
   g_assert_false (sp_id_is_valid (NULL));
   g_assert_false (sp_id_is_valid ("ä"));
   g_assert_false (sp_id_is_valid ("a'b"));
+}
+
+/* The milliseconds since the epoch at the start of a version 7 id. */
+static gint64
+ordered_id_ms (const char *id)
+{
+  g_autofree char *high = g_strndup (id, 8);        /* tttttttt-tttt-7... */
+  g_autofree char *low = g_strndup (id + 9, 4);
+
+  return g_ascii_strtoll (high, NULL, 16) << 16 | g_ascii_strtoll (low, NULL, 16);
+}
+
+/* Ids made on a desktop sort in the order they were made (version 7):
+ * valid UUIDs and row ids, unique, with the time they were made. */
+static void
+test_ordered_ids (void)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gint64 start_ms = g_get_real_time () / 1000;
+  char *previous = NULL;
+
+  for (guint i = 0; i < 10000; i++)
+    {
+      char *id = sp_uuid_new_ordered ();
+
+      g_assert_true (g_uuid_string_is_valid (id));
+      g_assert_true (sp_id_is_valid (id));
+      g_assert_cmpint (id[14], ==, '7');                 /* version */
+      g_assert_nonnull (strchr ("89ab", id[19]));        /* variant */
+      g_assert_false (g_hash_table_contains (seen, id));
+      /* time and sub-millisecond fraction never go back */
+      if (previous != NULL)
+        g_assert_cmpint (strncmp (previous, id, 18), <=, 0);
+      g_hash_table_add (seen, id);
+      previous = id;
+    }
+  g_assert_cmpint (ordered_id_ms (previous), >=, start_ms);
+  g_assert_cmpint (ordered_id_ms (previous), <=, g_get_real_time () / 1000);
+
+  before = sp_uuid_new_ordered ();
+  g_usleep (2000);
+  after = sp_uuid_new_ordered ();
+  g_assert_cmpstr (before, <, after);
 }
 
 static void
@@ -611,6 +657,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/change/results", test_results);
   g_test_add_func ("/change/json-parse", test_json_parse);
   g_test_add_func ("/change/ids", test_ids);
+  g_test_add_func ("/change/ordered-ids", test_ordered_ids);
   g_test_add_func ("/change/append-json", test_append_json);
   g_test_add_func ("/change/mutations", test_mutations);
   g_test_add_func ("/change/json-parse-equivalence", test_json_parse_equivalence);

@@ -599,6 +599,37 @@ test_strv_save (Fixture       *f,
   g_assert_cmpstr (json_array_get_string_element (docs, 1), ==, "Meldebestätigung");
 }
 
+/* New rows and their changes get ids in the order they were made, so that
+ * the id indexes (here and on the server) grow at their end instead of
+ * rewriting pages all over them on every batch. */
+static void
+test_new_ids_in_order (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) changes = NULL;
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Dienst %u", i);
+
+      g_ptr_array_add (ids, save_name (f, NULL, "name", name));
+      g_usleep (1100);   /* a new millisecond: ids of one are in any order */
+    }
+
+  changes = peek_all (f);
+  g_assert_cmpuint (changes->len, ==, 20);
+  for (guint i = 1; i < 20; i++)
+    {
+      const SpChange *before = changes->pdata[i - 1];
+      const SpChange *after = changes->pdata[i];
+
+      g_assert_cmpstr (ids->pdata[i - 1], <, ids->pdata[i]);
+      g_assert_cmpstr (before->id, ==, ids->pdata[i - 1]);
+      g_assert_cmpstr (before->change_id, <, after->change_id);
+    }
+}
+
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
@@ -619,6 +650,7 @@ main (int argc, char *argv[])
   ADD ("/local-store/delete", test_delete);
   ADD ("/local-store/reopen", test_reopen_keeps_node_and_clock);
   ADD ("/local-store/strv", test_strv_save);
+  ADD ("/local-store/new-ids-in-order", test_new_ids_in_order);
 
   return g_test_run ();
 }
