@@ -15,6 +15,15 @@
 #define META_NODE_ID  "node_id"
 #define META_HLC_LAST "hlc_last"
 #define META_CURSOR   "cursor"
+/* The newest outbox seq handed out by sp_local_store_outbox_take(): every
+ * entry up to it may be on the server and is never merged into again. One
+ * row written per batch instead of a "sent" mark on each of its entries
+ * (which rewrote every entry's row, fields and all). */
+#define META_OUTBOX_SENT "outbox_sent"
+/* SQL: whether the outbox entry of this row may have been sent */
+#define OUTBOX_ENTRY_SENT \
+  "(sent <> 0 OR seq <= coalesce((SELECT CAST(value AS INTEGER) FROM meta " \
+  "WHERE key = '" META_OUTBOX_SENT "'), 0))"
 
 /* Pulled pages from this size on are written in bulk (sp_db_set_bulk_writes) */
 #define BULK_MIN_CHANGES 256
@@ -427,7 +436,7 @@ outbox_newest (SpLocalStore *self,
 
   memset (entry, 0, sizeof *entry);
   stmt = sp_db_prepare (self->db,
-                        "SELECT seq, change_id, op, fields, sent FROM outbox "
+                        "SELECT seq, change_id, op, fields, " OUTBOX_ENTRY_SENT " FROM outbox "
                         "WHERE entity = ?1 AND row_id = ?2 ORDER BY seq DESC LIMIT 1",
                         error);
   if (stmt == NULL)
@@ -499,7 +508,7 @@ outbox_update (SpLocalStore  *self,
   int rc;
 
   stmt = sp_db_prepare (self->db,
-                        "UPDATE outbox SET hlc = ?2, fields = ?3 WHERE seq = ?1 AND sent = 0",
+                        "UPDATE outbox SET hlc = ?2, fields = ?3 WHERE seq = ?1 AND NOT " OUTBOX_ENTRY_SENT,
                         error);
   if (stmt == NULL)
     return FALSE;
@@ -1022,13 +1031,15 @@ outbox_take_after (SpLocalStore  *self,
 
   if (n > 0)
     {
+      /* never lowered: a push that starts over re-takes sent entries */
       stmt = sp_db_prepare (self->db,
-                            "UPDATE outbox SET sent = 1 WHERE seq > ?1 AND seq <= ?2 AND sent = 0",
+                            "INSERT INTO meta (key, value) VALUES ('" META_OUTBOX_SENT "', ?1) "
+                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value "
+                            "WHERE CAST(value AS INTEGER) < CAST(excluded.value AS INTEGER)",
                             &local_error);
       if (stmt == NULL)
         goto failed;
-      sqlite3_bind_int64 (stmt, 1, after);
-      sqlite3_bind_int64 (stmt, 2, last_seq);
+      sqlite3_bind_int64 (stmt, 1, last_seq);
       if (!step_done (self->db, stmt, &local_error))
         goto failed;
     }

@@ -330,6 +330,60 @@ test_outbox_take (Fixture       *f,
   }
 }
 
+/* What a push handed out stays handed out: also for another connection to
+ * the profile (the desktop's own, a later sync), and when a push starts
+ * over with fewer changes than the last one took. */
+static void
+test_take_is_remembered (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = save_name (f, NULL, "name", "Erste");
+  g_autofree char *second = save_name (f, NULL, "name", "Zweite");
+  g_autoptr(GString) json = g_string_new (NULL);
+  g_autoptr(SpLocalStore) other = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+
+  g_assert_cmpuint (sp_local_store_outbox_take (f->store, 0, json, NULL, &error), ==, 2);
+  g_string_truncate (json, 0);
+  /* starts over with one change: the second stays handed out */
+  g_assert_cmpuint (sp_local_store_outbox_take (f->store, 1, json, NULL, &error), ==, 1);
+  g_assert_no_error (error);
+
+  other = sp_local_store_open (f->path, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(JsonObject) fields = json_object_new ();
+    g_autofree char *id = NULL;
+
+    json_object_set_string_member (fields, "name", "Zweite, geändert");
+    id = sp_local_store_save (other, "service", second, fields, &error);
+    g_assert_no_error (error);
+  }
+  g_free (save_name (f, first, "name", "Erste, geändert"));
+
+  after = peek_all (f);
+  g_assert_cmpuint (after->len, ==, 4);
+  g_assert_cmpstr (json_object_get_string_member (((SpChange *) after->pdata[0])->fields, "name"),
+                   ==, "Erste");
+  g_assert_cmpstr (json_object_get_string_member (((SpChange *) after->pdata[1])->fields, "name"),
+                   ==, "Zweite");
+  g_assert_cmpstr (((SpChange *) after->pdata[2])->id, ==, second);
+  g_assert_cmpstr (((SpChange *) after->pdata[3])->id, ==, first);
+
+  /* a new row's entry after them still takes its later edits */
+  {
+    g_autofree char *third = save_name (f, NULL, "name", "Dritte");
+    g_autoptr(GPtrArray) now = NULL;
+
+    g_free (save_name (f, third, "name", "Dritte, geändert"));
+    now = peek_all (f);
+    g_assert_cmpuint (now->len, ==, 5);
+    g_assert_cmpstr (json_object_get_string_member (((SpChange *) now->pdata[4])->fields, "name"),
+                     ==, "Dritte, geändert");
+  }
+}
+
 /* A pipelined push: take_more() goes on after the batches in flight and
  * ends before a row that has a change in flight, until that is answered. */
 static void
@@ -644,6 +698,7 @@ main (int argc, char *argv[])
   ADD ("/local-store/mark-sent", test_mark_sent_prevents_coalescing);
   ADD ("/local-store/take", test_outbox_take);
   ADD ("/local-store/take-more", test_outbox_take_more);
+  ADD ("/local-store/take-is-remembered", test_take_is_remembered);
   ADD ("/local-store/ack", test_ack_sets_version);
   ADD ("/local-store/pulled-keeps-pending", test_apply_pulled_keeps_pending_fields);
   ADD ("/local-store/pulled-delete", test_apply_pulled_delete_and_overwrite);
