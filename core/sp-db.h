@@ -23,7 +23,9 @@ G_BEGIN_DECLS
  * over name, description, leika, office; rowid = service.rowid; rows are
  * marked in fts_pending by triggers, see sp_db_update_search_index()),
  *   outbox (seq, change_id UNIQUE, entity, row_id, base_version, hlc, op,
- *           fields JSON text, sent 0/1), meta (key, value).
+ *           fields JSON text, sent 0/1: set only by older versions and
+ *           sp_local_store_outbox_mark_sent; pushes keep the newest seq
+ *           handed out in meta "outbox_sent"), meta (key, value).
  * Server schema: entity tables (+ index on version), and
  *   field_clock (entity, row_id, field, hlc, version)
  *       PRIMARY KEY (entity, row_id, field); field "deleted" included

@@ -15,6 +15,16 @@ static const guint8 stadtpult_namespace[16] = {
   0x9a, 0x1e, 0x7d, 0x3b, 0x5e, 0x2f, 0x8c, 0x61,
 };
 
+/* The 16 bytes of a UUID as its text, lower-case hex with dashes. */
+static char *
+uuid_text (const guint8 b[16])
+{
+  return g_strdup_printf ("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+                          "%02x%02x%02x%02x%02x%02x",
+                          b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+                          b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
 char *
 sp_uuid_name_based (const char *name)
 {
@@ -32,12 +42,7 @@ sp_uuid_name_based (const char *name)
   digest[6] = (digest[6] & 0x0f) | 0x50;   /* version 5 */
   digest[8] = (digest[8] & 0x3f) | 0x80;   /* RFC 4122 variant */
 
-  return g_strdup_printf ("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-                          "%02x%02x%02x%02x%02x%02x",
-                          digest[0], digest[1], digest[2], digest[3],
-                          digest[4], digest[5], digest[6], digest[7],
-                          digest[8], digest[9], digest[10], digest[11],
-                          digest[12], digest[13], digest[14], digest[15]);
+  return uuid_text (digest);
 }
 
 char *
@@ -67,8 +72,5 @@ sp_uuid_new_ordered (void)
   b[14] = (guint8) (r2 >> 8);
   b[15] = (guint8) r2;
 
-  return g_strdup_printf ("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-                          "%02x%02x%02x%02x%02x%02x",
-                          b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
-                          b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  return uuid_text (b);
 }

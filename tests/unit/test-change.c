@@ -290,6 +290,16 @@ test_ids (void)
   g_assert_false (sp_id_is_valid ("a'b"));
 }
 
+/* Name-based ids never change: the same import gives the same rows
+ * (value as Python's uuid.uuid5 gives it for the Stadtpult namespace). */
+static void
+test_name_based_ids (void)
+{
+  g_autofree char *id = sp_uuid_name_based ("faq:wohnsitz-anmelden");
+
+  g_assert_cmpstr (id, ==, "dd940291-7afe-530c-81c3-f4bf65b5d3fc");
+}
+
 /* The milliseconds since the epoch at the start of a version 7 id. */
 static gint64
 ordered_id_ms (const char *id)
@@ -658,6 +668,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/change/json-parse", test_json_parse);
   g_test_add_func ("/change/ids", test_ids);
   g_test_add_func ("/change/ordered-ids", test_ordered_ids);
+  g_test_add_func ("/change/name-based-ids", test_name_based_ids);
   g_test_add_func ("/change/append-json", test_append_json);
   g_test_add_func ("/change/mutations", test_mutations);
   g_test_add_func ("/change/json-parse-equivalence", test_json_parse_equivalence);
