@@ -181,6 +181,27 @@ migrate (SpDb     *db,
   return TRUE;
 }
 
+/* One connection to @path (@flags plus SQLITE_OPEN_NOMUTEX: one thread at
+ * a time uses it) with the busy timeout; NULL and @error on failure. */
+static sqlite3 *
+open_handle (const char  *path,
+             int          flags,
+             GError     **error)
+{
+  sqlite3 *handle = NULL;
+  int rc = sqlite3_open_v2 (path, &handle, flags | SQLITE_OPEN_NOMUTEX, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_STORAGE, "cannot open %s: %s", path,
+                   handle ? sqlite3_errmsg (handle) : sqlite3_errstr (rc));
+      sqlite3_close (handle);
+      return NULL;
+    }
+  sqlite3_busy_timeout (handle, 10000);
+  return handle;
+}
+
 SpDb *
 sp_db_open_at_version (const char    *path,
                        SpSchemaKind   kind,
@@ -189,7 +210,6 @@ sp_db_open_at_version (const char    *path,
 {
   SpDb *db;
   int latest = sp_db_latest_version (kind);
-  int rc;
 
   g_return_val_if_fail (path != NULL, NULL);
 
@@ -208,18 +228,12 @@ sp_db_open_at_version (const char    *path,
   db->write_stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   db->bulk_floor = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
-  rc = sqlite3_open_v2 (path, &db->handle,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        NULL);
-  if (rc != SQLITE_OK)
+  db->handle = open_handle (path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error);
+  if (db->handle == NULL)
     {
-      g_set_error (error, SP_ERROR, SP_ERROR_STORAGE, "cannot open %s: %s", path,
-                   db->handle ? sqlite3_errmsg (db->handle) : sqlite3_errstr (rc));
       sp_db_close (db);
       return NULL;
     }
-
-  sqlite3_busy_timeout (db->handle, 10000);
   sqlite3_extended_result_codes (db->handle, 1);
 
   /* 8 KiB pages for new files (existing ones keep theirs): shallower
@@ -272,21 +286,9 @@ sqlite3 *
 sp_db_open_reader (const char  *path,
                    GError     **error)
 {
-  sqlite3 *handle = NULL;
-  int rc;
-
   g_return_val_if_fail (path != NULL, NULL);
 
-  rc = sqlite3_open_v2 (path, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
-  if (rc != SQLITE_OK)
-    {
-      g_set_error (error, SP_ERROR, SP_ERROR_STORAGE, "cannot open %s: %s", path,
-                   handle ? sqlite3_errmsg (handle) : sqlite3_errstr (rc));
-      sqlite3_close (handle);
-      return NULL;
-    }
-  sqlite3_busy_timeout (handle, 10000);
-  return handle;
+  return open_handle (path, SQLITE_OPEN_READONLY, error);
 }
 
 SpDb *

@@ -278,19 +278,19 @@ on_counted (GObject      *source,
   SpFeedbackOverview *self = SP_FEEDBACK_OVERVIEW (source);
   Counting *counting = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
+  gboolean counted = g_task_propagate_boolean (G_TASK (result), &error);
 
   self->counting = FALSE;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Cannot count the feedback: %s", error->message);
-      return;
-    }
   if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
-    return;
-  show_weeks (self, counting);
-  show_services (self, counting);
-  /* Something changed while counting: count again. */
+    return;   /* disposed */
+  if (counted)
+    {
+      show_weeks (self, counting);
+      show_services (self, counting);
+    }
+  else
+    g_warning ("Cannot count the feedback: %s", error->message);
+  /* Something changed while counting (also when it failed): count again. */
   if (self->count_again)
     reload (self);
 }
