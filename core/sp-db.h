@@ -91,6 +91,32 @@ gboolean      sp_db_table_exists       (SpDb *db, const char *name);
 gboolean      sp_db_update_search_index (SpDb *db, GError **error);
 gboolean      sp_db_search_index_pending (SpDb *db);
 
+/* Loading a whole database file into empty tables (sp-db-image.c). */
+typedef gboolean (*SpDbImageFunc) (SpDb        *db,
+                                   const char  *schema,
+                                   gpointer     user_data,
+                                   GError     **error);
+/* Copies every row of @tables from the SQLite database file @image_path
+ * (e.g. the server's snapshot for a first sync) into the same tables of
+ * @db, in one transaction. The file must have exactly @db's schema (every
+ * table, index and trigger with the same SQL, the same version), else
+ * SP_ERROR_SCHEMA; a table of @tables that is not empty in @db is
+ * SP_ERROR_INVALID; a file SQLite cannot read SP_ERROR_STORAGE. Tables
+ * @db does not have are skipped. @func (may be NULL) runs in the
+ * transaction after the copy, with the file attached as @schema (e.g. to
+ * read its meta); when it fails nothing is kept. SQLite copies the
+ * records as they are (its transfer optimisation: the triggers of @tables
+ * are dropped for the copy and made again), far cheaper than writing the
+ * rows one by one. *n_rows (optional) gets the rows copied. The file is
+ * only read. */
+gboolean      sp_db_load_image         (SpDb               *db,
+                                        const char         *image_path,
+                                        const char * const *tables,
+                                        SpDbImageFunc       func,
+                                        gpointer            user_data,
+                                        gint64             *n_rows,
+                                        GError            **error);
+
 /* Key/value table "meta" (both schemas). */
 char         *sp_db_meta_get           (SpDb *db, const char *key);
 gboolean      sp_db_meta_set           (SpDb *db, const char *key,

@@ -46,6 +46,15 @@ GBytes      *_sp_http_send            (SoupSession   *session,
                                        guint         *status,
                                        GCancellable  *cancellable,
                                        GError       **error);
+/* _sp_http_send() for a big answer: its body goes to the file @fd in
+ * pieces, never whole in memory. Errors as there; FALSE when failed (then
+ * @fd may hold part of the body). */
+gboolean     _sp_http_download        (SoupSession   *session,
+                                       SoupMessage   *msg,
+                                       int            fd,
+                                       guint         *status,
+                                       GCancellable  *cancellable,
+                                       GError       **error);
 JsonNode    *_sp_http_request         (SoupSession   *session,
                                        const char    *base_url,
                                        const char    *token,

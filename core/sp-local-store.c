@@ -1425,6 +1425,139 @@ failed:
   return FALSE;
 }
 
+/* The synced tables a snapshot fills: every entity's table, and the
+ * search-index marks of their rows (the index itself is built by its
+ * first reader, as after a paged first sync). */
+static const char **
+snapshot_tables (void)
+{
+  const SpEntity * const *all;
+  guint n_all = 0;
+  const char **tables;
+
+  all = sp_entity_all (&n_all);
+  tables = g_new0 (const char *, n_all + 2);
+  for (guint i = 0; i < n_all; i++)
+    tables[i] = all[i]->name;
+  tables[n_all] = "fts_pending";
+  return tables;
+}
+
+gboolean
+sp_local_store_is_empty (SpLocalStore *self)
+{
+  g_autofree const char **tables = NULL;
+  g_autofree char *cursor = NULL;
+
+  g_return_val_if_fail (SP_IS_LOCAL_STORE (self), FALSE);
+
+  if ((cursor = sp_local_store_get_cursor (self)) != NULL ||
+      sp_local_store_outbox_count (self) > 0)
+    return FALSE;
+
+  tables = snapshot_tables ();
+  for (guint i = 0; tables[i] != NULL; i++)
+    {
+      g_autofree char *sql = NULL;
+      sqlite3_stmt *stmt;
+      gboolean has_rows;
+
+      if (!sp_db_table_exists (self->db, tables[i]))
+        continue;
+      sql = g_strdup_printf ("SELECT 1 FROM \"%s\" LIMIT 1", tables[i]);
+      if (!(stmt = sp_db_prepare (self->db, sql, NULL)))
+        return FALSE;
+      has_rows = sqlite3_step (stmt) != SQLITE_DONE;
+      sqlite3_reset (stmt);
+      if (has_rows)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct {
+  SpLocalStore *store;
+  gint64        marks;   /* rows of fts_pending copied (not synced rows) */
+} SnapshotLoad;
+
+/* In the snapshot's transaction, with its file attached as @schema: take
+ * over its cursor and clock; refuse if the profile got a cursor or local
+ * edits since the caller looked. */
+static gboolean
+snapshot_take_meta (SpDb        *db,
+                    const char  *schema,
+                    gpointer     user_data,
+                    GError     **error)
+{
+  SnapshotLoad *load = user_data;
+  SpLocalStore *self = load->store;
+  g_autofree char *sql = g_strdup_printf ("SELECT (SELECT value FROM \"%s\".meta WHERE key = '" META_CURSOR "'), "
+                                          "(SELECT value FROM \"%s\".meta WHERE key = '" META_HLC_LAST "'), "
+                                          "(SELECT count(*) FROM \"%s\".fts_pending)",
+                                          schema, schema, schema);
+  g_autofree char *ours = NULL;
+  g_autofree char *cursor = NULL;
+  g_autofree char *hlc = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  if ((ours = sp_db_meta_get (db, META_CURSOR)) != NULL || sp_local_store_outbox_count (self) > 0)
+    {
+      g_set_error_literal (error, SP_ERROR, SP_ERROR_INVALID,
+                           "The profile has synced or has local changes");
+      return FALSE;
+    }
+
+  /* Not sp_db_prepare(): no cached statement may name the attachment. */
+  if (sqlite3_prepare_v2 (sp_db_handle (db), sql, -1, &stmt, NULL) != SQLITE_OK)
+    return sp_db_set_error (db, error);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      cursor = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      hlc = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      load->marks = sqlite3_column_int64 (stmt, 2);
+    }
+  sqlite3_finalize (stmt);
+
+  if (cursor == NULL || *cursor == '\0' || (hlc != NULL && !sp_hlc_is_valid (hlc)))
+    {
+      g_set_error_literal (error, SP_ERROR, SP_ERROR_INVALID,
+                           "The snapshot has no cursor or an invalid clock");
+      return FALSE;
+    }
+
+  if (hlc != NULL)
+    {
+      if (!persist_clock (self, hlc, error))
+        return FALSE;
+      sp_hlc_observe (self->clock, hlc);
+    }
+  return sp_db_meta_set (db, META_CURSOR, cursor, error);
+}
+
+gboolean
+sp_local_store_load_snapshot (SpLocalStore  *self,
+                              const char    *snapshot_path,
+                              guint         *n_rows,
+                              GError       **error)
+{
+  g_autofree const char **tables = NULL;
+  SnapshotLoad load = { self, 0 };
+  gint64 copied = 0;
+
+  g_return_val_if_fail (SP_IS_LOCAL_STORE (self), FALSE);
+  g_return_val_if_fail (snapshot_path != NULL, FALSE);
+  g_return_val_if_fail (!self->in_batch, FALSE);
+
+  tables = snapshot_tables ();
+  if (!sp_db_load_image (self->db, snapshot_path, tables, snapshot_take_meta, &load, &copied, error))
+    return FALSE;
+
+  if (n_rows != NULL)
+    *n_rows = (guint) (copied - load.marks);
+  sp_local_store_emit_changed (self, NULL);
+  return TRUE;
+}
+
 void
 sp_local_store_set_search_deferred (SpLocalStore *self,
                                     gboolean      deferred)

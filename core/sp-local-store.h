@@ -113,6 +113,23 @@ gboolean      sp_local_store_apply_pulled    (SpLocalStore  *self,
                                               GError       **error);
 char         *sp_local_store_get_cursor      (SpLocalStore  *self);
 
+/* TRUE for a profile that has never synced and holds no rows: no cursor,
+ * an empty outbox and no rows in any synced table. */
+gboolean      sp_local_store_is_empty        (SpLocalStore  *self);
+/* A first sync from the server's snapshot (GET /api/v1/sync/snapshot),
+ * saved as the file @snapshot_path: a whole database in this client's
+ * schema with the rows the caller may read, and in its meta the cursor
+ * they are current to. Copies its rows into this profile, which must be
+ * empty (else SP_ERROR_INVALID), and takes over its cursor and clock, in
+ * one transaction (sp_db_load_image(): another schema is SP_ERROR_SCHEMA,
+ * a file that is no database SP_ERROR_STORAGE; nothing changes then). The
+ * caller then pulls from that cursor as usual. Rows are left marked for
+ * the search index, as after a paged first sync. Emits ::changed.
+ * *n_rows (optional) gets the rows loaded. */
+gboolean      sp_local_store_load_snapshot   (SpLocalStore  *self,
+                                              const char    *snapshot_path,
+                                              guint         *n_rows,
+                                              GError       **error);
 /* While deferred, sp_local_store_apply_pulled() leaves the rows it wrote
  * marked for the search index (fts_pending, committed with the rows)
  * instead of indexing them page by page; the caller indexes them once with

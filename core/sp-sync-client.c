@@ -5,7 +5,11 @@
 
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sp-change.h"
 #include "sp-error.h"
@@ -31,6 +35,7 @@ struct _SpSyncClient
   guint         page_size;
   guint         push_batch;
   guint         timeout;
+  gboolean      no_snapshot;
 };
 
 G_DEFINE_FINAL_TYPE (SpSyncClient, sp_sync_client, G_TYPE_OBJECT)
@@ -213,6 +218,14 @@ sp_sync_client_set_page_size (SpSyncClient *self,
 {
   g_return_if_fail (SP_IS_SYNC_CLIENT (self));
   self->page_size = limit ? limit : DEFAULT_PAGE_SIZE;
+}
+
+void
+sp_sync_client_set_use_snapshot (SpSyncClient *self,
+                                 gboolean      use_snapshot)
+{
+  g_return_if_fail (SP_IS_SYNC_CLIENT (self));
+  self->no_snapshot = !use_snapshot;
 }
 
 void
@@ -739,6 +752,7 @@ push_with_store (SpSyncClient  *self,
  * strictly in order, each with its cursor in one transaction. */
 
 #define PULL_QUEUE_DEPTH 2
+#define SNAPSHOT_PATH    "/api/v1/sync/snapshot"
 /* A pull with a page this big leaves search indexing to the first reader
  * (the bulk-write threshold of sp-local-store). */
 #define PULL_INDEX_LATER_MIN 256
@@ -884,6 +898,79 @@ pull_fetcher_thread (gpointer data)
   return NULL;
 }
 
+/* A new, empty profile starts from the server's snapshot: one database
+ * file in our schema, saved next to the profile and copied in as it is
+ * (far cheaper than writing its rows one by one), then the pull goes on
+ * from its cursor. Whatever prevents that (an older server, a server made
+ * for another schema version, a file that does not fit) only costs the
+ * download: the pull starts from the beginning instead. *loaded says
+ * whether it was loaded. FALSE only when cancelled. */
+static gboolean
+pull_snapshot (SpSyncClient  *self,
+               SpLocalStore  *store,
+               SpSyncStats   *stats,
+               gboolean      *loaded,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *file = NULL;
+  guint n_rows = 0;
+  gboolean ok;
+  int fd;
+
+  *loaded = FALSE;
+  if (self->no_snapshot || !sp_local_store_is_empty (store) || !(token = dup_token (self)))
+    return TRUE;
+
+  path = g_strdup_printf (SNAPSHOT_PATH "?schema=%d", sp_db_latest_version (SP_SCHEMA_CLIENT));
+  if (!(msg = _sp_http_message_new (self->base_url, token, "GET", path, NULL, &local_error)))
+    goto fall_back;
+
+  file = g_strconcat (self->db_path, ".snapshot", NULL);
+  fd = g_open (file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (&local_error, SP_ERROR, SP_ERROR_STORAGE, "Cannot create %s: %s",
+                   file, g_strerror (saved));
+      goto fall_back;
+    }
+  session = create_session (self);
+  ok = _sp_http_download (session, msg, fd, NULL, cancellable, &local_error);
+  close (fd);
+  ok = ok && sp_local_store_load_snapshot (store, file, &n_rows, &local_error);
+  g_unlink (file);
+  if (!ok)
+    goto fall_back;
+
+  *loaded = TRUE;
+  if (stats)
+    {
+      stats->pulled += n_rows;
+      stats->snapshot += n_rows;
+    }
+  return TRUE;
+
+fall_back:
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (g_error_matches (local_error, SP_ERROR, SP_ERROR_NOT_FOUND))
+    g_debug ("No snapshot, pulling from the start: %s", local_error->message);
+  else
+    g_message ("Cannot use the server's snapshot, pulling from the start: %s",
+               local_error->message);
+  return TRUE;
+}
+
 static gboolean
 pull_with_store (SpSyncClient  *self,
                  SpLocalStore  *store,
@@ -898,6 +985,10 @@ pull_with_store (SpSyncClient  *self,
   gboolean index_later = FALSE;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  /* Its rows stay marked for the search index, like a big page's. */
+  if (!pull_snapshot (self, store, stats, &index_later, cancellable, error))
     return FALSE;
 
   fetcher.self = self;

@@ -11,7 +11,10 @@ G_BEGIN_DECLS
  * @db_path and their own SoupSession, so they may run in a worker thread
  * while the UI keeps its SpLocalStore; the _async variants do exactly that.
  * A sync pushes the whole outbox in batches, then pulls pages until
- * "more" is false. Any failure leaves the outbox and cursor consistent:
+ * "more" is false. An empty profile first loads the server's snapshot
+ * (GET /api/v1/sync/snapshot, sp_local_store_load_snapshot()) and pulls
+ * from its cursor; without one (an older server, another schema version)
+ * it pulls page by page from the start. Any failure leaves the outbox and cursor consistent:
  * running the sync again finishes the job without losing or duplicating. */
 
 #define SP_TYPE_SYNC_CLIENT (sp_sync_client_get_type ())
@@ -21,6 +24,7 @@ typedef struct {
   guint pushed;       /* changes answered by the server */
   guint conflicts;    /* of which "conflict" */
   guint pulled;       /* changes applied locally */
+  guint snapshot;     /* of which rows loaded from the server's snapshot */
 } SpSyncStats;
 
 SpSyncClient *sp_sync_client_new            (const char   *db_path,
@@ -34,6 +38,10 @@ gboolean      sp_sync_client_set_ca_file    (SpSyncClient *self,
                                              GError      **error);
 void          sp_sync_client_set_page_size  (SpSyncClient *self,
                                              guint         limit);   /* default 10000 */
+/* Whether an empty profile starts from the server's snapshot (default
+ * TRUE); FALSE pulls it page by page (tests and benchmarks of that path). */
+void          sp_sync_client_set_use_snapshot (SpSyncClient *self,
+                                               gboolean      use_snapshot);
 void          sp_sync_client_set_push_batch (SpSyncClient *self,
                                              guint         batch);   /* default 1000 */
 void          sp_sync_client_set_timeout    (SpSyncClient *self,

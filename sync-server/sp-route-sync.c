@@ -84,27 +84,37 @@ sync_job_free (SyncJob *job)
   g_free (job);
 }
 
-static GString *
-pull_json (SyncJob  *job,
-           GError  **error)
+GString *
+sp_route_sync_pull_page (SpStorage          *storage,
+                         const SpPrincipal  *principal,
+                         const char         *since,
+                         guint               limit,
+                         GError            **error)
 {
   g_autoptr(GString) out = g_string_sized_new (64 * 1024);
   g_autofree char *cursor = NULL;
   gboolean more = FALSE;
-  guint limit;
-
-  if (!parse_limit (job->limit, &limit, error))
-    return NULL;
 
   g_string_append (out, "{\"changes\":");
-  if (!sp_storage_pull_json (sp_server_get_storage (job->server), job->principal,
-                             job->since, limit, out, NULL, &cursor, &more, error))
+  if (!sp_storage_pull_json (storage, principal, since, limit, out, NULL, &cursor, &more, error))
     return NULL;
 
   /* The cursor is ours ("v1.<digits>"): no escaping needed. */
   g_string_append_printf (out, ",\"cursor\":\"%s\",\"more\":%s}",
                           cursor, more ? "true" : "false");
   return g_steal_pointer (&out);
+}
+
+static GString *
+pull_json (SyncJob  *job,
+           GError  **error)
+{
+  guint limit;
+
+  if (!parse_limit (job->limit, &limit, error))
+    return NULL;
+  return sp_route_sync_pull_page (sp_server_get_storage (job->server), job->principal,
+                                  job->since, limit, error);
 }
 
 static GString *

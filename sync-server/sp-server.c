@@ -21,6 +21,7 @@
 #include "sp-route-training.h"
 #include "sp-route-handoff.h"
 #include "sp-route-static.h"
+#include "sp-route-snapshot.h"
 #include "sp-route-sync.h"
 #include "sp-bot-cors.h"
 #include "sp-route-bot.h"
@@ -977,6 +978,7 @@ _sp_server_new (SpStorage       *storage,
   sp_route_health_register (self);
   sp_route_login_register (self);
   sp_route_sync_register (self);
+  sp_route_snapshot_register (self);
   sp_route_services_register (self);
   sp_route_competence_register (self);
   sp_route_training_register (self);

@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <errno.h>
 #include <string.h>
 
 #include "sp-storage.h"
@@ -2034,6 +2036,64 @@ pull_common (SpStorage          *self,
 
   g_mutex_unlock (&self->r.mutex);
   return ok;
+}
+
+char *
+sp_storage_cache_dir (SpStorage   *storage,
+                      const char  *purpose,
+                      GError     **error)
+{
+  g_autofree char *db_path = NULL;
+  g_autofree char *dir = NULL;
+  const char *file;
+  SpDb *db;
+
+  g_return_val_if_fail (storage != NULL, NULL);
+  g_return_val_if_fail (purpose != NULL && *purpose != '\0', NULL);
+
+  db = _sp_storage_sqlite_lock (storage, FALSE);
+  file = sqlite3_db_filename (sp_db_handle (db), "main");
+  db_path = g_strdup (file);
+  _sp_storage_sqlite_unlock (storage, FALSE);
+
+  if (db_path != NULL && *db_path != '\0')
+    dir = g_strconcat (db_path, ".", purpose, NULL);
+  else
+    /* An in-memory database: a per-user cache. */
+    dir = g_build_filename (g_get_user_cache_dir (), "stadtpult", purpose, NULL);
+
+  if (g_mkdir_with_parents (dir, 0750) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, SP_ERROR, SP_ERROR_STORAGE,
+                   "Cannot create %s: %s", dir, g_strerror (saved));
+      return NULL;
+    }
+
+  return g_steal_pointer (&dir);
+}
+
+gint64
+sp_storage_changes_since (SpStorage   *self,
+                          const char  *since,
+                          GError     **error)
+{
+  gint64 since_version;
+  gint64 committed;
+
+  g_return_val_if_fail (self != NULL, -1);
+
+  if (!parse_cursor (since, &since_version, error))
+    return -1;
+
+  g_mutex_lock (&self->r.mutex);
+  committed = query_int64 (&self->r, "SELECT coalesce(max(value), 0) FROM version_seq", error);
+  g_mutex_unlock (&self->r.mutex);
+
+  if (committed < 0)
+    return -1;
+  return MAX (committed - since_version, 0);
 }
 
 gboolean

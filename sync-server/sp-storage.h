@@ -76,12 +76,26 @@ gboolean     sp_storage_pull_json         (SpStorage          *self,
                                            char              **cursor,
                                            gboolean           *more,
                                            GError            **error);
+/* How many changes the server has stored after @since (a cursor it
+ * issued; NULL/"" = from the start), readable or not: how far a client at
+ * that cursor is behind at most. -1 with @error for a cursor not issued
+ * here. */
+gint64       sp_storage_changes_since     (SpStorage          *self,
+                                           const char         *since,
+                                           GError            **error);
 /* Import path (server-side writes such as `import`, --demo): applied like a
  * push by the server itself (node "server"), bypassing roles. A change
  * without change_id, id or hlc gets a fresh one (the hlc from the server's
  * clock); already seen change_ids are skipped as duplicates. */
 gboolean     sp_storage_push_as_server    (SpStorage          *self,
                                            GPtrArray          *changes,
+                                           GError            **error);
+
+/* A directory for files derived from the stored data that can be made
+ * again at any time (rendered voice prompts, sync snapshots), named after
+ * @purpose, next to the database ("<db>.<purpose>/"); created if missing. */
+char        *sp_storage_cache_dir         (SpStorage          *self,
+                                           const char         *purpose,
                                            GError            **error);
 
 /* -- accounts -------------------------------------------------------- */

@@ -83,13 +83,6 @@ gboolean    sp_voice_bot_store_callback (SpServer     *server,
                                          char        **hours,
                                          GError      **error);
 
-/* A directory for files derived from the stored data that can be made
- * again at any time, named after @purpose, next to the database
- * ("<db>.<purpose>/"); created if missing. Implemented by the SQLite
- * backend (sp-storage-sqlite-voice.c). */
-char       *sp_storage_cache_dir        (SpStorage    *storage,
-                                         const char   *purpose,
-                                         GError      **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpVoiceBotAnswer, sp_voice_bot_answer_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpVoiceTopic, sp_voice_topic_free)

@@ -173,8 +173,10 @@ test_cut_mid_response (void)
   g_assert_cmpuint (resend_raw (server->base_url, token, in_flight), ==, BATCH);
   assert_server_holds (server, expected);
 
-  /* 3. a new desktop pulls through the proxy; the third page is cut */
+  /* 3. a new desktop pulls through the proxy page by page (not from a
+   * snapshot: that cut is test_cut_snapshot); the third page is cut */
   client_b = sp_sync_client_new (path_b, proxy_url);
+  sp_sync_client_set_use_snapshot (client_b, FALSE);
   {
     g_autofree char *tb = sp_sync_client_login (client_b, "bernd", "bernd", NULL, NULL, &error);
     g_assert_no_error (error);
@@ -216,6 +218,81 @@ test_cut_mid_response (void)
 
   g_clear_object (&client_a);
   g_clear_object (&client_b);
+  sp_test_proxy_free (proxy);
+  sp_test_server_free (server);
+}
+
+/* A new desktop's first sync loads the server's snapshot; when that
+ * answer is cut, the sync pulls page by page instead and still gets every
+ * row once, and the partial file is gone. The next new desktop gets the
+ * snapshot whole. */
+static void
+test_cut_snapshot (void)
+{
+  g_autoptr(GError) error = NULL;
+  SpTestServer *server = sp_test_server_new ();
+  g_autofree char *path_a = sp_test_server_path (server, "a.db");
+  g_autofree char *path_b = sp_test_server_path (server, "b.db");
+  g_autofree char *path_c = sp_test_server_path (server, "c.db");
+  g_autofree char *partial = g_strconcat (path_b, ".snapshot", NULL);
+  g_autofree char *proxy_url = NULL;
+  g_autofree char *dump_a = NULL;
+  g_autofree char *dump_b = NULL;
+  g_autofree char *dump_c = NULL;
+  g_autoptr(SpSyncClient) client_a = NULL;
+  g_autoptr(SpSyncClient) client_b = NULL;
+  g_autoptr(SpSyncClient) client_c = NULL;
+  SpTestProxy *proxy;
+  SpSyncStats stats;
+
+  sp_test_server_add_user (server, "anna", "editor", "anna");
+  sp_test_server_start (server, FALSE);
+  proxy = sp_test_proxy_new (server->port);
+  proxy_url = sp_test_proxy_get_url (proxy);
+
+  {
+    g_autoptr(SpLocalStore) store = sp_local_store_open (path_a, &error);
+    g_autoptr(GPtrArray) ids = NULL;
+
+    g_assert_no_error (error);
+    ids = sp_test_create_services (store, "Sperrmüll", N_SERVICES);
+  }
+  client_a = sp_test_client_new (server, "a.db", "anna");
+  sp_test_sync_ok (client_a);
+
+  /* the snapshot answer breaks off after 100 000 bytes */
+  client_b = sp_sync_client_new (path_b, proxy_url);
+  {
+    g_autofree char *token = sp_sync_client_login (client_b, "anna", "anna", NULL, NULL, &error);
+    g_assert_no_error (error);
+    sp_sync_client_set_token (client_b, token);
+  }
+  sp_sync_client_set_timeout (client_b, 10);
+  sp_test_proxy_cut_response (proxy, "GET /api/v1/sync/snapshot", 0, 100000);
+  stats = sp_test_sync_ok (client_b);
+  g_assert_cmpuint (sp_test_proxy_get_cuts (proxy), ==, 1);
+  g_assert_cmpuint (stats.snapshot, ==, 0);
+  g_assert_cmpuint (stats.pulled, ==, sp_test_count_all_rows (path_b));
+  g_assert_cmpuint (sp_test_count_rows (path_b, SP_ENTITY_SERVICE, TRUE), ==, N_SERVICES);
+  g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
+
+  /* over a working link a new desktop loads the snapshot: the same rows */
+  client_c = sp_test_client_new (server, "c.db", "anna");
+  stats = sp_test_sync_ok (client_c);
+  g_assert_cmpuint (stats.snapshot, ==, sp_test_count_all_rows (path_c));
+  g_assert_cmpuint (stats.pulled, ==, stats.snapshot);
+
+  /* all three hold the same services, versions included */
+  sp_test_sync_ok (client_a);
+  dump_a = sp_test_dump_entity (path_a, SP_ENTITY_SERVICE, TRUE);
+  dump_b = sp_test_dump_entity (path_b, SP_ENTITY_SERVICE, TRUE);
+  dump_c = sp_test_dump_entity (path_c, SP_ENTITY_SERVICE, TRUE);
+  g_assert_true (g_str_equal (dump_a, dump_b));
+  g_assert_true (g_str_equal (dump_a, dump_c));
+
+  g_clear_object (&client_a);
+  g_clear_object (&client_b);
+  g_clear_object (&client_c);
   sp_test_proxy_free (proxy);
   sp_test_server_free (server);
 }
@@ -285,6 +362,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/integration/sync/connection-cut-mid-response", test_cut_mid_response);
+  g_test_add_func ("/integration/sync/snapshot-cut", test_cut_snapshot);
   g_test_add_func ("/integration/sync/push-keeps-connections", test_push_keeps_connections);
 
   return g_test_run ();

@@ -34,6 +34,7 @@ typedef struct {
   GPtrArray    *pushed;        /* change_id of every accepted change, in order */
   guint         push_requests;
   guint         pull_requests;
+  guint         other_requests;   /* to other paths, e.g. a snapshot */
   gint64        version;
   GPtrArray    *pullable;      /* JSON text of changes served by pull */
   char         *last_since;
@@ -177,6 +178,12 @@ sync_handler (SoupServer        *server,
   g_mutex_lock (&mock->lock);
   if (!authorized (mock, msg))
     ;
+  else if (strcmp (path, "/api/v1/sync") != 0)
+    {
+      /* a server without first-sync snapshots, as before they came */
+      mock->other_requests++;
+      respond (msg, 404, "{\"error\":\"not_found\",\"message\":\"No such API\"}");
+    }
   else if (mock->mode == MODE_BAD_JSON)
     respond (msg, 200, "{\"results\": [oops");
   else if (mock->mode == MODE_FORBIDDEN)
@@ -464,9 +471,12 @@ test_pull_pages (Fixture       *f,
 
   g_assert_true (sp_sync_client_pull (client, &stats, NULL, &error));
   g_assert_no_error (error);
-  /* 12 services + 1 change of an unknown entity, 5 per page */
+  /* 12 services + 1 change of an unknown entity, 5 per page; the empty
+   * profile asked for a snapshot first, got a 404 and pulled pages */
   g_assert_cmpuint (f->mock.pull_requests, ==, 3);
+  g_assert_cmpuint (f->mock.other_requests, ==, 1);
   g_assert_cmpuint (stats.pulled, ==, 12);
+  g_assert_cmpuint (stats.snapshot, ==, 0);
 
   store = sp_local_store_open (f->db_path, &error);
   cursor = sp_local_store_get_cursor (store);
@@ -480,9 +490,11 @@ test_pull_pages (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (row->fields, "name"), ==, "Dienst 11");
   g_assert_false (json_object_has_member (row->fields, "future_field"));
 
-  /* The next pull starts from the stored cursor. */
+  /* The next pull starts from the stored cursor (no snapshot: the
+   * profile has synced). */
   g_assert_true (sp_sync_client_sync (client, &stats, NULL, &error));
   g_assert_cmpuint (f->mock.pull_requests, ==, 4);
+  g_assert_cmpuint (f->mock.other_requests, ==, 1);
   g_assert_cmpstr (f->mock.last_since, ==, "v1+13/x");
   g_assert_cmpuint (stats.pulled, ==, 12);
 }
