@@ -61,6 +61,8 @@ snapshot_job_work (gpointer data)
 
   job->file = sp_snapshot_cache_get (job->route->cache, job->principal, &job->cursor,
                                      &built, &job->error);
+  if (job->file != NULL)
+    sp_server_count_snapshot (job->route->server, built);
   if (built)
     g_message ("Made the sync snapshot for %s's roles in %.2f s (%" G_GSIZE_FORMAT " bytes)",
                job->principal->name, (g_get_monotonic_time () - t0) / 1e6,

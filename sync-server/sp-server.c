@@ -53,6 +53,8 @@ struct _SpServer {
   double      duration_sum;
   guint64     sync_applied;
   guint64     sync_conflicts;
+  guint64     snapshots_served;
+  guint64     snapshots_made;
   guint64     logins[_SP_LOGIN_N_RESULTS];
   gint64      start_time;      /* unix seconds */
 
@@ -701,6 +703,19 @@ sp_server_count_sync (SpServer *self,
 }
 
 void
+sp_server_count_snapshot (SpServer *self,
+                          gboolean  made)
+{
+  g_return_if_fail (self != NULL);
+
+  g_mutex_lock (&self->metrics_lock);
+  self->snapshots_served++;
+  if (made)
+    self->snapshots_made++;
+  g_mutex_unlock (&self->metrics_lock);
+}
+
+void
 _sp_server_count_login (SpServer      *self,
                         SpLoginResult  result)
 {
@@ -823,8 +838,13 @@ _sp_server_metrics_text (SpServer *self)
                           "stadtpult_sync_changes_applied_total %" G_GUINT64_FORMAT "\n"
                           "# HELP stadtpult_sync_conflicts_total Pushed changes merged with a concurrent edit (overwritten values kept).\n"
                           "# TYPE stadtpult_sync_conflicts_total counter\n"
-                          "stadtpult_sync_conflicts_total %" G_GUINT64_FORMAT "\n",
-                          self->sync_applied, self->sync_conflicts);
+                          "stadtpult_sync_conflicts_total %" G_GUINT64_FORMAT "\n"
+                          "# HELP stadtpult_sync_snapshots_total First-sync snapshots sent to new desktops, and of those made for the request.\n"
+                          "# TYPE stadtpult_sync_snapshots_total counter\n"
+                          "stadtpult_sync_snapshots_total{result=\"served\"} %" G_GUINT64_FORMAT "\n"
+                          "stadtpult_sync_snapshots_total{result=\"made\"} %" G_GUINT64_FORMAT "\n",
+                          self->sync_applied, self->sync_conflicts,
+                          self->snapshots_served, self->snapshots_made);
 
   g_string_append_printf (out,
                           "# HELP stadtpult_login_attempts_total Staff sign-ins by outcome.\n"

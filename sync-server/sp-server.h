@@ -84,5 +84,8 @@ void         sp_server_defer_text      (SpServer          *self,
 void         sp_server_count_sync      (SpServer *self,
                                         guint     applied,
                                         guint     conflicts);
+/* A first-sync snapshot sent; @made: made for this request. */
+void         sp_server_count_snapshot  (SpServer *self,
+                                        gboolean  made);
 
 G_END_DECLS

@@ -193,6 +193,20 @@ test_http (void)
   g_assert_cmpint (count_in_file (file, "SELECT count(*) FROM outbox"), ==, 0);
   answer_clear (&answer);
 
+  /* the second caller gets the same snapshot, not a new one; operators
+   * see both in /metrics */
+  get_snapshot (server, "GET", query, token, &answer);
+  g_assert_cmpuint (answer.status, ==, 200);
+  g_assert_cmpstr (answer.cursor, ==, cursor);
+  answer_clear (&answer);
+  {
+    g_autofree char *metrics = NULL;
+
+    g_assert_cmpuint (sp_test_http (server->base_url, "GET", "/metrics", NULL, NULL, &metrics), ==, 200);
+    g_assert_nonnull (strstr (metrics, "stadtpult_sync_snapshots_total{result=\"served\"} 2\n"));
+    g_assert_nonnull (strstr (metrics, "stadtpult_sync_snapshots_total{result=\"made\"} 1\n"));
+  }
+
   sp_test_server_free (server);
 }
 
