@@ -963,7 +963,11 @@ fall_back:
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  if (g_error_matches (local_error, SP_ERROR, SP_ERROR_NOT_FOUND))
+  /* No snapshot here, or no server at all (the pull will say so): not
+   * worth a line in the log at every automatic sync. */
+  if (g_error_matches (local_error, SP_ERROR, SP_ERROR_NOT_FOUND) ||
+      g_error_matches (local_error, SP_ERROR, SP_ERROR_NETWORK) ||
+      g_error_matches (local_error, SP_ERROR, SP_ERROR_UNAUTHORIZED))
     g_debug ("No snapshot, pulling from the start: %s", local_error->message);
   else
     g_message ("Cannot use the server's snapshot, pulling from the start: %s",
