@@ -16,7 +16,8 @@
  *       in its meta the cursor to pull on from (also in the
  *       X-Stadtpult-Cursor header);
  *   404 "no_snapshot" when this server makes snapshots for another client
- *       schema version: the client pulls page by page instead.
+ *       schema version, or when the caller sees no more rows than one
+ *       pull page (SP_SNAPSHOT_MIN_ROWS): the client pulls page by page.
  * An addition to the sync protocol, not a replacement: GET /api/v1/sync
  * from the start gives the same rows. */
 
@@ -76,6 +77,12 @@ snapshot_job_reply (SoupServerMessage *msg,
   SnapshotJob *job = data;
   SoupMessageHeaders *headers;
 
+  if (g_error_matches (job->error, SP_ERROR, SP_ERROR_NOT_FOUND))
+    {
+      _sp_server_reply_error_literal (msg, SOUP_STATUS_NOT_FOUND, "no_snapshot",
+                                      job->error->message);
+      return;
+    }
   if (job->error != NULL)
     {
       sp_server_reply_error (msg, job->error);
@@ -100,7 +107,6 @@ snapshot_handler (SoupServer        *soup,
 {
   SnapshotRoute *route = user_data;
   g_autoptr(SpPrincipal) principal = NULL;
-  g_autoptr(GError) error = NULL;
   const char *schema = query ? g_hash_table_lookup (query, "schema") : NULL;
   g_autofree char *wrong_schema = NULL;
   guint64 version = 0;
@@ -113,11 +119,8 @@ snapshot_handler (SoupServer        *soup,
     }
   if (!_sp_server_require_method (msg, "GET", "GET"))
     return;
-  if (!(principal = sp_server_authenticate (route->server, msg, &error)))
-    {
-      sp_server_reply_error (msg, error);
-      return;
-    }
+  if (!(principal = _sp_server_require_roles (route->server, msg, NULL, NULL)))
+    return;
 
   if (schema == NULL || !g_ascii_isdigit (*schema) ||
       !g_ascii_string_to_unsigned (schema, 10, 1, G_MAXINT, &version, NULL))

@@ -16,9 +16,10 @@
 #define SNAPSHOT_PURPOSE "snapshots"
 
 typedef struct {
-  char   *path;
+  char   *path;     /* NULL: too few rows for a snapshot */
   char   *cursor;
-  GBytes *file;     /* mapped */
+  GBytes *file;     /* mapped; NULL with path */
+  gint64  rows;
 } Snapshot;
 
 struct _SpSnapshotCache {
@@ -46,7 +47,8 @@ remove_db_files (const char *path)
 static void
 snapshot_free (Snapshot *snapshot)
 {
-  remove_db_files (snapshot->path);
+  if (snapshot->path != NULL)
+    remove_db_files (snapshot->path);
   g_free (snapshot->path);
   g_free (snapshot->cursor);
   g_clear_pointer (&snapshot->file, g_bytes_unref);
@@ -139,6 +141,7 @@ build (SpSnapshotCache    *self,
        const SpPrincipal  *principal,
        const char         *path,
        char              **cursor,
+       gint64             *rows,
        GError            **error)
 {
   g_autoptr(SpLocalStore) store = NULL;
@@ -161,11 +164,13 @@ build (SpSnapshotCache    *self,
           !sp_change_parse_pull_page (page->str, page->len, &changes, &next, &more, error) ||
           !sp_local_store_apply_pulled (store, changes, next, error))
         return FALSE;
+      *rows += changes->len;
       g_free (since);
       since = g_steal_pointer (&next);
     }
 
-  /* Clients read the file in memory, which needs a rollback journal. */
+  /* One file: a client attaches it where it saved it, with no -wal or
+   * -shm beside it to go with it. */
   if (!sp_db_exec (sp_local_store_get_db (store), "PRAGMA journal_mode = DELETE", error))
     return FALSE;
   *cursor = g_steal_pointer (&since);
@@ -185,6 +190,7 @@ sp_snapshot_cache_get (SpSnapshotCache    *self,
   g_autoptr(GMappedFile) mapped = NULL;
   Snapshot *snapshot;
   GBytes *file = NULL;
+  gint64 rows = 0;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (principal != NULL, NULL);
@@ -202,18 +208,14 @@ sp_snapshot_cache_get (SpSnapshotCache    *self,
       gint64 behind = sp_storage_changes_since (self->storage, snapshot->cursor, NULL);
 
       if (behind >= 0 && behind <= SP_SNAPSHOT_MAX_LAG)
-        {
-          *cursor = g_strdup (snapshot->cursor);
-          file = g_bytes_ref (snapshot->file);
-          goto out;
-        }
+        goto answer;
     }
 
   if (!open_dir (self, error))
     goto out;
   path = g_strdup_printf ("%s/snapshot-%u.db", self->dir, ++self->serial);
-  if (!build (self, principal, path, &new_cursor, error) ||
-      !(mapped = g_mapped_file_new (path, FALSE, error)))
+  if (!build (self, principal, path, &new_cursor, &rows, error) ||
+      (rows > SP_SNAPSHOT_MIN_ROWS && !(mapped = g_mapped_file_new (path, FALSE, error))))
     {
       remove_db_files (path);
       goto out;
@@ -221,15 +223,28 @@ sp_snapshot_cache_get (SpSnapshotCache    *self,
 
   /* The old file goes; a reply still sending it keeps its mapping. */
   snapshot = g_new0 (Snapshot, 1);
-  snapshot->path = g_steal_pointer (&path);
   snapshot->cursor = g_steal_pointer (&new_cursor);
-  snapshot->file = g_mapped_file_get_bytes (mapped);
+  snapshot->rows = rows;
+  if (mapped != NULL)
+    {
+      snapshot->path = g_steal_pointer (&path);
+      snapshot->file = g_mapped_file_get_bytes (mapped);
+    }
+  else
+    remove_db_files (path);
   g_hash_table_replace (self->snapshots, g_strdup (key), snapshot);
+  if (built)
+    *built = snapshot->file != NULL;
 
+answer:
+  if (snapshot->file == NULL)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_NOT_FOUND,
+                   "No snapshot for %" G_GINT64_FORMAT " rows: they fit in one pull page", snapshot->rows);
+      goto out;
+    }
   *cursor = g_strdup (snapshot->cursor);
   file = g_bytes_ref (snapshot->file);
-  if (built)
-    *built = TRUE;
 
 out:
   g_mutex_unlock (&self->lock);

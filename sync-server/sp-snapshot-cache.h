@@ -27,14 +27,20 @@ typedef struct _SpSnapshotCache SpSnapshotCache;
 
 /* At most this many changes behind (one pull page): else made again. */
 #define SP_SNAPSHOT_MAX_LAG SP_STORAGE_PULL_MAX
+/* Only for more rows than one pull page: below that the page-by-page
+ * pull is one or two requests, and a snapshot, whose empty tables and
+ * indexes alone take about 2 MB, would be the bigger download. */
+#define SP_SNAPSHOT_MIN_ROWS SP_STORAGE_PULL_MAX
 
 /* @storage must outlive the cache. */
 SpSnapshotCache *sp_snapshot_cache_new  (SpStorage          *storage);
 void             sp_snapshot_cache_free (SpSnapshotCache    *self);
 
 /* The snapshot file for @principal's roles and *cursor, its cursor;
- * made first if needed (*built, optional, says so). Blocking: call it from
- * a worker thread. Thread-safe. */
+ * made first if needed (*built, optional, says so). SP_ERROR_NOT_FOUND
+ * when the roles see no more than SP_SNAPSHOT_MIN_ROWS rows (that answer
+ * is kept like a snapshot). Blocking: call it from a worker thread.
+ * Thread-safe. */
 GBytes          *sp_snapshot_cache_get  (SpSnapshotCache    *self,
                                          const SpPrincipal  *principal,
                                          char              **cursor,

@@ -17,6 +17,8 @@
 #define N_SERVICES 3000
 #define BATCH      500
 #define PAGE       500
+/* more than one pull page (SP_SNAPSHOT_MIN_ROWS): the server has a snapshot */
+#define SNAP_SERVICES 10001
 
 /* Sends @changes again, raw, and returns how many the server called
  * "duplicate". */
@@ -250,12 +252,16 @@ test_cut_snapshot (void)
   proxy = sp_test_proxy_new (server->port);
   proxy_url = sp_test_proxy_get_url (proxy);
 
+  /* more rows than one pull page, so that there is a snapshot */
   {
     g_autoptr(SpLocalStore) store = sp_local_store_open (path_a, &error);
     g_autoptr(GPtrArray) ids = NULL;
 
     g_assert_no_error (error);
-    ids = sp_test_create_services (store, "Sperrmüll", N_SERVICES);
+    g_assert_true (sp_local_store_begin_batch (store, &error));
+    ids = sp_test_create_services (store, "Sperrmüll", SNAP_SERVICES);
+    g_assert_true (sp_local_store_end_batch (store, &error));
+    g_assert_no_error (error);
   }
   client_a = sp_test_client_new (server, "a.db", "anna");
   sp_test_sync_ok (client_a);
@@ -273,7 +279,7 @@ test_cut_snapshot (void)
   g_assert_cmpuint (sp_test_proxy_get_cuts (proxy), ==, 1);
   g_assert_cmpuint (stats.snapshot, ==, 0);
   g_assert_cmpuint (stats.pulled, ==, sp_test_count_all_rows (path_b));
-  g_assert_cmpuint (sp_test_count_rows (path_b, SP_ENTITY_SERVICE, TRUE), ==, N_SERVICES);
+  g_assert_cmpuint (sp_test_count_rows (path_b, SP_ENTITY_SERVICE, TRUE), ==, SNAP_SERVICES);
   g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
 
   /* over a working link a new desktop loads the snapshot: the same rows */

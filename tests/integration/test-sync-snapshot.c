@@ -18,7 +18,10 @@
  * may read; a desktop that loads a snapshot older than the latest changes
  * catches up by its pull and ends with exactly the rows of a desktop that
  * pulled page by page; after more than 10 000 changes the server makes a
- * new snapshot. */
+ * new snapshot; for no more rows than one pull page there is none. */
+
+/* More rows than one pull page (SP_SNAPSHOT_MIN_ROWS): a snapshot pays off */
+#define SNAP_SERVICES 10001
 
 typedef struct {
   guint   status;
@@ -68,6 +71,30 @@ static char *
 schema_query (void)
 {
   return g_strdup_printf ("?schema=%d", sp_db_latest_version (SP_SCHEMA_CLIENT));
+}
+
+/* @n services made offline on @user's desktop @db_name (in one batch)
+ * and pushed. */
+static void
+seed_services (SpTestServer *server,
+               const char   *db_name,
+               const char   *user,
+               const char   *prefix,
+               guint         n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = sp_test_server_path (server, db_name);
+  g_autoptr(SpLocalStore) store = sp_local_store_open (path, &error);
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(SpSyncClient) client = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (sp_local_store_begin_batch (store, &error));
+  ids = sp_test_create_services (store, prefix, n);
+  g_assert_true (sp_local_store_end_batch (store, &error));
+  g_assert_no_error (error);
+  client = sp_test_client_new (server, db_name, user);
+  sp_test_sync_ok (client);
 }
 
 static void
@@ -175,7 +202,15 @@ test_http (void)
   assert_json_error (&answer, 404, "no_snapshot");
   answer_clear (&answer);
 
-  /* a database file of our schema with the three services and the cursor
+  /* three services (and the seeded catalogues) fit in one pull page: no
+   * snapshot, which would be the bigger download */
+  get_snapshot (server, "GET", query, token, &answer);
+  assert_json_error (&answer, 404, "no_snapshot");
+  answer_clear (&answer);
+
+  seed_services (server, "seed.db", "erika", "Leistung", SNAP_SERVICES);
+
+  /* a database file of our schema with all the services and the cursor
    * of the header; never kept by shared caches */
   get_snapshot (server, "GET", query, token, &answer);
   g_assert_cmpuint (answer.status, ==, 200);
@@ -185,7 +220,8 @@ test_http (void)
   file = save_body (server, &answer, "snapshot.db");
   g_assert_cmpint (count_in_file (file, "PRAGMA user_version"), ==,
                    sp_db_latest_version (SP_SCHEMA_CLIENT));
-  g_assert_cmpint (count_in_file (file, "SELECT count(*) FROM service WHERE deleted = 0"), ==, 3);
+  g_assert_cmpint (count_in_file (file, "SELECT count(*) FROM service WHERE deleted = 0"), ==,
+                   3 + SNAP_SERVICES);
   cursor = meta_in_file (file, "cursor");
   g_assert_nonnull (answer.cursor);
   g_assert_cmpstr (cursor, ==, answer.cursor);
@@ -234,6 +270,7 @@ test_roles (void)
   editor_token = sp_test_login_token (server->base_url, "erika", "erika");
   hr_token = sp_test_login_token (server->base_url, "hanna", "hanna");
 
+  seed_services (server, "seed.db", "erika", "Leistung", SNAP_SERVICES);
   service_id = sp_test_push_service (server->base_url, editor_token, "Wohnsitz anmelden", "published");
   sp_test_push_fields (server->base_url, editor_token, "feedback", feedback_id, 0,
                        "{\"text\":\"Die Ampel am Markt ist defekt\",\"contact\":\"anna@example.org\","
@@ -245,7 +282,7 @@ test_roles (void)
   g_assert_cmpuint (answer.status, ==, 200);
   hr_file = save_body (server, &answer, "hr-snapshot.db");
   answer_clear (&answer);
-  g_assert_cmpint (count_in_file (hr_file, "SELECT count(*) FROM service"), ==, 1);
+  g_assert_cmpint (count_in_file (hr_file, "SELECT count(*) FROM service"), ==, SNAP_SERVICES + 1);
   g_assert_cmpint (count_in_file (hr_file, "SELECT count(*) FROM feedback"), ==, 0);
   g_assert_cmpint (count_in_file (hr_file, "SELECT count(*) FROM feedback_note"), ==, 0);
 
@@ -259,7 +296,7 @@ test_roles (void)
   hr_client = sp_test_client_new (server, "hr.db", "hanna");
   stats = sp_test_sync_ok (hr_client);
   g_assert_cmpuint (stats.snapshot, >, 0);
-  g_assert_cmpuint (sp_test_count_rows (hr_db, "service", TRUE), ==, 1);
+  g_assert_cmpuint (sp_test_count_rows (hr_db, "service", TRUE), ==, SNAP_SERVICES + 1);
   g_assert_cmpuint (sp_test_count_rows (hr_db, "feedback", TRUE), ==, 0);
 
   editor_client = sp_test_client_new (server, "editor.db", "erika");
@@ -325,7 +362,9 @@ test_catch_up (void)
 
   store = sp_local_store_open (path_a, &error);
   g_assert_no_error (error);
-  ids = sp_test_create_services (store, "Parkausweis", 40);
+  g_assert_true (sp_local_store_begin_batch (store, &error));
+  ids = sp_test_create_services (store, "Parkausweis", SNAP_SERVICES);
+  g_assert_true (sp_local_store_end_batch (store, &error));
   client_a = sp_test_client_new (server, "a.db", "anna");
   sp_test_sync_ok (client_a);
 
@@ -334,7 +373,7 @@ test_catch_up (void)
   stats = sp_test_sync_ok (client_b);
   first = stats.snapshot;
   g_assert_cmpuint (first, ==, sp_test_count_all_rows (path_b));
-  g_assert_cmpuint (sp_test_count_rows (path_b, "service", TRUE), ==, 40);
+  g_assert_cmpuint (sp_test_count_rows (path_b, "service", TRUE), ==, SNAP_SERVICES);
 
   /* then A renames five, deletes three and adds two */
   for (guint i = 0; i < 5; i++)
@@ -369,9 +408,9 @@ test_catch_up (void)
   live_d = live_services (path_d);
   g_assert_cmpstr (live_c, ==, live_a);
   g_assert_cmpstr (live_c, ==, live_d);
-  g_assert_cmpuint (sp_test_count_rows (path_c, "service", FALSE), ==, 39);
+  g_assert_cmpuint (sp_test_count_rows (path_c, "service", FALSE), ==, SNAP_SERVICES - 1);
   /* the deleted rows are gone there too (as tombstones) */
-  g_assert_cmpuint (sp_test_count_rows (path_c, "service", TRUE), ==, 42);
+  g_assert_cmpuint (sp_test_count_rows (path_c, "service", TRUE), ==, SNAP_SERVICES + 2);
 
   /* more than 10 000 changes later the server makes a new snapshot: a new
    * desktop gets everything from it */
@@ -385,7 +424,7 @@ test_catch_up (void)
   client_e = sp_test_client_new (server, "e.db", "anna");
   stats = sp_test_sync_ok (client_e);
   g_assert_cmpuint (stats.snapshot, ==, stats.pulled);
-  g_assert_cmpuint (sp_test_count_rows (path_e, "service", FALSE), ==, 39 + 10001);
+  g_assert_cmpuint (sp_test_count_rows (path_e, "service", FALSE), ==, SNAP_SERVICES - 1 + 10001);
   path_f = paged_pull (server, "f.db");
   {
     g_autofree char *live_e = live_services (path_e);
