@@ -13,8 +13,9 @@ G_BEGIN_DECLS
  * A sync pushes the whole outbox in batches, then pulls pages until
  * "more" is false. An empty profile first loads the server's snapshot
  * (GET /api/v1/sync/snapshot, sp_local_store_load_snapshot()) and pulls
- * from its cursor; without one (an older server, another schema version)
- * it pulls page by page from the start. Any failure leaves the outbox and cursor consistent:
+ * from its cursor; without one (an older server, another schema version,
+ * few rows) it pulls page by page from the start. Any failure leaves the
+ * outbox and cursor consistent:
  * running the sync again finishes the job without losing or duplicating. */
 
 #define SP_TYPE_SYNC_CLIENT (sp_sync_client_get_type ())
