@@ -241,12 +241,13 @@ sp_db_open_at_version (const char    *path,
    * journal_mode, which writes the header of a new file. 8 KiB instead of
    * SQLite's 4 KiB: shallower b-trees and half the WAL frames per row, a
    * first sync of 100 000 services about 15 % faster. A client database
-   * takes 16 KiB: a first sync from a snapshot ran 10 to 20 % faster
-   * again. 32 KiB was faster still there but made 10 000 saves in one
-   * batch (an import) about a third slower: each save's savepoint copies
-   * the pages it changes. The server's many small pushes keep 8 KiB
-   * (bench/README.md, "Page size"). */
-  page_size = kind == SP_SCHEMA_CLIENT ? "PRAGMA page_size = 16384;" : "PRAGMA page_size = 8192;";
+   * takes 32 KiB: a first sync from a snapshot ran 20 to 25 % faster
+   * again (16 KiB: 10 to 20 %, not enough for the 40x target in two of
+   * three full bench runs). The price: 10 000 saves in one batch (an
+   * import) take about a third longer, 0.47 instead of 0.35 s, since each
+   * save's savepoint copies the pages it changes. The server's many small
+   * pushes keep 8 KiB (bench/README.md, "Page size"). */
+  page_size = kind == SP_SCHEMA_CLIENT ? "PRAGMA page_size = 32768;" : "PRAGMA page_size = 8192;";
   if (!sp_db_exec (db, page_size, error) ||
       !sp_db_exec (db,
                    "PRAGMA journal_mode = WAL;"
