@@ -29,7 +29,8 @@ typedef struct _SpSnapshotCache SpSnapshotCache;
 #define SP_SNAPSHOT_MAX_LAG SP_STORAGE_PULL_MAX
 /* Only for more rows than one pull page: below that the page-by-page
  * pull is one or two requests, and a snapshot, whose empty tables and
- * indexes alone take about 2 MB, would be the bigger download. */
+ * indexes alone take a page each (2 to 4 MB), would be the bigger
+ * download. */
 #define SP_SNAPSHOT_MIN_ROWS SP_STORAGE_PULL_MAX
 
 /* @storage must outlive the cache. */
