@@ -588,11 +588,18 @@ gint64
 sp_test_server_count (SpTestServer *self,
                       const char   *sql)
 {
+  return sp_test_file_count (self->db_path, sql);
+}
+
+gint64
+sp_test_file_count (const char *db_path,
+                    const char *sql)
+{
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
   gint64 n;
 
-  g_assert_cmpint (sqlite3_open_v2 (self->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
   sqlite3_busy_timeout (db, 10000);
   g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);

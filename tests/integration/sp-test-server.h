@@ -85,6 +85,9 @@ guint         sp_test_count_all_rows    (const char   *db_path);
  * it). */
 gint64        sp_test_server_count      (SpTestServer *self,
                                          const char   *sql);
+/* The same for any database file (e.g. a downloaded snapshot), read-only. */
+gint64        sp_test_file_count        (const char   *db_path,
+                                         const char   *sql);
 
 /* Field of a row in a client db as JSON text ("null" when missing). */
 char         *sp_test_get_field_json    (const char   *db_path,

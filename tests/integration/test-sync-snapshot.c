@@ -5,7 +5,6 @@
 
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "sp-db.h"
@@ -130,23 +129,6 @@ save_body (SpTestServer *server,
   return path;
 }
 
-static gint64
-count_in_file (const char *path,
-               const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 n = -1;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return n;
-}
-
 static char *
 meta_in_file (const char *path,
               const char *key)
@@ -218,15 +200,15 @@ test_http (void)
   g_assert_nonnull (strstr (answer.cache_control, "no-store"));
   g_assert_nonnull (strstr (answer.cache_control, "private"));
   file = save_body (server, &answer, "snapshot.db");
-  g_assert_cmpint (count_in_file (file, "PRAGMA user_version"), ==,
+  g_assert_cmpint (sp_test_file_count (file, "PRAGMA user_version"), ==,
                    sp_db_latest_version (SP_SCHEMA_CLIENT));
-  g_assert_cmpint (count_in_file (file, "SELECT count(*) FROM service WHERE deleted = 0"), ==,
+  g_assert_cmpint (sp_test_file_count (file, "SELECT count(*) FROM service WHERE deleted = 0"), ==,
                    3 + SNAP_SERVICES);
   cursor = meta_in_file (file, "cursor");
   g_assert_nonnull (answer.cursor);
   g_assert_cmpstr (cursor, ==, answer.cursor);
   /* nothing of the builder's own outbox or conflicts */
-  g_assert_cmpint (count_in_file (file, "SELECT count(*) FROM outbox"), ==, 0);
+  g_assert_cmpint (sp_test_file_count (file, "SELECT count(*) FROM outbox"), ==, 0);
   answer_clear (&answer);
 
   /* the second caller gets the same snapshot, not a new one; operators
@@ -282,15 +264,15 @@ test_roles (void)
   g_assert_cmpuint (answer.status, ==, 200);
   hr_file = save_body (server, &answer, "hr-snapshot.db");
   answer_clear (&answer);
-  g_assert_cmpint (count_in_file (hr_file, "SELECT count(*) FROM service"), ==, SNAP_SERVICES + 1);
-  g_assert_cmpint (count_in_file (hr_file, "SELECT count(*) FROM feedback"), ==, 0);
-  g_assert_cmpint (count_in_file (hr_file, "SELECT count(*) FROM feedback_note"), ==, 0);
+  g_assert_cmpint (sp_test_file_count (hr_file, "SELECT count(*) FROM service"), ==, SNAP_SERVICES + 1);
+  g_assert_cmpint (sp_test_file_count (hr_file, "SELECT count(*) FROM feedback"), ==, 0);
+  g_assert_cmpint (sp_test_file_count (hr_file, "SELECT count(*) FROM feedback_note"), ==, 0);
 
   get_snapshot (server, "GET", query, editor_token, &answer);
   g_assert_cmpuint (answer.status, ==, 200);
   editor_file = save_body (server, &answer, "editor-snapshot.db");
   answer_clear (&answer);
-  g_assert_cmpint (count_in_file (editor_file, "SELECT count(*) FROM feedback"), ==, 1);
+  g_assert_cmpint (sp_test_file_count (editor_file, "SELECT count(*) FROM feedback"), ==, 1);
 
   /* the desktops load their own snapshot */
   hr_client = sp_test_client_new (server, "hr.db", "hanna");

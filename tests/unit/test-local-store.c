@@ -6,6 +6,7 @@
 
 #include "sp-error.h"
 #include "sp-local-store.h"
+#include "test-tmpdir.h"
 
 #define FUTURE_HLC "004102444800000:0003:server"   /* year 2100 */
 
@@ -45,17 +46,8 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   g_clear_object (&f->store);
-  dir = g_dir_open (f->dir, 0, NULL);
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *p = g_build_filename (f->dir, name, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (f->dir);
+  test_remove_tmpdir (f->dir);
   g_free (f->path);
   g_free (f->dir);
   g_free (f->changed_entity);

@@ -7,6 +7,7 @@
 #include "sp-db.h"
 #include "sp-error.h"
 #include "sp-migrations-private.h"
+#include "test-tmpdir.h"
 
 typedef struct {
   char *dir;
@@ -28,15 +29,7 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *p = g_build_filename (f->dir, name, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (f->dir);
+  test_remove_tmpdir (f->dir);
   g_free (f->path);
   g_free (f->dir);
 }

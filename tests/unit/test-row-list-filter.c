@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 
 #include "sp-row-list-model.h"
+#include "test-tmpdir.h"
 
 /* The triage inbox's filters and column sort orders on SpRowListModel:
  * what a person filtering and sorting the feedback list sees. */
@@ -84,17 +85,8 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   g_clear_object (&f->store);
-  dir = g_dir_open (f->dir, 0, NULL);
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *p = g_build_filename (f->dir, name, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (f->dir);
+  test_remove_tmpdir (f->dir);
   g_free (f->dir);
 }
 

@@ -7,6 +7,7 @@
 #include "sp-error.h"
 #include "sp-hlc.h"
 #include "sp-local-store.h"
+#include "test-tmpdir.h"
 
 /* A first sync from a snapshot file (sp_local_store_load_snapshot): the
  * rows arrive as they were, with the cursor and clock of the snapshot;
@@ -92,17 +93,8 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   g_clear_object (&f->store);
-  dir = g_dir_open (f->dir, 0, NULL);
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *p = g_build_filename (f->dir, name, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (f->dir);
+  test_remove_tmpdir (f->dir);
   g_free (f->snapshot);
   g_free (f->path);
   g_free (f->dir);
